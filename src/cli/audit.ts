@@ -1,0 +1,42 @@
+import { loadConfigFile } from '../config/load.js';
+import type { Target } from '../types.js';
+import { EXIT, type Io } from './io.js';
+import type { AuditFlags } from './main.js';
+import { auditAndPresent } from './run-report.js';
+import { formatForFile } from '../report/render.js';
+
+/** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
+export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
+  for (const file of flags.output) formatForFile(file); // a bad --output fails before any probe
+  const target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  const report = await auditAndPresent(
+    target,
+    {
+      format: flags.format,
+      outputs: flags.output,
+      progress: flags.progress,
+      color: flags.color,
+      verbose: flags.verbose === true,
+      ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.skip ? { skip: flags.skip } : {}),
+    },
+    io,
+  );
+  return report.gate.passed ? EXIT.ok : EXIT.gateFailed;
+}
+
+/** Command-line flags override the file. */
+export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
+  return {
+    ...target,
+    allowWrites: target.allowWrites || flags.allowWrites === true,
+    limits: {
+      ...target.limits,
+      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+      ...(flags.rps !== undefined ? { requestsPerSecond: flags.rps } : {}),
+      ...(flags.maxRequests !== undefined ? { maxRequests: flags.maxRequests } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    },
+    thresholds: { ...target.thresholds, ...(flags.failUnder !== undefined ? { failUnder: flags.failUnder } : {}) },
+  };
+}

@@ -1,0 +1,14 @@
+/** Where the CLI reads and writes: the process, or a capture in tests. */
+export interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** design.md's exit codes. */
+export const EXIT = { ok: 0, gateFailed: 1, usage: 2, unreachable: 3 } as const;

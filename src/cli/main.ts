@@ -1,0 +1,147 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { toolVersion } from '../package-info.js';
+import { ConfigError, UsageError } from '../config/errors.js';
+import { EXIT, type Io, processIo } from './io.js';
+
+/**
+ * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
+ * inside each action, so `--version` and `--help` start fast.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name('preflight')
+    .description('Audit a live HTTP API from the outside and tell its owners whether it is ready for production.')
+    .version(toolVersion(), '-V, --version')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run preflight --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  preflight demo                                   audit the bundled broken and fixed demo APIs
+  preflight audit --config target.yaml             audit your API, print the checklist
+  preflight audit -c target.yaml --format json --output report.json --fail-under 90
+  preflight audit -c target.yaml --only default-deny,error-hygiene --verbose
+  preflight checks                                 list every check
+
+Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 target unreachable`,
+    );
+
+  program
+    .command('audit')
+    .description('Probe the API in the config and print a scored readiness checklist')
+    .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
+    .addOption(new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'json']).default('terminal'))
+    .option('-o, --output <file>', 'also write the report to a file (format from the extension: .json; repeatable)', collect, [])
+    .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
+    .option('--only <ids>', 'run only these checklist items or checks (comma-separated)', list)
+    .option('--skip <ids>', 'skip these checklist items or checks (comma-separated)', list)
+    .option('--concurrency <n>', 'requests in flight at once', intIn(1, 64))
+    .option('--rps <n>', 'requests per second at most', numberIn(0.1, 10000))
+    .option('--max-requests <n>', 'total requests at most', intIn(1, 1_000_000))
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', intIn(100, 600_000))
+    .option('--allow-writes', 'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints')
+    .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
+    .option('--no-color', 'no colors (NO_COLOR is honoured too)')
+    .option('--verbose', 'print every finding and its exchanges, and debug logs on stderr')
+    .action(async (opts: AuditFlags) => {
+      const { auditCommand } = await import('./audit.js');
+      exitCode = await auditCommand(opts, io);
+    });
+
+  program
+    .command('checks')
+    .description('List every check: id, checklist item, severity and what it probes')
+    .action(async () => {
+      const { checksCommand } = await import('./checks.js');
+      exitCode = await checksCommand(io);
+    });
+
+  program
+    .command('demo')
+    .description('Start the bundled broken and fixed demo APIs on 127.0.0.1 and audit both')
+    .option('--no-progress', 'no spinner')
+    .option('--no-color', 'no colors')
+    .option('--verbose', 'print every finding')
+    .action(async (opts: DemoFlags) => {
+      const { demoCommand } = await import('./demo.js');
+      exitCode = await demoCommand(opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return handleError(error, io);
+  }
+}
+
+export interface AuditFlags {
+  config: string;
+  format: 'terminal' | 'json';
+  output: string[];
+  failUnder?: number;
+  only?: string[];
+  skip?: string[];
+  concurrency?: number;
+  rps?: number;
+  maxRequests?: number;
+  timeout?: number;
+  allowWrites?: boolean;
+  progress: boolean;
+  color: boolean;
+  verbose?: boolean;
+}
+
+export interface DemoFlags {
+  progress: boolean;
+  color: boolean;
+  verbose?: boolean;
+}
+
+function handleError(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    io.stderr.write(`preflight: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof Error && error.name === 'TargetUnreachable') {
+    io.stderr.write(`preflight: ${error.message}\n`);
+    return EXIT.unreachable;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`preflight: the audit could not complete: ${message.split('\n')[0]}\n`);
+  return EXIT.unreachable;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function intIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function numberIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`must be a number from ${min} to ${max}`);
+    return n;
+  };
+}

@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The demo's fixed credentials: a demo, on loopback, for two made-up users. */
+export const DEMO_TOKENS: Record<string, string> = { 'demo-token-alice-5f2c': 'u_alice', 'demo-token-bob-9d41': 'u_bob' };
+
+export interface Order {
+  id: string;
+  user: string;
+  sku: string;
+  qty: number;
+  created_at: string;
+}
+
+/** 2,500 orders for alice (more than any sane page) and a few for bob (whose data must stay his). */
+export function seedOrders(): Order[] {
+  const orders: Order[] = [];
+  const at = Date.UTC(2026, 0, 1);
+  for (let i = 1; i <= 2500; i++) {
+    orders.push({ id: `ord_${String(i).padStart(5, '0')}`, user: 'u_alice', sku: `SKU-${i % 37}`, qty: 1 + (i % 5), created_at: new Date(at + i * 60_000).toISOString() });
+  }
+  for (let i = 1; i <= 3; i++) {
+    orders.push({ id: `ord_b${i}`, user: 'u_bob', sku: 'SKU-BOB', qty: i, created_at: new Date(at).toISOString() });
+  }
+  return orders;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** Reads the body, giving up (and reporting how much arrived) past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = Infinity): Promise<{ text: string; tooLarge: boolean; bytes: number }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > limit) {
+      // Stop reading; the caller answers 413 and closes the connection.
+      return { text: '', tooLarge: true, bytes };
+    }
+    chunks.push(chunk);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false, bytes };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts a handler on 127.0.0.1, on a free port. */
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>, options: { maxHeaderSize?: number } = {}): Promise<RunningServer> {
+  const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16 * 1024 }, (req, res) => {
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      if (!res.headersSent) sendText(res, 500, String(error));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function userOf(req: IncomingMessage): string | undefined {
+  const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  return token ? DEMO_TOKENS[token] : undefined;
+}

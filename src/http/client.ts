@@ -1,0 +1,461 @@
+import { Readable, pipeline } from 'node:stream';
+import zlib from 'node:zlib';
+import pLimit from 'p-limit';
+import type { Dispatcher } from 'undici';
+import type { Exchange, Limits, Secret } from '../types.js';
+import { toCurl, inlineBodyLimit } from './curl.js';
+import { Pacer, retryAfterMs } from './pacer.js';
+import { Redactor } from './redact.js';
+import {
+  ProbeError,
+  type ClientStats,
+  type HttpClient,
+  type ProbeRequest,
+  type ProbeResponse,
+  type RecordedResponse,
+} from './types.js';
+import { isWriteMethod, methodOverrideValue } from './methods.js';
+
+export interface ClientOptions {
+  baseUrl: string;
+  limits: Limits;
+  allowWrites: boolean;
+  auth?: { headers?: Record<string, string>; query?: Record<string, string> };
+  secrets?: readonly Secret[];
+  tls?: { insecure?: boolean; ca?: string | Buffer };
+  /** Injected in unit tests (undici MockAgent); otherwise one Agent is made for the run. */
+  dispatcher?: Dispatcher;
+  /** The run's abort signal (the run deadline is added to it). */
+  signal?: AbortSignal;
+  userAgent?: string;
+}
+
+const EXCERPT_BYTES = 2048;
+const SCAN_BYTES = 16 * 1024;
+const RECORDED_TEXT_BUDGET = 32 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const MAX_429_RETRIES = 3;
+const MAX_RETRY_WAIT_MS = 30_000;
+
+/** Creates the one HTTP client of a run. undici is loaded here, lazily, to keep --help fast. */
+export async function createHttpClient(options: ClientOptions): Promise<HttpClient> {
+  const undici = await import('undici');
+  const dispatcher =
+    options.dispatcher ??
+    new undici.Agent({
+      connections: Math.max(1, options.limits.concurrency),
+      headersTimeout: options.limits.timeoutMs,
+      bodyTimeout: options.limits.timeoutMs,
+      connect: {
+        timeout: Math.min(options.limits.timeoutMs, 10_000),
+        rejectUnauthorized: !options.tls?.insecure,
+        ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
+      },
+    });
+  return new Client(options, dispatcher, undici.request, !options.dispatcher);
+}
+
+class Client implements HttpClient {
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly redactor: Redactor;
+  private readonly secrets: readonly Secret[];
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly pacer: Pacer;
+  private readonly deadline: AbortController = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly deadlineTimer: NodeJS.Timeout;
+  private readonly records: RecordedResponse[] = [];
+  private recordedTextBytes = 0;
+  private readonly listeners: Array<(e: Exchange) => void> = [];
+  private nextId = 1;
+  private readonly counters: ClientStats = { requests: 0, retries: 0, backoffMs: 0, rateLimited: 0 };
+  readonly authHeaders: Readonly<Record<string, string>>;
+
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly dispatcher: Dispatcher,
+    private readonly undiciRequest: typeof import('undici').request,
+    private readonly ownsDispatcher: boolean,
+  ) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    this.secrets = options.secrets ?? [];
+    this.redactor = new Redactor(this.secrets);
+    this.limit = pLimit(Math.max(1, options.limits.concurrency));
+    this.pacer = new Pacer(options.limits.requestsPerSecond);
+    this.authHeaders = { ...(options.auth?.headers ?? {}) };
+    this.deadlineTimer = setTimeout(
+      () => this.deadline.abort(new ProbeError('deadline', `the run's time limit (${options.limits.maxDurationMs} ms) was reached`)),
+      options.limits.maxDurationMs,
+    );
+    this.deadlineTimer.unref();
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.deadline.signal]) : this.deadline.signal;
+  }
+
+  redact(text: string): string {
+    return this.redactor.text(text);
+  }
+
+  recorded(): readonly RecordedResponse[] {
+    return this.records;
+  }
+
+  stats(): ClientStats {
+    return { ...this.counters };
+  }
+
+  onExchange(listener: (exchange: Exchange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.deadlineTimer);
+    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
+  }
+
+  async send(request: ProbeRequest): Promise<ProbeResponse> {
+    this.assertAllowed(request);
+    let url = this.resolve(request);
+    let method = request.method.toUpperCase();
+    let body = request.body;
+    let rateLimitedTries = 0;
+    for (let hop = 0; ; hop++) {
+      const response = await this.limit(() => this.exchange(request, method, url, body));
+      if (response.status === 429 && request.retryOn429 !== false && rateLimitedTries < MAX_429_RETRIES) {
+        rateLimitedTries++;
+        await this.backOff(response, rateLimitedTries);
+        continue;
+      }
+      const location = response.headers['location'];
+      if (request.followRedirects === false || !location || response.status < 300 || response.status > 399) {
+        return response;
+      }
+      const next = new URL(location, href(url));
+      if (next.origin !== this.origin) {
+        response.offOriginRedirect = next.href;
+        response.exchange.note = `redirect to another origin (${this.redact(next.origin)}) not followed`;
+        return response;
+      }
+      if (hop >= MAX_REDIRECTS) {
+        throw new ProbeError('redirect-loop', `more than ${MAX_REDIRECTS} redirects from ${method} ${this.redact(request.path)}`, response.exchange);
+      }
+      // 303 (and 301/302 after POST, as browsers do) turn into GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = { origin: next.origin, path: next.pathname, search: next.search, raw: false };
+    }
+  }
+
+  /** The safety invariant, enforced once for every check: no writes without opt-in, no other origin. */
+  private assertAllowed(request: ProbeRequest): void {
+    const method = request.method.toUpperCase();
+    if (!this.options.allowWrites) {
+      if (isWriteMethod(method)) {
+        throw new ProbeError('write-not-allowed', `${method} is a state-changing method; it is sent only with allowWrites: true (or --allow-writes)`);
+      }
+      const override = methodOverrideValue(request.headers);
+      if (override && isWriteMethod(override)) {
+        throw new ProbeError('write-not-allowed', `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`);
+      }
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(request.path) && new URL(request.path).origin !== this.origin) {
+      throw new ProbeError('off-origin', `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`);
+    }
+  }
+
+  /** The absolute URL of a request: origin plus path (kept raw for path-trick probes) plus query. */
+  private resolve(request: ProbeRequest): Location {
+    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(request.path);
+    const joined = absolute ? request.path : `${this.origin}${this.basePath}${request.path.startsWith('/') ? '' : '/'}${request.path}`;
+    const parsed = new URL(joined);
+    // new URL() normalises "//", "/." and "%61" away; a path-trick probe needs it exactly as written.
+    const path = request.rawPath ? (joined.slice(parsed.origin.length).split('?')[0] ?? '/') : parsed.pathname;
+    const params = [parsed.search.replace(/^\?/, '')];
+    if (typeof request.query === 'string') params.push(request.query.replace(/^\?/, ''));
+    const extra = new URLSearchParams();
+    if (request.query && typeof request.query === 'object') {
+      for (const [key, value] of Object.entries(request.query)) if (value !== undefined) extra.append(key, String(value));
+    }
+    if (request.auth !== false) {
+      for (const [key, value] of Object.entries(this.options.auth?.query ?? {})) extra.append(key, value);
+    }
+    params.push(extra.toString());
+    const search = params.filter(Boolean).join('&');
+    return { origin: parsed.origin, path, search: search ? `?${search}` : '', raw: request.rawPath === true };
+  }
+
+  private async backOff(response: ProbeResponse, attempt: number): Promise<void> {
+    const wait = Math.min(retryAfterMs(response.headers['retry-after']) ?? 1000 * 2 ** (attempt - 1), MAX_RETRY_WAIT_MS);
+    this.counters.rateLimited++;
+    this.counters.retries++;
+    this.counters.backoffMs += wait;
+    response.exchange.note = `rate limited (429); backed off ${wait} ms before retrying`;
+    this.pacer.pauseUntil(performance.now() + wait);
+  }
+
+  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+    if (this.signal.aborted) throw this.abortReason();
+    if (this.counters.requests >= this.options.limits.maxRequests) {
+      throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
+    }
+    try {
+      await this.pacer.acquire(this.signal);
+    } catch {
+      throw this.abortReason();
+    }
+    // Counted when it goes out, so concurrent probes cannot overshoot the budget.
+    if (this.counters.requests >= this.options.limits.maxRequests) {
+      throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
+    }
+    this.counters.requests++;
+
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent ?? 'api-preflight',
+      accept: 'application/json, */*;q=0.5',
+      'accept-encoding': 'gzip, deflate, br',
+      ...(request.auth === false ? {} : this.authHeaders),
+      ...(request.headers ?? {}),
+    };
+    for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
+    let wireBody: string | Uint8Array | Readable | undefined;
+    let curlBody: { inline: string } | { describe: string } | undefined;
+    let requestBodyBytes: number | undefined;
+    let requestBodyExcerpt: string | undefined;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      wireBody = body;
+      const buf = Buffer.from(body);
+      requestBodyBytes = buf.length;
+      requestBodyExcerpt = buf.subarray(0, EXCERPT_BYTES).toString('utf8');
+      curlBody = buf.length <= inlineBodyLimit() ? { inline: buf.toString('utf8') } : { describe: `${buf.length} bytes, starts ${JSON.stringify(buf.subarray(0, 60).toString('utf8'))}` };
+    } else if (body) {
+      wireBody = Readable.from(body.stream());
+      requestBodyBytes = body.bytes;
+      requestBodyExcerpt = `(${body.describe})`;
+      curlBody = { describe: body.describe };
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.bytes);
+    }
+
+    const displayUrl = href(url);
+    const timeoutMs = request.timeoutMs ?? this.options.limits.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([this.signal, timeout]);
+    const startedAt = new Date().toISOString();
+    const start = performance.now();
+    const exchange: Exchange = {
+      id: this.nextId++,
+      method,
+      url: this.redactor.text(displayUrl),
+      requestHeaders: this.redactor.requestHeaders(headers),
+      ...(requestBodyExcerpt !== undefined ? { requestBodyExcerpt: this.redactor.text(requestBodyExcerpt), requestBodyBytes } : {}),
+      durationMs: 0,
+      startedAt,
+      curl: toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets),
+    };
+    if (request.purpose) exchange.note = request.purpose;
+
+    let status = 0;
+    let responseHeaders: Record<string, string> = {};
+    let ttfbMs = 0;
+    try {
+      const res = await this.undiciRequest(displayUrl, {
+        dispatcher: this.dispatcher,
+        method,
+        headers,
+        body: wireBody,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      ttfbMs = performance.now() - start;
+      status = res.statusCode;
+      responseHeaders = flattenHeaders(res.headers);
+      exchange.status = status;
+      exchange.responseHeaders = this.redactor.responseHeaders(responseHeaders);
+      const read = await readCapped(res.body, responseHeaders['content-encoding'], this.options.limits.maxResponseBytes);
+      const durationMs = performance.now() - start;
+      const text = read.body.toString('utf8');
+      exchange.durationMs = round(durationMs);
+      exchange.responseBytes = read.body.length;
+      exchange.truncated = read.truncated;
+      exchange.responseBodyExcerpt = this.redactor.text(read.body.subarray(0, EXCERPT_BYTES).toString('utf8'));
+      if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${this.options.limits.maxResponseBytes} bytes (maxResponseBytes); the rest was discarded unread`);
+      if (read.decodeError) exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
+      this.record(exchange, text);
+      let parsed: { value: unknown } | undefined;
+      return {
+        status,
+        headers: responseHeaders,
+        body: read.body,
+        truncated: read.truncated,
+        durationMs,
+        ttfbMs,
+        exchange,
+        text: () => text,
+        json: () => {
+          if (!parsed) {
+            try {
+              parsed = { value: JSON.parse(text) };
+            } catch {
+              parsed = { value: undefined };
+            }
+          }
+          return parsed.value;
+        },
+      };
+    } catch (error) {
+      exchange.durationMs = round(performance.now() - start);
+      const probeError = this.toProbeError(error, timeout, timeoutMs, method, url);
+      exchange.error = { code: probeError.code, message: probeError.message };
+      if (status) exchange.status = status;
+      this.record(exchange, '');
+      throw new ProbeError(probeError.code, probeError.message, exchange);
+    }
+  }
+
+  private record(exchange: Exchange, text: string): void {
+    const kept = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;
+    const bodyText = this.recordedTextBytes + kept.length <= RECORDED_TEXT_BUDGET ? kept : (exchange.responseBodyExcerpt ?? '');
+    this.recordedTextBytes += bodyText.length;
+    this.records.push({ exchange, bodyText: this.redactor.text(bodyText) });
+    for (const listener of this.listeners) listener(exchange);
+  }
+
+  private abortReason(): ProbeError {
+    const reason: unknown = this.signal.reason;
+    return reason instanceof ProbeError ? reason : new ProbeError('aborted', 'the run was stopped');
+  }
+
+  private toProbeError(error: unknown, timeout: AbortSignal, timeoutMs: number, method: string, url: Location): ProbeError {
+    const where = `${method} ${this.redact(url.path)}`;
+    if (this.signal.aborted) return this.abortReason();
+    if (timeout.aborted) return new ProbeError('timeout', `${where} did not answer within ${timeoutMs} ms`);
+    const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new ProbeError('timeout', `${where} did not answer within ${timeoutMs} ms`);
+    }
+    if (code === 'ECONNREFUSED') return new ProbeError('refused', `${where}: connection refused by ${this.redact(url.origin)}`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ProbeError('unreachable', `${where}: the host of ${this.redact(url.origin)} was not found`);
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+      return new ProbeError('reset', `${where}: the server closed the connection before the response was complete`);
+    }
+    if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code ?? '') || /certificate/i.test(message)) {
+      return new ProbeError('tls', `${where}: TLS failed (${this.redact(message)}); name the CA in tls.ca, or set tls.insecure: true for a test host`);
+    }
+    return new ProbeError('network', `${where}: ${this.redact(message)}`);
+  }
+}
+
+interface Location {
+  origin: string;
+  path: string;
+  search: string;
+  /** Sent as written, not normalised. */
+  raw: boolean;
+}
+
+function href(location: Location): string {
+  return `${location.origin}${location.path}${location.search}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(name.toLowerCase() === 'set-cookie' ? '\n' : ', ') : value;
+  }
+  return out;
+}
+
+function joinNotes(a: string | undefined, b: string): string {
+  return a ? `${a}; ${b}` : b;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+interface CappedBody {
+  body: Buffer;
+  truncated: boolean;
+  decodeError?: string;
+}
+
+/**
+ * Reads at most `cap` decoded bytes, decompressing gzip/deflate/br on the way, then drops the
+ * connection. A gzip bomb or an endless body costs at most `cap` bytes of memory.
+ */
+async function readCapped(source: AsyncIterable<Buffer> & { destroy(error?: Error): void }, encoding: string | undefined, cap: number): Promise<CappedBody> {
+  const decoder = makeDecoder(encoding);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  const take = (chunk: Buffer): boolean => {
+    const room = cap - size;
+    if (chunk.length >= room) {
+      chunks.push(chunk.subarray(0, room));
+      size += room;
+      truncated = chunk.length > room;
+      return truncated;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+    return false;
+  };
+  if (!decoder) {
+    for await (const chunk of source) {
+      if (take(chunk)) {
+        source.destroy();
+        break;
+      }
+    }
+    return { body: Buffer.concat(chunks, size), truncated };
+  }
+  let decodeError: string | undefined;
+  // pipeline() carries an abort or reset of the source into the decoder, so the loop below ends.
+  pipeline(source as unknown as NodeJS.ReadableStream, decoder, () => undefined);
+  try {
+    for await (const chunk of decoder as AsyncIterable<Buffer>) {
+      if (take(chunk)) break;
+    }
+  } catch (error) {
+    const name = (error as Error).name;
+    const code = errorCode(error);
+    if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || (code && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE')) throw error;
+    // A body that claims an encoding it does not have: keep what decoded and say so.
+    decodeError = error instanceof Error ? error.message : String(error);
+  } finally {
+    decoder.destroy();
+    source.destroy();
+  }
+  return { body: Buffer.concat(chunks, size), truncated, ...(decodeError ? { decodeError } : {}) };
+}
+
+function makeDecoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip(flush);
+    case 'deflate':
+      return zlib.createInflate(flush);
+    case 'br':
+      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Secret } from '../types.js';
+
+export const REDACTED = '***';
+
+// Secrets shorter than this are not searched for in text: a 2-character value would blank out
+// unrelated numbers and words all over a report. Config validation refuses such short credentials.
+const MIN_SECRET_LENGTH = 4;
+
+/** Response headers whose values are credentials whatever the config says. */
+const SENSITIVE_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-authorization', 'x-api-key']);
+
+/**
+ * Replaces every configured secret with ***. Also catches the forms a secret takes on the wire
+ * (URL-encoded, base64 inside Basic auth), since a secret can leak back in an echoed URL or header.
+ */
+export class Redactor {
+  private readonly patterns: string[];
+
+  constructor(secrets: readonly Secret[]) {
+    const forms = new Set<string>();
+    for (const { value } of secrets) {
+      if (value.length < MIN_SECRET_LENGTH) continue;
+      forms.add(value);
+      forms.add(encodeURIComponent(value));
+      forms.add(Buffer.from(value).toString('base64'));
+    }
+    // Longest first, so a secret that contains another is replaced whole.
+    this.patterns = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const secret of this.patterns) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  requestHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) out[name] = this.text(value);
+    return out;
+  }
+
+  responseHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      out[name] = SENSITIVE_RESPONSE_HEADERS.has(name.toLowerCase()) ? REDACTED : this.text(value);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,100 @@
+import type { Exchange } from '../types.js';
+
+export type RequestBody =
+  | string
+  | Uint8Array
+  /** A generator of chunks, for bodies too large to hold in memory (streamed, never buffered whole). */
+  | { stream: () => AsyncIterable<Uint8Array>; bytes: number; describe: string };
+
+export interface ProbeRequest {
+  method: string;
+  /** A path on the target (joined to baseUrl's path) or an absolute URL on the target's origin. */
+  path: string;
+  /** Query parameters appended to the path; a string is appended raw (already encoded). */
+  query?: Record<string, string | number | undefined> | string;
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Send the configured auth headers and query (default true). */
+  auth?: boolean;
+  /** Send the path exactly as given, without normalising dot segments or slashes (path-trick probes). */
+  rawPath?: boolean;
+  timeoutMs?: number;
+  /** Follow same-origin redirects (default true, at most 5). Off-origin redirects are never followed. */
+  followRedirects?: boolean;
+  /** Retry a 429 after Retry-After, within the run's budget (default true). */
+  retryOn429?: boolean;
+  /** A short description recorded with the exchange, e.g. "limit=1000000". */
+  purpose?: string;
+}
+
+export interface ProbeResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", " (set-cookie with "\n"). */
+  headers: Record<string, string>;
+  /** The decoded body, at most maxResponseBytes. */
+  body: Buffer;
+  truncated: boolean;
+  durationMs: number;
+  /** Time to the response headers. */
+  ttfbMs: number;
+  exchange: Exchange;
+  /** Set when a redirect pointed to another origin and was not followed. */
+  offOriginRedirect?: string;
+  text(): string;
+  /** The parsed JSON body, or undefined when it is not JSON. */
+  json(): unknown;
+}
+
+export type ProbeErrorCode =
+  | 'timeout'
+  | 'reset'
+  | 'refused'
+  | 'unreachable'
+  | 'tls'
+  | 'redirect-loop'
+  | 'budget'
+  | 'deadline'
+  | 'aborted'
+  | 'write-not-allowed'
+  | 'off-origin'
+  | 'decode'
+  | 'network';
+
+/** The probe could not get an answer. The runner turns it into an `error` finding (or `skip` for writes). */
+export class ProbeError extends Error {
+  constructor(
+    readonly code: ProbeErrorCode,
+    message: string,
+    readonly exchange?: Exchange,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
+
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  backoffMs: number;
+  rateLimited: number;
+}
+
+/** A response kept for whole-run analysis (leak scanning, error shapes). */
+export interface RecordedResponse {
+  exchange: Exchange;
+  /** Up to 16 KiB of the decoded body, as text. */
+  bodyText: string;
+}
+
+export interface HttpClient {
+  send(request: ProbeRequest): Promise<ProbeResponse>;
+  /** Every response of the run so far, in order. */
+  recorded(): readonly RecordedResponse[];
+  stats(): ClientStats;
+  /** The configured auth headers, for checks that compare with and without them. */
+  readonly authHeaders: Readonly<Record<string, string>>;
+  /** Replaces every configured secret in text with ***. */
+  redact(text: string): string;
+  onExchange(listener: (exchange: Exchange) => void): void;
+  close(): Promise<void>;
+}

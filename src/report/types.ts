@@ -1,0 +1,35 @@
+import type { CheckMeta, Finding, ItemId, ItemStatus } from '../types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+export interface ItemReport {
+  id: ItemId;
+  title: string;
+  status: ItemStatus;
+  /** 0–100, or null when nothing in the item could be decided. */
+  score: number | null;
+  /** The item's weight in the total: the heaviest severity among its decided findings. */
+  weight: number;
+  findings: Finding[];
+}
+
+/** The one report object; every format is rendered from it (design.md, "Report JSON"). */
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  target: { name: string; baseUrl: string };
+  startedAt: string;
+  durationMs: number;
+  requests: number;
+  score: number | null;
+  grade: Grade;
+  gate: { passed: boolean; failUnder: number; reasons: string[] };
+  items: ItemReport[];
+  /** The checks that ran, so a reader can look up why a finding matters. */
+  checks: CheckMeta[];
+  /** Run-level notes: rate limiting met, budget spent, waivers that expired or matched nothing. */
+  notes: string[];
+  options: { allowWrites: boolean; only: string[]; skip: string[] };
+}

@@ -1,0 +1,54 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHECKLIST, SEVERITIES, type Check } from '../types.js';
+
+/** checks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
+function checksDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'checks');
+}
+
+let cache: Promise<Check[]> | undefined;
+
+/**
+ * Every check in checks/, one module each, in file-name order. The engine knows no check by name:
+ * adding a check is adding a file. Sub-folders (data beside the checks) are not checks.
+ */
+export function loadChecks(dir = checksDir()): Promise<Check[]> {
+  if (dir === checksDir() && cache) return cache;
+  const loading = (async () => {
+    const files = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+    const checks: Check[] = [];
+    for (const name of files) {
+      const module = (await import(pathToFileURL(join(dir, name)).href)) as { default?: Check };
+      const check = module.default;
+      assertCheck(check, name);
+      checks.push(check);
+    }
+    const ids = new Set<string>();
+    for (const check of checks) {
+      if (ids.has(check.meta.id)) throw new Error(`two checks share the id ${check.meta.id}`);
+      ids.add(check.meta.id);
+    }
+    return checks;
+  })();
+  if (dir === checksDir()) cache = loading;
+  return loading;
+}
+
+function assertCheck(check: Check | undefined, file: string): asserts check is Check {
+  const meta = check?.meta;
+  const problems: string[] = [];
+  if (!check || typeof check.run !== 'function' || typeof check.applies !== 'function') problems.push('default export must have meta, applies() and run()');
+  else if (!meta) problems.push('missing meta');
+  else {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) problems.push(`id "${meta.id}" is not kebab-case`);
+    if (!CHECKLIST.some((item) => item.id === meta.item)) problems.push(`item "${meta.item}" is not a checklist item`);
+    if (!SEVERITIES.includes(meta.severity)) problems.push(`severity "${meta.severity}" is unknown`);
+    for (const key of ['title', 'rationale', 'remediation', 'probes'] as const) if (!meta[key]) problems.push(`meta.${key} is empty`);
+  }
+  if (problems.length) throw new Error(`checks/${file}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,73 @@
+import { CHECKLIST, SEVERITY_WEIGHT, type Finding, type ItemStatus, type Waiver } from '../types.js';
+import type { Grade, ItemReport } from '../report/types.js';
+
+/** How much a decided finding counts towards passing: warn counts half (design.md). */
+const CREDIT: Partial<Record<Finding['status'], number>> = { pass: 1, warn: 0.5, fail: 0 };
+
+/** Active waivers turn a matching fail into `waived`; expired and unused waivers become notes. */
+export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], today: Date): { findings: Finding[]; notes: string[] } {
+  const notes: string[] = [];
+  const day = today.toISOString().slice(0, 10);
+  const used = new Set<Waiver>();
+  const out = findings.map((finding) => {
+    if (finding.status !== 'fail') return finding;
+    const waiver = waivers.find((w) => (w.check === finding.checkId || w.check === finding.item) && (!w.endpoint || w.endpoint === finding.endpoint));
+    if (!waiver) return finding;
+    used.add(waiver);
+    if (waiver.expires < day) return finding;
+    return { ...finding, status: 'waived' as const, waiver: { reason: waiver.reason, expires: waiver.expires } };
+  });
+  for (const waiver of waivers) {
+    const name = `${waiver.check}${waiver.endpoint ? ` on ${waiver.endpoint}` : ''}`;
+    if (waiver.expires < day) notes.push(`waiver for ${name} expired on ${waiver.expires}; its failures count again (renew it or fix them)`);
+    else if (!used.has(waiver)) notes.push(`waiver for ${name} matched no failure; remove it if the problem is fixed`);
+  }
+  return { findings: out, notes };
+}
+
+const STATUS_ORDER: ItemStatus[] = ['fail', 'warn', 'waived', 'pass', 'error', 'skip'];
+
+/** Groups findings into the fixed checklist, scoring each item. */
+export function scoreItems(findings: readonly Finding[]): ItemReport[] {
+  return CHECKLIST.map(({ id, title }) => {
+    const own = findings.filter((finding) => finding.item === id);
+    const decided = own.filter((finding) => CREDIT[finding.status] !== undefined);
+    const weightSum = decided.reduce((sum, f) => sum + SEVERITY_WEIGHT[f.severity], 0);
+    const credit = decided.reduce((sum, f) => sum + SEVERITY_WEIGHT[f.severity] * (CREDIT[f.status] ?? 0), 0);
+    const status = STATUS_ORDER.find((candidate) => own.some((f) => f.status === candidate)) ?? 'skip';
+    return {
+      id,
+      title,
+      status,
+      score: weightSum ? Math.round((100 * credit) / weightSum) : null,
+      weight: decided.reduce((max, f) => Math.max(max, SEVERITY_WEIGHT[f.severity]), 0),
+      findings: own,
+    };
+  });
+}
+
+/** The weighted mean of the items that decided anything, 0–100; null when none did. */
+export function totalScore(items: readonly ItemReport[]): number | null {
+  const scored = items.filter((item) => item.score !== null && item.weight > 0);
+  const weight = scored.reduce((sum, item) => sum + item.weight, 0);
+  if (!weight) return null;
+  return Math.round(scored.reduce((sum, item) => sum + (item.score ?? 0) * item.weight, 0) / weight);
+}
+
+export function gradeOf(score: number | null): Grade {
+  if (score === null) return 'F';
+  return score >= 90 ? 'A' : score >= 80 ? 'B' : score >= 70 ? 'C' : score >= 60 ? 'D' : 'F';
+}
+
+/** The gate fails on a score below failUnder or any unwaived critical failure (design.md, exit 1). */
+export function gateOf(score: number | null, items: readonly ItemReport[], failUnder: number): { passed: boolean; failUnder: number; reasons: string[] } {
+  const reasons: string[] = [];
+  if (score === null) reasons.push('no check could decide anything, so readiness is unknown');
+  else if (score < failUnder) reasons.push(`score ${score} is below failUnder ${failUnder}`);
+  const critical = items.flatMap((item) => item.findings).filter((f) => f.status === 'fail' && f.severity === 'critical');
+  if (critical.length) {
+    const named = critical.slice(0, 3).map((f) => `${f.checkId} on ${f.endpoint}`);
+    reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.join(', ')}${critical.length > 3 ? ', …' : ''}`);
+  }
+  return { passed: reasons.length === 0, failUnder, reasons };
+}

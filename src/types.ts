@@ -1,0 +1,201 @@
+// The contracts that hold the project together (see ../shared/design.md).
+// Checks, the runner, scoring and every reporter speak only these shapes.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Weights from design.md: an item's score is the weighted share of its decided findings that pass. */
+export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1 };
+
+/** The checklist, in report order. Ids are fixed: reports, JUnit, waivers and `--only` use them. */
+export const CHECKLIST = [
+  { id: 'list-caps', title: 'List endpoints cap size and paginate' },
+  { id: 'size-caps', title: 'Request size caps' },
+  { id: 'error-hygiene', title: 'Errors have one stable shape and leak nothing' },
+  { id: 'default-deny', title: 'Auth is default-deny, no admin surface on the public host' },
+  { id: 'background-work', title: 'Slow work is not inside the request' },
+  { id: 'idempotency', title: 'Write endpoints honour Idempotency-Key' },
+  { id: 'request-id', title: 'Every request has a request id' },
+  { id: 'latency', title: 'Latency within thresholds and a fast health endpoint' },
+] as const;
+export type ItemId = (typeof CHECKLIST)[number]['id'];
+
+export type FindingStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skip' | 'waived';
+export type ItemStatus = FindingStatus;
+
+export type EndpointKind = 'list' | 'read' | 'write' | 'async';
+
+export interface Pagination {
+  limitParam?: string;
+  cursorParam?: string;
+  cursorField?: string;
+  dataField?: string;
+  idField: string;
+  maxLimit: number;
+  maxPages: number;
+}
+
+export interface Endpoint {
+  /** "GET /api/orders/{id}": how reports, waivers and `--only` name it. */
+  label: string;
+  method: string;
+  /** The configured path template, e.g. /api/orders/{id}. */
+  path: string;
+  kind: EndpointKind;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body?: unknown;
+  pagination?: Pagination;
+  /** True when the path is in publicPaths: anonymous access is expected. */
+  public: boolean;
+}
+
+export interface Waiver {
+  check: string;
+  endpoint?: string;
+  reason: string;
+  expires: string;
+}
+
+export interface Limits {
+  concurrency: number;
+  requestsPerSecond: number;
+  maxRequests: number;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxDurationMs: number;
+}
+
+export interface Thresholds {
+  p95Ms: number;
+  p99Ms: number;
+  slowMs: number;
+  healthMs: number;
+  failUnder: number;
+}
+
+export interface IdempotencyConfig {
+  header: string;
+  required: boolean;
+  quoted: boolean;
+  ignoreFields: string[];
+  idField: string;
+  verify?: string;
+}
+
+/** The validated, defaulted config: what the runner and checks read. */
+export interface Target {
+  name: string;
+  baseUrl: string;
+  /** Where the config came from, for messages. */
+  configFile?: string;
+  auth: { headers: Record<string, string>; query: Record<string, string> };
+  publicPaths: string[];
+  endpoints: Endpoint[];
+  health?: string;
+  allowWrites: boolean;
+  requestId: { header: string };
+  limits: Limits;
+  thresholds: Thresholds;
+  latency: { samples: number; concurrency: number; maxSeconds: number };
+  idempotency: IdempotencyConfig;
+  waivers: Waiver[];
+  tls: { insecure: boolean; ca?: string };
+  /** Values that must never be printed (credentials, env values used by the config). */
+  secrets: Secret[];
+}
+
+export interface Secret {
+  value: string;
+  /** The env var it came from, so a curl line can say "$VAR" instead of the value. */
+  envVar?: string;
+}
+
+/** One request/response pair, redacted, as stored in findings and reports. */
+export interface Exchange {
+  id: number;
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBodyExcerpt?: string;
+  requestBodyBytes?: number;
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  responseBodyExcerpt?: string;
+  /** Bytes of (decoded) body read. */
+  responseBytes?: number;
+  /** True when the body was cut at maxResponseBytes (the rest was discarded unread). */
+  truncated?: boolean;
+  durationMs: number;
+  startedAt: string;
+  /** Why no (complete) response came back: timeout, reset, budget, ... */
+  error?: { code: string; message: string };
+  /** A note from the client, e.g. "redirect to another origin not followed". */
+  note?: string;
+  curl: string;
+}
+
+export interface Finding {
+  checkId: string;
+  item: ItemId;
+  severity: Severity;
+  /** "GET /api/orders" or "*" for the whole target. */
+  endpoint: string;
+  status: FindingStatus;
+  message: string;
+  evidence: Exchange[];
+  remediation?: string;
+  reproduce?: string;
+  /** Figures a reporter may chart or a reviewer may want (percentiles, created ids, ...). */
+  data?: Record<string, unknown>;
+  waiver?: { reason: string; expires: string };
+}
+
+export interface CheckMeta {
+  /** kebab-case, stable. */
+  id: string;
+  title: string;
+  item: ItemId;
+  severity: Severity;
+  /** Why it matters. */
+  rationale: string;
+  /** How to fix it. */
+  remediation: string;
+  /** What it sends, one line, for `preflight checks`. */
+  probes: string;
+  /** True if it sends state-changing requests (runs only with allowWrites). */
+  writes: boolean;
+  /**
+   * probe: runs with the others, concurrently. measure: runs afterwards, one at a time, so timings
+   * are not skewed by other probes. analyze: runs last and reads what the whole run collected.
+   */
+  phase?: 'probe' | 'measure' | 'analyze';
+}
+
+export type FindingInput = Pick<Finding, 'status' | 'message'> &
+  Partial<Pick<Finding, 'evidence' | 'severity' | 'remediation' | 'data' | 'endpoint'>>;
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface CheckContext {
+  target: Target;
+  /** The endpoint this run is for; undefined for target-wide checks. */
+  endpoint?: Endpoint;
+  http: import('./http/types.js').HttpClient;
+  signal: AbortSignal;
+  log: Logger;
+  /** Builds a finding with this check's id, item, severity, endpoint, remediation and a curl line. */
+  finding(input: FindingInput): Finding;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  /** The endpoints it runs on, or 'target' to run once for the whole target. */
+  applies(target: Target): Endpoint[] | 'target';
+  run(ctx: CheckContext): Promise<Finding[]>;
+}

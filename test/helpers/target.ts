@@ -1,0 +1,41 @@
+import { loadConfigText } from '../../src/config/load.js';
+import { createHttpClient } from '../../src/http/client.js';
+import type { HttpClient } from '../../src/http/types.js';
+import { runOne } from '../../src/runner/run.js';
+import type { Check, Finding, Target } from '../../src/types.js';
+
+/**
+ * A target for `baseUrl` from YAML, through the real loader (so tests exercise defaults and validation).
+ * `yaml` holds everything but target:, e.g. "endpoints:\n  - { path: /api/orders, kind: list }".
+ */
+export async function targetFor(baseUrl: string, yaml = '', env: Record<string, string> = {}): Promise<Target> {
+  const text = `target:\n  name: test\n  baseUrl: ${baseUrl}\n${yaml}`;
+  return loadConfigText(text, 'test.yaml', { env });
+}
+
+/** Runs one check the way the runner does (every endpoint it applies to), against a real server. */
+export async function runCheck(check: Check, target: Target): Promise<{ findings: Finding[]; http: HttpClient }> {
+  const http = await createHttpClient({
+    baseUrl: target.baseUrl,
+    limits: target.limits,
+    allowWrites: target.allowWrites,
+    auth: target.auth,
+    secrets: target.secrets,
+    tls: target.tls,
+  });
+  try {
+    const scope = check.applies(target);
+    const tasks = scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
+    const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+    const findings: Finding[] = [];
+    for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
+    return { findings, http };
+  } finally {
+    await http.close();
+  }
+}
+
+/** The statuses of a check's findings, for compact assertions. */
+export function statuses(findings: readonly Finding[]): string[] {
+  return findings.map((f) => f.status);
+}
