@@ -36,7 +36,15 @@ export async function checkTarget(target: Target, http: HttpClient, log: Logger)
     return notes;
   }
   if (!probe) return notes;
-  const response = await http.send({ method: 'GET', path: fillPath(probe), query: probe.query, headers: probe.headers, purpose: 'are the configured credentials accepted?' });
+  let response;
+  try {
+    response = await http.send({ method: 'GET', path: fillPath(probe), query: probe.query, headers: probe.headers, purpose: 'are the configured credentials accepted?' });
+  } catch (error) {
+    // The endpoint itself misbehaves (hangs, resets): the checks will say so; the audit goes on.
+    if (!(error instanceof ProbeError)) throw error;
+    notes.push(`could not confirm that the configured credentials are accepted: ${error.message}`);
+    return notes;
+  }
   if (response.status === 401 || response.status === 403) {
     throw new TargetUnreachable(
       `the configured credentials were refused by ${probe.label}: ${response.status}; fix auth in ${target.configFile ?? 'the config'} (is the token's environment variable current?) — auditing anonymously would report a false green`,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../http/client.js';
@@ -44,7 +45,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     allowWrites: target.allowWrites,
     auth: target.auth,
     secrets: target.secrets,
-    tls: target.tls,
+    // tls.ca is a path (resolved against the config file by the loader); undici wants the PEM itself.
+    tls: { insecure: target.tls.insecure, ...(target.tls.ca ? { ca: readFileSync(target.tls.ca) } : {}) },
     userAgent: `${TOOL_NAME}/${toolVersion()}`,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
