@@ -49,6 +49,44 @@ export interface Endpoint {
   pagination?: Pagination;
   /** True when the path is in publicPaths: anonymous access is expected. */
   public: boolean;
+  /** What the OpenAPI document says about this operation, when the audit was given one (--openapi). */
+  spec?: EndpointSpec;
+}
+
+/**
+ * An operation as its OpenAPI document describes it (src/openapi). Schemas are OpenAPI Schema
+ * Objects, dereferenced; a circular reference is left as { $ref: "#/components/schemas/..." }.
+ */
+export interface EndpointSpec {
+  /** Where it came from: "openapi.yaml#/paths/~1orders/get". */
+  source: string;
+  operationId?: string;
+  /** The documented response codes, as written: "200", "4XX", "default". */
+  responses: string[];
+  /** The schema of the first documented 2xx JSON response. */
+  successSchema?: unknown;
+  /** The schema of the first documented 4xx/5xx/default JSON response. */
+  errorSchema?: unknown;
+  /**
+   * How the documented operation lets a client reach the next page: dot paths of response fields
+   * (next_cursor, links.next, has_more, total), response headers (Link, X-Next) and request
+   * parameters (cursor, page, offset). All empty: it documents no way past the first page.
+   */
+  pagination: { fields: string[]; headers: string[]; params: string[] };
+  hasPaginationField: boolean;
+}
+
+/** The OpenAPI document an audit was given (--openapi), for checks that compare against it. */
+export interface TargetSpec {
+  source: string;
+  title: string;
+  version: string;
+  /** "3.0.3", "3.1.0": 3.0 schemas use nullable, 3.1 schemas are JSON Schema 2020-12. */
+  openapi: string;
+  /** The error body the document describes most often across 4xx/5xx/default responses. */
+  errorSchema?: unknown;
+  /** The operations (as "GET /path") whose documented errors use errorSchema. */
+  errorSchemaUsedBy: string[];
 }
 
 export interface Waiver {
@@ -104,6 +142,8 @@ export interface Target {
   tls: { insecure: boolean; ca?: string };
   /** Values that must never be printed (credentials, env values used by the config). */
   secrets: Secret[];
+  /** The OpenAPI document merged in with --openapi. */
+  spec?: TargetSpec;
 }
 
 export interface Secret {
