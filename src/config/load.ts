@@ -59,11 +59,17 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
   }
 
   const secrets = interpolate(doc, file, options.env, at);
-  const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses alias bombs ("billion laughs") and the like; say so in one line.
+    throw new ConfigError(file, undefined, undefined, undefined, `cannot read the YAML: ${(error as Error).message}`, 'a config needs no more than a few YAML aliases');
+  }
 
   const validate = await configValidator();
   if (!validate(data)) {
-    throw toConfigError(pickError(validate.errors ?? []), doc, file, at);
+    throw toConfigError(pickError(validate.errors ?? []), doc, data, file, at);
   }
   return toTarget(data as unknown as RawConfig, doc, file, secrets, at);
 }
@@ -154,9 +160,10 @@ const PATTERN_HINTS: Record<string, { problem: string; hint: string }> = {
   verify: { problem: 'must be a GET endpoint path', hint: 'e.g. "GET /api/orders"' },
 };
 
-function toConfigError(error: ErrorObject, doc: Document, file: string, at: At): ConfigError {
+function toConfigError(error: ErrorObject, doc: Document, data: unknown, file: string, at: At): ConfigError {
   const parts = segments(error.instancePath);
   const node = doc.getIn(parts, true) as Node | undefined;
+  const value = parts.reduce<unknown>((current, part) => (current as Record<string | number, unknown> | undefined)?.[part], data);
   const path = displayPath(parts);
   const params = error.params as Record<string, unknown>;
   const where = at(node);
@@ -175,20 +182,20 @@ function toConfigError(error: ErrorObject, doc: Document, file: string, at: At):
       return new ConfigError(file, where.line ?? 1, where.col ?? 1, path || undefined, `missing required key "${missing}"`, missing === 'baseUrl' ? 'add baseUrl: https://your-api.example.com under target:' : `add ${missing}: under ${path || 'the top level'}`);
     }
     case 'type':
-      return new ConfigError(file, where.line, where.col, path, `must be ${article(String(params.type))}, got ${describe(doc.getIn(parts))}`, 'see config.example.yaml for this key');
+      return new ConfigError(file, where.line, where.col, path, `must be ${article(String(params.type))}, got ${describe(value)}`, 'see config.example.yaml for this key');
     case 'enum':
-      return new ConfigError(file, where.line, where.col, path, `must be one of ${(params.allowedValues as unknown[]).join(', ')}, got ${describe(doc.getIn(parts))}`);
+      return new ConfigError(file, where.line, where.col, path, `must be one of ${(params.allowedValues as unknown[]).join(', ')}, got ${describe(value)}`);
     case 'pattern': {
       const key = [...parts].reverse().find((part): part is string => typeof part === 'string') ?? '';
       const friendly = PATTERN_HINTS[key];
-      return new ConfigError(file, where.line, where.col, path, friendly ? `${friendly.problem}, got ${describe(doc.getIn(parts))}` : `does not match ${String(params.pattern)}`, friendly?.hint);
+      return new ConfigError(file, where.line, where.col, path, friendly ? `${friendly.problem}, got ${describe(value)}` : `does not match ${String(params.pattern)}`, friendly?.hint);
     }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const op = { minimum: '>=', maximum: '<=', exclusiveMinimum: '>', exclusiveMaximum: '<' }[error.keyword];
-      return new ConfigError(file, where.line, where.col, path, `must be ${op} ${String(params.limit)}, got ${describe(doc.getIn(parts))}`);
+      return new ConfigError(file, where.line, where.col, path, `must be ${op} ${String(params.limit)}, got ${describe(value)}`);
     }
     case 'minLength':
       return new ConfigError(file, where.line, where.col, path, 'must not be empty');
@@ -299,6 +306,9 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
   });
   if (raw.thresholds.p99Ms < raw.thresholds.p95Ms) {
     fail(['thresholds', 'p99Ms'], `p99Ms (${raw.thresholds.p99Ms}) is below p95Ms (${raw.thresholds.p95Ms})`, 'p99 can never be faster than p95; raise p99Ms');
+  }
+  if (raw.limits.timeoutMs > raw.limits.maxDurationMs) {
+    fail(['limits', 'timeoutMs'], `one request may take ${raw.limits.timeoutMs} ms but the whole run only ${raw.limits.maxDurationMs} ms`, 'lower timeoutMs or raise maxDurationMs');
   }
   if (raw.idempotency.verify) {
     const verify = raw.idempotency.verify.replace(/^GET\s+/, '');
