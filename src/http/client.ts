@@ -244,7 +244,7 @@ class Client implements HttpClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([this.signal, timeout]);
     const startedAt = new Date().toISOString();
-    const start = performance.now();
+    let start = performance.now();
     const exchange: Exchange = {
       id: this.nextId++,
       method,
@@ -261,6 +261,8 @@ class Client implements HttpClient {
     let responseHeaders: Record<string, string> = {};
     let ttfbMs = 0;
     try {
+      // The clock starts as the request goes out: building the record above is the tool's time, not the target's.
+      start = performance.now();
       const res = await this.undiciRequest(displayUrl, {
         dispatcher: this.dispatcher,
         method,

@@ -17,7 +17,9 @@ export class Pacer {
     const now = performance.now();
     const at = Math.max(now, this.next);
     this.next = at + this.intervalMs;
-    if (at > now) await sleep(at - now, undefined, { signal });
+    // A timer cannot wait less than about 1 ms: below that, go now. The debt stays in `next`, so the
+    // rate still holds over any window; it is paid as soon as it adds up to a real wait.
+    if (at - now >= 1) await sleep(at - now, undefined, { signal });
   }
 
   pauseUntil(monotonicMs: number): void {

@@ -1,0 +1,117 @@
+// Latency fidelity and sampling throughput: the tool's sampler against what a loopback server
+// measured of itself, and against autocannon on the same server in the same run.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createHttpClient } from '../src/http/client.js';
+import { summarize } from '../src/measure/percentiles.js';
+import { sample } from '../src/measure/sampler.js';
+import type { Limits } from '../src/types.js';
+
+export interface BenchRow {
+  figure: string;
+  measured: string;
+  goal: string;
+  met: boolean | undefined;
+}
+
+const LIMITS: Limits = { concurrency: 8, requestsPerSecond: 100_000, maxRequests: 1_000_000, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024, maxDurationMs: 600_000 };
+
+interface ServerProcess {
+  url: string;
+  times(): Promise<number[]>;
+  stop(): void;
+}
+
+/** Starts bench/server-process.mjs: the measured server runs in its own process and event loop. */
+async function startServerProcess(): Promise<ServerProcess> {
+  const child = fork(fileURLToPath(new URL('../../bench/server-process.mjs', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+  return {
+    url,
+    times: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { times: number[] }) => resolve(m.times));
+        child.send('times');
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+/**
+ * p50/p95/p99 from the tool's sampler vs the server's own service times (delays uniform in 5–50 ms),
+ * and vs a bare undici client on the same server in the same run. The server cannot see the loopback
+ * round trip and the two processes' wake-ups; the bare client shows how much of the gap is that.
+ */
+export async function latencyFidelity(): Promise<BenchRow[]> {
+  const server = await startServerProcess();
+  const count = 300;
+  try {
+    const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
+    const samples = await sample(http, { method: 'GET', path: '/delay' }, { samples: count, concurrency: 1, budgetMs: 120_000, budgetName: 'bench' });
+    await http.close();
+    const { Agent, request } = await import('undici');
+    const agent = new Agent();
+    const bareMs: number[] = [];
+    for (let i = 0; i <= count; i++) {
+      const started = performance.now();
+      const response = await request(`${server.url}/delay`, { dispatcher: agent });
+      await response.body.text();
+      if (i > 0) bareMs.push(performance.now() - started);
+    }
+    await agent.close();
+    // The server recorded: the tool's warm-up, its samples, then the bare client's warm-up and samples.
+    const serverMs = await server.times();
+    const ownForTool = summarize(serverMs.slice(1, count + 1));
+    const ownForBare = summarize(serverMs.slice(count + 2));
+    const tool = summarize(samples.sequential.samplesMs);
+    const bare = summarize(bareMs);
+    const rows: BenchRow[] = [];
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      const gap = tool[p] - ownForTool[p];
+      const bareGap = bare[p] - ownForBare[p];
+      const overhead = Math.abs(gap - bareGap);
+      rows.push({
+        figure: `latency fidelity ${p} (${tool.count} samples, 5–50 ms)`,
+        measured: `tool ${tool[p].toFixed(2)} vs server ${ownForTool[p].toFixed(2)} ms (Δ ${gap.toFixed(2)}); bare undici Δ ${bareGap.toFixed(2)} ms → tool's own ${overhead.toFixed(2)} ms`,
+        goal: 'Δ within max(2%, 0.5 ms) [tool vs server]',
+        met: Math.abs(gap) <= Math.max(0.02 * ownForTool[p], 0.5),
+      });
+    }
+    return rows;
+  } finally {
+    server.stop();
+  }
+}
+
+/** Requests per second of the sampler, unthrottled, vs autocannon with as many connections. */
+export async function samplingThroughput(): Promise<BenchRow[]> {
+  const server = await startServerProcess();
+  const connections = 8;
+  const amount = 4000;
+  try {
+    const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
+    await sample(http, { method: 'GET', path: '/fast' }, { samples: amount, concurrency: connections, budgetMs: 120_000, budgetName: 'bench' });
+    // The throughput figure is the concurrent round's: from its first request out to its last answer.
+    const concurrent = http.recorded().filter((r) => r.exchange.note?.includes('in flight')).map((r) => r.exchange);
+    const first = Math.min(...concurrent.map((e) => Date.parse(e.startedAt)));
+    const last = Math.max(...concurrent.map((e) => Date.parse(e.startedAt) + e.durationMs));
+    await http.close();
+    const toolRps = concurrent.length / ((last - first) / 1000);
+
+    const { default: autocannon } = await import('autocannon');
+    const result = await autocannon({ url: `${server.url}/fast`, connections, amount });
+    const cannonRps = result.requests.total / (result.duration || 1);
+    const ratio = toolRps / cannonRps;
+    server.stop();
+    return [
+      {
+        figure: `sampling throughput (${connections} in flight)`,
+        measured: `sampler ${toolRps.toFixed(0)} req/s vs autocannon ${cannonRps.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)}%`,
+        goal: '≥ 80%',
+        met: ratio >= 0.8,
+      },
+    ];
+  } finally {
+    server.stop();
+  }
+}

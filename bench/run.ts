@@ -1,0 +1,173 @@
+// npm run bench: the speed and memory figures of issue 9, measured as ratios in one run on this
+// machine, printed as a table. Every server is on 127.0.0.1 and every loop is bounded.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigText } from '../src/config/load.js';
+import { startBrokenApi } from '../src/demo/broken.js';
+import { DEMO_CONFIG } from '../src/demo/config.js';
+import { startFixedApi } from '../src/demo/fixed.js';
+import { listen, sendJson } from '../src/demo/common.js';
+import { packageRoot } from '../src/package-info.js';
+import { runAudit } from '../src/runner/run.js';
+import { latencyFidelity, samplingThroughput } from './latency.js';
+
+interface Row {
+  figure: string;
+  measured: string;
+  goal: string;
+  met: boolean | undefined;
+}
+
+const rows: Row[] = [];
+const root = packageRoot();
+const bin = join(root, 'bin', 'preflight.js');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Median wall time of a command over `runs` runs (after one untimed run to warm the file cache). */
+function timeCommand(args: string[], runs = 15): number {
+  spawnSync(process.execPath, args, { stdio: 'ignore' });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    spawnSync(process.execPath, args, { stdio: 'ignore' });
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+async function coldStart(): Promise<void> {
+  const bare = timeCommand(['-e', '0']);
+  for (const [label, args] of [
+    ['preflight --version', [bin, '--version']],
+    ['preflight checks', [bin, 'checks']],
+  ] as const) {
+    const ms = timeCommand([...args]);
+    const ratio = ms / bare;
+    rows.push({ figure: `cold start: ${label}`, measured: `${ms.toFixed(0)} ms = ${ratio.toFixed(2)}× node -e 0 (${bare.toFixed(0)} ms)`, goal: '≤ 3×', met: ratio <= 3 });
+  }
+}
+
+async function demoWallTime(): Promise<void> {
+  const audit = async (label: string, start: () => ReturnType<typeof startFixedApi>, deliberateNote: string): Promise<void> => {
+    const server = await start();
+    try {
+      const target = await loadConfigText(DEMO_CONFIG, 'demo', { env: { DEMO_BASE_URL: server.url } });
+      const started = performance.now();
+      const report = await runAudit(target);
+      const ms = performance.now() - started;
+      rows.push({ figure: `demo audit: ${label}`, measured: `${(ms / 1000).toFixed(2)} s, ${report.requests} requests, score ${report.score}${deliberateNote}`, goal: '< 2 s excluding deliberate delays', met: deliberateNote ? undefined : ms < 2000 });
+    } finally {
+      await server.close();
+    }
+  };
+  await audit('fixed API', startFixedApi, '');
+  // The broken API's slow endpoints sleep on purpose; with the sleeps at 1 ms the rest is the tool's own time.
+  await audit('broken API, deliberate delays off', () => startBrokenApi({ slowMs: 1 }), '');
+  await audit('broken API, as shipped (1.2 s endpoints)', () => startBrokenApi(), ' (includes deliberate 1.2 s sleeps)');
+}
+
+/** A config of `count` endpoints on one server: wall time and memory should grow linearly. */
+async function scale(): Promise<void> {
+  const server = await listen((req, res) => sendJson(res, 200, { data: [], next_cursor: null }, { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random()) }));
+  try {
+    const results: Array<{ count: number; ms: number; heapMb: number; requests: number }> = [];
+    for (const count of [50, 100, 250, 500]) {
+      const endpoints = Array.from({ length: count }, (_, i) => `  - { path: /api/r${i} }`).join('\n');
+      const target = await loadConfigText(
+        `target: { baseUrl: "${server.url}" }\nendpoints:\n${endpoints}\nhealth: /health\nlimits: { concurrency: 8, requestsPerSecond: 10000, maxRequests: 1000000, timeoutMs: 5000 }\nlatency: { samples: 5, concurrency: 2, maxSeconds: 2 }\n`,
+        'scale.yaml',
+        { env: {} },
+      );
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const report = await runAudit(target);
+      const ms = performance.now() - started;
+      const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+      results.push({ count, ms, heapMb, requests: report.requests });
+    }
+    const first = results[0]!;
+    const last = results[results.length - 1]!;
+    const perEndpointGrowth = last.ms / last.count / (first.ms / first.count);
+    rows.push({
+      figure: 'scale: endpoints → wall time, requests, heap growth',
+      measured: results.map((r) => `${r.count}: ${(r.ms / 1000).toFixed(2)} s, ${r.requests} req, +${r.heapMb.toFixed(0)} MB`).join('; '),
+      goal: 'linear: time per endpoint at 500 ≤ 1.5× that at 50',
+      met: perEndpointGrowth <= 1.5,
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+/** Peak RSS of a whole audit, in a child process, against a target that streams 500 MiB bodies. */
+async function peakRssOnHugeBody(): Promise<void> {
+  const chunk = Buffer.alloc(256 * 1024, 0x20);
+  const server = await listen((req, res) => {
+    if (req.url === '/health') return sendJson(res, 200, { ok: true });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < 500 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
+  });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-'));
+    const config = join(dir, 'huge.yaml');
+    writeFileSync(config, `target: { baseUrl: "${server.url}" }\nendpoints:\n  - { path: /api/huge, kind: list }\n  - { path: /api/huge2 }\nhealth: /health\nlimits: { timeoutMs: 5000, maxDurationMs: 60000 }\nlatency: { samples: 5, maxSeconds: 3 }\n`);
+    const peak = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [join(root, 'test', 'helpers', 'measured-run.mjs'), 'audit', '--config', config, '--no-progress', '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('close', () => {
+        clearTimeout(killer);
+        const match = /@@measure (\{.*\})/.exec(stderr);
+        resolve(match ? (JSON.parse(match[1]!) as { maxRssMb: number }).maxRssMb : -1);
+      });
+    });
+    rows.push({ figure: 'peak RSS: full audit of a 500 MiB-body target', measured: `${peak} MB`, goal: '< 150 MB', met: peak > 0 && peak < 150 });
+  } finally {
+    await server.close();
+  }
+}
+
+function print(): void {
+  const widths = [52, 70, 36];
+  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' │ ');
+  console.log(`\napi-preflight benchmarks · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString()}\n`);
+  console.log(line(['figure', 'measured', 'goal']) + ' │ met');
+  console.log('─'.repeat(175));
+  for (const row of rows) console.log(`${line([row.figure, row.measured, row.goal])} │ ${row.met === undefined ? '–' : row.met ? 'yes' : 'NO'}`);
+}
+
+const sections: Array<[string, () => Promise<void>]> = [
+  ['cold start', coldStart],
+  ['demo wall time', demoWallTime],
+  ['latency fidelity', async () => void rows.push(...(await latencyFidelity()))],
+  ['sampling throughput', async () => void rows.push(...(await samplingThroughput()))],
+  ['scale', scale],
+  ['peak RSS', peakRssOnHugeBody],
+];
+for (const [name, run] of sections) {
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    await run();
+  } catch (error) {
+    rows.push({ figure: name, measured: `failed: ${(error as Error).message}`, goal: '', met: false });
+  }
+}
+print();
