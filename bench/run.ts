@@ -11,6 +11,7 @@ import { startFixedApi } from '../src/demo/fixed.js';
 import { listen, sendJson } from '../src/demo/common.js';
 import { packageRoot } from '../src/package-info.js';
 import { runAudit } from '../src/runner/run.js';
+import { startHostile } from '../test/hostile/servers.js';
 import { latencyFidelity, samplingThroughput } from './latency.js';
 
 interface Row {
@@ -109,21 +110,8 @@ async function scale(): Promise<void> {
 
 /** Peak RSS of a whole audit, in a child process, against a target that streams 500 MiB bodies. */
 async function peakRssOnHugeBody(): Promise<void> {
-  const chunk = Buffer.alloc(256 * 1024, 0x20);
-  const server = await listen((req, res) => {
-    if (req.url === '/health') return sendJson(res, 200, { ok: true });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < 500 * 1024 * 1024) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    res.on('close', () => res.removeAllListeners('drain'));
-    pump();
-  });
+  // The same hostile server the test suite uses: /health answers, every other path streams 500 MiB.
+  const server = await startHostile('streams a 500 MiB body');
   try {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-'));
     const config = join(dir, 'huge.yaml');

@@ -12,7 +12,7 @@ import { json, startServer, type TestServer } from '../helpers/servers.js';
  * Hostile targets: each answers /health normally (so the run starts) and misbehaves on the API paths.
  * Every behaviour is bounded on the server side too, so a broken client cannot make a test run forever.
  */
-export type Misbehaviour = (req: IncomingMessage, res: ServerResponse, server: { requests: number }) => void;
+export type Misbehaviour = (req: IncomingMessage, res: ServerResponse, server: { requests: number; die(): void }) => void;
 
 const healthy = (req: IncomingMessage, res: ServerResponse): boolean => {
   if (req.url === '/health') {
@@ -81,7 +81,7 @@ export const HOSTILE: Record<string, Misbehaviour> = {
   'answers 429 to everything with Retry-After': (_req, res) => json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '1' }),
   'dies halfway through the run': (req, res, server) => {
     if (server.requests > 40) {
-      req.socket.server?.close();
+      server.die();
       req.socket.destroy();
       return;
     }
@@ -92,8 +92,8 @@ export const HOSTILE: Record<string, Misbehaviour> = {
 export async function startHostile(name: string): Promise<TestServer> {
   const behaviour = HOSTILE[name];
   if (!behaviour) throw new Error(`no hostile server ${name}`);
-  const counter = { requests: 0 };
-  const server = await startServer((req, res) => {
+  const counter = { requests: 0, die: () => void server.server.close() };
+  const server: TestServer = await startServer((req, res) => {
     counter.requests++;
     if (name !== 'dies halfway through the run' && healthy(req, res)) return;
     if (name === 'dies halfway through the run' && req.url === '/health' && counter.requests <= 40) return void json(res, 200, { ok: true });
