@@ -83,6 +83,14 @@ export async function startFixedApi(): Promise<RunningServer> {
         case 'create-import': {
           const body = await readBody(req, MAX_BODY_BYTES);
           if (body.tooLarge) return tooLarge(res, fail);
+          // Validated before queueing: a job must not be the first to find out the input is nonsense.
+          let source: unknown;
+          try {
+            source = (JSON.parse(body.text) as { source?: unknown } | null)?.source;
+          } catch {
+            return fail(400, 'invalid_json', 'The body is not valid JSON.');
+          }
+          if (typeof source !== 'string' || source.length < 1 || source.length > 2048) return fail(422, 'validation_failed', 'source must be a URL string of at most 2048 characters.');
           const id = `job_${randomUUID().slice(0, 8)}`;
           jobs.set(id, { status: 'queued' });
           return sendJson(res, 202, { job_id: id, status_url: `/api/jobs/${id}` }, { location: `/api/jobs/${id}` });
