@@ -10,7 +10,7 @@ auth:
   headers: { Authorization: "Bearer demo-token-alice-5f2c" }
 publicPaths: [/health]
 endpoints:
-  - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data, maxLimit: 100 } }
+  - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data, maxLimit: 100, maxPages: 30 } }
   - { method: GET, path: "/api/orders/{id}", params: { id: ord_00001 } }
   - { method: POST, path: /api/orders, kind: write, body: { sku: A1, qty: 1 } }
   - { method: GET, path: /api/reports/summary }

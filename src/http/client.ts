@@ -31,6 +31,10 @@ export interface ClientOptions {
 }
 
 const EXCERPT_BYTES = 2048;
+// Size probes send 64 KiB URLs and 32 KiB headers: the record keeps enough to read, not the whole.
+const MAX_URL_CHARS = 2048;
+const MAX_HEADER_CHARS = 1024;
+const MAX_CURL_CHARS = 8192;
 const SCAN_BYTES = 16 * 1024;
 const RECORDED_TEXT_BUDGET = 32 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
@@ -248,12 +252,12 @@ class Client implements HttpClient {
     const exchange: Exchange = {
       id: this.nextId++,
       method,
-      url: this.redactor.text(displayUrl),
-      requestHeaders: this.redactor.requestHeaders(headers),
+      url: clip(this.redactor.text(displayUrl), MAX_URL_CHARS),
+      requestHeaders: clipValues(this.redactor.requestHeaders(headers)),
       ...(requestBodyExcerpt !== undefined ? { requestBodyExcerpt: this.redactor.text(requestBodyExcerpt), requestBodyBytes } : {}),
       durationMs: 0,
       startedAt,
-      curl: toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets),
+      curl: clip(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets), MAX_CURL_CHARS),
     };
     if (request.purpose) exchange.note = request.purpose;
 
@@ -276,7 +280,7 @@ class Client implements HttpClient {
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
       exchange.status = status;
-      exchange.responseHeaders = this.redactor.responseHeaders(responseHeaders);
+      exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
       const read = await readCapped(res.body, responseHeaders['content-encoding'], this.options.limits.maxResponseBytes);
       const durationMs = performance.now() - start;
       const text = read.body.toString('utf8');
@@ -380,6 +384,17 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(name.toLowerCase() === 'set-cookie' ? '\n' : ', ') : value;
   }
+  return out;
+}
+
+/** Cuts text to `max` characters, saying how much was left out. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…(${text.length - max} more characters)` : text;
+}
+
+function clipValues(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = clip(value, MAX_HEADER_CHARS);
   return out;
 }
 

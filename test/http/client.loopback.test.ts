@@ -146,3 +146,27 @@ describe('http client against real loopback servers', () => {
     await http.close();
   });
 });
+
+describe('exchange records stay small', () => {
+  it('clips a 64 KiB URL and a 32 KiB header in the record, but sends them whole', async () => {
+    let seen = { url: 0, header: 0 };
+    const server = await startServer((req, res) => {
+      seen = { url: req.url?.length ?? 0, header: String(req.headers['x-big'] ?? '').length };
+      json(res, 200, {}, { 'x-echo': String(req.headers['x-big'] ?? '').slice(0, 4096) });
+    }, { maxHeaderSize: 256 * 1024 });
+    try {
+      const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
+      const response = await http.send({ method: 'GET', path: '/q', query: { pad: 'a'.repeat(64 * 1024) }, headers: { 'X-Big': 'b'.repeat(32 * 1024) } });
+      await http.close();
+      expect(seen.url).toBeGreaterThan(64 * 1024);
+      expect(seen.header).toBe(32 * 1024);
+      expect(response.exchange.url.length).toBeLessThan(2200);
+      expect(response.exchange.url).toMatch(/…\(\d+ more characters\)$/);
+      expect(response.exchange.requestHeaders['X-Big']!.length).toBeLessThan(1100);
+      expect(response.exchange.responseHeaders!['x-echo']!.length).toBeLessThan(1100);
+      expect(response.exchange.curl.length).toBeLessThan(8300);
+    } finally {
+      await server.close();
+    }
+  });
+});
