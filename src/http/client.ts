@@ -56,7 +56,7 @@ export async function createHttpClient(options: ClientOptions): Promise<HttpClie
         ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
       },
     });
-  return new Client(options, dispatcher, undici.request, !options.dispatcher);
+  return new Client(options, dispatcher, !options.dispatcher);
 }
 
 class Client implements HttpClient {
@@ -79,7 +79,6 @@ class Client implements HttpClient {
   constructor(
     private readonly options: ClientOptions,
     private readonly dispatcher: Dispatcher,
-    private readonly undiciRequest: typeof import('undici').request,
     private readonly ownsDispatcher: boolean,
   ) {
     const base = new URL(options.baseUrl);
@@ -267,8 +266,11 @@ class Client implements HttpClient {
     try {
       // The clock starts as the request goes out: building the record above is the tool's time, not the target's.
       start = performance.now();
-      const res = await this.undiciRequest(displayUrl, {
-        dispatcher: this.dispatcher,
+      // dispatcher.request takes origin and path apart, so a raw path ("/admin/.", "//admin") goes out
+      // exactly as written; undici.request(url) would parse and normalise it first.
+      const res = await this.dispatcher.request({
+        origin: url.origin,
+        path: `${url.path}${url.search}`,
         method,
         headers,
         body: wireBody,

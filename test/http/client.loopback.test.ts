@@ -170,3 +170,21 @@ describe('exchange records stay small', () => {
     }
   });
 });
+
+describe('raw paths', () => {
+  it('sends a rawPath exactly as written: dot segments, double slashes and encodings kept', async () => {
+    const server = await startServer((req, res) => json(res, 200, { url: req.url }));
+    try {
+      const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
+      for (const path of ['/admin/.', '//admin', '/%61dmin', '/admin;x', '/a/../admin']) {
+        const response = await http.send({ method: 'GET', path, rawPath: true });
+        expect(response.json()).toEqual({ url: path });
+        expect(response.exchange.curl).toContain('--path-as-is');
+      }
+      expect((await http.send({ method: 'GET', path: '/a/../admin' })).json()).toEqual({ url: '/admin' });
+      await http.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
