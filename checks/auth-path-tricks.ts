@@ -91,8 +91,8 @@ function pathVariants(path: string): Array<{ name: string; path: string }> {
   variants.push({ name: 'a trailing slash', path: path.endsWith('/') ? bare : `${path}/` });
   variants.push({ name: 'a doubled leading slash', path: `/${path}` });
   variants.push({ name: 'a ;parameter', path: `${bare};x` });
-  // Not yet: "/path/." — the client's rawPath still goes through undici's URL parsing, which drops
-  // dot segments, so it would arrive as "/path/" while the evidence and curl line said "/path/.".
+  // A router that resolves dot segments after the auth rule matched serves "/admin/." as "/admin".
+  variants.push({ name: 'a trailing dot segment', path: `${bare}/.` });
   return variants;
 }
 

@@ -43,7 +43,7 @@ describe('auth-path-tricks check', () => {
     const { findings } = await runCheck(check, await targetFor(server.url, config));
     // /api/orders and the five admin roots are all refused (401 before routing), each stays refused.
     expect(statuses(findings)).toEqual(Array(6).fill('pass'));
-    expect(findings[0]!.message).toBe('/api/orders stayed refused however it was spelled (5 variants answered 401)');
+    expect(findings[0]!.message).toBe('/api/orders stayed refused however it was spelled (6 variants answered 401)');
   });
 
   it('fails when the auth rule matches the path case-sensitively but express routes case-insensitively (/Admin)', async () => {
@@ -76,7 +76,21 @@ describe('auth-path-tricks check', () => {
     expect(statuses(findings)).toEqual(['fail']);
     expect(findings[0]!.data?.variants).toEqual(['/api/orders/', '/api/orders;x']);
     // The tricks went out exactly as written.
-    expect(server.requests.map((r) => r.url)).toEqual(expect.arrayContaining(['//api/orders', '/%61pi/orders', '/Api/orders', '/api/orders;x']));
+    expect(server.requests.map((r) => r.url)).toEqual(expect.arrayContaining(['//api/orders', '/%61pi/orders', '/Api/orders', '/api/orders;x', '/api/orders/.']));
+  });
+
+  it('fails when a dot segment slips past a rule matched before the path is resolved', async () => {
+    const server = await startServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      // The auth rule compares the raw path; the router then resolves "/." away.
+      if (path === '/api/orders' && req.headers.authorization !== TOKEN) return json(res, 401, { error: 'unauthorized' });
+      if (path.replace(/\/\.$/, '') === '/api/orders') return json(res, 200, { data: [{ id: 'ord_1' }] });
+      json(res, 404, { error: 'not_found' });
+    });
+    closers.push(server.close);
+    const { findings } = await runCheck(check, await targetFor(server.url, config));
+    expect(statuses(findings)).toEqual(['fail']);
+    expect(findings[0]!.data?.variants).toEqual(['/api/orders/.']);
   });
 
   it('does not mistake a catch-all 200 page for the protected resource', async () => {
