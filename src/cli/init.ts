@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../config/errors.js';
+import { assertLoads, renderConfig } from '../openapi/init.js';
+import { loadSpec } from '../openapi/load.js';
+import { planImport, type ImportPlan } from '../openapi/plan.js';
+import { EXIT, type Io } from './io.js';
+
+export interface InitFlags {
+  baseUrl?: string;
+  fromOpenapi?: string;
+  output: string;
+  force?: boolean;
+}
+
+/** The schema's baseUrl pattern: http(s), a host, an optional path, no query or fragment. */
+const BASE_URL = /^https?:\/\/[^\s/?#]+[^\s?#]*$/;
+
+/** `preflight init`: write a commented config, from an OpenAPI document when given one. Never overwrites without --force. */
+export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
+  if (flags.baseUrl !== undefined && !BASE_URL.test(flags.baseUrl)) {
+    throw new UsageError(`--base-url ${JSON.stringify(flags.baseUrl)} must be an http:// or https:// URL without query or fragment (e.g. https://staging.example.com/v1)`);
+  }
+  const toStdout = flags.output === '-';
+  const path = resolve(io.cwd, flags.output);
+  if (!toStdout && existsSync(path) && !flags.force) {
+    throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
+  }
+
+  let plan: ImportPlan | undefined;
+  if (flags.fromOpenapi) {
+    const spec = await loadSpec(flags.fromOpenapi, { cwd: io.cwd });
+    for (const warning of spec.warnings) io.stderr.write(`preflight: warning: ${flags.fromOpenapi}: ${warning}\n`);
+    plan = planImport(spec);
+  }
+  const written = renderConfig({ ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}), ...(plan ? { plan, specName: flags.fromOpenapi } : {}), outputName: flags.output });
+  await assertLoads(written, flags.output);
+
+  const summary = summarise(flags, plan, written);
+  if (toStdout) {
+    io.stdout.write(written.text);
+    io.stderr.write(summary);
+    return EXIT.ok;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    // 'wx' fails if the file appeared since the check above: --force is still the only way to overwrite.
+    writeFileSync(path, written.text, { flag: flags.force ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
+    throw new UsageError(`cannot write ${flags.output}: ${(error as Error).message}`);
+  }
+  io.stdout.write(summary);
+  return EXIT.ok;
+}
+
+function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: ReturnType<typeof renderConfig>): string {
+  const where = flags.output === '-' ? 'the config' : flags.output;
+  const lines: string[] = [];
+  if (plan) {
+    const kinds = ['list', 'write', 'async', 'read'].map((kind) => [kind, plan.endpoints.filter((e) => e.kind === kind).length] as const).filter(([, n]) => n > 0);
+    lines.push(`wrote ${where}: ${written.endpoints} endpoint(s) from ${flags.fromOpenapi} (${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'}), ${plan.publicPaths.length} public path(s)${plan.health ? `, health ${plan.health}` : ''}`);
+  } else {
+    lines.push(`wrote ${where}: a starter config; list your endpoints in it, or run preflight init --from-openapi FILE --force`);
+  }
+  for (const variable of written.env) lines.push(`  set ${variable.name}: ${variable.what}`);
+  if (written.todos) lines.push(`  replace ${written.todos} TODO value(s): parameters the spec gives no example for`);
+  const config = flags.output === '-' ? 'preflight.yaml' : flags.output;
+  lines.push(`next: preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}

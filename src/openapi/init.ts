@@ -1,0 +1,184 @@
+import { stringify } from 'yaml';
+import { loadConfigText } from '../config/load.js';
+import type { ImportPlan } from './plan.js';
+import type { SpecOperation } from './operations.js';
+
+export interface InitInput {
+  /** --base-url, as given. */
+  baseUrl?: string;
+  plan?: ImportPlan;
+  /** What the header comment and the next-step line call the spec and the output file. */
+  specName?: string;
+  outputName: string;
+}
+
+export interface WrittenConfig {
+  text: string;
+  /** Environment variables the config reads (placeholders the user must set). */
+  env: Array<{ name: string; what: string }>;
+  /** How many values are left as TODO. */
+  todos: number;
+  endpoints: number;
+}
+
+const BASE_URL_ENV = 'API_BASE_URL';
+const TODO = 'TODO';
+
+/**
+ * A commented config for `preflight init`: from an OpenAPI plan when there is one, else a starter.
+ * Hand-written text rather than a YAML dump, so each line can say where it came from.
+ */
+export function renderConfig(input: InitInput): WrittenConfig {
+  const { plan } = input;
+  const env: WrittenConfig['env'] = [];
+  const out: string[] = [];
+  const line = (text = ''): void => void out.push(text);
+  let todos = 0;
+
+  line('# yaml-language-server: $schema=./node_modules/api-preflight/schema/config.schema.json');
+  if (plan) {
+    line(`# Written by \`preflight init\` from ${input.specName ?? plan.spec.source}`);
+    line(`# (${plan.spec.title}${plan.spec.version ? ` ${plan.spec.version}` : ''}, OpenAPI ${plan.spec.openapi}): ${plan.operations.length} operations.`);
+  } else {
+    line('# Written by `preflight init`: a starter config. List your endpoints below, or run');
+    line('#   preflight init --from-openapi openapi.yaml --force   to fill them in from your OpenAPI document.');
+  }
+  line('# Every key, with its default, is described in config.example.yaml. ${VARS} are read from the');
+  line('# environment and never printed.');
+  line();
+
+  // target
+  const base = baseUrlOf(input);
+  if (base.env) env.push({ name: BASE_URL_ENV, what: 'the API\'s base URL (staging, not production)' });
+  line('target:');
+  if (plan) line(`  name: ${scalar(plan.spec.title)}`);
+  line(`  baseUrl: ${scalar(base.value)}${base.comment ? `   # ${base.comment}` : ''}`);
+  line();
+
+  // auth
+  const auth = plan ? plan.auth : { headers: { Authorization: 'Bearer ${API_TOKEN}' }, query: {}, env: [{ name: 'API_TOKEN', what: 'a token the API accepts' }], from: [], unsupported: [] };
+  if (auth && (Object.keys(auth.headers).length || Object.keys(auth.query).length)) {
+    env.push(...auth.env);
+    line(`# What makes a request authenticated${auth.from.length ? `: from securitySchemes ${auth.from.join(', ')}` : ''}.`);
+    if (auth.unsupported.length) line(`# Not expressible here (send them another way or audit without): ${auth.unsupported.join(', ')}.`);
+    line('auth:');
+    if (Object.keys(auth.headers).length) line(`  headers: ${flow(auth.headers)}`);
+    if (Object.keys(auth.query).length) line(`  query: ${flow(auth.query)}`);
+  } else if (plan) {
+    line(`# The spec declares no security${auth?.unsupported.length ? ` preflight can send (${auth.unsupported.join(', ')})` : ''}. If the API needs credentials, add them:`);
+    line('# auth:');
+    line('#   headers: { Authorization: "Bearer ${API_TOKEN}" }');
+  }
+  line();
+
+  // publicPaths
+  const publicPaths = plan ? plan.publicPaths : ['/health'];
+  line('# The allow-list: paths anyone may call. Everything else must refuse anonymous requests.');
+  if (plan) line(`# From the operations documented with \`security: []\`${publicPaths.length ? '' : ' (there are none)'}.`);
+  if (plan?.mixedPaths.length) line(`# Public for some methods only (the list is per path, so they are left out): ${plan.mixedPaths.join(', ')}`);
+  if (plan?.undeclared.length) line(`# No security requirement in the spec (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
+  line(`publicPaths: ${flow(publicPaths)}`);
+  line();
+
+  // endpoints
+  if (plan) {
+    line(`# One per operation in the spec${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`);
+    line('# write = state-changing (probed only with allowWrites), async = should answer 202 fast, read = the rest.');
+    line(plan.endpoints.length ? 'endpoints:' : 'endpoints: []');
+    for (const op of plan.endpoints) todos += writeEndpoint(op, line);
+  } else {
+    line('# What to probe: list every endpoint (method defaults to GET). For example:');
+    line('#   - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data } }');
+    line('#   - { method: POST, path: /api/orders, kind: write, body: { sku: A1, qty: 1 } }');
+    line('#   - { method: GET, path: "/api/orders/{id}", params: { id: ord_123 } }');
+    line('endpoints: []');
+  }
+  line();
+
+  const health = plan ? plan.health : undefined;
+  if (health) line(`health: ${scalar(health)}                          # answers 2xx fast, without auth`);
+  else line(`# health: /health                         # ${plan ? 'the spec has no health-like path; ' : ''}without it, /health, /healthz, /readyz and /livez are tried`);
+  line('allowWrites: false                         # POST/PUT/PATCH/DELETE probes only when true (or --allow-writes): use a test environment');
+  if (plan?.verify) line(`idempotency: ${flow({ verify: plan.verify })}   # a list whose count must grow by one, not two, after a replayed create`);
+
+  const text = `${out.join('\n')}\n`;
+  return { text, env, todos, endpoints: plan?.endpoints.length ?? 0 };
+}
+
+/** One endpoint as a block item, with a comment saying what it is and where each guess came from. Returns its TODO count. */
+function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number {
+  let todos = 0;
+  const about = [op.operationId, op.summary].filter(Boolean).join(': ');
+  const notes = [about, op.kindReason ? `${op.kind}: ${op.kindReason}` : '', op.deprecated ? 'deprecated' : ''].filter(Boolean).join(' · ');
+  if (notes) line(`  # ${oneLine(notes)}`);
+  line(`  - method: ${op.method}`);
+  line(`    path: ${scalar(op.path)}`);
+  const defaultKind = op.method === 'GET' || op.method === 'HEAD' || op.method === 'OPTIONS' ? 'read' : 'write';
+  if (op.kind !== defaultKind || op.kind === 'write') line(`    kind: ${op.kind}`);
+  for (const [key, documented, missing] of [
+    ['params', op.params, op.missing.params],
+    ['query', op.query, op.missing.query],
+    ['headers', op.headers, op.missing.headers],
+  ] as const) {
+    const values: Record<string, string> = { ...documented };
+    for (const m of missing) values[m.name] = TODO;
+    if (!Object.keys(values).length) continue;
+    todos += missing.length;
+    const comment = missing.length ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value` : '';
+    line(`    ${key}: ${flow(values)}${comment}`);
+  }
+  if (op.pagination) {
+    const { pageParam, ...pagination } = op.pagination;
+    const comment = pageParam ? `   # pages with ${pageParam} too: preflight follows cursors only` : '';
+    if (Object.keys(pagination).length) line(`    pagination: ${flow(pagination)}${comment}`);
+    else if (comment) line(`    #${comment.trim().slice(1)}`);
+  }
+  if (op.body !== undefined) {
+    const inline = flow(op.body);
+    const comment = op.bodyNote ? `   # ${op.bodyNote}` : '';
+    if (inline.length <= 100) line(`    body: ${inline}${comment}`);
+    else {
+      line(`    body:${comment}`);
+      for (const bodyLine of stringify(op.body, { lineWidth: 0 }).trimEnd().split('\n')) line(`      ${bodyLine}`);
+    }
+  } else if (op.bodyNote) {
+    line(`    # body: ${op.bodyNote}`);
+  }
+  return todos;
+}
+
+function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: string } {
+  const server = input.plan?.server;
+  if (input.baseUrl) {
+    const prefix = server && !server.absolute && server.url.startsWith('/') && !new URL(input.baseUrl).pathname.replace(/\/+$/, '') ? server.url : undefined;
+    return { value: input.baseUrl, ...(prefix ? { comment: `the spec's paths are below ${prefix}: add it here if the API is served there` } : {}) };
+  }
+  if (server?.absolute) return { value: server.url, comment: "the spec's servers[0]: point it at staging, not production" };
+  return { value: `\${${BASE_URL_ENV}}`, env: true, comment: server?.url ? `the spec's servers[0] is ${server.url}: set ${BASE_URL_ENV} to a full URL` : `set ${BASE_URL_ENV}, or write the URL here` };
+}
+
+function scalar(value: unknown): string {
+  return stringify(value, { lineWidth: 0 }).trim();
+}
+
+function flow(value: unknown): string {
+  return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
+}
+
+function oneLine(text: string): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > 160 ? `${single.slice(0, 157)}...` : single;
+}
+
+function abbreviate(labels: readonly string[]): string {
+  return labels.length > 8 ? `${labels.slice(0, 8).join(', ')} and ${labels.length - 8} more` : labels.join(', ');
+}
+
+/**
+ * Loads the written text through the real config loader, placeholders filled, so `init` never
+ * writes a file `audit` would refuse. Throws the loader's ConfigError if it would.
+ */
+export async function assertLoads(written: WrittenConfig, file: string): Promise<void> {
+  const env = Object.fromEntries(written.env.map((e) => [e.name, e.name === BASE_URL_ENV ? 'https://staging.example.com' : `placeholder-${e.name.toLowerCase()}`]));
+  await loadConfigText(written.text, file, { env });
+}

@@ -1,0 +1,148 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../config/errors.js';
+import type { ParserOptions } from '@readme/openapi-parser';
+import type { OpenApiDocument } from './document.js';
+import { fetchSpecText, isUrl } from './fetch.js';
+
+/** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
+export class SpecError extends UsageError {
+  constructor(source: string, problem: string, hint?: string) {
+    super(`${source}: ${problem}${hint ? ` (${hint})` : ''}`);
+    this.name = 'SpecError';
+  }
+}
+
+export interface LoadedSpec {
+  /** The file path or URL as the user gave it, for messages and EndpointSpec.source. */
+  source: string;
+  /** Fully dereferenced; a circular $ref is left in place as { $ref } so the tree has no cycles. */
+  document: OpenApiDocument;
+  /** "3.0.3", "3.1.0". */
+  openapi: string;
+  title: string;
+  version: string;
+  /** Problems that did not stop the import (schema violations the extraction can live with). */
+  warnings: string[];
+}
+
+export interface LoadSpecOptions {
+  /** Folder a relative file path is read from. */
+  cwd: string;
+  /** When set, a URL spec is fetched only from this origin (an audit talks to its target and nothing else). */
+  requireOrigin?: string;
+}
+
+export const MAX_SPEC_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Reads an OpenAPI 3.0 or 3.1 document (JSON or YAML, file or URL), validates it and resolves every
+ * $ref with @readme/openapi-parser. Throws SpecError for anything that cannot be imported.
+ */
+export async function loadSpec(source: string, options: LoadSpecOptions): Promise<LoadedSpec> {
+  const fromUrl = isUrl(source);
+  if (fromUrl && options.requireOrigin && new URL(source).origin !== options.requireOrigin) {
+    throw new SpecError(source, `is not on the target's origin (${options.requireOrigin})`, 'during an audit preflight talks only to the target: download the spec and pass the file');
+  }
+  const text = fromUrl ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES }).catch((error: unknown) => {
+    throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+  }) : readSpecFile(source, options.cwd);
+
+  const raw = parseText(text, source);
+  const openapi = checkVersion(raw, source);
+  const { validate, dereference } = await import('@readme/openapi-parser');
+  // A file's relative $refs (split specs) are followed; $refs to URLs are not: importing a spec must
+  // not make requests nobody asked for. A fetched spec is used as one self-contained document.
+  const input = fromUrl ? (raw as never) : resolve(options.cwd, source);
+  // `http: false` switches the URL resolver off (json-schema-ref-parser's option; the type wants its settings).
+  const parserOptions: ParserOptions = { resolve: (fromUrl ? { external: false } : { http: false }) as ParserOptions['resolve'] };
+
+  const warnings: string[] = [];
+  try {
+    const result = await validate(input, { ...parserOptions, validate: { rules: { openapi: LENIENT_RULES } } });
+    const problems = result.valid ? result.warnings : result.errors;
+    if (!result.valid) {
+      const first = problems[0] ? oneLine(problems[0].message) : 'no detail given';
+      warnings.push(`does not validate against OpenAPI ${openapi} (${problems.length + result.additionalErrors} problem(s); first: ${first}); imported what could be read`);
+    }
+    for (const warning of result.valid ? problems : result.warnings) warnings.push(oneLine(warning.message));
+  } catch (error) {
+    throw referenceError(error, source);
+  }
+
+  let document: OpenApiDocument;
+  try {
+    document = (await dereference(input, { ...parserOptions, dereference: { circular: 'ignore' } })) as unknown as OpenApiDocument;
+  } catch (error) {
+    throw referenceError(error, source);
+  }
+  if (!isObject(document.paths)) throw new SpecError(source, 'has no paths: object', 'an OpenAPI document lists its operations under paths:');
+  return { source, document, openapi, title: String(document.info?.title ?? 'API'), version: String(document.info?.version ?? ''), warnings };
+}
+
+/** Rules real specs often break without harm to the import: reported, not fatal. */
+const LENIENT_RULES = {
+  'duplicate-operation-id': 'warning',
+  'path-parameters-not-in-path': 'warning',
+  'path-parameters-not-in-parameters': 'warning',
+  'array-without-items': 'warning',
+  'non-optional-path-parameters': 'warning',
+} as const;
+
+function readSpecFile(source: string, cwd: string): string {
+  const path = resolve(cwd, source);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new SpecError(source, 'OpenAPI file not found', 'check the path, or give an http(s) URL');
+  }
+  if (size > MAX_SPEC_BYTES) throw new SpecError(source, `is ${size} bytes, over the ${MAX_SPEC_BYTES / 1024 / 1024} MiB limit for a spec`);
+  const bytes = readFileSync(path);
+  if (bytes.includes(0)) throw new SpecError(source, 'is binary, not JSON or YAML text');
+  return bytes.toString('utf8');
+}
+
+function parseText(text: string, source: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    // YAML 1.2 is a superset of JSON: one parser reads both.
+    data = parseYaml(text, { maxAliasCount: 1000, prettyErrors: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    throw new SpecError(source, `is not valid JSON or YAML${line ? ` (line ${line})` : ''}: ${oneLine(message).replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  if (!isObject(data)) throw new SpecError(source, 'is not an OpenAPI document (expected a mapping with an openapi: key)');
+  return data;
+}
+
+function checkVersion(raw: Record<string, unknown>, source: string): string {
+  if (raw.swagger !== undefined) {
+    throw new SpecError(source, `is a Swagger ${String(raw.swagger)} document; preflight reads OpenAPI 3.0 and 3.1`, `convert it first, e.g. npx swagger2openapi ${source} -o openapi.yaml`);
+  }
+  const version = raw.openapi;
+  if (version === undefined) throw new SpecError(source, 'is not an OpenAPI document (no openapi: key)', 'give an OpenAPI 3.0 or 3.1 file');
+  if (typeof version !== 'string' || !/^3\.[01]\.\d+/.test(version)) {
+    throw new SpecError(source, `declares openapi: ${JSON.stringify(version)}; preflight reads OpenAPI 3.0 and 3.1`);
+  }
+  return version;
+}
+
+function referenceError(error: unknown, source: string): SpecError {
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  if (/\$ref|pointer/i.test(message)) return new SpecError(source, `has a $ref that cannot be resolved: ${message}`, 'fix or remove the reference; $refs to URLs are not followed, bundle the spec into one file');
+  return new SpecError(source, `could not be read as OpenAPI: ${message}`);
+}
+
+/** The parser's messages carry a code frame over several lines: keep the first line, and where the frame points. */
+function oneLine(message: string): string {
+  const [first = ''] = message.split('\n');
+  const pointer = /^>\s*\d+\s*\|\s*(.+)$/m.exec(message)?.[1]?.trim();
+  return pointer ? `${first.trim()} at ${pointer.replace(/[{[,]\s*$/, '').trim()}` : first.trim();
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
