@@ -8,7 +8,8 @@ import { formatForFile } from '../report/render.js';
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   for (const file of flags.output) formatForFile(file); // a bad --output fails before any probe
-  const target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : configured;
   const report = await auditAndPresent(
     target,
     {
@@ -39,4 +40,11 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
     },
     thresholds: { ...target.thresholds, ...(flags.failUnder !== undefined ? { failUnder: flags.failUnder } : {}) },
   };
+}
+
+/** --openapi: the spec's operations join the config's endpoints (the config wins where both speak). */
+async function withOpenApi(target: Target, source: string, io: Io): Promise<Target> {
+  const { mergeSpecSource } = await import('../openapi/merge.js');
+  const merged = await mergeSpecSource(target, source, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) });
+  return merged.target;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { toolVersion } from '../package-info.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { EXIT, type Io, processIo } from './io.js';
+import type { InitFlags } from './init.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -21,6 +22,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       `
 Examples:
   preflight demo                                   audit the bundled broken and fixed demo APIs
+  preflight init --from-openapi openapi.yaml       write preflight.yaml from your OpenAPI document
   preflight audit --config target.yaml             audit your API, print the checklist
   preflight audit -c target.yaml --format json --output report.json --fail-under 90
   preflight audit -c target.yaml --only default-deny,error-hygiene --verbose
@@ -33,6 +35,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .command('audit')
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
+    .option('--openapi <file>', 'also probe every operation in this OpenAPI 3.x document (the config wins where both speak)')
     .addOption(new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'json']).default('terminal'))
     .option('-o, --output <file>', 'also write the report to a file (format from the extension: .json; repeatable)', collect, [])
     .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
@@ -49,6 +52,18 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .action(async (opts: AuditFlags) => {
       const { auditCommand } = await import('./audit.js');
       exitCode = await auditCommand(opts, io);
+    });
+
+  program
+    .command('init')
+    .description('Write a commented config, from an OpenAPI 3.0/3.1 document when given one')
+    .option('--base-url <url>', "the API's base URL (default: the spec's servers[0], else ${API_BASE_URL})")
+    .option('--from-openapi <file-or-url>', 'an OpenAPI document (JSON or YAML): every operation becomes an endpoint')
+    .option('-o, --output <file>', 'where to write the config ("-" for stdout)', 'preflight.yaml')
+    .option('--force', 'overwrite the output file if it exists')
+    .action(async (opts: InitFlags) => {
+      const { initCommand } = await import('./init.js');
+      exitCode = await initCommand(opts, io);
     });
 
   program
@@ -80,6 +95,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
 
 export interface AuditFlags {
   config: string;
+  openapi?: string;
   format: 'terminal' | 'json';
   output: string[];
   failUnder?: number;
