@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Installs Debian's chromium when /usr/bin/chromium is missing (the HTML report test renders with it).
+    globalSetup: ['test/setup/chromium.ts'],
     // The JSON results feed .ci/run's closing "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-results.json' },

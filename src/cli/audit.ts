@@ -3,21 +3,19 @@ import type { Target } from '../types.js';
 import { EXIT, type Io } from './io.js';
 import type { AuditFlags } from './main.js';
 import { auditAndPresent } from './run-report.js';
-import { formatForFile } from '../report/render.js';
+import { outputOptions } from './present.js';
 
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
-  for (const file of flags.output) formatForFile(file); // a bad --output fails before any probe
+  // A bad --output or --baseline fails before any probe is sent.
+  const output = await outputOptions(flags, io);
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : configured;
   const report = await auditAndPresent(
     target,
     {
-      format: flags.format,
-      outputs: flags.output,
+      ...output,
       progress: flags.progress,
-      color: flags.color,
-      verbose: flags.verbose === true,
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.skip ? { skip: flags.skip } : {}),
     },

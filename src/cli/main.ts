@@ -3,6 +3,8 @@ import { toolVersion } from '../package-info.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { EXIT, type Io, processIo } from './io.js';
 import type { InitFlags } from './init.js';
+import { FORMATS, type Format } from '../report/render.js';
+import type { OutputFlags } from './present.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -27,6 +29,8 @@ Examples:
   preflight audit -c target.yaml --format json --output report.json --fail-under 90
   preflight audit -c target.yaml --only default-deny,error-hygiene --verbose
   preflight checks                                 list every check
+  preflight audit -c target.yaml -o report.html -o report.md -o junit.xml --baseline last.json --fail-on-regression
+  preflight report last.json --format html --output last.html   re-render a saved JSON report, no probing
 
 Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 target unreachable`,
     );
@@ -36,8 +40,11 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
     .option('--openapi <file>', 'also probe every operation in this OpenAPI 3.x document (the config wins where both speak)')
-    .addOption(new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'json']).default('terminal'))
-    .option('-o, --output <file>', 'also write the report to a file (format from the extension: .json; repeatable)', collect, [])
+    .addOption(formatOption())
+    .option('-o, --output <file>', OUTPUT_HELP, collect, [])
+    .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
+    .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
+    .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
     .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
     .option('--only <ids>', 'run only these checklist items or checks (comma-separated)', list)
     .option('--skip <ids>', 'skip these checklist items or checks (comma-separated)', list)
@@ -52,6 +59,22 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .action(async (opts: AuditFlags) => {
       const { auditCommand } = await import('./audit.js');
       exitCode = await auditCommand(opts, io);
+    });
+
+  program
+    .command('report')
+    .description('Re-render a saved JSON report in any format, without probing anything (exit 1 when its gate failed)')
+    .argument('<file>', 'a JSON report (from --format json or --output report.json)')
+    .addOption(formatOption())
+    .option('-o, --output <file>', OUTPUT_HELP, collect, [])
+    .option('-q, --quiet', 'print nothing on stdout')
+    .option('--baseline <file>', 'compare with an earlier JSON report')
+    .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
+    .option('--no-color', 'no colors')
+    .option('--verbose', 'print every finding')
+    .action(async (file: string, opts: OutputFlags) => {
+      const { reportCommand } = await import('./report.js');
+      exitCode = await reportCommand(file, opts, io);
     });
 
   program
@@ -77,6 +100,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
   program
     .command('demo')
     .description('Start the bundled broken and fixed demo APIs on 127.0.0.1 and audit both')
+    .option('-o, --output <file>', `${OUTPUT_HELP}; one file per API: demo.html → demo-broken.html, demo-fixed.html`, collect, [])
     .option('--no-progress', 'no spinner')
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
@@ -96,8 +120,11 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
 export interface AuditFlags {
   config: string;
   openapi?: string;
-  format: 'terminal' | 'json';
+  format: Format;
   output: string[];
+  quiet?: boolean;
+  baseline?: string;
+  failOnRegression?: boolean;
   failUnder?: number;
   only?: string[];
   skip?: string[];
@@ -112,6 +139,7 @@ export interface AuditFlags {
 }
 
 export interface DemoFlags {
+  output: string[];
   progress: boolean;
   color: boolean;
   verbose?: boolean;
@@ -133,6 +161,12 @@ function handleError(error: unknown, io: Io): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`preflight: the audit could not complete: ${message.split('\n')[0]}\n`);
   return EXIT.unreachable;
+}
+
+const OUTPUT_HELP = 'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .txt; repeatable';
+
+function formatOption(): Option {
+  return new Option('-f, --format <format>', 'what to print on stdout').choices(FORMATS).default('terminal');
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,25 +1,18 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { formatForFile, render, type Format } from '../report/render.js';
 import type { Report } from '../report/types.js';
-import { shouldColor } from '../report/color.js';
 import { runAudit, type AuditOptions } from '../runner/run.js';
 import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
+import { showReport, type ShowOptions } from './present.js';
 
-export interface PresentOptions {
-  format: Format;
-  outputs: string[];
+export interface PresentOptions extends ShowOptions {
   progress: boolean;
-  color: boolean;
-  verbose: boolean;
   only?: string[];
   skip?: string[];
   /** Shown on the spinner, e.g. "broken API". */
   label?: string;
 }
 
-/** Runs one audit with a spinner when on a terminal, prints it, writes the --output files. */
+/** Runs one audit with a spinner when on a terminal, then prints it and writes the files (present.ts). */
 export async function auditAndPresent(target: Target, options: PresentOptions, io: Io, extra: Partial<AuditOptions> = {}): Promise<Report> {
   const spinner = await startSpinner(options, io);
   const log: Logger = {
@@ -43,15 +36,7 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
   } finally {
     spinner?.stop();
   }
-  const color = shouldColor(io.stdout, io.env, options.color);
-  const width = io.stdout.columns;
-  io.stdout.write(await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}) }));
-  for (const file of options.outputs) {
-    const path = resolve(io.cwd, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, await render(report, formatForFile(file), { color: false, verbose: true }));
-  }
-  return report;
+  return showReport(report, options, io);
 }
 
 /** ora, only on an interactive terminal and never under CI (it would litter logs). */

@@ -1,14 +1,17 @@
 import { extname } from 'node:path';
 import { UsageError } from '../config/errors.js';
+import type { BaselineDiff } from './baseline.js';
 import type { Report } from './types.js';
 
-export const FORMATS = ['terminal', 'json'] as const;
+export const FORMATS = ['terminal', 'json', 'markdown', 'html', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
   color: boolean;
   verbose: boolean;
   width?: number;
+  /** A comparison with a saved report (--baseline), shown by the Markdown and HTML reports. */
+  baseline?: { diff: BaselineDiff; file: string };
 }
 
 /** Renders the one report object in any format; every format comes from the same object. */
@@ -20,10 +23,30 @@ export async function render(report: Report, format: Format, options: RenderOpti
     }
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown': {
+      const { renderMarkdown } = await import('./markdown.js');
+      return renderMarkdown(report, options.baseline ? { baseline: options.baseline } : {});
+    }
+    case 'html': {
+      const { renderHtml } = await import('./html.js');
+      return renderHtml(report, options.baseline ? { baseline: options.baseline } : {});
+    }
+    case 'junit': {
+      const { renderJunit } = await import('./junit.js');
+      return renderJunit(report);
+    }
   }
 }
 
-const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.txt': 'terminal' };
+const BY_EXTENSION: Record<string, Format> = {
+  '.json': 'json',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xml': 'junit',
+  '.txt': 'terminal',
+};
 
 /** The format of an --output file, from its extension. */
 export function formatForFile(file: string): Format {

@@ -4,18 +4,32 @@ import type { Grade, ItemReport } from '../report/types.js';
 /** How much a decided finding counts towards passing: warn counts half (design.md). */
 const CREDIT: Partial<Record<Finding['status'], number>> = { pass: 1, warn: 0.5, fail: 0 };
 
-/** Active waivers turn a matching fail into `waived`; expired and unused waivers become notes. */
+/** "get  /metrics" and "GET /metrics" name the same endpoint: methods are case-insensitive, spacing is not meaningful. */
+function sameEndpoint(a: string, b: string): boolean {
+  const norm = (label: string): string => label.trim().replace(/\s+/g, ' ').replace(/^\S+/, (method) => method.toUpperCase());
+  return norm(a) === norm(b);
+}
+
+function waiverMatches(waiver: Waiver, finding: Finding): boolean {
+  return (waiver.check === finding.checkId || waiver.check === finding.item) && (!waiver.endpoint || sameEndpoint(waiver.endpoint, finding.endpoint));
+}
+
+/**
+ * Active waivers turn a matching fail into `waived`; expired and unused waivers become notes.
+ * A waiver is active through its expiry date (UTC) and lapses the day after. When several match,
+ * an active one wins over an expired one (a renewed waiver added next to the old).
+ */
 export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], today: Date): { findings: Finding[]; notes: string[] } {
   const notes: string[] = [];
   const day = today.toISOString().slice(0, 10);
   const used = new Set<Waiver>();
   const out = findings.map((finding) => {
     if (finding.status !== 'fail') return finding;
-    const waiver = waivers.find((w) => (w.check === finding.checkId || w.check === finding.item) && (!w.endpoint || w.endpoint === finding.endpoint));
-    if (!waiver) return finding;
-    used.add(waiver);
-    if (waiver.expires < day) return finding;
-    return { ...finding, status: 'waived' as const, waiver: { reason: waiver.reason, expires: waiver.expires } };
+    const matching = waivers.filter((w) => waiverMatches(w, finding));
+    for (const waiver of matching) used.add(waiver);
+    const active = matching.find((w) => w.expires >= day);
+    if (!active) return finding;
+    return { ...finding, status: 'waived' as const, waiver: { reason: active.reason, expires: active.expires } };
   });
   for (const waiver of waivers) {
     const name = `${waiver.check}${waiver.endpoint ? ` on ${waiver.endpoint}` : ''}`;

@@ -1,0 +1,50 @@
+// Reads a saved JSON report (`preflight report saved.json`, `--baseline previous.json`) and checks it
+// against schema/report.schema.json, so a wrong file is a one-line usage error, not a crash mid-render.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { UsageError } from '../config/errors.js';
+import { packageRoot } from '../package-info.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
+
+let compiled: ValidateFunction | undefined;
+
+async function validator(): Promise<ValidateFunction> {
+  if (compiled) return compiled;
+  // ajv is loaded only when a saved report is read.
+  const { default: Ajv } = await import('ajv');
+  const { default: addFormats } = await import('ajv-formats');
+  const ajv = new Ajv.default({ allErrors: false, strict: false, allowUnionTypes: true });
+  addFormats.default(ajv);
+  compiled = ajv.compile(JSON.parse(readFileSync(join(packageRoot(), 'schema', 'report.schema.json'), 'utf8')) as object);
+  return compiled;
+}
+
+/** The report in `file` (relative to cwd), validated. Throws UsageError (exit 2) naming the file and the problem. */
+export async function loadReportFile(file: string, cwd: string, role = 'report'): Promise<Report> {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: cannot read the ${role} (${code === 'ENOENT' ? 'no such file' : (code ?? 'read error')})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: the ${role} is not JSON (${error instanceof Error ? error.message : String(error)}); save one with --format json or --output report.json`);
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== REPORT_SCHEMA_VERSION) {
+    throw new UsageError(`${file}: the ${role} has schemaVersion ${JSON.stringify(version)}, this preflight reads ${REPORT_SCHEMA_VERSION}; re-run the audit with this version`);
+  }
+  const validate = await validator();
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    const where = first?.instancePath || '(top level)';
+    throw new UsageError(`${file}: not a valid preflight ${role}: ${where} ${first?.message ?? 'is invalid'} (see schema/report.schema.json)`);
+  }
+  return data as Report;
+}

@@ -1,0 +1,60 @@
+// `preflight demo --output …` writes every format for both demo APIs, from real audits with every
+// check: the JSON validates against the report schema, the JUnit parses, the Markdown has the
+// checklist, and the HTML (with latency charts from the real latency check) renders cleanly in Chromium.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseJunit } from 'junit2json';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allFindings } from '../../src/report/common.js';
+import { loadReportFile } from '../../src/report/load.js';
+import type { Report } from '../../src/report/types.js';
+import { inkOf, launchChromium, openPage } from '../helpers/browser.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+
+describe('preflight demo --output', () => {
+  let dir: string;
+  let run: CliResult;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'preflight-demo-out-'));
+    run = await runCli(['demo', '--no-progress', '--no-color', '--output', 'demo.html', '--output', 'demo.md', '--output', 'demo.xml', '--output', 'demo.json'], { cwd: dir });
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one file per API and format, and says where', () => {
+    expect(run.code, run.stderr).toBe(0);
+    for (const api of ['broken', 'fixed']) for (const ext of ['html', 'md', 'xml', 'json']) expect(existsSync(join(dir, `demo-${api}.${ext}`)), `demo-${api}.${ext}`).toBe(true);
+    expect(run.stdout).toContain(`Reports written: demo-broken.html, demo-broken.md, demo-broken.xml, demo-broken.json, demo-fixed.html`);
+  });
+
+  it('every format tells the same story as the JSON', async () => {
+    for (const api of ['broken', 'fixed']) {
+      const report: Report = await loadReportFile(`demo-${api}.json`, dir);
+      const junit = (await parseJunit(readFileSync(join(dir, `demo-${api}.xml`), 'utf8'))) as { tests: number; failures: number; testsuite: unknown[] };
+      const findings = allFindings(report);
+      const fails = findings.filter((f) => f.status === 'fail').length;
+      expect(junit.testsuite).toHaveLength(9);
+      expect(junit.failures).toBe(fails + (report.gate.passed ? 0 : 1));
+      const md = readFileSync(join(dir, `demo-${api}.md`), 'utf8');
+      expect(md).toContain(`**Score ${report.score}/100 · grade ${report.grade}`);
+      expect(md.split('\n').filter((line) => /^\| [1-8] \|/.test(line))).toHaveLength(8);
+    }
+  });
+
+  it('the broken API report renders in Chromium: not blank, no console error, latency charts drawn', async () => {
+    const report = await loadReportFile('demo-broken.json', dir);
+    const timed = allFindings(report).filter((f) => Array.isArray((f.data?.latency as { samplesMs?: unknown } | undefined)?.samplesMs));
+    expect(timed.length, 'the latency check recorded samples').toBeGreaterThan(0);
+    const browser = await launchChromium();
+    try {
+      const url = `file://${join(dir, 'demo-broken.html')}`;
+      const { page, problems } = await openPage(browser, url);
+      expect(inkOf(await page.screenshot()).ink).toBeGreaterThan(0.05);
+      expect(await page.locator('svg.hist').count()).toBeGreaterThan(0);
+      expect(await page.locator('section.item').count()).toBe(8);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
