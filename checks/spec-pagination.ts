@@ -15,7 +15,7 @@ const check: Check = {
       'A list whose documented response has no cursor, next link or page field can only ever be fetched whole or cut short: clients either pull everything or silently miss the rest.',
     remediation:
       'Document (and return) a way to the next page: a next_cursor or links.next field with a cursor parameter, or page/offset parameters with a total; a Link header works too.',
-    probes: 'nothing: reads the list endpoints\' response schemas in the --openapi document',
+    probes: 'no requests; reads each list endpoint\'s documented response schema, given audit --openapi',
     writes: false,
   },
 
