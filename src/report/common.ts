@@ -118,7 +118,7 @@ function transcript(exchange: Exchange): string {
   lines.push('');
   if (exchange.error) lines.push(`(no response: ${exchange.error.message})`);
   else {
-    lines.push(`HTTP ${exchange.status ?? '?'}  (${exchangeOutcome(exchange)})`, ...headerLines(exchange.responseHeaders ?? {}));
+    lines.push(`HTTP ${exchangeOutcome(exchange)}`, ...headerLines(exchange.responseHeaders ?? {}));
     if (exchange.responseBodyExcerpt) lines.push('', cutBody(exchange.responseBodyExcerpt, BODY_CHARS));
   }
   return lines.join('\n');

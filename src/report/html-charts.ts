@@ -6,6 +6,9 @@ import type { LatencySeries } from './latency.js';
 
 const num = (n: number): string => (Math.round(n * 10) / 10).toString();
 
+/** Milliseconds for a reader: one decimal below 10 ms (where it matters), whole numbers above. */
+export const ms = (n: number): string => `${n < 10 ? num(n) : Math.round(n)} ms`;
+
 function gradeClass(grade: Grade, score: number | null): string {
   if (score === null) return 'c-skip';
   return grade === 'A' || grade === 'B' ? 'c-pass' : grade === 'F' ? 'c-fail' : 'c-warn';
@@ -79,16 +82,16 @@ export function histogram(series: LatencySeries, title: string): string {
       ['p99', series.p99],
     ] as const
   )
-    .map(([name, ms], row) => {
-      const at = num(Math.min(x(ms), W - PAD.right));
-      const anchor = x(ms) > W - 90 ? 'end' : 'start';
+    .map(([name, value], row) => {
+      const at = num(Math.min(x(value), W - PAD.right));
+      const anchor = x(value) > W - 90 ? 'end' : 'start';
       const dx = anchor === 'end' ? -3 : 3;
-      return `<line class="marker m-${name}" x1="${at}" x2="${at}" y1="${PAD.top - 4 - (2 - row) * 10}" y2="${PAD.top + plotH}"/><text class="marker-label m-${name}" x="${at}" dx="${dx}" y="${PAD.top - 6 - (2 - row) * 10}" text-anchor="${anchor}">${name} ${num(ms)} ms</text>`;
+      return `<line class="marker m-${name}" x1="${at}" x2="${at}" y1="${PAD.top - 4 - (2 - row) * 10}" y2="${PAD.top + plotH}"/><text class="marker-label m-${name}" x="${at}" dx="${dx}" y="${PAD.top - 6 - (2 - row) * 10}" text-anchor="${anchor}">${name} ${ms(value)}</text>`;
     })
     .join('');
 
   const axis = [start, start + (end - start) / 2, end]
-    .map((ms, i) => `<text class="axis" x="${num(x(ms))}" y="${H - 10}" text-anchor="${['start', 'middle', 'end'][i]}">${num(ms)} ms</text>`)
+    .map((value, i) => `<text class="axis" x="${num(x(value))}" y="${H - 10}" text-anchor="${['start', 'middle', 'end'][i]}">${ms(value)}</text>`)
     .join('');
 
   return `<svg class="hist" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">

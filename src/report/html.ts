@@ -6,7 +6,7 @@ import type { CheckMeta, Finding } from '../types.js';
 import { baselineSummary, type BaselineDiff } from './baseline.js';
 import { allFindings, checkOf, countStatuses, exchangeLine, exchangeText, needsAttention, seconds, STATUS_ORDER, summariseItem, worstFirst } from './common.js';
 import { escapeMarkup as esc } from './escape.js';
-import { gauge, histogram, scoreBar } from './html-charts.js';
+import { gauge, histogram, ms, scoreBar } from './html-charts.js';
 import { CSS, SCRIPT } from './html-style.js';
 import { latencySeries } from './latency.js';
 import type { ItemReport, Report } from './types.js';
@@ -112,7 +112,7 @@ function latencySection(report: Report): string {
   const charts = series
     .map((s) => {
       const label = `${s.endpoint === '*' ? 'the target' : s.endpoint}`;
-      const figures = [`${s.samplesMs.length} samples`, s.concurrency ? `concurrency ${s.concurrency}` : '', `p50 ${Math.round(s.p50)} ms`, `p95 ${Math.round(s.p95)} ms`, `p99 ${Math.round(s.p99)} ms`, `max ${Math.round(s.max)} ms`]
+      const figures = [`${s.samplesMs.length} samples`, s.concurrency ? `concurrency ${s.concurrency}` : '', `p50 ${ms(s.p50)}`, `p95 ${ms(s.p95)}`, `p99 ${ms(s.p99)}`, `max ${ms(s.max)}`]
         .filter(Boolean)
         .join(' · ');
       return `<div class="panel latency">
