@@ -43,19 +43,21 @@ const check: Check = {
     const sampled = describeRound(round);
     const data = { medianMs: median, slowMs, samples: round.samplesMs.length };
     const evidence = [round.slowest ?? samples.warmup.exchange];
-    if (endpoint.kind === 'async') return [await judgeAsync(ctx, endpoint, samples, median, `a median of ${formatMs(median)} over ${sampled}`, data)];
+    if (endpoint.kind === 'async') return [await judgeAsync(ctx, endpoint, samples, median, sampled, data)];
     if (median > slowMs) {
-      return [ctx.finding({ status: 'fail', message: `${endpoint.label} took a median of ${formatMs(median)}, over slowMs (${slowMs} ms), across ${sampled}: this work belongs in a background job`, evidence, data })];
+      return [ctx.finding({ status: 'fail', message: `${endpoint.label} took a median of ${formatMs(median)}, over slowMs (${slowMs} ms): this work belongs in a background job; timed over ${sampled}`, evidence, data })];
     }
-    return [ctx.finding({ status: 'pass', message: `${endpoint.label} took a median of ${formatMs(median)}, under slowMs (${slowMs} ms), across ${sampled}`, evidence, data })];
+    return [ctx.finding({ status: 'pass', message: `${endpoint.label} took a median of ${formatMs(median)}, under slowMs (${slowMs} ms); timed over ${sampled}`, evidence, data })];
   },
 };
 
 export default check;
 
 /** kind: async must answer 202/201 fast, name the job, and the job's status URL must answer. */
-async function judgeAsync(ctx: CheckContext, endpoint: Endpoint, samples: Samples, median: number, timing: string, data: Record<string, unknown>): Promise<Finding> {
+async function judgeAsync(ctx: CheckContext, endpoint: Endpoint, samples: Samples, median: number, sampled: string, data: Record<string, unknown>): Promise<Finding> {
   const slowMs = ctx.target.thresholds.slowMs;
+  const timing = `a median of ${formatMs(median)}`;
+  const basis = `; timed over ${sampled}`;
   const accepted = samples.warmup;
   const evidence = [accepted.exchange];
   if (accepted.status >= 400) {
@@ -64,37 +66,37 @@ async function judgeAsync(ctx: CheckContext, endpoint: Endpoint, samples: Sample
   if (accepted.status !== 202 && accepted.status !== 201) {
     return ctx.finding({
       status: 'fail',
-      message: `${endpoint.label} is marked kind: async but answered ${accepted.status} after doing the work (${timing}): answer 202 Accepted with a Location to a job status URL and do the work in the background`,
+      message: `${endpoint.label} is marked kind: async but answered ${accepted.status} after doing the work (${timing}): answer 202 Accepted with a Location to a job status URL and do the work in the background${basis}`,
       evidence,
       data,
     });
   }
   if (median > slowMs) {
-    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} but only after ${timing}, over slowMs (${slowMs} ms): queue the work and answer at once`, evidence, data });
+    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} but only after ${timing}, over slowMs (${slowMs} ms): queue the work and answer at once${basis}`, evidence, data });
   }
   const body = accepted.json();
   const statusUrl = accepted.headers['location'] ?? firstString(body, STATUS_URL_FIELDS);
   const jobId = firstString(body, JOB_ID_FIELDS);
   if (!statusUrl) {
     return jobId
-      ? ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing} with job id ${jobId} but no Location header or status URL; clients must guess where to poll`, evidence, data })
-      : ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing} with neither a job id nor a Location: the caller cannot follow the job`, evidence, data });
+      ? ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing} with job id ${jobId} but no Location header or status URL; clients must guess where to poll${basis}`, evidence, data })
+      : ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing} with neither a job id nor a Location: the caller cannot follow the job${basis}`, evidence, data });
   }
   let status: ProbeResponse;
   try {
     status = await ctx.http.send({ method: 'GET', path: new URL(statusUrl, accepted.exchange.url).href, purpose: `the job status URL from ${endpoint.label}` });
   } catch (error) {
     if (error instanceof ProbeError && error.code === 'off-origin') {
-      return ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing}; its status URL ${statusUrl} is on another origin and was not polled`, evidence, data });
+      return ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing}; its status URL ${statusUrl} is on another origin and was not polled${basis}`, evidence, data });
     }
     throw error;
   }
   evidence.push(status.exchange);
   const statusPath = new URL(status.exchange.url).pathname;
   if (status.status < 200 || status.status > 299) {
-    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing}, but its status URL GET ${statusPath} answered ${status.status}: the job cannot be followed`, evidence, data });
+    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing}, but its status URL GET ${statusPath} answered ${status.status}: the job cannot be followed${basis}`, evidence, data });
   }
-  return ctx.finding({ status: 'pass', message: `${endpoint.label} answered ${accepted.status} in ${timing} with status URL ${statusPath}, which answered ${status.status}`, evidence, data: { ...data, statusUrl: statusPath } });
+  return ctx.finding({ status: 'pass', message: `${endpoint.label} answered ${accepted.status} in ${timing} with status URL ${statusPath}, which answered ${status.status}${basis}`, evidence, data: { ...data, statusUrl: statusPath } });
 }
 
 function firstString(body: unknown, paths: readonly string[]): string | undefined {

@@ -59,14 +59,18 @@ function judgeRound(ctx: CheckContext, round: SampleRound): Finding {
   if (summary.count === 0) {
     return ctx.finding({ status: 'error', message: `could not decide: no sample of ${label} was answered (${describeRound(round)})`, evidence, data });
   }
-  const figures = `time to last byte over ${describeRound(round)}: p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)}`;
+  const figures = `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)}`;
   const errors = round.statuses.filter((status) => status >= 400);
+  const basis = `time to last byte over ${describeRound(round)}${errors.length ? `, ${errors.length} of them answered ${[...new Set(errors)].join('/')}` : ''}`;
   if (errors.length === round.statuses.length && errors.length > 0) {
     // Timing a 401 or a 404 says nothing about the endpoint's real work.
-    return ctx.finding({ status: 'error', message: `could not decide: every sample of ${label} answered ${[...new Set(errors)].join('/')}, so only error responses were timed; check auth, params and body (${figures})`, evidence, data });
+    return ctx.finding({ status: 'error', message: `could not decide: every sample of ${label} answered ${[...new Set(errors)].join('/')}, so only error responses were timed; check auth, params and body (${figures}, ${basis})`, evidence, data });
   }
-  const errorNote = errors.length ? `; ${errors.length} of them answered ${[...new Set(errors)].join('/')}` : '';
-  const over = [summary.p95 > p95Ms ? `p95 is over thresholds.p95Ms (${p95Ms} ms)` : '', summary.p99 > p99Ms ? `p99 is over thresholds.p99Ms (${p99Ms} ms)` : ''].filter(Boolean);
-  if (over.length) return ctx.finding({ status: 'fail', message: `${label}, ${figures}${errorNote}; ${over.join(' and ')}`, evidence, data });
-  return ctx.finding({ status: 'pass', message: `${label}, ${figures}${errorNote}; within p95Ms ${p95Ms} ms and p99Ms ${p99Ms} ms`, evidence, data });
+  const over = [
+    summary.p95 > p95Ms ? `p95 ${formatMs(summary.p95)} is over thresholds.p95Ms (${p95Ms} ms)` : '',
+    summary.p99 > p99Ms ? `p99 ${formatMs(summary.p99)} is over thresholds.p99Ms (${p99Ms} ms)` : '',
+  ].filter(Boolean);
+  // The verdict first: a table shows only the start of a message.
+  if (over.length) return ctx.finding({ status: 'fail', message: `${label}: ${over.join(' and ')}; ${figures}, ${basis}`, evidence, data });
+  return ctx.finding({ status: 'pass', message: `${label}: ${figures}, within p95Ms ${p95Ms} ms and p99Ms ${p99Ms} ms; ${basis}`, evidence, data });
 }

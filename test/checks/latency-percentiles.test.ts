@@ -54,7 +54,7 @@ describe('latency-percentiles check', () => {
       const reported = p === 50 ? figures.p50 : figures.p95;
       expect(Math.abs(reported - own), `p${p}: reported ${reported}, server ${own}`).toBeLessThanOrEqual(Math.max(own * 0.1, 2));
     }
-    expect(findings[0]!.message).toMatch(/time to last byte over 20 requests one at a time: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, max \d+ ms; within p95Ms 500 ms/);
+    expect(findings[0]!.message).toMatch(/^GET \/api\/items: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, max \d+ ms, within p95Ms 500 ms and p99Ms 1000 ms; time to last byte over 20 requests one at a time$/);
   });
 
   it('fails when p95 is over thresholds.p95Ms, one finding per concurrency', async () => {
@@ -64,7 +64,7 @@ describe('latency-percentiles check', () => {
     const target = await targetFor(server.url, 'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 12, concurrency: 3 }\nthresholds: { p95Ms: 100, p99Ms: 200 }\n');
     const { findings } = await runCheck(check, target);
     expect(statuses(findings)).toEqual(['fail', 'fail']);
-    expect(findings[0]!.message).toMatch(/p95 is over thresholds\.p95Ms \(100 ms\)/);
+    expect(findings[0]!.message).toMatch(/^GET \/api\/items: p95 1\d\d ms is over thresholds\.p95Ms \(100 ms\); p50 [\d.]+ ms, .*time to last byte over 12 requests one at a time$/);
     expect(latencyOf(findings[0]!).p50).toBeLessThan(50);
     expect(latencyOf(findings[0]!).p95).toBeGreaterThanOrEqual(150);
     expect(latencyOf(findings[1]!).concurrency).toBe(3);
