@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,19 +37,23 @@ export function sendText(res: ServerResponse, status: number, body: string, cont
   res.end(body);
 }
 
-/** Reads the body, giving up (and reporting how much arrived) past `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit = Infinity): Promise<{ text: string; tooLarge: boolean; bytes: number }> {
+/**
+ * Reads the body, giving up (and reporting how much arrived) past `limit` bytes. `utf8` is false when
+ * the bytes are not valid UTF-8 (decoding them anyway would silently store U+FFFD).
+ */
+export async function readBody(req: IncomingMessage, limit = Infinity): Promise<{ text: string; tooLarge: boolean; bytes: number; utf8: boolean }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     if (bytes > limit) {
       // Stop reading; the caller answers 413 and closes the connection.
-      return { text: '', tooLarge: true, bytes };
+      return { text: '', tooLarge: true, bytes, utf8: true };
     }
     chunks.push(chunk);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false, bytes };
+  const raw = Buffer.concat(chunks);
+  return { text: raw.toString('utf8'), tooLarge: false, bytes, utf8: isUtf8(raw) };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -81,8 +81,8 @@ export async function startFixedApi(): Promise<RunningServer> {
           // Precomputed by a nightly job: the request only reads it.
           return sendJson(res, 200, { orders: orders.length, revenue_cents: 1834500, computed_at: '2026-11-26T03:00:00Z' });
         case 'create-import': {
-          const body = await readBody(req, MAX_BODY_BYTES);
-          if (body.tooLarge) return tooLarge(res, fail);
+          const body = await readJsonBody(req, res, fail);
+          if (!body) return;
           // Validated before queueing: a job must not be the first to find out the input is nonsense.
           let source: unknown;
           try {
@@ -107,9 +107,8 @@ export async function startFixedApi(): Promise<RunningServer> {
   };
 
   async function createOrder(req: IncomingMessage, res: ServerResponse, user: string, fail: (status: number, code: string, message: string) => void): Promise<void> {
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return fail(415, 'unsupported_media_type', 'Send application/json.');
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body.tooLarge) return tooLarge(res, fail);
+    const body = await readJsonBody(req, res, fail);
+    if (!body) return;
     let input: unknown;
     try {
       input = JSON.parse(body.text);
@@ -144,6 +143,18 @@ export async function startFixedApi(): Promise<RunningServer> {
 function tooLarge(res: ServerResponse, fail: (status: number, code: string, message: string) => void): void {
   res.setHeader('connection', 'close');
   fail(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+}
+
+/**
+ * The body of a JSON write, or undefined once the refusal is sent: the wrong media type (415), too
+ * large (413), or bytes that are not UTF-8 (400: decoding them anyway would store U+FFFD).
+ */
+async function readJsonBody(req: IncomingMessage, res: ServerResponse, fail: (status: number, code: string, message: string) => void): Promise<{ text: string } | undefined> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return void fail(415, 'unsupported_media_type', 'Send application/json.');
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body.tooLarge) return void tooLarge(res, fail);
+  if (!body.utf8) return void fail(400, 'invalid_utf8', 'The body is not valid UTF-8.');
+  return body;
 }
 
 type Route = { name: 'list-orders' | 'create-order' | 'report-summary' | 'create-import'; id?: undefined; allow?: undefined } | { name: 'get-order' | 'get-job'; id: string; allow?: undefined } | { name?: undefined; allow: string; id?: undefined };

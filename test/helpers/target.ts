@@ -13,9 +13,9 @@ export async function targetFor(baseUrl: string, yaml = '', env: Record<string, 
   return loadConfigText(text, 'test.yaml', { env });
 }
 
-/** Runs one check the way the runner does (every endpoint it applies to), against a real server. */
-export async function runCheck(check: Check, target: Target): Promise<{ findings: Finding[]; http: HttpClient }> {
-  const http = await createHttpClient({
+/** The run's one HTTP client for a target, as the runner makes it. */
+export function clientFor(target: Target): Promise<HttpClient> {
+  return createHttpClient({
     baseUrl: target.baseUrl,
     limits: target.limits,
     allowWrites: target.allowWrites,
@@ -23,6 +23,11 @@ export async function runCheck(check: Check, target: Target): Promise<{ findings
     secrets: target.secrets,
     tls: target.tls,
   });
+}
+
+/** Runs one check the way the runner does (every endpoint it applies to), against a real server. */
+export async function runCheck(check: Check, target: Target): Promise<{ findings: Finding[]; http: HttpClient }> {
+  const http = await clientFor(target);
   try {
     const scope = check.applies(target);
     const tasks = scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));

@@ -1,0 +1,69 @@
+import { ProbeError } from '../src/http/types.js';
+import type { Check, CheckContext, Exchange, Finding, Target } from '../src/types.js';
+import { isRateLimited } from './lib/rate-limit.js';
+
+/** A route no API has; the same on every run, so runs can be compared. */
+const UNKNOWN_SEGMENT = 'preflight-no-such-route-7f3a';
+/** Unknown routes are tried at the root and under at most this many API prefixes (/api, /v1, ...). */
+const MAX_PREFIXES = 3;
+
+/**
+ * An unknown route gets a 404 in the API's error shape, at the root and under each API prefix
+ * (routers often send unmatched /api/* paths to a different handler than the rest).
+ */
+const check: Check = {
+  meta: {
+    id: 'unknown-route',
+    title: 'Unknown routes get a 404',
+    item: 'error-hygiene',
+    severity: 'medium',
+    rationale:
+      'A typo in a client should get a clear 404, not a 200 from a catch-all, a 403 that sends people chasing permissions, or a 500 from a router that fell through.',
+    remediation: 'End the router with a handler that answers 404 in your JSON error shape for any path no route matched.',
+    probes: `GET /${UNKNOWN_SEGMENT} at the root and under each API prefix`,
+    writes: false,
+  },
+
+  applies: () => 'target',
+
+  async run(ctx: CheckContext): Promise<Finding[]> {
+    const answers: Array<{ path: string; status?: number; exchange?: Exchange; problem?: 'fail' | 'warn' }> = [];
+    for (const path of unknownPaths(ctx.target)) {
+      try {
+        const response = await ctx.http.send({ method: 'GET', path, purpose: 'unknown route' });
+        const { status } = response;
+        const problem = status >= 500 ? 'fail' : status === 404 || status === 410 || isRateLimited(status) ? undefined : 'warn';
+        answers.push({ path, status, exchange: response.exchange, ...(problem ? { problem } : {}) });
+      } catch (error) {
+        if (!(error instanceof ProbeError) || (error.code !== 'timeout' && error.code !== 'reset')) throw error;
+        answers.push({ path, problem: 'fail', ...(error.exchange ? { exchange: error.exchange } : {}) });
+      }
+    }
+    const list = answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`).join(', ');
+    const evidence = answers.map((a) => a.exchange).filter((e): e is Exchange => e !== undefined);
+    if (answers.every((a) => isRateLimited(a.status))) {
+      return [ctx.finding({ status: 'error', message: `unknown routes got 429 (rate limited): ${list}; whether they get a 404 could not be judged`, evidence })];
+    }
+    if (answers.some((a) => a.problem === 'fail')) {
+      return [ctx.finding({ status: 'fail', message: `unknown routes got a 5xx or no answer: ${list}; a path no route matches must get 404`, evidence })];
+    }
+    if (answers.some((a) => a.problem === 'warn')) {
+      const ok = answers.some((a) => a.status !== undefined && a.status < 400);
+      const why = ok ? 'a catch-all answers paths that do not exist, so client typos go unnoticed' : 'clients cannot tell a wrong path from a refusal';
+      return [ctx.finding({ status: 'warn', message: `unknown routes did not get 404: ${list}; ${why}`, evidence })];
+    }
+    return [ctx.finding({ status: 'pass', message: `unknown routes got 404: ${list}`, evidence })];
+  },
+};
+
+export default check;
+
+/** The root, plus the first segment shared by configured endpoints (/api/orders, /api/users → /api). */
+function unknownPaths(target: Target): string[] {
+  const prefixes = new Set<string>();
+  for (const endpoint of target.endpoints) {
+    const first = /^\/([^/{}]+)\/./.exec(endpoint.path)?.[1];
+    if (first) prefixes.add(`/${first}`);
+  }
+  return [`/${UNKNOWN_SEGMENT}`, ...[...prefixes].slice(0, MAX_PREFIXES).map((prefix) => `${prefix}/${UNKNOWN_SEGMENT}`)];
+}
