@@ -61,10 +61,10 @@ export async function latencyFidelity(): Promise<BenchRow[]> {
     await agent.close();
     // The server recorded: the tool's warm-up, its samples, then the bare client's warm-up and samples.
     const serverMs = await server.times();
-    const ownForTool = summarize(serverMs.slice(1, count + 1));
-    const ownForBare = summarize(serverMs.slice(count + 2));
-    const tool = summarize(samples.sequential.samplesMs);
-    const bare = summarize(bareMs);
+    const ownForTool = await summarize(serverMs.slice(1, count + 1));
+    const ownForBare = await summarize(serverMs.slice(count + 2));
+    const tool = await summarize(samples.sequential.samplesMs);
+    const bare = await summarize(bareMs);
     const rows: BenchRow[] = [];
     for (const p of ['p50', 'p95', 'p99'] as const) {
       const gap = tool[p] - ownForTool[p];

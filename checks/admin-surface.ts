@@ -1,5 +1,5 @@
 import { isPublicPath } from '../src/config/endpoints.js';
-import { ProbeError, type ProbeResponse } from '../src/http/types.js';
+import { GLANCE_BYTES, ProbeError, type ProbeResponse } from '../src/http/types.js';
 import type { Check, CheckContext, Finding } from '../src/types.js';
 import { ADMIN_PATHS, type AdminPath } from './data/admin-paths.js';
 import { listOf, PER_PATH_ERRORS } from './lib/auth-probes.js';
@@ -44,7 +44,8 @@ const check: Check = {
     await Promise.all(
       candidates.map(async (entry) => {
         try {
-          probed.push({ entry, response: await ctx.http.send({ method: 'GET', path: entry.path, auth: false, followRedirects: false, purpose: `admin surface: ${entry.what}` }) });
+          // 88 answers are held at once: a glance at each is enough to recognise a page.
+          probed.push({ entry, response: await ctx.http.send({ method: 'GET', path: entry.path, auth: false, followRedirects: false, maxResponseBytes: GLANCE_BYTES, purpose: `admin surface: ${entry.what}` }) });
         } catch (error) {
           if (error instanceof ProbeError && PER_PATH_ERRORS.has(error.code)) errors.push({ entry, error });
           else throw error;

@@ -39,7 +39,7 @@ const check: Check = {
       return [ctx.finding({ status: 'fail', message: `${endpoint.label} did not answer within ${ctx.target.limits.timeoutMs} ms: this work belongs in a background job`, evidence: samples.timedOut.exchange ? [samples.timedOut.exchange] : [] })];
     }
     const round = samples.sequential;
-    const median = summarize(round.samplesMs).p50;
+    const median = (await summarize(round.samplesMs)).p50;
     const sampled = describeRound(round);
     const data = { medianMs: median, slowMs, samples: round.samplesMs.length };
     const evidence = [round.slowest ?? samples.warmup.exchange];

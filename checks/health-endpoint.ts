@@ -71,7 +71,7 @@ const check: Check = {
       found,
     );
     const round = samples.sequential;
-    const summary = summarize(round.samplesMs);
+    const summary = await summarize(round.samplesMs);
     const data = { latency: { samplesMs: round.samplesMs.map(roundMs), ...summary, measured: 'time to last byte', concurrency: 1 } };
     const evidence = [found.exchange, ...(round.slowest ? [round.slowest] : [])];
     const timing = `a median of ${formatMs(summary.p50)} (max ${formatMs(summary.max)}) over ${describeRound(round)}`;

@@ -29,8 +29,8 @@ const check: Check = {
       const evidence = samples.timedOut.exchange ? [samples.timedOut.exchange] : [];
       return [ctx.finding({ status: 'fail', message: `${ctx.endpoint!.label} did not answer the warm-up within ${ctx.target.limits.timeoutMs} ms, so it was not sampled`, evidence })];
     }
-    const findings = [judgeRound(ctx, samples.sequential)];
-    if (samples.concurrent) findings.push(judgeRound(ctx, samples.concurrent));
+    const findings = [await judgeRound(ctx, samples.sequential)];
+    if (samples.concurrent) findings.push(await judgeRound(ctx, samples.concurrent));
     else if (samples.concurrentSkipped) {
       findings.push(ctx.finding({ status: 'skip', message: `${ctx.endpoint!.label} was not timed at ${Math.min(ctx.target.latency.concurrency, ctx.target.limits.concurrency)} in flight: ${samples.concurrentSkipped}` }));
     }
@@ -40,10 +40,10 @@ const check: Check = {
 
 export default check;
 
-function judgeRound(ctx: CheckContext, round: SampleRound): Finding {
+async function judgeRound(ctx: CheckContext, round: SampleRound): Promise<Finding> {
   const label = ctx.endpoint?.label ?? '*';
   const { p95Ms, p99Ms } = ctx.target.thresholds;
-  const summary = summarize(round.samplesMs);
+  const summary = await summarize(round.samplesMs);
   const data = {
     latency: {
       samplesMs: round.samplesMs.map(roundMs),

@@ -1,4 +1,4 @@
-import { ProbeError } from '../src/http/types.js';
+import { GLANCE_BYTES, ProbeError } from '../src/http/types.js';
 import type { Check, CheckContext, Exchange, Finding, Target } from '../src/types.js';
 import { isRateLimited } from './lib/rate-limit.js';
 
@@ -30,7 +30,7 @@ const check: Check = {
     const answers: Array<{ path: string; status?: number; exchange?: Exchange; problem?: 'fail' | 'warn' }> = [];
     for (const path of unknownPaths(ctx.target)) {
       try {
-        const response = await ctx.http.send({ method: 'GET', path, purpose: 'unknown route' });
+        const response = await ctx.http.send({ method: 'GET', path, maxResponseBytes: GLANCE_BYTES, purpose: 'unknown route' });
         const { status } = response;
         const problem = status >= 500 ? 'fail' : status === 404 || status === 410 || isRateLimited(status) ? undefined : 'warn';
         answers.push({ path, status, exchange: response.exchange, ...(problem ? { problem } : {}) });

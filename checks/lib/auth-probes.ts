@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, UnsecuredJWT } from 'jose';
 import { fillPath } from '../../src/config/endpoints.js';
 import { ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
 import type { CheckContext, Endpoint, Exchange, Target } from '../../src/types.js';
@@ -103,6 +102,8 @@ const FORGED_KEY = new TextEncoder().encode('api-preflight: not the server key, 
  * be one a reader of the report could reuse as the configured user.
  */
 export async function badCredentials(target: Target): Promise<BadCredential[]> {
+  // jose is loaded when a run needs tokens, not when `preflight checks` lists the checks.
+  const { SignJWT, UnsecuredJWT } = await import('jose');
   const unsigned = new UnsecuredJWT(PROBE_CLAIMS).setIssuedAt(EXPIRED_AT).setExpirationTime(VALID_UNTIL).encode();
   const forged = await new SignJWT(PROBE_CLAIMS).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(EXPIRED_AT).setExpirationTime(VALID_UNTIL).sign(FORGED_KEY);
   const expired = await new SignJWT(PROBE_CLAIMS).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(EXPIRED_AT - 3600).setExpirationTime(EXPIRED_AT).sign(FORGED_KEY);

@@ -1,4 +1,4 @@
-import { ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
+import { GLANCE_BYTES, ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
 import type { CheckContext, Exchange, Finding } from '../../src/types.js';
 import { isRateLimited } from './rate-limit.js';
 
@@ -25,7 +25,7 @@ export async function sendProbes(ctx: CheckContext, probes: readonly MalformedPr
   return Promise.all(
     probes.map(async (probe): Promise<ProbeOutcome> => {
       try {
-        return { probe, response: await ctx.http.send({ ...probe.request, purpose: probe.describe }) };
+        return { probe, response: await ctx.http.send({ ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe }) };
       } catch (error) {
         if (error instanceof ProbeError && SERVER_FAILURES.has(error.code)) return { probe, broken: error };
         throw error;

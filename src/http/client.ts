@@ -283,16 +283,19 @@ class Client implements HttpClient {
       responseHeaders = flattenHeaders(res.headers);
       exchange.status = status;
       exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
-      const read = await readCapped(res.body, responseHeaders['content-encoding'], this.options.limits.maxResponseBytes);
+      const cap = Math.min(request.maxResponseBytes ?? Infinity, this.options.limits.maxResponseBytes);
+      const read = await readCapped(res.body, responseHeaders['content-encoding'], cap);
       const durationMs = performance.now() - start;
-      const text = read.body.toString('utf8');
+      // Decoded only when a check asks: most never read a megabyte body as text.
+      let text: string | undefined;
+      const bodyText = (): string => (text ??= read.body.toString('utf8'));
       exchange.durationMs = round(durationMs);
       exchange.responseBytes = read.body.length;
       exchange.truncated = read.truncated;
       exchange.responseBodyExcerpt = this.redactor.text(read.body.subarray(0, EXCERPT_BYTES).toString('utf8'));
-      if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${this.options.limits.maxResponseBytes} bytes (maxResponseBytes); the rest was discarded unread`);
+      if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${cap} bytes${cap === this.options.limits.maxResponseBytes ? ' (maxResponseBytes)' : ''}; the rest was discarded unread`);
       if (read.decodeError) exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
-      this.record(exchange, text);
+      this.record(exchange, read.body);
       let parsed: { value: unknown } | undefined;
       return {
         status,
@@ -302,11 +305,11 @@ class Client implements HttpClient {
         durationMs,
         ttfbMs,
         exchange,
-        text: () => text,
+        text: bodyText,
         json: () => {
           if (!parsed) {
             try {
-              parsed = { value: JSON.parse(text) };
+              parsed = { value: JSON.parse(bodyText()) };
             } catch {
               parsed = { value: undefined };
             }
@@ -319,13 +322,14 @@ class Client implements HttpClient {
       const probeError = this.toProbeError(error, timeout, timeoutMs, method, url);
       exchange.error = { code: probeError.code, message: probeError.message };
       if (status) exchange.status = status;
-      this.record(exchange, '');
+      this.record(exchange, Buffer.alloc(0));
       throw new ProbeError(probeError.code, probeError.message, exchange);
     }
   }
 
-  private record(exchange: Exchange, text: string): void {
-    const kept = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;
+  private record(exchange: Exchange, body: Buffer): void {
+    // A fresh string from the first bytes: slicing the decoded text would keep all of it alive.
+    const kept = body.subarray(0, SCAN_BYTES).toString('utf8');
     const bodyText = this.recordedTextBytes + kept.length <= RECORDED_TEXT_BUDGET ? kept : (exchange.responseBodyExcerpt ?? '');
     this.recordedTextBytes += bodyText.length;
     this.records.push({ exchange, bodyText: this.redactor.text(bodyText) });

@@ -19,6 +19,8 @@ export interface ProbeRequest {
   /** Send the path exactly as given, without normalising dot segments or slashes (path-trick probes). */
   rawPath?: boolean;
   timeoutMs?: number;
+  /** Read at most this much of the body (never more than limits.maxResponseBytes): for probes that only need a look. */
+  maxResponseBytes?: number;
   /** Follow same-origin redirects (default true, at most 5). Off-origin redirects are never followed. */
   followRedirects?: boolean;
   /** Retry a 429 after Retry-After, within the run's budget (default true). */
@@ -44,6 +46,13 @@ export interface ProbeResponse {
   /** The parsed JSON body, or undefined when it is not JSON. */
   json(): unknown;
 }
+
+/**
+ * How much of a body a probe needs when only the answer's status and shape matter (malformed input,
+ * unknown routes, wordlists). Such probes are sent many at a time and their answers held together;
+ * the leak scan sees the first 16 KiB of every response anyway.
+ */
+export const GLANCE_BYTES = 64 * 1024;
 
 export type ProbeErrorCode =
   | 'timeout'

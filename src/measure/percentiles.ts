@@ -1,4 +1,3 @@
-import * as hdr from 'hdr-histogram-js';
 
 /** The figures of one set of timings, in ms rounded to 0.01. */
 export interface LatencySummary {
@@ -17,8 +16,10 @@ const HIGHEST_TRACKABLE_US = 3_600_000_000;
  * 0.1% of the exact sample), recorded in microseconds. Nearest-rank semantics: p95 of 20 samples is
  * the 19th fastest, p99 of 20 is the slowest.
  */
-export function summarize(samplesMs: readonly number[]): LatencySummary {
+export async function summarize(samplesMs: readonly number[]): Promise<LatencySummary> {
   if (samplesMs.length === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  // hdr-histogram-js costs ~15 MB and tens of ms to load: only runs that sample latency pay for it.
+  const hdr = await import('hdr-histogram-js');
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3 });
   try {
     for (const ms of samplesMs) histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(ms * 1000))));

@@ -61,7 +61,7 @@ export async function sample(http: HttpClient, request: ProbeRequest, plan: Samp
   const sequential = await sequentialRound(send, plan, deadline, warmup.durationMs);
   if (plan.concurrency <= 1) return { warmup, sequential };
   if (sequential.stopped) return { warmup, sequential, concurrentSkipped: `the sequential round stopped early (${sequential.stopped})` };
-  const concurrent = await concurrentRound(send, plan, deadline, summarize(sequential.samplesMs).p50);
+  const concurrent = await concurrentRound(send, plan, deadline, (await summarize(sequential.samplesMs)).p50);
   return { warmup, sequential, concurrent };
 }
 
