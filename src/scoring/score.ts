@@ -73,12 +73,23 @@ export function gradeOf(score: number | null): Grade {
   return score >= 90 ? 'A' : score >= 80 ? 'B' : score >= 70 ? 'C' : score >= 60 ? 'D' : 'F';
 }
 
+/** Above this share of `error` findings the gate fails: the audit saw too little to vouch for the API. */
+export const MAX_UNDECIDED_SHARE = 0.25;
+
 /** The gate fails on a score below failUnder or any unwaived critical failure (design.md, exit 1). */
 export function gateOf(score: number | null, items: readonly ItemReport[], failUnder: number): { passed: boolean; failUnder: number; reasons: string[] } {
   const reasons: string[] = [];
   if (score === null) reasons.push('no check could decide anything, so readiness is unknown');
   else if (score < failUnder) reasons.push(`score ${score} is below failUnder ${failUnder}`);
-  const critical = items.flatMap((item) => item.findings).filter((f) => f.status === 'fail' && f.severity === 'critical');
+  const findings = items.flatMap((item) => item.findings);
+  // Errors do not lower the score, but a score built on a few survivors is not a green light:
+  // a target that hangs or resets on most probes must not pass on the one probe that got an answer.
+  const undecided = findings.filter((f) => f.status === 'error').length;
+  const considered = findings.filter((f) => f.status !== 'skip').length;
+  if (score !== null && considered > 0 && undecided / considered > MAX_UNDECIDED_SHARE) {
+    reasons.push(`${undecided} of ${considered} findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready`);
+  }
+  const critical = findings.filter((f) => f.status === 'fail' && f.severity === 'critical');
   if (critical.length) {
     const named = critical.slice(0, 3).map((f) => `${f.checkId} on ${f.endpoint}`);
     reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.join(', ')}${critical.length > 3 ? ', …' : ''}`);

@@ -53,6 +53,16 @@ describe('scoring', () => {
     expect(gateOf(80, scoreItems([]), 80).passed).toBe(true);
   });
 
+  it('fails the gate when more than a quarter of the findings could not be decided', () => {
+    const mostlyErrors = scoreItems([finding({ status: 'pass' }), finding({ status: 'error' }), finding({ status: 'error' }), finding({ status: 'skip' })]);
+    const gate = gateOf(totalScore(mostlyErrors), mostlyErrors, 80);
+    expect(totalScore(mostlyErrors)).toBe(100);
+    expect(gate.passed).toBe(false);
+    expect(gate.reasons).toEqual(['2 of 3 findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready']);
+    const fewErrors = scoreItems([finding({ status: 'pass' }), finding({ status: 'pass' }), finding({ status: 'pass' }), finding({ status: 'error' })]);
+    expect(gateOf(totalScore(fewErrors), fewErrors, 80).passed).toBe(true);
+  });
+
   it('waives matching failures until expiry, by check or item id, and notes expired and unused waivers', () => {
     const findings = [finding({ status: 'fail', endpoint: 'GET /metrics', checkId: 'admin-surface', item: 'default-deny' }), finding({ status: 'fail', endpoint: 'GET /x' })];
     const today = new Date('2027-01-31T12:00:00Z');
