@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fillPath } from '../../src/config/endpoints.js';
+import { attempt } from '../../src/http/attempt.js';
+import { endpointRequest } from '../../src/http/endpoint-request.js';
 import { ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
 import type { CheckContext, Endpoint, Exchange, Target } from '../../src/types.js';
 
@@ -7,17 +8,6 @@ import type { CheckContext, Endpoint, Exchange, Target } from '../../src/types.j
  * Shared by the default-deny checks: how an endpoint is called anonymously, the bad credentials
  * that must be refused, and how an answer is read (served, refused, crashed).
  */
-
-/** The request an endpoint is normally called with: filled path, its query, headers and example body. */
-export function endpointRequest(endpoint: Endpoint): ProbeRequest {
-  const request: ProbeRequest = { method: endpoint.method, path: fillPath(endpoint), query: endpoint.query, headers: { ...endpoint.headers } };
-  if (endpoint.body !== undefined) {
-    request.body = typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
-    const hasType = Object.keys(endpoint.headers).some((name) => name.toLowerCase() === 'content-type');
-    if (!hasType) request.headers = { ...request.headers, 'Content-Type': 'application/json' };
-  }
-  return request;
-}
 
 /** The same request with no configured credentials, extra headers on top, redirects not followed. */
 export function anonymous(endpoint: Endpoint, extra: { headers?: Record<string, string>; query?: Record<string, string>; purpose: string }): ProbeRequest {
@@ -55,13 +45,8 @@ export type Outcome = { response: ProbeResponse; verdict: Verdict; error?: undef
  * the connection). Budget, deadline and write refusals are not the target's fault: they propagate.
  */
 export async function probe(ctx: CheckContext, request: ProbeRequest): Promise<Outcome> {
-  try {
-    const response = await ctx.http.send(request);
-    return { response, verdict: verdictOf(response.status) };
-  } catch (error) {
-    if (error instanceof ProbeError && (error.code === 'timeout' || error.code === 'reset')) return { error, verdict: 'crashed' };
-    throw error;
-  }
+  const tried = await attempt(ctx.http, request);
+  return tried.response ? { response: tried.response, verdict: verdictOf(tried.response.status) } : { error: tried.failure, verdict: 'crashed' };
 }
 
 /** Failures of one probe that mean "no answer from this path", not "stop the check". */
@@ -153,3 +138,5 @@ export function listOf(words: readonly string[], max = 4): string {
 export function randomSegment(): string {
   return `preflight-${randomUUID().slice(0, 8)}`;
 }
+
+export { endpointRequest };

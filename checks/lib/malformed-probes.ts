@@ -1,4 +1,5 @@
-import { GLANCE_BYTES, ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
+import { attempt } from '../../src/http/attempt.js';
+import { GLANCE_BYTES, type ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
 import type { CheckContext, Exchange, Finding } from '../../src/types.js';
 import { isRateLimited } from './rate-limit.js';
 
@@ -17,19 +18,12 @@ export interface ProbeOutcome {
   broken?: ProbeError;
 }
 
-/** The errors that are the server's answer (it hung or hung up), not the tool's limits. */
-const SERVER_FAILURES = new Set(['timeout', 'reset']);
-
 /** Sends every probe (the client bounds concurrency and rate); a hang or reset is an outcome, not a crash. */
 export async function sendProbes(ctx: CheckContext, probes: readonly MalformedProbe[]): Promise<ProbeOutcome[]> {
   return Promise.all(
     probes.map(async (probe): Promise<ProbeOutcome> => {
-      try {
-        return { probe, response: await ctx.http.send({ ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe }) };
-      } catch (error) {
-        if (error instanceof ProbeError && SERVER_FAILURES.has(error.code)) return { probe, broken: error };
-        throw error;
-      }
+      const tried = await attempt(ctx.http, { ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe });
+      return tried.response ? { probe, response: tried.response } : { probe, broken: tried.failure };
     }),
   );
 }

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Exchange, Limits, Secret } from '../types.js';
-import { toCurl, inlineBodyLimit } from './curl.js';
+import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { Redactor } from './redact.js';
 import {
@@ -393,9 +393,10 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-/** Cuts text to `max` characters, saying how much was left out. */
+/** Writes long runs of one character as a count, then cuts what is still too long, saying so. */
 function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…(${text.length - max} more characters)` : text;
+  const compact = text.length > max ? compactRuns(text) : text;
+  return compact.length > max ? `${compact.slice(0, max)}…(${compact.length - max} more characters)` : compact;
 }
 
 function clipValues(headers: Record<string, string>): Record<string, string> {

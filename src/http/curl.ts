@@ -27,7 +27,20 @@ function shellWord(value: string, secrets: readonly Secret[]): string {
     const replacement = secret.envVar ? `'"\${${secret.envVar}}"'` : REDACTED;
     out = out.split(secret.value).join(replacement);
   }
-  return out.replace(/^''/, '').replace(/''$/, '');
+  return regenerateRuns(out).replace(/^''/, '').replace(/''$/, '');
+}
+
+/** Runs of one character this long (size probes' padding) are written as a count. */
+const RUN = /([A-Za-z0-9])\1{1023,}/g;
+
+/** "aaaa…" (64 KiB of it) → "<65536 × a>", for records a person reads. */
+export function compactRuns(text: string): string {
+  return text.replace(RUN, (run, char: string) => `<${run.length} × ${char}>`);
+}
+
+/** Inside a single-quoted shell word, a long run becomes a command that prints it, so the line stays short and exact. */
+function regenerateRuns(word: string): string {
+  return word.replace(RUN, (run, char: string) => `'"$(head -c ${run.length} /dev/zero | tr '\\0' ${char})"'`);
 }
 
 /** A copy-paste curl line that reproduces the exchange, with no secret in it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findEndpoint } from '../config/endpoints.js';
 import type { ProbeResponse } from '../http/types.js';
-import { endpointRequest } from '../measure/endpoint-request.js';
+import { endpointRequest } from '../http/endpoint-request.js';
 import { peakOverlap } from '../measure/sampler.js';
 import type { CheckContext, Endpoint, Exchange, Finding } from '../types.js';
 import { brief, fieldAt, firstDifference, variedBody, withoutFields } from './json.js';

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from '../http/types.js';
 import type { CheckContext, Endpoint, Exchange, Target } from '../types.js';
-import { endpointRequest } from './endpoint-request.js';
+import { endpointRequest } from '../http/endpoint-request.js';
 import { formatMs, summarize } from './percentiles.js';
 
 export interface SamplePlan {

@@ -157,14 +157,19 @@ describe('exchange records stay small', () => {
     try {
       const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
       const response = await http.send({ method: 'GET', path: '/q', query: { pad: 'a'.repeat(64 * 1024) }, headers: { 'X-Big': 'b'.repeat(32 * 1024) } });
-      await http.close();
       expect(seen.url).toBeGreaterThan(64 * 1024);
+      expect(response.exchange.curl).toContain(`'"$(head -c 65536 /dev/zero | tr '\\0' a)"`);
       expect(seen.header).toBe(32 * 1024);
-      expect(response.exchange.url.length).toBeLessThan(2200);
-      expect(response.exchange.url).toMatch(/…\(\d+ more characters\)$/);
+      // Padding is written as a count; anything else that is too long is cut, saying so.
+      expect(response.exchange.url).toMatch(/\/q\?pad=<65536 × a>$/);
+      const varied = Array.from({ length: 8000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+      const long = await http.send({ method: 'GET', path: '/q', query: { v: varied } });
+      expect(long.exchange.url.length).toBeLessThan(2200);
+      expect(long.exchange.url).toMatch(/…\(\d+ more characters\)$/);
       expect(response.exchange.requestHeaders['X-Big']!.length).toBeLessThan(1100);
       expect(response.exchange.responseHeaders!['x-echo']!.length).toBeLessThan(1100);
       expect(response.exchange.curl.length).toBeLessThan(8300);
+      await http.close();
     } finally {
       await server.close();
     }

@@ -1,5 +1,5 @@
 import { fillPath } from '../config/endpoints.js';
-import type { ProbeRequest } from '../http/types.js';
+import type { ProbeRequest } from './types.js';
 import type { Endpoint } from '../types.js';
 
 /**
