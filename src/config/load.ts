@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Endpoint, EndpointKind, Secret, Target } from '../types.js';
 import { packageRoot } from '../package-info.js';
 import { ConfigError } from './errors.js';
+import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -68,10 +69,19 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
   }
 
   const validate = await configValidator();
-  if (!validate(data)) {
-    throw toConfigError(pickError(validate.errors ?? []), doc, data, file, at);
+  try {
+    if (!validate(data)) throw toConfigError(pickError(validate.errors ?? []), doc, data, file, at);
+    return toTarget(data as unknown as RawConfig, doc, file, secrets, at);
+  } catch (error) {
+    // A value from the environment may be what is wrong ("got ..."): never print it.
+    if (error instanceof ConfigError && secrets.length) throw redactConfigError(error, secrets);
+    throw error;
   }
-  return toTarget(data as unknown as RawConfig, doc, file, secrets, at);
+}
+
+function redactConfigError(error: ConfigError, secrets: readonly Secret[]): ConfigError {
+  const redactor = new Redactor(secrets);
+  return new ConfigError(error.file, error.line, error.col, error.path, redactor.text(error.problem), error.hint === undefined ? undefined : redactor.text(error.hint));
 }
 
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => { line?: number; col?: number };

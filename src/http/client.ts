@@ -233,12 +233,12 @@ class Client implements HttpClient {
       const buf = Buffer.from(body);
       requestBodyBytes = buf.length;
       requestBodyExcerpt = buf.subarray(0, EXCERPT_BYTES).toString('utf8');
-      curlBody = buf.length <= inlineBodyLimit() ? { inline: buf.toString('utf8') } : { describe: `${buf.length} bytes, starts ${JSON.stringify(buf.subarray(0, 60).toString('utf8'))}` };
+      curlBody = buf.length <= inlineBodyLimit() ? { inline: buf.toString('utf8') } : { describe: this.redactor.text(`${buf.length} bytes, starts ${JSON.stringify(buf.subarray(0, 60).toString('utf8'))}`) };
     } else if (body) {
       wireBody = Readable.from(body.stream());
       requestBodyBytes = body.bytes;
       requestBodyExcerpt = `(${body.describe})`;
-      curlBody = { describe: body.describe };
+      curlBody = { describe: this.redactor.text(body.describe) };
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.bytes);
     }
 
@@ -256,9 +256,10 @@ class Client implements HttpClient {
       ...(requestBodyExcerpt !== undefined ? { requestBodyExcerpt: this.redactor.text(requestBodyExcerpt), requestBodyBytes } : {}),
       durationMs: 0,
       startedAt,
-      curl: clip(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets), MAX_CURL_CHARS),
+      // toCurl writes whole secrets as "${VAR}"; the redactor then catches any cut-off piece of one.
+      curl: clip(this.redactor.text(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets)), MAX_CURL_CHARS),
     };
-    if (request.purpose) exchange.note = request.purpose;
+    if (request.purpose) exchange.note = this.redactor.text(request.purpose);
 
     let status = 0;
     let responseHeaders: Record<string, string> = {};

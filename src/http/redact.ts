@@ -6,6 +6,29 @@ export const REDACTED = '***';
 // unrelated numbers and words all over a report. Config validation refuses such short credentials.
 const MIN_SECRET_LENGTH = 4;
 
+/**
+ * A probe may cut a body or an excerpt in the middle of a secret ("canary-ten…"): the start of a
+ * secret is as bad to print as all of it. Any run of at least half a secret (8 characters or more)
+ * that matches its beginning is replaced too.
+ */
+function redactPrefixes(text: string, secret: string): string {
+  const min = Math.max(8, Math.ceil(secret.length / 2));
+  if (secret.length < min) return text;
+  const head = secret.slice(0, min);
+  let from = text.indexOf(head);
+  if (from < 0) return text;
+  let out = '';
+  let last = 0;
+  while (from >= 0) {
+    let end = from + min;
+    while (end < text.length && end - from < secret.length && text[end] === secret[end - from]) end++;
+    out += `${text.slice(last, from)}${REDACTED}`;
+    last = end;
+    from = text.indexOf(head, end);
+  }
+  return out + text.slice(last);
+}
+
 /** Response headers whose values are credentials whatever the config says. */
 const SENSITIVE_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-authorization', 'x-api-key']);
 
@@ -33,6 +56,7 @@ export class Redactor {
     for (const secret of this.patterns) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
+    for (const secret of this.patterns) out = redactPrefixes(out, secret);
     return out;
   }
 

@@ -154,9 +154,10 @@ function makeFinding(check: Check, endpoint: string, input: FindingInput, http: 
     status: input.status,
     message: http.redact(input.message.replace(/\s*[\r\n]+\s*/g, ' ')),
     evidence,
-    remediation: input.remediation ?? check.meta.remediation,
+    remediation: http.redact(input.remediation ?? check.meta.remediation),
     ...(reproduce ? { reproduce } : {}),
-    ...(input.data ? { data: input.data } : {}),
+    // Checks put request bodies and ids in data; the redactor sees every string in it too.
+    ...(input.data ? { data: JSON.parse(JSON.stringify(input.data, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value))) as Record<string, unknown> } : {}),
   };
 }
 
