@@ -48,7 +48,7 @@ const check: Check = {
       );
     } else {
       findings.push(
-        ctx.finding({ status: 'fail', message: `GET ${path} was sent ${header}: ${sent} and answered ${echoed.status} without a ${header} response header`, evidence: [echoed.exchange] }),
+        ctx.finding({ status: 'fail', message: `GET ${path} was sent ${header}: ${sent} and answered ${echoed.status} with no ${header} response header`, evidence: [echoed.exchange] }),
       );
     }
 

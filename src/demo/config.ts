@@ -18,7 +18,7 @@ endpoints:
 health: /health
 # The demo servers are our own, on loopback: write probes are safe here.
 allowWrites: true
-limits: { concurrency: 4, requestsPerSecond: 200, maxRequests: 3000, timeoutMs: 5000 }
+limits: { concurrency: 8, requestsPerSecond: 200, maxRequests: 3000, timeoutMs: 5000 }
 thresholds: { p95Ms: 300, p99Ms: 800, slowMs: 1000, failUnder: 80 }
 latency: { samples: 20, maxSeconds: 4 }
 idempotency: { verify: "GET /api/orders" }

@@ -1,6 +1,6 @@
 // What every renderer needs to say the same thing the same way: ordering, counts, one-line
 // descriptions of exchanges, cutting long text. Every format is drawn from the one report object.
-import type { CheckMeta, Exchange, Finding, FindingStatus } from '../types.js';
+import { SEVERITY_WEIGHT, type CheckMeta, type Exchange, type Finding, type FindingStatus } from '../types.js';
 import type { ItemReport, Report } from './types.js';
 
 /** Worst first: what a reader must act on comes before what went well. */
@@ -15,8 +15,9 @@ export function needsAttention(finding: Finding): boolean {
   return finding.status === 'fail' || finding.status === 'warn' || finding.status === 'error';
 }
 
+/** Worst status first; within a status, the heaviest severity first (a leaked stack trace before a Server header). */
 export function worstFirst(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
+  return [...findings].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity]);
 }
 
 /** How many findings of each status, over the whole report or one item. */

@@ -36,8 +36,10 @@ export async function renderTerminal(report: Report, options: TerminalOptions): 
   const listed = worstFirst(report.items.flatMap((item) => item.findings).filter((f) => options.verbose || needsAttention(f)));
   if (listed.length) {
     lines.push('', c.bold(options.verbose ? 'Findings' : 'What to fix'));
-    for (const finding of listed.slice(0, MAX_LISTED)) lines.push(...findingLines(finding, c, options.verbose));
-    if (listed.length > MAX_LISTED) lines.push(c.dim(`  … and ${listed.length - MAX_LISTED} more (--format json or --verbose shows every finding)`));
+    // --verbose promises every finding; otherwise the worst MAX_LISTED, so the verdict stays on screen.
+    const shown = options.verbose ? listed : listed.slice(0, MAX_LISTED);
+    for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose));
+    if (listed.length > shown.length) lines.push(c.dim(`  … and ${listed.length - shown.length} more (--verbose or --format json/markdown/html shows every finding)`));
   }
   if (report.notes.length) {
     lines.push('', c.bold('Notes'));

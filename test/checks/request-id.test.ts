@@ -41,7 +41,7 @@ describe('request-id check', () => {
     closers.push(server.close);
     const { findings } = await runCheck(check, await targetFor(server.url, config));
     expect(statuses(findings)).toEqual(['fail', 'fail', 'fail']);
-    expect(findings[0]!.message).toMatch(/without a X-Request-Id response header/);
+    expect(findings[0]!.message).toMatch(/with no X-Request-Id response header/);
     expect(findings[0]!.reproduce).toMatch(/^curl .*\/api\/items/);
   });
 
