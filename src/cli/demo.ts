@@ -32,12 +32,19 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
     }
   }
   const [broken, fixed] = reports as [Report, Report];
+  const verdict = (report: Report): string => `${report.score ?? '–'}/100 (${report.grade}), gate ${report.gate.passed ? 'passed' : 'failed'}`;
+  const cell = (report: Report, index: number): string => {
+    const item = report.items[index]!;
+    return c.status(item.status, `${item.status.toUpperCase()} ${item.score ?? '–'}`.padEnd(9));
+  };
+  const rows = broken.items.map((item, index) => `  ${String(index + 1).padStart(2)}. ${item.title.padEnd(58)} ${cell(broken, index)} → ${cell(fixed, index)}`);
   io.stdout.write(
     `\n${c.bold('━━ What the fixes changed ━━')}\n` +
-      `  broken: ${broken.score ?? '–'}/100 (${broken.grade}), gate ${broken.gate.passed ? 'passed' : 'failed'}\n` +
-      `  fixed:  ${fixed.score ?? '–'}/100 (${fixed.grade}), gate ${fixed.gate.passed ? 'passed' : 'failed'}\n` +
+      `${rows.join('\n')}\n` +
+      `  broken: ${verdict(broken)} · ${broken.requests} requests\n` +
+      `  fixed:  ${verdict(fixed)} · ${fixed.requests} requests\n` +
       `  Each ✗ above names what was sent, what came back, how to fix it and a curl line to see it yourself.\n` +
-      `  Next: copy config.example.yaml, point it at your staging API, run preflight audit --config it.yaml\n` +
+      `  Next: \`preflight init --from-openapi your-spec.yaml\` (or copy config.example.yaml), then \`preflight audit --config preflight.yaml\`\n` +
       (written.length ? `  Reports written: ${written.join(', ')}\n` : ''),
   );
   return EXIT.ok;
