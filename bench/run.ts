@@ -56,22 +56,31 @@ async function coldStart(): Promise<void> {
 }
 
 async function demoWallTime(): Promise<void> {
-  const audit = async (label: string, start: () => ReturnType<typeof startFixedApi>, deliberateNote: string): Promise<void> => {
+  // The demo config paces requests at 200/s (a polite default for a real API); that pacing is a
+  // deliberate delay too, so the tool's own time is measured with it lifted.
+  const audit = async (label: string, start: () => ReturnType<typeof startFixedApi>, options: { unpaced: boolean; note: string }): Promise<void> => {
     const server = await start();
     try {
       const target = await loadConfigText(DEMO_CONFIG, 'demo', { env: { DEMO_BASE_URL: server.url } });
+      if (options.unpaced) target.limits.requestsPerSecond = 10_000;
       const started = performance.now();
       const report = await runAudit(target);
       const ms = performance.now() - started;
-      rows.push({ figure: `demo audit: ${label}`, measured: `${(ms / 1000).toFixed(2)} s, ${report.requests} requests, score ${report.score}${deliberateNote}`, goal: '< 2 s excluding deliberate delays', met: deliberateNote ? undefined : ms < 2000 });
+      rows.push({
+        figure: `demo audit: ${label}`,
+        measured: `${(ms / 1000).toFixed(2)} s, ${report.requests} requests, score ${report.score}${options.note}`,
+        goal: '< 2 s excluding deliberate delays',
+        met: options.note ? undefined : ms < 2000,
+      });
     } finally {
       await server.close();
     }
   };
-  await audit('fixed API', startFixedApi, '');
+  await audit('fixed API, unpaced', startFixedApi, { unpaced: true, note: '' });
   // The broken API's slow endpoints sleep on purpose; with the sleeps at 1 ms the rest is the tool's own time.
-  await audit('broken API, deliberate delays off', () => startBrokenApi({ slowMs: 1 }), '');
-  await audit('broken API, as shipped (1.2 s endpoints)', () => startBrokenApi(), ' (includes deliberate 1.2 s sleeps)');
+  await audit('broken API, unpaced, sleeps off', () => startBrokenApi({ slowMs: 1 }), { unpaced: true, note: '' });
+  await audit('fixed API, as shipped (200 req/s)', startFixedApi, { unpaced: false, note: ' (paced at 200 req/s)' });
+  await audit('broken API, as shipped', () => startBrokenApi(), { unpaced: false, note: ' (200 req/s, 1.2 s sleeps)' });
 }
 
 /** A config of `count` endpoints on one server: wall time and memory should grow linearly. */
