@@ -8,9 +8,11 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * A probe may cut a body or an excerpt in the middle of a secret ("canary-ten…"): the start of a
- * secret is as bad to print as all of it. Any run of at least half a secret (8 characters or more)
- * that matches its beginning is replaced too.
+ * secret is as bad to print as all of it. A run of at least half a secret (8 characters or more)
+ * that matches its beginning and stops where text was cut is replaced too.
  */
+const CUT_MARKS = new Set(['…', "'", '"', '\\']);
+
 function redactPrefixes(text: string, secret: string): string {
   const min = Math.max(8, Math.ceil(secret.length / 2));
   if (secret.length < min) return text;
@@ -22,8 +24,12 @@ function redactPrefixes(text: string, secret: string): string {
   while (from >= 0) {
     let end = from + min;
     while (end < text.length && end - from < secret.length && text[end] === secret[end - from]) end++;
-    out += `${text.slice(last, from)}${REDACTED}`;
-    last = end;
+    // Whole, or visibly cut off (end of text, an ellipsis, a closing quote): a secret-like start
+    // followed by ordinary text ("default-deny, so") is a word that happens to begin the same way.
+    if (end - from === secret.length || end === text.length || CUT_MARKS.has(text[end]!)) {
+      out += `${text.slice(last, from)}${REDACTED}`;
+      last = end;
+    }
     from = text.indexOf(head, end);
   }
   return out + text.slice(last);

@@ -14,6 +14,8 @@ describe('Redactor', () => {
     expect(redactor.text('x tok-5d7a1c9e… y')).toBe('x ***… y');
     // Less than half is not enough to call it the secret.
     expect(redactor.text('tok-5d7')).toBe('tok-5d7');
+    // A start followed by ordinary text is a word that begins the same way, not a cut-off secret.
+    expect(new Redactor([{ value: 'default-deny-token' }]).text('the API is not default-deny, so')).toBe('the API is not default-deny, so');
   });
 
   it('leaves secrets shorter than 4 characters alone rather than blank out common text', () => {
