@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from '../http/types.js';
 import type { CheckContext, Endpoint, Exchange, Target } from '../types.js';
 import { endpointRequest } from '../http/endpoint-request.js';
+import { isWriteMethod } from '../http/methods.js';
 import { formatMs, summarize } from './percentiles.js';
 
 export interface SamplePlan {
@@ -160,12 +161,16 @@ export function peakOverlap(intervals: ReadonlyArray<readonly [number, number]>)
   return Math.max(1, peak);
 }
 
-/** How a target's config turns into a sampling plan for its endpoints. */
-export function planFor(target: Target): SamplePlan {
+/** Every timed write creates a real record on the target: a few, one at a time, tell the story. */
+export const MAX_WRITE_SAMPLES = 5;
+
+/** How a target's config turns into a sampling plan for an endpoint. */
+export function planFor(target: Target, endpoint?: Endpoint): SamplePlan {
+  const writes = endpoint !== undefined && isWriteMethod(endpoint.method);
   return {
-    samples: target.latency.samples,
+    samples: writes ? Math.min(target.latency.samples, MAX_WRITE_SAMPLES) : target.latency.samples,
     // The client never has more than limits.concurrency in flight; asking for more would be a lie.
-    concurrency: Math.min(target.latency.concurrency, target.limits.concurrency),
+    concurrency: writes ? 1 : Math.min(target.latency.concurrency, target.limits.concurrency),
     budgetMs: target.latency.maxSeconds * 1000,
     budgetName: `latency.maxSeconds: ${target.latency.maxSeconds}`,
     slowMs: target.thresholds.slowMs,
@@ -186,7 +191,7 @@ export function endpointSamples(ctx: Pick<CheckContext, 'http' | 'target'>, endp
   }
   let samples = byEndpoint.get(endpoint.label);
   if (!samples) {
-    samples = sample(ctx.http, endpointRequest(endpoint), planFor(ctx.target));
+    samples = sample(ctx.http, endpointRequest(endpoint), planFor(ctx.target, endpoint));
     byEndpoint.set(endpoint.label, samples);
   }
   return samples;

@@ -106,6 +106,14 @@ describe('sampler', () => {
     const checks = new Set(report.items.flatMap((item) => item.findings).filter((f) => f.endpoint === 'GET /api/items').map((f) => f.checkId));
     expect(checks).toEqual(new Set(['background-work', 'latency-percentiles']));
   });
+
+  it('times a write endpoint with a few requests one at a time: each one creates a record', async () => {
+    const server = await serve((req, res) => json(res, req.method === 'POST' ? 201 : 200, { id: server.requests.length }));
+    const target = await targetFor(server.url, 'endpoints:\n  - { method: POST, path: /api/items, kind: write, body: { name: x } }\nhealth: /health\nallowWrites: true\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 30, concurrency: 4 }\n');
+    await runAudit(target, { only: ['background-work', 'latency'] });
+    // A warm-up and MAX_WRITE_SAMPLES samples; no concurrent round.
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1 + 5);
+  });
 });
 
 describe('peakOverlap', () => {
