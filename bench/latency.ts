@@ -83,29 +83,37 @@ export async function latencyFidelity(): Promise<BenchRow[]> {
   }
 }
 
-/** Requests per second of the sampler, unthrottled, vs autocannon with as many connections. */
+/** Requests per second of the sampler, unthrottled, vs autocannon with as many connections (median of 3 alternating runs). */
 export async function samplingThroughput(): Promise<BenchRow[]> {
   const server = await startServerProcess();
   const connections = 8;
   const amount = 4000;
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   try {
-    const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
-    await sample(http, { method: 'GET', path: '/fast' }, { samples: amount, concurrency: connections, budgetMs: 120_000, budgetName: 'bench' });
-    // The throughput figure is the concurrent round's: from its first request out to its last answer.
-    const concurrent = http.recorded().filter((r) => r.exchange.note?.includes('in flight')).map((r) => r.exchange);
-    const first = Math.min(...concurrent.map((e) => Date.parse(e.startedAt)));
-    const last = Math.max(...concurrent.map((e) => Date.parse(e.startedAt) + e.durationMs));
-    await http.close();
-    const toolRps = concurrent.length / ((last - first) / 1000);
-
     const { default: autocannon } = await import('autocannon');
-    const result = await autocannon({ url: `${server.url}/fast`, connections, amount });
-    const cannonRps = result.requests.total / (result.duration || 1);
+    const toolRuns: number[] = [];
+    const cannonRuns: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
+      await sample(http, { method: 'GET', path: '/fast' }, { samples: amount, concurrency: connections, budgetMs: 120_000, budgetName: 'bench' });
+      // The throughput figure is the concurrent round's: from its first request out to its last answer.
+      const concurrent = http.recorded().filter((r) => r.exchange.note?.includes('in flight')).map((r) => r.exchange);
+      const first = Math.min(...concurrent.map((e) => Date.parse(e.startedAt)));
+      const last = Math.max(...concurrent.map((e) => Date.parse(e.startedAt) + e.durationMs));
+      await http.close();
+      toolRuns.push(concurrent.length / ((last - first) / 1000));
+      // autocannon rounds its own duration to whole seconds: time it here, over enough requests
+      // (5× the sampler's) that its start-up is noise.
+      const started = performance.now();
+      const result = await autocannon({ url: `${server.url}/fast`, connections, amount: amount * 5 });
+      cannonRuns.push(result.requests.total / ((performance.now() - started) / 1000));
+    }
+    const toolRps = median(toolRuns);
+    const cannonRps = median(cannonRuns);
     const ratio = toolRps / cannonRps;
-    server.stop();
     return [
       {
-        figure: `sampling throughput (${connections} in flight)`,
+        figure: `sampling throughput (${connections} in flight, median of 3)`,
         measured: `sampler ${toolRps.toFixed(0)} req/s vs autocannon ${cannonRps.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)}%`,
         goal: '≥ 80%',
         met: ratio >= 0.8,

@@ -244,8 +244,17 @@ class Client implements HttpClient {
 
     const displayUrl = href(url);
     const timeoutMs = request.timeoutMs ?? this.options.limits.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([this.signal, timeout]);
+    // One controller per request, fed by a plain timer and the run's signal: AbortSignal.timeout()
+    // plus AbortSignal.any() cost a tenth of the CPU of a fast exchange.
+    const controller = new AbortController();
+    const timeout = { fired: false };
+    const timer = setTimeout(() => {
+      timeout.fired = true;
+      controller.abort();
+    }, timeoutMs);
+    const onRunAbort = (): void => controller.abort();
+    this.signal.addEventListener('abort', onRunAbort, { once: true });
+    const signal = controller.signal;
     const startedAt = new Date().toISOString();
     let start = performance.now();
     const exchange: Exchange = {
@@ -325,6 +334,9 @@ class Client implements HttpClient {
       if (status) exchange.status = status;
       this.record(exchange, Buffer.alloc(0));
       throw new ProbeError(probeError.code, probeError.message, exchange);
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onRunAbort);
     }
   }
 
@@ -342,10 +354,10 @@ class Client implements HttpClient {
     return reason instanceof ProbeError ? reason : new ProbeError('aborted', 'the run was stopped');
   }
 
-  private toProbeError(error: unknown, timeout: AbortSignal, timeoutMs: number, method: string, url: Location): ProbeError {
+  private toProbeError(error: unknown, timeout: { fired: boolean }, timeoutMs: number, method: string, url: Location): ProbeError {
     const where = `${method} ${this.redact(url.path)}`;
     if (this.signal.aborted) return this.abortReason();
-    if (timeout.aborted) return new ProbeError('timeout', `${where} did not answer within ${timeoutMs} ms`);
+    if (timeout.fired) return new ProbeError('timeout', `${where} did not answer within ${timeoutMs} ms`);
     const code = errorCode(error);
     const message = error instanceof Error ? error.message : String(error);
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
