@@ -58,7 +58,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     for (const check of checks) {
       const scope = check.applies(target);
       if (scope === 'target') tasks.push({ check });
-      else if (scope.length === 0) findings.push(skipFinding(check, '*', `no configured endpoint is of a kind this check probes (${check.meta.probes})`));
+      else if (scope.length === 0) findings.push(skipFinding(check, '*', `nothing in this config for it to look at; it probes: ${check.meta.probes}`));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
     let done = 0;
