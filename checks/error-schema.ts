@@ -25,8 +25,8 @@ const check: Check = {
     phase: 'analyze',
   },
 
-  // Only with a spec that documents an error body; otherwise the runner notes that nothing applied.
-  applies: (target) => (target.spec?.errorSchema !== undefined || target.endpoints.some((e) => e.spec?.errorSchema !== undefined) ? 'target' : []),
+  // Only with a spec that documents an error body: without --openapi there is nothing to compare with.
+  applies: (target) => (target.spec?.errorSchema !== undefined || target.endpoints.some((e) => e.spec?.errorSchema !== undefined) ? 'target' : 'not-applicable'),
 
   async run(ctx: CheckContext): Promise<Finding[]> {
     const validators = new Validators(ctx.target);

@@ -19,7 +19,8 @@ const check: Check = {
     writes: false,
   },
 
-  applies: (target) => target.endpoints.filter((endpoint) => endpoint.kind === 'list' && endpoint.spec !== undefined),
+  // Without --openapi there is no documented schema to read: not a skip, just not this run's business.
+  applies: (target) => (target.spec === undefined && target.endpoints.every((endpoint) => endpoint.spec === undefined) ? 'not-applicable' : target.endpoints.filter((endpoint) => endpoint.kind === 'list' && endpoint.spec !== undefined)),
 
   async run(ctx: CheckContext): Promise<Finding[]> {
     const endpoint = ctx.endpoint!;

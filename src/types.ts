@@ -235,7 +235,11 @@ export interface CheckContext {
 
 export interface Check {
   meta: CheckMeta;
-  /** The endpoints it runs on, or 'target' to run once for the whole target. */
-  applies(target: Target): Endpoint[] | 'target';
+  /**
+   * The endpoints it runs on, 'target' to run once for the whole target, or 'not-applicable' when
+   * this kind of target has nothing for it at all (e.g. a spec-only check without --openapi): no row
+   * in the report. An empty list is shown as a skip ("nothing in this config to look at").
+   */
+  applies(target: Target): Endpoint[] | 'target' | 'not-applicable';
   run(ctx: CheckContext): Promise<Finding[]>;
 }

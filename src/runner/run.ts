@@ -57,6 +57,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const tasks: Task[] = [];
     for (const check of checks) {
       const scope = check.applies(target);
+      if (scope === 'not-applicable') continue;
       if (scope === 'target') tasks.push({ check });
       else if (scope.length === 0) findings.push(skipFinding(check, '*', `nothing in this config for it to look at; it probes: ${check.meta.probes}`));
       else for (const endpoint of scope) tasks.push({ check, endpoint });

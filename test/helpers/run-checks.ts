@@ -19,7 +19,7 @@ export async function runChecks(checks: readonly Check[], target: Target, before
     for (const phase of PHASES) {
       for (const check of checks.filter((c) => (c.meta.phase ?? 'probe') === phase)) {
         const scope = check.applies(target);
-        const tasks = scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
+        const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
         for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
       }
     }

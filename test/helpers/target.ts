@@ -30,7 +30,7 @@ export async function runCheck(check: Check, target: Target): Promise<{ findings
   const http = await clientFor(target);
   try {
     const scope = check.applies(target);
-    const tasks = scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
+    const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
     const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
     const findings: Finding[] = [];
     for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
