@@ -46,3 +46,22 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
+
+/**
+ * Streams `total` bytes of `fill` in chunks, waiting for the client to drain each; stops (and leaves
+ * the rest unsent) when the client goes away. Returns how much has been written so far.
+ */
+export function streamBytes(res: ServerResponse, total: number, fill = 0x20, chunkSize = 256 * 1024): { written(): number } {
+  const chunk = Buffer.alloc(chunkSize, fill);
+  let written = 0;
+  const pump = (): void => {
+    while (written < total) {
+      written += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
+  return { written: () => written };
+}

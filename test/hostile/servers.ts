@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
-import { json, startServer, type TestServer } from '../helpers/servers.js';
+import { json, startServer, streamBytes, type TestServer } from '../helpers/servers.js';
 
 /**
  * Hostile targets: each answers /health normally (so the run starts) and misbehaves on the API paths.
@@ -35,17 +35,7 @@ export const HOSTILE: Record<string, Misbehaviour> = {
   },
   'streams a 500 MiB body': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    const chunk = Buffer.alloc(256 * 1024, 0x20);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < 500 * 1024 * 1024) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    res.on('close', () => res.removeAllListeners('drain'));
-    pump();
+    streamBytes(res, 500 * 1024 * 1024);
   },
   'sends a gzip bomb': (_req, res) => {
     // 1 GiB of zeros compresses to about 1 MiB; streamed, so the server never holds it either.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/client.js';
 import type { Limits } from '../../src/types.js';
-import { json, startServer, type TestServer } from '../helpers/servers.js';
+import { json, startServer, streamBytes, type TestServer } from '../helpers/servers.js';
 
 const base: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 100, timeoutMs: 2000, maxResponseBytes: 64 * 1024, maxDurationMs: 30_000 };
 
@@ -79,26 +79,17 @@ describe('http client against real loopback servers', () => {
   });
 
   it('stops reading at maxResponseBytes on an endless body and drops the connection', async () => {
-    let written = 0;
+    let stream: { written(): number } | undefined;
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const chunk = Buffer.alloc(64 * 1024, 'x');
-      const pump = (): void => {
-        while (written < 512 * 1024 * 1024) {
-          written += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('close', () => res.removeAllListeners('drain'));
-      pump();
+      stream = streamBytes(res, 512 * 1024 * 1024, 0x78, 64 * 1024);
     });
     const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
     const response = await http.send({ method: 'GET', path: '/huge' });
     await http.close();
     expect(response.body.length).toBe(base.maxResponseBytes);
     expect(response.truncated).toBe(true);
-    expect(written).toBeLessThan(64 * 1024 * 1024);
+    expect(stream!.written()).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('times out a server that never answers, within the per-request timeout', async () => {
