@@ -29,7 +29,7 @@ const check: Check = {
       const evidence = samples.timedOut.exchange ? [samples.timedOut.exchange] : [];
       return [ctx.finding({ status: 'fail', message: `${ctx.endpoint!.label} did not answer the warm-up within ${ctx.target.limits.timeoutMs} ms, so it was not sampled`, evidence })];
     }
-    const findings = [await judgeRound(ctx, samples.sequential)];
+    const findings = [await judgeRound(ctx, samples.sequential, samples.createdIds)];
     if (samples.concurrent) findings.push(await judgeRound(ctx, samples.concurrent));
     else if (samples.concurrentSkipped) {
       findings.push(ctx.finding({ status: 'skip', message: `${ctx.endpoint!.label} was not timed at ${Math.min(ctx.target.latency.concurrency, ctx.target.limits.concurrency)} in flight: ${samples.concurrentSkipped}` }));
@@ -40,7 +40,7 @@ const check: Check = {
 
 export default check;
 
-async function judgeRound(ctx: CheckContext, round: SampleRound): Promise<Finding> {
+async function judgeRound(ctx: CheckContext, round: SampleRound, createdIds: string[] = []): Promise<Finding> {
   const label = ctx.endpoint?.label ?? '*';
   const { p95Ms, p99Ms } = ctx.target.thresholds;
   const summary = await summarize(round.samplesMs);
@@ -54,6 +54,7 @@ async function judgeRound(ctx: CheckContext, round: SampleRound): Promise<Findin
       planned: round.planned,
       ...(round.stopped ? { stoppedEarly: round.stopped } : {}),
     },
+    ...(createdIds.length ? { createdIds } : {}),
   };
   const evidence = round.slowest ? [round.slowest] : [];
   if (summary.count === 0) {
@@ -61,7 +62,8 @@ async function judgeRound(ctx: CheckContext, round: SampleRound): Promise<Findin
   }
   const figures = `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)}`;
   const errors = round.statuses.filter((status) => status >= 400);
-  const basis = `time to last byte over ${describeRound(round)}${errors.length ? `, ${errors.length} of them answered ${[...new Set(errors)].join('/')}` : ''}`;
+  const created = createdIds.length ? `; timing it created ${createdIds.length} record${createdIds.length > 1 ? 's' : ''} on the target (${createdIds.join(', ')}): delete them` : '';
+  const basis = `time to last byte over ${describeRound(round)}${errors.length ? `, ${errors.length} of them answered ${[...new Set(errors)].join('/')}` : ''}${created}`;
   if (errors.length === round.statuses.length && errors.length > 0) {
     // Timing a 401 or a 404 says nothing about the endpoint's real work.
     return ctx.finding({ status: 'error', message: `could not decide: every sample of ${label} answered ${[...new Set(errors)].join('/')}, so only error responses were timed; check auth, params and body (${figures}, ${basis})`, evidence, data });

@@ -17,6 +17,8 @@ export interface SamplePlan {
   /** Stop early once the first samples all took longer than this: the median is clearly over it. */
   slowMs?: number;
   timeoutMs?: number;
+  /** For write endpoints: the response field that holds a created record's id, so the records can be listed for clean-up. */
+  collectIds?: string;
 }
 
 export interface SampleRound {
@@ -44,6 +46,8 @@ export interface Samples {
   concurrent?: SampleRound;
   /** Why the concurrent round did not run. */
   concurrentSkipped?: string;
+  /** Ids of records the timed requests created (write endpoints), for the owner to clean up. */
+  createdIds: string[];
 }
 
 /** Three slow samples in a row make a slow median plain; more would only cost time. */
@@ -57,16 +61,29 @@ const SAMPLES_TO_CALL_SLOW = 3;
  */
 export async function sample(http: HttpClient, request: ProbeRequest, plan: SamplePlan, warmedUpBy?: ProbeResponse): Promise<Samples> {
   const deadline = performance.now() + plan.budgetMs;
-  const send = (purpose: string): Promise<ProbeResponse> => http.send({ ...request, purpose, ...(plan.timeoutMs ? { timeoutMs: plan.timeoutMs } : {}) });
+  const createdIds: string[] = [];
+  const send = async (purpose: string): Promise<ProbeResponse> => {
+    const response = await http.send({ ...request, purpose, ...(plan.timeoutMs ? { timeoutMs: plan.timeoutMs } : {}) });
+    if (plan.collectIds) collectId(response, plan.collectIds, createdIds);
+    return response;
+  };
   const warmup = warmedUpBy ?? (await send('warm-up, not counted'));
   const sequential = await sequentialRound(send, plan, deadline, warmup.durationMs);
-  if (plan.concurrency <= 1) return { warmup, sequential };
-  if (sequential.stopped) return { warmup, sequential, concurrentSkipped: `the sequential round stopped early (${sequential.stopped})` };
+  if (plan.concurrency <= 1) return { warmup, sequential, createdIds };
+  if (sequential.stopped) return { warmup, sequential, concurrentSkipped: `the sequential round stopped early (${sequential.stopped})`, createdIds };
   const concurrent = await concurrentRound(send, plan, deadline, (await summarize(sequential.samplesMs)).p50);
-  return { warmup, sequential, concurrent };
+  return { warmup, sequential, concurrent, createdIds };
 }
 
 type Send = (purpose: string) => Promise<ProbeResponse>;
+
+/** The id of the record a 2xx write answered with, if its JSON body names one at `field`. */
+function collectId(response: ProbeResponse, field: string, into: string[]): void {
+  if (response.status < 200 || response.status > 299) return;
+  const body = response.json();
+  const id = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  if (typeof id === 'string' || typeof id === 'number') into.push(String(id));
+}
 
 async function sequentialRound(send: Send, plan: SamplePlan, deadline: number, warmupMs: number): Promise<SampleRound> {
   const round = emptyRound(1, plan.samples);
@@ -174,6 +191,7 @@ export function planFor(target: Target, endpoint?: Endpoint): SamplePlan {
     budgetMs: target.latency.maxSeconds * 1000,
     budgetName: `latency.maxSeconds: ${target.latency.maxSeconds}`,
     slowMs: target.thresholds.slowMs,
+    ...(writes ? { collectIds: target.idempotency.idField } : {}),
   };
 }
 

@@ -108,11 +108,16 @@ describe('sampler', () => {
   });
 
   it('times a write endpoint with a few requests one at a time: each one creates a record', async () => {
-    const server = await serve((req, res) => json(res, req.method === 'POST' ? 201 : 200, { id: server.requests.length }));
+    let created = 0;
+    const server = await serve((req, res) => (req.method === 'POST' ? json(res, 201, { id: `item_${++created}` }) : json(res, 200, {})));
     const target = await targetFor(server.url, 'endpoints:\n  - { method: POST, path: /api/items, kind: write, body: { name: x } }\nhealth: /health\nallowWrites: true\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 30, concurrency: 4 }\n');
-    await runAudit(target, { only: ['background-work', 'latency'] });
+    const report = await runAudit(target, { only: ['background-work', 'latency'] });
     // A warm-up and MAX_WRITE_SAMPLES samples; no concurrent round.
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1 + 5);
+    // Every record the timing created is named, for the owner to delete.
+    const latency = report.items.flatMap((item) => item.findings).find((f) => f.checkId === 'latency-percentiles')!;
+    expect(latency.data?.createdIds).toEqual(['item_1', 'item_2', 'item_3', 'item_4', 'item_5', 'item_6']);
+    expect(latency.message).toMatch(/timing it created 6 records on the target \(item_1, item_2, item_3, item_4, item_5, item_6\): delete them$/);
   });
 });
 
