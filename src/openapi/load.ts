@@ -32,6 +32,8 @@ export interface LoadSpecOptions {
   cwd: string;
   /** When set, a URL spec is fetched only from this origin (an audit talks to its target and nothing else). */
   requireOrigin?: string;
+  /** The target's TLS settings (tls.insecure, tls.ca as a path), so a spec on a test host with its own CA can be fetched. */
+  tls?: { insecure: boolean; ca?: string };
 }
 
 export const MAX_SPEC_BYTES = 20 * 1024 * 1024;
@@ -45,7 +47,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
   if (fromUrl && options.requireOrigin && new URL(source).origin !== options.requireOrigin) {
     throw new SpecError(source, `is not on the target's origin (${options.requireOrigin})`, 'during an audit preflight talks only to the target: download the spec and pass the file');
   }
-  const text = fromUrl ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES }).catch((error: unknown) => {
+  const text = fromUrl ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES, ...(options.tls ? { tls: options.tls } : {}) }).catch((error: unknown) => {
     throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
   }) : readSpecFile(source, options.cwd);
 

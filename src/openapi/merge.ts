@@ -78,7 +78,7 @@ function toEndpoint(op: SpecOperation, publicPaths: readonly string[]): Endpoint
 /** Loads the spec named by --openapi and merges it; warnings (spec problems, placeholder values) go to `warn`. */
 export async function mergeSpecSource(target: Target, source: string, options: { cwd: string; warn: (message: string) => void }): Promise<MergeResult> {
   // An audit talks to its target only: a spec URL must be on the target's origin.
-  const spec = await loadSpec(source, { cwd: options.cwd, requireOrigin: new URL(target.baseUrl).origin });
+  const spec = await loadSpec(source, { cwd: options.cwd, requireOrigin: new URL(target.baseUrl).origin, tls: target.tls });
   for (const warning of spec.warnings) options.warn(`${source}: ${warning}`);
   const result = mergeSpec(target, planImport(spec));
   if (result.placeholders.length) {

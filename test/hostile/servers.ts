@@ -99,14 +99,16 @@ export async function startSlammer(): Promise<TestServer> {
   return server;
 }
 
-/** HTTPS on loopback with a fresh self-signed certificate (made with openssl). */
-export async function startSelfSigned(): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
+/** HTTPS on loopback with a fresh self-signed certificate (made with openssl); `files` are served as they are. */
+export async function startSelfSigned(files: Record<string, string> = {}): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     if (req.url === '/health') return json(res, 200, { ok: true });
+    const file = files[req.url ?? ''];
+    if (file !== undefined) return void res.writeHead(200, { 'content-type': 'application/yaml' }).end(file);
     json(res, 200, { data: [], next_cursor: null }, { 'x-request-id': (req.headers['x-request-id'] as string | undefined) ?? 'gen' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
