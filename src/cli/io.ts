@@ -7,6 +7,13 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `preflight ... | head` closes the pipe early: stop quietly, as Unix tools do, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toolVersion } from '../../src/package-info.js';
 import { runCli } from '../helpers/cli.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
+import { FINDINGS, fixtureReport } from '../report/fixture.js';
 
 const CANARY = 'canary-token-5b1e0c7d9a';
 
@@ -144,6 +145,17 @@ describe('the built command (bin/preflight.js)', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).toMatch(/c\.yaml:2:12: target\.baseUrl: must be an http/);
+  });
+
+  it('stops quietly when its reader closes stdout early (preflight report big.json | head)', () => {
+    // A report big enough that it cannot fit in the pipe before `head` has gone.
+    const findings = Array.from({ length: 400 }, (_, i) => ({ ...FINDINGS[0]!, message: `finding ${i} ${'x'.repeat(200)}` }));
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-pipe-'));
+    const file = join(dir, 'big.json');
+    writeFileSync(file, JSON.stringify(fixtureReport({}, findings)));
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" report "${file}" --format json | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect([0, 1]).toContain(result.status);
   });
 
   it('runs the demo: both audits, exit 0', () => {
