@@ -12,7 +12,7 @@ import { auditAndPresent } from './run-report.js';
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   const c = makeColors(shouldColor(io.stdout, io.env, flags.color));
-  checkOutputs(flags.output);
+  checkOutputs(flags.output, io.cwd);
   const reports: Report[] = [];
   const written: string[] = [];
   for (const [label, start, suffix] of [

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { ensureParentDir } from './files.js';
+import { resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import { assertLoads, renderConfig } from '../openapi/init.js';
 import { loadSpec } from '../openapi/load.js';
@@ -42,7 +43,7 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     io.stderr.write(summary);
     return EXIT.ok;
   }
-  mkdirSync(dirname(path), { recursive: true });
+  ensureParentDir(path);
   try {
     // 'wx' fails if the file appeared since the check above: --force is still the only way to overwrite.
     writeFileSync(path, written.text, { flag: flags.force ? 'w' : 'wx' });

@@ -1,8 +1,9 @@
 // What happens to a finished report: compare it with a baseline, print it, write the --output files
 // and the GitHub Actions job summary. `audit`, `report` and `demo` all end here, so every format of
 // a run comes from the same (possibly regression-gated) report object.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { ensureParentDir } from './files.js';
+import { extname, resolve } from 'node:path';
 import { baselineSummary, diffReports, regressionReason, type BaselineDiff } from '../report/baseline.js';
 import { shouldColor } from '../report/color.js';
 import { loadReportFile } from '../report/load.js';
@@ -41,7 +42,7 @@ export interface OutputFlags {
 
 /** Checks --output and reads --baseline before anything is probed, so a wrong flag costs no requests. */
 export async function outputOptions(flags: OutputFlags, io: Io): Promise<ShowOptions> {
-  checkOutputs(flags.output);
+  checkOutputs(flags.output, io.cwd);
   const baseline = await loadBaseline(flags, io);
   return {
     format: flags.format,
@@ -62,8 +63,12 @@ export async function loadBaseline(flags: { baseline?: string; failOnRegression?
 }
 
 /** Checks every --output extension up front: a typo should fail before any probe is sent. */
-export function checkOutputs(outputs: readonly string[]): void {
-  for (const file of outputs) formatForFile(file);
+/** Before any probe: each --output has a known format and a folder it can go in. */
+export function checkOutputs(outputs: readonly string[], cwd = process.cwd()): void {
+  for (const file of outputs) {
+    formatForFile(file);
+    ensureParentDir(resolve(cwd, file));
+  }
 }
 
 /** GitHub's limit for one step's summary is 1 MiB; stay under it. */
@@ -97,7 +102,7 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
 
   for (const file of options.outputs) {
     const path = resolve(io.cwd, file);
-    mkdirSync(dirname(path), { recursive: true });
+    ensureParentDir(path);
     writeFileSync(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
   }
 

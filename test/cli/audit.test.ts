@@ -63,6 +63,21 @@ describe('preflight audit (CLI)', () => {
     expect(result.stderr).toMatch(/bad\.yaml:4:3: limits\.concurency: unknown key "concurency" \(did you mean "concurrency"\?\)/);
   });
 
+  it('exits 2 before probing when an --output folder cannot be made, and never hangs on /proc', async () => {
+    const server = await goodServer();
+    servers.push(server);
+    for (const output of ['/proc/preflight-nope/report.json', join(writeConfig(dir, server.url), 'inside-a-file.json')]) {
+      const result = await runCli(['audit', '--config', writeConfig(dir, server.url), '--output', output], { env: { TEST_TOKEN: CANARY } });
+      expect(result.code, output).toBe(2);
+      expect(result.stderr).toMatch(/^preflight: cannot write --output .*(cannot create|is not a folder)/);
+    }
+    expect(server.requests).toHaveLength(0);
+    // A folder that does not exist yet is made.
+    const nested = join(dir, 'reports', 'nightly', 'r.json');
+    expect((await runCli(['audit', '--config', writeConfig(dir, server.url), '--only', 'request-id', '--output', nested], { env: { TEST_TOKEN: CANARY } })).code).toBe(0);
+    expect(readFileSync(nested, 'utf8')).toContain('"schemaVersion"');
+  });
+
   it('exits 2 for an unknown --only id, naming the known ones', async () => {
     const server = await goodServer();
     servers.push(server);
