@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfigText } from '../../src/config/load.js';
 import { startBrokenApi } from '../../src/demo/broken.js';
-import { DEMO_CONFIG } from '../../src/demo/config.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import type { RunningServer } from '../../src/demo/common.js';
 import { isWriteMethod, methodOverrideValue } from '../../src/http/methods.js';
 import type { ItemReport } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
+import { demoTarget } from '../helpers/demo.js';
 
 /** Audits a demo API on the default-deny item, recording every request the server really got. */
 async function audit(api: RunningServer, overrides: { allowWrites?: boolean } = {}) {
@@ -15,7 +14,7 @@ async function audit(api: RunningServer, overrides: { allowWrites?: boolean } = 
     const override = methodOverrideValue(req.headers as Record<string, string>);
     seen.push({ method: req.method ?? '', url: req.url ?? '', ...(override ? { override } : {}) });
   });
-  const target = await loadConfigText(DEMO_CONFIG, 'demo config', { env: { DEMO_BASE_URL: api.url } });
+  const target = await demoTarget(api.url);
   if (overrides.allowWrites !== undefined) target.allowWrites = overrides.allowWrites;
   const report = await runAudit(target, { only: ['default-deny'] });
   const item = report.items.find((i) => i.id === 'default-deny') as ItemReport;

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfigText } from '../../src/config/load.js';
 import { startBrokenApi } from '../../src/demo/broken.js';
 import type { RunningServer } from '../../src/demo/common.js';
-import { DEMO_CONFIG } from '../../src/demo/config.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import type { Report } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
+import { demoTarget } from '../helpers/demo.js';
 import type { Finding, Target } from '../../src/types.js';
 
 const ITEMS = ['idempotency', 'background-work', 'latency'];
@@ -13,8 +12,8 @@ const ITEMS = ['idempotency', 'background-work', 'latency'];
 const SLOW_MS = 300;
 
 /** The demo's own config, with time thresholds and sample counts scaled down so the slow routes cost 300 ms, not 1.2 s. */
-async function demoTarget(url: string): Promise<Target> {
-  const target = await loadConfigText(DEMO_CONFIG, 'demo config', { env: { DEMO_BASE_URL: url } });
+async function scaledDemoTarget(url: string): Promise<Target> {
+  const target = await demoTarget(url);
   target.thresholds = { ...target.thresholds, slowMs: 200, p95Ms: 150, p99Ms: 250 };
   target.latency = { ...target.latency, samples: 10, maxSeconds: 1.5 };
   return target;
@@ -33,7 +32,7 @@ describe('the demo APIs on idempotency, background-work and latency', () => {
   it('the broken API fails all three, with figures', async () => {
     const server = await startBrokenApi({ slowMs: SLOW_MS });
     servers.push(server);
-    const report = await runAudit(await demoTarget(server.url), { only: ITEMS });
+    const report = await runAudit(await scaledDemoTarget(server.url), { only: ITEMS });
     for (const item of ITEMS) expect(report.items.find((i) => i.id === item)?.status, item).toBe('fail');
 
     const replay = findingsOf(report, 'idempotency').find((f) => /sent twice/.test(f.message))!;
@@ -56,7 +55,7 @@ describe('the demo APIs on idempotency, background-work and latency', () => {
   it('the fixed API passes all three', async () => {
     const server = await startFixedApi();
     servers.push(server);
-    const report = await runAudit(await demoTarget(server.url), { only: ITEMS });
+    const report = await runAudit(await scaledDemoTarget(server.url), { only: ITEMS });
     for (const item of ITEMS) {
       const findings = findingsOf(report, item);
       expect(findings.length, item).toBeGreaterThan(0);

@@ -1,19 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfigText } from '../../src/config/load.js';
 import { startBrokenApi } from '../../src/demo/broken.js';
 import type { RunningServer } from '../../src/demo/common.js';
-import { DEMO_CONFIG } from '../../src/demo/config.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import type { Report } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
+import { demoTarget } from '../helpers/demo.js';
 import type { Finding } from '../../src/types.js';
 
 const ITEMS = ['list-caps', 'size-caps'];
 const CHECKS = ['list-limit-cap', 'list-pagination', 'url-header-caps', 'body-size-caps'];
 
 async function audit(server: RunningServer): Promise<Report> {
-  const target = await loadConfigText(DEMO_CONFIG, 'demo config', { env: { DEMO_BASE_URL: server.url } });
-  return runAudit(target, { only: ITEMS });
+  return runAudit(await demoTarget(server.url), { only: ITEMS });
 }
 
 const findingsOf = (report: Report, item: string): Finding[] => report.items.find((i) => i.id === item)?.findings ?? [];
