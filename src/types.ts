@@ -176,7 +176,38 @@ export interface Exchange {
   curl: string;
 }
 
+/** What a verdict can say; `waived` is not one: only a waiver turns a fail into it. */
+export type VerdictStatus = Exclude<FindingStatus, 'waived'>;
+
+/**
+ * One outcome a check can report, declared as data (like ESLint's meta.messages). The message is a
+ * template with {placeholders} filled from the data the check reports.
+ */
+export interface VerdictSpec {
+  status: VerdictStatus;
+  message: string;
+  /** Overrides the check's severity for this outcome. */
+  severity?: Severity;
+  /** Overrides the check's remediation; may use the same {placeholders}. */
+  remediation?: string;
+  /**
+   * Verdicts that answer the same question (echoed / notEchoed) share a probe name, so a finding's
+   * key stays the same when its outcome changes and a baseline pairs the pass with the fail.
+   * Without one, the verdict id is the probe name.
+   */
+  probe?: string;
+}
+
+export type VerdictCatalogue = Readonly<Record<string, VerdictSpec>>;
+
 export interface Finding {
+  /** "check/verdict", e.g. request-id/notEchoed: what baselines, waivers, SARIF and tests name. */
+  id: string;
+  /**
+   * Stable across runs and independent of order and timing: check/probe, endpoint and the probe's
+   * own key (e.g. limit=1000000). Baselines pair findings by it.
+   */
+  key: string;
   checkId: string;
   item: ItemId;
   severity: Severity;
@@ -187,7 +218,7 @@ export interface Finding {
   evidence: Exchange[];
   remediation?: string;
   reproduce?: string;
-  /** Figures a reporter may chart or a reviewer may want (percentiles, created ids, ...). */
+  /** The verdict's placeholder values, plus figures a reporter may chart (percentiles, created ids, ...). */
   data?: Record<string, unknown>;
   waiver?: { reason: string; expires: string };
 }
@@ -211,6 +242,13 @@ export interface CheckMeta {
    * are not skewed by other probes. analyze: runs last and reads what the whole run collected.
    */
   phase?: 'probe' | 'measure' | 'analyze';
+  /** Every outcome the check can report, by verdict id (camelCase, stable). TODO(issue 14): required once every check declares one. */
+  verdicts?: VerdictCatalogue;
+  /**
+   * The check sends each endpoint's own method: on write endpoints it runs only with allowWrites
+   * (the engine reports the skip), while its read endpoints are probed regardless.
+   */
+  endpointMethodWrites?: boolean;
 }
 
 export type FindingInput = Pick<Finding, 'status' | 'message'> &
@@ -222,15 +260,42 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export interface CheckContext {
+export interface ReportOptions {
+  /** The probe's own key when one verdict is reported more than once (e.g. "limit=1000000"). */
+  key?: string | number;
+  /** Another endpoint than the one the check runs on (a target-wide check naming a path it found). */
+  endpoint?: string;
+}
+
+type Placeholders<S extends string> = import('./check-api/template.js').Placeholders<S>;
+type DataOf<V extends VerdictSpec> = { [P in Placeholders<V['message']> | Placeholders<NonNullable<V['remediation']>>]: unknown } & Record<string, unknown>;
+
+/**
+ * Reports one outcome: the verdict's id, the values for its placeholders, the exchanges that show it.
+ * The finding is collected by the engine and also returned (for checks that inspect what they said).
+ */
+export type ReportFn<V extends VerdictCatalogue> = <K extends keyof V & string>(
+  verdict: K,
+  data: DataOf<V[K]>,
+  evidence?: readonly Exchange[],
+  options?: ReportOptions,
+) => Finding;
+
+export interface CheckContext<V extends VerdictCatalogue = VerdictCatalogue> {
   target: Target;
   /** The endpoint this run is for; undefined for target-wide checks. */
   endpoint?: Endpoint;
   http: import('./http/types.js').HttpClient;
   signal: AbortSignal;
   log: Logger;
-  /** Builds a finding with this check's id, item, severity, endpoint, remediation and a curl line. */
+  report: ReportFn<V & typeof import('./check-api/engine-verdicts.js').ENGINE_VERDICTS>;
+  /** @deprecated the pre-catalogue way (free-text message); replaced by report(). */
   finding(input: FindingInput): Finding;
+}
+
+/** What a per-endpoint check sees: the endpoint is always there. */
+export interface EndpointContext<V extends VerdictCatalogue = VerdictCatalogue> extends CheckContext<V> {
+  endpoint: Endpoint;
 }
 
 export interface Check {
@@ -241,5 +306,6 @@ export interface Check {
    * in the report. An empty list is shown as a skip ("nothing in this config to look at").
    */
   applies(target: Target): Endpoint[] | 'target' | 'not-applicable';
-  run(ctx: CheckContext): Promise<Finding[]>;
+  /** Findings are what the check reported through ctx.report (and, for old checks, what it returns). */
+  run(ctx: CheckContext): Promise<Finding[] | void>;
 }

@@ -1,10 +1,24 @@
+import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import { loadChecks } from '../runner/registry.js';
-import { CHECKLIST } from '../types.js';
+import { CHECKLIST, type Check, type VerdictSpec } from '../types.js';
 import { EXIT, type Io } from './io.js';
 
-/** `preflight checks`: every check, grouped by checklist item. */
-export async function checksCommand(io: Io): Promise<number> {
+/** Every verdict of a check, its own first, then the ones the engine can give any check. */
+function verdictsOf(check: Check): Array<[string, VerdictSpec]> {
+  return [...Object.entries(check.meta.verdicts ?? {}), ...Object.entries(ENGINE_VERDICTS)];
+}
+
+/** `preflight checks`: every check, grouped by checklist item; --verdicts adds the catalogue, --json prints it as data. */
+export async function checksCommand(io: Io, options: { verdicts?: boolean; json?: boolean } = {}): Promise<number> {
   const checks = await loadChecks();
+  if (options.json) {
+    const catalogue = checks.map((check) => ({
+      ...check.meta,
+      verdicts: Object.fromEntries(verdictsOf(check).map(([id, spec]) => [`${check.meta.id}/${id}`, { severity: check.meta.severity, ...spec }])),
+    }));
+    io.stdout.write(`${JSON.stringify({ items: CHECKLIST, checks: catalogue }, null, 2)}\n`);
+    return EXIT.ok;
+  }
   const lines: string[] = [];
   for (const item of CHECKLIST) {
     const own = checks.filter((check) => check.meta.item === item.id);
@@ -13,7 +27,16 @@ export async function checksCommand(io: Io): Promise<number> {
     for (const check of own) {
       lines.push(`  ${check.meta.id}  [${check.meta.severity}]${check.meta.writes ? ' [writes: needs --allow-writes]' : ''}`);
       lines.push(`    ${check.meta.title}. Probes: ${check.meta.probes}.`);
+      if (!options.verdicts) continue;
+      for (const [id, spec] of verdictsOf(check)) {
+        const severity = spec.severity && spec.severity !== check.meta.severity ? ` [${spec.severity}]` : '';
+        lines.push(`      ${`${check.meta.id}/${id}`.padEnd(42)} ${spec.status.padEnd(5)}${severity} ${spec.message}`);
+      }
     }
+  }
+  if (options.verdicts) {
+    const total = checks.reduce((sum, check) => sum + verdictsOf(check).length, 0);
+    lines.push('', `${total} verdicts in ${checks.length} checks. Waivers, baselines and SARIF rules name them by id.`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;

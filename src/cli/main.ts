@@ -92,9 +92,11 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
   program
     .command('checks')
     .description('List every check: id, checklist item, severity and what it probes')
-    .action(async () => {
+    .option('--verdicts', 'also list every verdict of every check: its id (check/verdict), status and message')
+    .option('--json', 'print the catalogue as JSON (checks with their verdicts)')
+    .action(async (opts: { verdicts?: boolean; json?: boolean }) => {
       const { checksCommand } = await import('./checks.js');
-      exitCode = await checksCommand(io);
+      exitCode = await checksCommand(io, opts);
     });
 
   program

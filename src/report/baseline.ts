@@ -2,11 +2,15 @@
 // A scheduled job needs exactly this: "fail when anything regressed", not only "fail below 80".
 import type { Finding, FindingStatus } from '../types.js';
 import { allFindings, cut } from './common.js';
+import { isVersion1 } from './load.js';
 import type { Report } from './types.js';
 
 export type Presence = FindingStatus | 'absent';
 
 export interface FindingChange {
+  /** The newer finding's id (check/verdict) and key; the key is what paired the two runs. */
+  id: string;
+  key: string;
   checkId: string;
   endpoint: string;
   before: Presence;
@@ -31,6 +35,8 @@ export interface BaselineDiff {
   regressions: string[];
   /** Set when the two reports are about different targets, so the comparison may mean little. */
   targetChanged?: string;
+  /** Set when a report predates finding keys (schemaVersion 1) and findings were paired by position. */
+  legacyPairing?: string;
 }
 
 /**
@@ -40,24 +46,31 @@ export interface BaselineDiff {
 const BADNESS: Record<Presence, number> = { fail: 2, warn: 1, pass: 0, waived: 0, error: 0, skip: 0, absent: 0 };
 
 /**
- * Pairs findings by check, endpoint and order: one check may report several findings for one
- * endpoint (e.g. "echoes the id", "generates one"), and the runner keeps their order stable.
+ * Pairs findings by key (check/probe@endpoint#probe-key), which does not depend on order or on
+ * which other probes ran: a sub-probe skipped in one run is "gone", not compared with its neighbour.
  */
 function keyed(findings: readonly Finding[]): Map<string, Finding> {
+  return new Map(findings.map((finding) => [finding.key, finding]));
+}
+
+/** How version 1 paired findings (check, endpoint, position): used only when a report has no keys. */
+function byPosition(findings: readonly Finding[]): Map<string, Finding> {
   const seen = new Map<string, number>();
   const out = new Map<string, Finding>();
   for (const finding of findings) {
-    const base = `${finding.checkId}\u0000${finding.endpoint}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.set(`${base}\u0000${n}`, finding);
+    const base = `${finding.checkId}@${finding.endpoint}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    out.set(`${base}#${n}`, finding);
   }
   return out;
 }
 
 export function diffReports(before: Report, after: Report): BaselineDiff {
-  const old = keyed(allFindings(before));
-  const now = keyed(allFindings(after));
+  const legacy = isVersion1(before) || isVersion1(after);
+  const pair = legacy ? byPosition : keyed;
+  const old = pair(allFindings(before));
+  const now = pair(allFindings(after));
   const diff: BaselineDiff = {
     before: { score: before.score, grade: before.grade, gatePassed: before.gate.passed, startedAt: before.startedAt },
     after: { score: after.score, grade: after.grade, gatePassed: after.gate.passed, startedAt: after.startedAt },
@@ -68,10 +81,11 @@ export function diffReports(before: Report, after: Report): BaselineDiff {
     added: [],
     gone: [],
     regressions: [],
+    ...(legacy ? { legacyPairing: 'the baseline was written by an older preflight (report schemaVersion 1) whose findings have no keys: they are paired by check, endpoint and position, and a skipped sub-probe can shift the pairs; re-save the baseline with this version' } : {}),
   };
   for (const [key, finding] of now) {
     const previous = old.get(key);
-    const change: FindingChange = { checkId: finding.checkId, endpoint: finding.endpoint, before: previous?.status ?? 'absent', after: finding.status, message: finding.message };
+    const change: FindingChange = { id: finding.id, key: finding.key, checkId: finding.checkId, endpoint: finding.endpoint, before: previous?.status ?? 'absent', after: finding.status, message: finding.message };
     const delta = BADNESS[change.after] - BADNESS[change.before];
     if (delta > 0) diff.worse.push(change);
     else if (delta < 0) diff.better.push(change);
@@ -80,7 +94,7 @@ export function diffReports(before: Report, after: Report): BaselineDiff {
   }
   for (const [key, finding] of old) {
     if (now.has(key)) continue;
-    diff.gone.push({ checkId: finding.checkId, endpoint: finding.endpoint, before: finding.status, after: 'absent', message: finding.message });
+    diff.gone.push({ id: finding.id, key: finding.key, checkId: finding.checkId, endpoint: finding.endpoint, before: finding.status, after: 'absent', message: finding.message });
   }
 
   if (diff.worse.length) {
@@ -107,7 +121,7 @@ const MAX_LINES = 20;
 
 function changeLine(change: FindingChange): string {
   const endpoint = change.endpoint === '*' ? '' : ` · ${change.endpoint}`;
-  return `${change.checkId}${endpoint}: ${change.before} → ${change.after} — ${cut(change.message, 160)}`;
+  return `${change.id}${endpoint}: ${change.before} → ${change.after} — ${cut(change.message, 160)}`;
 }
 
 function listed(changes: readonly FindingChange[]): string[] {
@@ -135,7 +149,8 @@ export function baselineSummary(diff: BaselineDiff, file: string): { headline: s
   });
   if (diff.added.length) sections.push({ kind: 'added', title: `New, not failing (${diff.added.length})`, lines: listed(diff.added) });
   if (diff.gone.length) sections.push({ kind: 'gone', title: `No longer reported (${diff.gone.length}): a check or endpoint was removed or skipped`, lines: listed(diff.gone) });
-  if (diff.targetChanged) sections.push({ kind: 'note', title: 'Note', lines: [diff.targetChanged] });
+  const notes = [diff.targetChanged, diff.legacyPairing].filter((note): note is string => Boolean(note));
+  if (notes.length) sections.push({ kind: 'note', title: 'Note', lines: notes });
   return { headline, sections };
 }
 

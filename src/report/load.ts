@@ -37,7 +37,8 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
     throw new UsageError(`${file}: the ${role} is not JSON (${error instanceof Error ? error.message : String(error)}); save one with --format json or --output report.json`);
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== REPORT_SCHEMA_VERSION) {
+  if (version === 1) data = upgradeFromVersion1(data as Report);
+  else if (version !== REPORT_SCHEMA_VERSION) {
     throw new UsageError(`${file}: the ${role} has schemaVersion ${JSON.stringify(version)}, this preflight reads ${REPORT_SCHEMA_VERSION}; re-run the audit with this version`);
   }
   const validate = await validator();
@@ -47,4 +48,31 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
     throw new UsageError(`${file}: not a valid preflight ${role}: ${where} ${first?.message ?? 'is invalid'} (see schema/report.schema.json)`);
   }
   return data as Report;
+}
+
+/** Reports written before the verdict catalogue (schemaVersion 1): still read, but findings have no identity. */
+const fromVersion1 = new WeakSet<Report>();
+
+export function isVersion1(report: Report): boolean {
+  return fromVersion1.has(report);
+}
+
+/**
+ * A version 1 finding has no id or key: it gets check/<status> and a key by position within its
+ * check and endpoint (how version 1 baselines paired findings), so it renders and compares as before.
+ */
+function upgradeFromVersion1(report: Report): Report {
+  const seen = new Map<string, number>();
+  for (const item of (report as { items?: unknown }).items instanceof Array ? report.items : []) {
+    for (const finding of item.findings instanceof Array ? item.findings : []) {
+      const base = `${finding.checkId}@${finding.endpoint}`;
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      finding.id = `${finding.checkId}/${finding.status}`;
+      finding.key = `${base}#${n}`;
+    }
+  }
+  const upgraded = { ...report, schemaVersion: REPORT_SCHEMA_VERSION } as Report;
+  fromVersion1.add(upgraded);
+  return upgraded;
 }

@@ -1,6 +1,7 @@
 import type { CheckMeta, Finding, ItemId, ItemStatus } from '../types.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/** 2: findings carry id, key and data from the verdict catalogue. Version 1 reports are still read (src/report/load.ts). */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
 

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { catalogueProblems, sourceProblems } from '../check-api/validate.js';
 import { CHECKLIST, SEVERITIES, type Check } from '../types.js';
 
 /** checks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
@@ -12,20 +13,21 @@ let cache: Promise<Check[]> | undefined;
 
 /**
  * Every check in checks/, one module each, in file-name order. The engine knows no check by name:
- * adding a check is adding a file. Sub-folders (data beside the checks) are not checks.
+ * adding a check is adding a file. Sub-folders (data beside the checks) and api.ts (the check API
+ * the checks import) are not checks.
  */
 export function loadChecks(dir = checksDir()): Promise<Check[]> {
   if (dir === checksDir() && cache) return cache;
   const loading = (async () => {
     const files = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name))
+      .filter((entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name))
       .map((entry) => entry.name)
       .sort();
     const checks: Check[] = [];
     for (const name of files) {
       const module = (await import(pathToFileURL(join(dir, name)).href)) as { default?: Check };
       const check = module.default;
-      assertCheck(check, name);
+      assertCheck(check, name, readFileSync(join(dir, name), 'utf8'));
       checks.push(check);
     }
     const ids = new Set<string>();
@@ -39,7 +41,7 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
   return loading;
 }
 
-function assertCheck(check: Check | undefined, file: string): asserts check is Check {
+export function assertCheck(check: Check | undefined, file: string, source?: string): asserts check is Check {
   const meta = check?.meta;
   const problems: string[] = [];
   if (!check || typeof check.run !== 'function' || typeof check.applies !== 'function') problems.push('default export must have meta, applies() and run()');
@@ -49,6 +51,7 @@ function assertCheck(check: Check | undefined, file: string): asserts check is C
     if (!CHECKLIST.some((item) => item.id === meta.item)) problems.push(`item "${meta.item}" is not a checklist item`);
     if (!SEVERITIES.includes(meta.severity)) problems.push(`severity "${meta.severity}" is unknown`);
     for (const key of ['title', 'rationale', 'remediation', 'probes'] as const) if (!meta[key]) problems.push(`meta.${key} is empty`);
+    if (meta.verdicts) problems.push(...catalogueProblems(meta), ...(source ? sourceProblems(meta, source) : []));
   }
   if (problems.length) throw new Error(`checks/${file}: ${problems.join('; ')}`);
 }

@@ -6,7 +6,10 @@ import { ProbeError, type HttpClient } from '../http/types.js';
 import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
-import type { Check, CheckContext, Endpoint, Finding, FindingInput, Logger, Target } from '../types.js';
+import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
+import { findingKey, makeFinding, MAX_EVIDENCE, uniqueKeys } from '../check-api/finding.js';
+import { isWriteMethod } from '../http/methods.js';
+import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingInput, Logger, Target } from '../types.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -59,7 +62,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       const scope = check.applies(target);
       if (scope === 'not-applicable') continue;
       if (scope === 'target') tasks.push({ check });
-      else if (scope.length === 0) findings.push(skipFinding(check, '*', `nothing in this config for it to look at; it probes: ${check.meta.probes}`));
+      else if (scope.length === 0) findings.push(makeFinding(check, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, (text) => http.redact(text)));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
     let done = 0;
@@ -83,7 +86,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
 
     const stats = http.stats();
     if (stats.rateLimited) notes.push(`the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`);
-    if (findings.some((f) => f.status === 'error' && /request budget/.test(f.message))) {
+    if (findings.some((f) => f.status === 'error' && f.data?.code === 'budget')) {
       notes.push(`the request budget (maxRequests: ${target.limits.maxRequests}) ran out; some probes could not run (raise limits.maxRequests or --max-requests)`);
     }
     const waived = applyWaivers(orderFindings(findings, checks), target.waivers, (options.now ?? (() => new Date()))());
@@ -114,8 +117,15 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
 export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger): Promise<Finding[]> {
   const { check, endpoint } = task;
   const label = endpoint?.label ?? '*';
+  const redact = (text: string): string => http.redact(text);
+  const reported: Finding[] = [];
+  const engine = (verdict: EngineVerdictId, reason: string, evidence: Exchange[] = [], extra: Record<string, unknown> = {}): Finding[] =>
+    uniqueKeys([...reported, makeFinding(check, label, verdict, { reason, ...extra }, evidence, {}, redact)]);
   if (check.meta.writes && !target.allowWrites) {
-    return [skipFinding(check, label, 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes')];
+    return engine('notOptedIn', 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes');
+  }
+  if (check.meta.endpointMethodWrites && endpoint && isWriteMethod(endpoint.method) && !target.allowWrites) {
+    return engine('notOptedIn', `${endpoint.method} probes of ${endpoint.label} are sent only with allowWrites: true (or --allow-writes)`);
   }
   const controller = new AbortController();
   const ctx: CheckContext = {
@@ -124,53 +134,48 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     http,
     signal: controller.signal,
     log,
-    finding: (input) => makeFinding(check, label, input, http),
+    report: (verdict, data, evidence = [], options = {}) => {
+      const finding = makeFinding(check, label, verdict, data, evidence, options, redact);
+      reported.push(finding);
+      return finding;
+    },
+    finding: (input) => legacyFinding(check, label, input, http),
   };
   try {
-    return await check.run(ctx);
+    const returned = await check.run(ctx);
+    return uniqueKeys([...reported, ...(returned ?? [])]);
   } catch (error) {
     controller.abort();
     if (error instanceof ProbeError) {
       const evidence = error.exchange ? [error.exchange] : [];
-      if (error.code === 'write-not-allowed') return [skipFinding(check, label, error.message)];
-      return [makeFinding(check, label, { status: 'error', message: `could not decide: ${error.message}`, evidence }, http)];
+      if (error.code === 'write-not-allowed') return engine('notOptedIn', error.message);
+      return engine('undecided', error.message, evidence, { code: error.code });
     }
     // A bug in a check must not sink the run; say which check and carry on.
     const message = error instanceof Error ? error.message : String(error);
     log.debug(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-    return [makeFinding(check, label, { status: 'error', message: `the check itself failed (${message}); please report this` }, http)];
+    return engine('crashed', message);
   }
 }
 
-const MAX_EVIDENCE = 5;
-
-function makeFinding(check: Check, endpoint: string, input: FindingInput, http: HttpClient): Finding {
+/** The pre-catalogue free-text finding, kept while checks move to verdicts (id check/<status>). */
+function legacyFinding(check: Check, endpoint: string, input: FindingInput, http: HttpClient): Finding {
   const evidence = (input.evidence ?? []).slice(0, MAX_EVIDENCE);
   const reproduce = evidence[0]?.curl;
+  const where = input.endpoint ?? endpoint;
   return {
+    id: `${check.meta.id}/${input.status}`,
+    key: findingKey(check.meta.id, input.status, where),
     checkId: check.meta.id,
     item: check.meta.item,
     severity: input.severity ?? check.meta.severity,
-    endpoint: input.endpoint ?? endpoint,
+    endpoint: where,
     status: input.status,
     message: http.redact(input.message.replace(/\s*[\r\n]+\s*/g, ' ')),
     evidence,
     remediation: http.redact(input.remediation ?? check.meta.remediation),
     ...(reproduce ? { reproduce } : {}),
-    // Checks put request bodies and ids in data; the redactor sees every string in it too.
     ...(input.data ? { data: JSON.parse(JSON.stringify(input.data, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value))) as Record<string, unknown> } : {}),
-  };
-}
-
-function skipFinding(check: Check, endpoint: string, reason: string): Finding {
-  return {
-    checkId: check.meta.id,
-    item: check.meta.item,
-    severity: check.meta.severity,
-    endpoint,
-    status: 'skip',
-    message: reason,
-    evidence: [],
   };
 }
 

@@ -11,7 +11,8 @@ function sameEndpoint(a: string, b: string): boolean {
 }
 
 function waiverMatches(waiver: Waiver, finding: Finding): boolean {
-  return (waiver.check === finding.checkId || waiver.check === finding.item) && (!waiver.endpoint || sameEndpoint(waiver.endpoint, finding.endpoint));
+  // An item, a whole check, or one verdict of a check (check/verdict: the finding's id).
+  return (waiver.check === finding.checkId || waiver.check === finding.item || waiver.check === finding.id) && (!waiver.endpoint || sameEndpoint(waiver.endpoint, finding.endpoint));
 }
 
 /**

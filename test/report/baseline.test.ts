@@ -14,8 +14,8 @@ function changed(edit: (f: Finding) => Finding | undefined, extra: Finding[] = [
   return [...FINDINGS.map(edit).filter((f): f is Finding => f !== undefined), ...extra];
 }
 
-const newFailure: Finding = { checkId: 'request-id', item: 'request-id', severity: 'medium', endpoint: 'GET /api/new', status: 'fail', message: 'GET /api/new answered without X-Request-Id', evidence: [exchange()] };
-const newPass: Finding = { ...newFailure, endpoint: 'GET /api/newer', status: 'pass', message: 'GET /api/newer echoed the id' };
+const newFailure: Finding = { id: 'request-id/notEchoed', key: 'request-id/echo@GET /api/new', checkId: 'request-id', item: 'request-id', severity: 'medium', endpoint: 'GET /api/new', status: 'fail', message: 'GET /api/new answered without X-Request-Id', evidence: [exchange()] };
+const newPass: Finding = { ...newFailure, id: 'request-id/echoed', key: 'request-id/echo@GET /api/newer', endpoint: 'GET /api/newer', status: 'pass', message: 'GET /api/newer echoed the id' };
 
 const worseFindings = changed(
   (f) => {
@@ -27,6 +27,56 @@ const worseFindings = changed(
   },
   [newFailure, newPass],
 );
+
+describe('baseline pairing by key', () => {
+  /** Three sub-probes of one check on one endpoint, as a check reports them. */
+  const probe = (name: string, status: Finding['status'], key = ''): Finding => ({
+    id: `list-limit-cap/${name}`,
+    key: `list-limit-cap/${name.replace(/Passed|Failed$/, '')}@GET /api/orders${key ? `#${key}` : ''}`,
+    checkId: 'list-limit-cap',
+    item: 'list-caps',
+    severity: 'critical',
+    endpoint: 'GET /api/orders',
+    status,
+    message: `${name} ${key}`,
+    evidence: [],
+  });
+
+  it('a sub-probe missing from the second run is "gone", not a neighbour compared with the wrong one', () => {
+    const first = [probe('capPassed', 'pass', 'limit=1000000'), probe('negativeFailed', 'fail', 'limit=-1'), probe('capPassed', 'pass', 'limit=0')];
+    // The middle probe was skipped this time; by position, limit=0's pass would meet limit=-1's fail.
+    const second = [first[0]!, first[2]!];
+    const diff = diffReports(fixtureReport({}, first), fixtureReport({}, second));
+    expect(diff.worse).toEqual([]);
+    expect(diff.gone.map((c) => c.key)).toEqual(['list-limit-cap/negative@GET /api/orders#limit=-1']);
+    expect(diff.unchanged).toHaveLength(2);
+  });
+
+  it('reports a real pass → fail of the same probe by its key', () => {
+    const first = [probe('capPassed', 'pass', 'limit=1000000'), probe('capPassed', 'pass', 'limit=0')];
+    const second = [probe('capFailed', 'fail', 'limit=1000000'), probe('capPassed', 'pass', 'limit=0')];
+    const diff = diffReports(fixtureReport({}, first), fixtureReport({}, second));
+    expect(diff.worse.map((c) => [c.key, c.before, c.after, c.id])).toEqual([['list-limit-cap/cap@GET /api/orders#limit=1000000', 'pass', 'fail', 'list-limit-cap/capFailed']]);
+    expect(diff.regressions[0]).toBe('1 finding got worse (1 new failure)');
+  });
+
+  it('still reads a version 1 baseline (no keys): pairs by position and says so once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-baseline-v1-'));
+    try {
+      const v1 = JSON.parse(JSON.stringify(fixtureReport())) as { schemaVersion: number; items: Array<{ findings: Array<Partial<Finding>> }> };
+      v1.schemaVersion = 1;
+      for (const item of v1.items) for (const f of item.findings) (delete f.id, delete f.key);
+      writeFileSync(join(dir, 'old.json'), JSON.stringify(v1));
+      writeFileSync(join(dir, 'now.json'), JSON.stringify(fixtureReport()));
+      const result = await runCli(['report', 'now.json', '--baseline', 'old.json'], { cwd: dir });
+      expect(result.code).toBe(1); // the fixture's own gate fails; the comparison is what is tested
+      expect(result.stdout.match(/older preflight \(report schemaVersion 1\)/g)).toHaveLength(1);
+      expect(result.stdout).toMatch(/nothing got worse/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('baseline: what got worse, better, or stayed the same', () => {
   const dirs: string[] = [];
@@ -75,7 +125,7 @@ describe('baseline: what got worse, better, or stayed the same', () => {
     const plain = await runCli(['report', 'current.json', '--baseline', 'previous.json'], { cwd: dir });
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/Compared with the baseline/);
-    expect(plain.stdout).toMatch(/Worse \(3\)\n {4}list-limit-cap · GET \/api\/users: pass → fail — GET \/api\/users\?limit=1000000 → 200 with 9000 items/);
+    expect(plain.stdout).toMatch(/Worse \(3\)\n {4}list-limit-cap\/pass · GET \/api\/users: pass → fail — GET \/api\/users\?limit=1000000 → 200 with 9000 items/);
     expect(plain.stdout).toMatch(/Better \(1\)/);
     expect(plain.stdout).toMatch(/Unchanged \(5\)/);
 

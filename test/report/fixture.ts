@@ -28,7 +28,9 @@ export function exchange(overrides: Partial<Exchange> = {}): Exchange {
 
 function finding(f: Partial<Finding> & Pick<Finding, 'checkId' | 'item' | 'status' | 'message'>): Finding {
   const evidence = f.evidence ?? [];
-  return { severity: 'high', endpoint: 'GET /api/orders', evidence, ...(evidence[0] ? { reproduce: evidence[0].curl } : {}), ...f };
+  const endpoint = f.endpoint ?? 'GET /api/orders';
+  // One probe per check and endpoint here: the key names it, the id names the outcome it had.
+  return { id: `${f.checkId}/${f.status}`, key: `${f.checkId}/probe@${endpoint}`, severity: 'high', endpoint, evidence, ...(evidence[0] ? { reproduce: evidence[0].curl } : {}), ...f };
 }
 
 const meta = (m: Pick<CheckMeta, 'id' | 'item' | 'severity' | 'title'> & Partial<CheckMeta>): CheckMeta => ({

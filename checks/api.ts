@@ -1,0 +1,23 @@
+// The check API: everything a check (and its helpers under checks/lib) may use from the engine.
+// Nothing under checks/ imports from src/ except through this file, so the engine can change
+// inside without touching a check, and a check cannot reach around the client's safety rules.
+
+export { defineCheck, type EndpointCheckDefinition, type TargetCheckDefinition } from '../src/check-api/define.js';
+export type { Check, CheckContext, Endpoint, EndpointContext, Exchange, Finding, FindingStatus, Pagination, Severity, Target, VerdictSpec } from '../src/types.js';
+export { SEVERITY_WEIGHT } from '../src/types.js';
+
+// Sending requests: the run's one client (budget, pacing, redaction, the write-safety rule).
+export { GLANCE_BYTES, ProbeError, type ProbeRequest, type ProbeResponse, type RecordedResponse, type RequestBody } from '../src/http/types.js';
+export { attempt, describeFailure, formatBytes, requestLine, type Attempt } from '../src/http/attempt.js';
+export { endpointRequest } from '../src/http/endpoint-request.js';
+export { streamedBody, type BodyPart } from '../src/http/streamed-body.js';
+export { isWriteMethod } from '../src/http/methods.js';
+export { fillPath, isPublicPath, pathParams } from '../src/config/endpoints.js';
+
+// Reading answers.
+export { findItems, isObject, itemId } from '../src/pagination/items.js';
+export { findNextPage, NEXT_TOKEN_FIELDS, nextPageRequest, statedTotal, type NextPage } from '../src/pagination/next-page.js';
+
+// Timing.
+export { describeRound, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';
+export { formatMs, roundMs, summarize } from '../src/measure/percentiles.js';

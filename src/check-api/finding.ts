@@ -1,0 +1,69 @@
+// How the engine turns ctx.report(verdict, data, evidence) into a Finding: the verdict's template
+// rendered with the data, severity and remediation from the verdict or the check, a stable key,
+// and every string passed through the run's redactor before anything can print it.
+import type { Check, Exchange, Finding, ReportOptions, VerdictSpec } from '../types.js';
+import { ENGINE_VERDICTS, isEngineVerdict } from './engine-verdicts.js';
+import { renderTemplate } from './template.js';
+
+/** Evidence kept per finding: enough to show what happened, bounded so reports stay small. */
+export const MAX_EVIDENCE = 5;
+
+export function verdictOf(check: Check, verdict: string): VerdictSpec {
+  const spec = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict] : check.meta.verdicts && Object.hasOwn(check.meta.verdicts, verdict) ? check.meta.verdicts[verdict] : undefined;
+  if (!spec) throw new Error(`${check.meta.id} reported verdict "${verdict}", which its meta.verdicts does not declare`);
+  return spec;
+}
+
+/** check/probe@endpoint#key: the same probe of the same endpoint has the same key in every run. */
+export function findingKey(checkId: string, probe: string, endpoint: string, key?: string | number): string {
+  return `${checkId}/${probe}@${endpoint}${key === undefined || key === '' ? '' : `#${key}`}`;
+}
+
+export function makeFinding(
+  check: Check,
+  endpoint: string,
+  verdict: string,
+  data: Record<string, unknown>,
+  evidence: readonly Exchange[],
+  options: ReportOptions,
+  redact: (text: string) => string,
+): Finding {
+  const spec = verdictOf(check, verdict);
+  const kept = evidence.slice(0, MAX_EVIDENCE);
+  const reproduce = kept[0]?.curl;
+  const where = redact(options.endpoint ?? endpoint);
+  const clean = redactData(data, redact);
+  const oneLine = (text: string): string => redact(text.replace(/\s*[\r\n]+\s*/g, ' '));
+  return {
+    id: `${check.meta.id}/${verdict}`,
+    key: findingKey(check.meta.id, spec.probe ?? verdict, where, options.key),
+    checkId: check.meta.id,
+    item: check.meta.item,
+    severity: spec.severity ?? check.meta.severity,
+    endpoint: where,
+    status: spec.status,
+    message: oneLine(renderTemplate(spec.message, data, `${check.meta.id}/${verdict}`)),
+    evidence: [...kept],
+    remediation: redact(renderTemplate(spec.remediation ?? check.meta.remediation, data, `${check.meta.id}/${verdict}`)),
+    ...(reproduce ? { reproduce } : {}),
+    ...(Object.keys(clean).length ? { data: clean } : {}),
+  };
+}
+
+/** Checks put request bodies, ids and paths in data; the redactor sees every string in it. */
+function redactData(data: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))) as Record<string, unknown>;
+}
+
+/**
+ * One run of a check may report the same key twice (a check that reports per probe without naming
+ * it); the later ones get ~2, ~3 in report order, which is the check's own (deterministic) order.
+ */
+export function uniqueKeys(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const n = (seen.get(finding.key) ?? 0) + 1;
+    seen.set(finding.key, n);
+    return n === 1 ? finding : { ...finding, key: `${finding.key}~${n}` };
+  });
+}

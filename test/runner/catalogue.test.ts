@@ -1,0 +1,52 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { catalogueProblems, sourceProblems } from '../../src/check-api/validate.js';
+import { loadChecks } from '../../src/runner/registry.js';
+import type { CheckMeta } from '../../src/types.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const meta = (verdicts: CheckMeta['verdicts']): CheckMeta => ({
+  id: 'x',
+  title: 't',
+  item: 'latency',
+  severity: 'low',
+  rationale: 'r',
+  remediation: 'r',
+  probes: 'p',
+  writes: false,
+  ...(verdicts ? { verdicts } : {}),
+});
+
+describe('verdict catalogue validation', () => {
+  it('refuses to load a check that declares a verdict it never reports', async () => {
+    await expect(loadChecks(join(fixtures, 'unused-verdict'))).rejects.toThrow(/declares-more\.ts: verdict forgotten is declared but never reported/);
+  });
+
+  it('refuses to load a check whose message uses a placeholder no report() supplies', async () => {
+    await expect(loadChecks(join(fixtures, 'missing-placeholder'))).rejects.toThrow(/verdict answered uses \{status\}, which no report\('answered', …\) call supplies/);
+  });
+
+  it('loads every check of the tool with a valid catalogue', async () => {
+    const checks = await loadChecks();
+    expect(checks.length).toBeGreaterThan(15);
+    for (const check of checks) expect(check.meta.verdicts, `${check.meta.id} declares verdicts`).toBeDefined();
+  });
+
+  it('names bad ids, statuses and placeholders in the catalogue', () => {
+    const problems = catalogueProblems(meta({ Bad: { status: 'fail', message: 'x' }, ok: { status: 'nope' as never, message: 'a {b c}' }, undecided: { status: 'error', message: 'x' } }));
+    expect(problems).toEqual([
+      'verdict id "Bad" is not camelCase',
+      'verdict ok: status "nope" is unknown',
+      'verdict ok: placeholder {b c} is not an identifier',
+      'verdict id "undecided" is reserved for the engine',
+    ]);
+  });
+
+  it('reads report() calls: undeclared verdicts, spreads given the benefit of the doubt', () => {
+    const verdicts = { a: { status: 'pass', message: '{x} {y}' } } as const;
+    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 1, ...rest }); ctx.report('zz', {});`)).toEqual(["report('zz') names a verdict meta.verdicts does not declare"]);
+    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: f(1, 2), y: { z: 1 } });`)).toEqual([]);
+    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 'y, z' });`)).toEqual(["verdict a uses {y}, which no report('a', …) call supplies"]);
+  });
+});
