@@ -23,6 +23,8 @@ const check: Check = {
       'Cap request bodies where they enter (e.g. nginx client_max_body_size 1m, express.json({ limit: "1mb" }), fastify bodyLimit) and answer 413; cap array lengths and nesting depth in the schema (maxItems, a depth limit) and answer 400/422.',
     probes: 'POST/PUT/PATCH each write endpoint with a 10 MiB JSON body, a 100,000-element array and JSON nested 10,000 deep (streamed; allowWrites only)',
     writes: true,
+    // Heavy write probes run after every read-based check (they can break what those would read).
+    phase: 'disruptive',
   },
 
   applies: (target) => target.endpoints.filter((e) => (e.kind === 'write' || e.kind === 'async') && BODY_METHODS.has(e.method)),

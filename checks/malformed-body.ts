@@ -24,6 +24,8 @@ const check: Check = {
       'Parse bodies strictly before any work: require application/json, answer 400 for invalid JSON or UTF-8, 413 for oversize, 422 (or 400) for fields of the wrong type or range, all in your error shape.',
     probes: 'POST/PUT/PATCH bodies: truncated JSON, non-JSON as JSON, JSON as text/plain, invalid UTF-8, 10,000-deep nesting, each field wrong-typed, null, 1e400, -0 or 10,000 characters long',
     writes: true,
+    // Heavy write probes run after every read-based check (they can break what those would read).
+    phase: 'disruptive',
   },
 
   applies: (target) => target.endpoints.filter((endpoint) => BODY_METHODS.has(endpoint.method)),

@@ -1,8 +1,12 @@
 import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from './types.js';
 import type { Exchange } from '../types.js';
 
-/** Probe errors that are the server's answer to a probe (it hung, dropped or died), not the tool's limits. */
-const SERVER_FAILURES = new Set(['timeout', 'reset', 'refused', 'network']);
+/**
+ * Probe errors that are the server's answer to a probe (it hung or dropped the connection), not the
+ * tool's limits. A refused connection is not: nobody is listening, so it says nothing about this
+ * probe (the runner's liveness watch finds out whether an earlier probe took the server down).
+ */
+const SERVER_FAILURES = new Set(['timeout', 'reset', 'network']);
 
 export type Attempt = { response: ProbeResponse; failure?: undefined } | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
 

@@ -65,6 +65,8 @@ export type ProbeErrorCode =
   | 'deadline'
   | 'aborted'
   | 'write-not-allowed'
+  /** The target stopped answering (crashed) during the run: no probe can be judged until it is back. */
+  | 'target-down'
   | 'off-origin'
   | 'decode'
   | 'network';
