@@ -51,6 +51,29 @@ export const ENDPOINT_EXISTS: Check = {
   run: async () => undefined,
 };
 
+/** The placeholder `init` writes where the spec gives no example value. */
+const TODO = 'TODO';
+
+function mentionsTodo(value: unknown): boolean {
+  if (typeof value === 'string') return value === TODO;
+  if (Array.isArray(value)) return value.some(mentionsTodo);
+  if (value && typeof value === 'object') return Object.values(value).some(mentionsTodo);
+  return false;
+}
+
+/**
+ * Endpoints whose params, query, headers or body still hold init's TODO: probing /repos/TODO/TODO
+ * tells nothing about the API (every check would judge a 404), so they are left out with one note.
+ */
+export function unfilledEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
+  return endpoints.filter((e) => mentionsTodo([e.params, e.query, e.headers, e.body ?? null]));
+}
+
+export function unfilledNote(unfilled: readonly Endpoint[]): string {
+  const named = unfilled.slice(0, 5).map((e) => e.label).join(', ') + (unfilled.length > 5 ? ', …' : '');
+  return `${unfilled.length} endpoint${unfilled.length === 1 ? ' still has' : 's still have'} TODO values, not probed: fill them in or remove them (${named})`;
+}
+
 export async function probeCoverage(target: Target, http: HttpClient): Promise<Coverage> {
   const coverage: Coverage = { present: [], absent: [], unknown: [] };
   const probed = target.endpoints.filter((endpoint) => target.allowWrites || !isWriteMethod(endpoint.method)).slice(0, MAX_COVERAGE_PROBES);

@@ -12,7 +12,7 @@ import { findingKey, makeFinding, MAX_EVIDENCE, uniqueKeys } from '../check-api/
 import { isWriteMethod } from '../http/methods.js';
 import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingInput, Logger, Target } from '../types.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
-import { ENDPOINT_EXISTS, probeCoverage, type EndpointAnswer } from './coverage.js';
+import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { describe, LivenessWatch, type Crash } from './liveness.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
@@ -63,11 +63,13 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
-    const coverage = await probeCoverage(target, http);
+    const unfilled = unfilledEndpoints(target.endpoints);
+    if (unfilled.length) notes.push(unfilledNote(unfilled));
+    const coverage = await probeCoverage({ ...target, endpoints: target.endpoints.filter((e) => !unfilled.includes(e)) }, http);
     for (const { endpoint, status, exchange } of coverage.absent) {
       findings.push(makeFinding(ENDPOINT_EXISTS, endpoint.label, status === 405 ? 'wrongMethod' : 'absent', { endpoint: endpoint.label, status }, exchange ? [exchange] : [], {}, redact));
     }
-    const absent = new Set(coverage.absent.map((a) => a.endpoint));
+    const absent = new Set([...coverage.absent.map((a) => a.endpoint), ...unfilled]);
     const judged: Target = { ...target, endpoints: target.endpoints.filter((endpoint) => !absent.has(endpoint)) };
     const watch = new LivenessWatch(http, knownGoodRequest(judged, coverage.present), target.limits.recoveryMs);
 
@@ -136,7 +138,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       }),
       items,
       checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS.meta] : [])],
-      coverage: { endpoints: target.endpoints.length, answered: coverage.present.length, absent: coverage.absent.length, notProbed: coverage.unknown.length },
+      coverage: { endpoints: target.endpoints.length, answered: coverage.present.length, absent: coverage.absent.length, notProbed: coverage.unknown.length + unfilled.length },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
     };

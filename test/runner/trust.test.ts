@@ -57,6 +57,19 @@ describe('coverage: never green on what was not seen', () => {
     expect(report.coverage).toEqual({ endpoints: 2, answered: 1, absent: 1, notProbed: 0 });
   });
 
+  it('endpoints with init\'s TODO values are not probed; one note lists them', async () => {
+    const server = await startServer(underV1);
+    cleanup.push(server.close);
+    const target = await targetFor(
+      `${server.url}/v1`,
+      `${AUTH}endpoints:\n  - { path: /api/orders, kind: list }\n  - { path: "/api/orders/{id}", params: { id: TODO } }\n  - { method: GET, path: /api/orders/search, query: { status: TODO } }\n`,
+    );
+    const report = await runAudit(target, { only: ['default-deny', 'request-id'] });
+    expect(server.requests.filter((r) => r.url.includes('TODO')).map((r) => r.url)).toEqual([]);
+    expect(report.notes).toContain('2 endpoints still have TODO values, not probed: fill them in or remove them (GET /api/orders/{id}, GET /api/orders/search)');
+    expect(report.coverage).toEqual({ endpoints: 3, answered: 1, absent: 0, notProbed: 2 });
+  });
+
   it('endpoints: [] fails the gate: nothing was probed', async () => {
     const server = await startServer(underV1);
     cleanup.push(server.close);
