@@ -169,8 +169,8 @@ checkTester.run(check, {
       config: config('').replace('/api/orders', '/api/tokens').replace('requestsPerSecond: 500', 'requestsPerSecond: 500, maxResponseBytes: 1024'),
       server: () => {
         let reads = 0;
-        // Two small answers, then (after "the audit's own writes") far more than 1 KiB of alice's tokens.
-        const tokens = (user: string): unknown => ({ objects: Array.from({ length: ++reads <= 2 ? 1 : 200 }, (_, i) => ({ id: `tok_${i + 1}`, user })) });
+        // Three small answers, then (after "the audit's own writes") far more than 1 KiB of alice's tokens.
+        const tokens = (user: string): unknown => ({ objects: Array.from({ length: ++reads <= 3 ? 1 : 200 }, (_, i) => ({ id: `tok_${i + 1}`, user })) });
         return ordersApi((req) => userOf(req.headers), tokens);
       },
       verdicts: [{ verdict: 'identityTruncated', data: { limit: '1 KiB' } }],
