@@ -1,7 +1,7 @@
 import { defineCheck, endpointRequest, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
 import { carriesData } from './lib/anonymous-data.js';
 import { anonymous, answerOf, badCredentials, evidenceOf, hasCredentials, listOf, probe, type BadCredential, type Outcome } from './lib/auth-probes.js';
-import { isNotFound, proveHiding } from './lib/refusal-proof.js';
+import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 
 /**
  * How one missing or bad credential was answered. open: 2xx with data (or any 2xx on a write) ·
@@ -50,18 +50,8 @@ export default defineCheck({
         remediation: '{fixes}',
       },
       refused: { probe: 'refusal', status: 'pass', message: '{endpoint} refused all {count} anonymous and bad-credential requests ({summary})' },
-      notFoundWithCredentials: {
-        probe: 'refusal',
-        status: 'error',
-        message: '{endpoint} answered {status} with valid credentials too: check its path and params',
-        remediation: 'Fix the endpoint\'s path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.',
-      },
-      refusalUnproven: {
-        probe: 'refusal',
-        status: 'error',
-        message: '{endpoint} answered {answer} without credentials, which proves no refusal ({why}): check its path, params and credentials',
-        remediation: 'Configure credentials (auth) and params with which the endpoint answers 2xx, so a 404 without them can be told from a missing endpoint.',
-      },
+      notFoundWithCredentials: notFoundVerdict('refusal'),
+      refusalUnproven: unprovenVerdict('refusal'),
       emptyForAnonymous: {
         probe: 'emptyAnswer',
         status: 'warn',

@@ -1,7 +1,7 @@
 import { defineCheck, fillPath, isPublicPath, type CheckContext, type Endpoint, type ProbeRequest } from './api.js';
 import { TRICK_ROOTS } from './data/admin-paths.js';
 import { anonymous, answerOf, evidenceOf, listOf, probe, type Outcome } from './lib/auth-probes.js';
-import { isNotFound, proveHiding } from './lib/refusal-proof.js';
+import { isNotFound, notFoundVerdict, proveHiding } from './lib/refusal-proof.js';
 import { shapeOf } from './lib/response-compare.js';
 import { UnknownPathAnswers } from './lib/unknown-path.js';
 
@@ -41,12 +41,7 @@ export default defineCheck({
         message: '{path} refuses an anonymous GET ({refusal}) but {variants} answered {answer}: the auth rule matches the path as a string',
       },
       stayedRefused: { probe: 'spelling', status: 'pass', message: '{path} stayed refused however it was spelled ({count} variants answered {answers})' },
-      notFoundWithCredentials: {
-        probe: 'spelling',
-        status: 'error',
-        message: '{endpoint} answered {status} with valid credentials too: check its path and params',
-        remediation: "Fix the endpoint's path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.",
-      },
+      notFoundWithCredentials: notFoundVerdict('spelling'),
     },
   },
   scope: 'target',

@@ -1,7 +1,7 @@
 import { defineCheck, endpointRequest, fillPath, formatBytes, isPublicPath, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
 import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, type Outcome } from './lib/auth-probes.js';
 import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
-import { isNotFound, proveHiding } from './lib/refusal-proof.js';
+import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 import { describeDifference, difference, flatten, topLevelKeys, volatileFields } from './lib/response-compare.js';
 
 /** Headers some stacks read identity from, set by a proxy "that only our frontend talks to". */
@@ -47,18 +47,8 @@ const check = defineCheck({
         status: 'skip',
         message: '{endpoint} answered {answer} with no credentials, so there is no refusal to bypass (auth-anonymous judges that)',
       },
-      refusalUnproven: {
-        probe: 'anonymousSpoof',
-        status: 'error',
-        message: '{endpoint} answered {answer} without credentials, which proves no refusal ({why}): check its path, params and credentials',
-        remediation: 'Configure credentials (auth) and params with which the endpoint answers 2xx, so a 404 without them can be told from a missing endpoint.',
-      },
-      notFoundWithCredentials: {
-        probe: 'credentials',
-        status: 'error',
-        message: '{endpoint} answered {status} with valid credentials too: check its path and params',
-        remediation: 'Fix the endpoint\'s path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.',
-      },
+      refusalUnproven: unprovenVerdict('anonymousSpoof'),
+      notFoundWithCredentials: notFoundVerdict('credentials'),
       spoofAccepted: {
         probe: 'anonymousSpoof',
         status: 'fail',

@@ -28,3 +28,23 @@ export async function proveHiding(ctx: Pick<CheckContext, 'http' | 'target'>, en
   if (isNotFound(authenticated.status)) return { proven: false, notFound: true, status: authenticated.status, evidence: [authenticated.exchange] };
   return { proven: false, notFound: false, why: `it answered ${authenticated.status} with valid credentials`, evidence: [authenticated.exchange] };
 }
+
+/** The verdict for an endpoint that 404s with credentials too, for a check's catalogue, under its own probe name. */
+export function notFoundVerdict<P extends string>(probe: P) {
+  return {
+    probe,
+    status: 'error',
+    message: '{endpoint} answered {status} with valid credentials too: check its path and params',
+    remediation: "Fix the endpoint's path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.",
+  } as const;
+}
+
+/** The verdict for an anonymous 404 that nothing shows to be hiding an endpoint (no 2xx with credentials). */
+export function unprovenVerdict<P extends string>(probe: P) {
+  return {
+    probe,
+    status: 'error',
+    message: '{endpoint} answered {answer} without credentials, which proves no refusal ({why}): check its path, params and credentials',
+    remediation: 'Configure credentials (auth) and params with which the endpoint answers 2xx, so a 404 without them can be told from a missing endpoint.',
+  } as const;
+}
