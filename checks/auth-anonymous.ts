@@ -87,18 +87,25 @@ export default defineCheck({
       return { variant, outcome, reading: await readingOf(endpoint.method, outcome, authenticated) };
     };
     const tried = [await send(none!)];
+    // A 404 is a refusal only when the endpoint answers 2xx to real credentials (issue 12's rule);
+    // one that 404s for everyone is reported as such, and the bad-token variants are not sent.
+    const hiding = once(async () => proveHiding(ctx, endpoint, await authenticated()));
+    const unproven = async (): Promise<boolean> => {
+      const proof = await hiding();
+      if (proof.proven) {
+        for (const t of tried) if (t.reading === 'notFound') t.reading = 'refused';
+        return false;
+      }
+      if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: proof.status }, proof.evidence);
+      else ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(tried.find((t) => t.reading === 'notFound')!.outcome), why: proof.why }, proof.evidence);
+      return true;
+    };
+    if (tried[0]!.reading === 'notFound' && (await unproven())) return;
     // Served data with no credentials at all: the bad-token variants add nothing (and on a write
     // endpoint each one would create another record).
     if (tried[0]!.reading !== 'open') tried.push(...(await Promise.all(others.map(send))));
-    // A 404 is a refusal only when the endpoint answers 2xx to real credentials (issue 12's rule).
-    if (tried.some((t) => t.reading === 'notFound')) {
-      const proof = await proveHiding(ctx, endpoint, await authenticated());
-      if (proof.proven) {
-        for (const t of tried) if (t.reading === 'notFound') t.reading = 'refused';
-      } else if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: proof.status }, proof.evidence);
-      else ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(tried.find((t) => t.reading === 'notFound')!.outcome), why: proof.why }, proof.evidence);
-    }
-    judge(ctx, tried);
+    if (tried.some((t) => t.reading === 'notFound') && (await unproven())) return judge(ctx, tried, false);
+    judge(ctx, tried, true);
   },
 });
 
@@ -113,7 +120,8 @@ async function readingOf(method: string, outcome: Outcome, authenticated: () => 
   return carriesData(response, await authenticated()) ? 'open' : 'empty';
 }
 
-function judge(ctx: EndpointContext, tried: Tried[]): void {
+/** One finding per kind of wrong answer; the pass only when every answer was a proven refusal. */
+function judge(ctx: EndpointContext, tried: Tried[], mayPass: boolean): void {
   const label = ctx.endpoint.label;
   const by = (reading: Reading): Tried[] => tried.filter((t) => t.reading === reading);
   const names = (list: Tried[]): string => listOf(list.map((t) => t.variant.name));
@@ -147,7 +155,7 @@ function judge(ctx: EndpointContext, tried: Tried[]): void {
     problems++;
     ctx.report('unclearRefusal', { endpoint: label, answers: answers(other), names: names(other) }, evidence(other));
   }
-  if (problems || by('notFound').length) return;
+  if (problems || !mayPass) return;
   const counts = new Map<string, number>();
   for (const t of tried) counts.set(answerOf(t.outcome), (counts.get(answerOf(t.outcome)) ?? 0) + 1);
   const summary = [...counts].map(([status, n]) => `${status} ×${n}`).join(', ');

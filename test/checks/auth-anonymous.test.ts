@@ -226,6 +226,8 @@ checkTester.run(check, {
       assert: ([finding]) => {
         expect(finding!.status).toBe('error');
         expect(finding!.message).toBe('GET /x answered 404 with valid credentials too: check its path and params');
+        // One anonymous call and one with the credentials: the bad-token variants would prove nothing more.
+        expect(server.requests.map((r) => (r.headers.authorization === `Bearer ${token}` ? 'with credentials' : 'anonymous'))).toEqual(['anonymous', 'with credentials']);
       },
     },
     {
