@@ -1,6 +1,6 @@
 import { defineCheck, endpointRequest, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
 import { carriesData } from './lib/anonymous-data.js';
-import { anonymous, answerOf, badCredentials, evidenceOf, hasCredentials, listOf, probe, type BadCredential, type Outcome } from './lib/auth-probes.js';
+import { anonymous, answerOf, badCredentials, evidenceOf, hasCredentials, listOf, probe, unlessDown, type BadCredential, type Outcome } from './lib/auth-probes.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 
 /**
@@ -83,7 +83,7 @@ export default defineCheck({
     const [none, ...others] = await badCredentials(ctx.target);
     const authenticated = once(() => (hasCredentials(ctx.target) ? ctx.http.send({ ...endpointRequest(endpoint), purpose: 'with the configured credentials, to compare' }) : Promise.resolve(undefined)));
     const send = async (variant: BadCredential): Promise<Tried> => {
-      const outcome = await probe(ctx, anonymous(endpoint, { ...variant, purpose: `anonymous: ${variant.name}` }));
+      const outcome = unlessDown(await probe(ctx, anonymous(endpoint, { ...variant, purpose: `anonymous: ${variant.name}` })));
       return { variant, outcome, reading: await readingOf(endpoint.method, outcome, authenticated) };
     };
     const tried = [await send(none!)];

@@ -217,6 +217,17 @@ checkTester.run(check, {
       server: () => startMswServer(http.all('*', async ({ request }) => HttpResponse.json((await userOf(request.headers, 'decode-only')) ? { data: [{ id: 'ord_1' }] } : { data: [] }))),
       verdicts: ['emptyForAnonymous', { verdict: 'badCredentialAccepted', data: { refusal: '200 with an empty result' } }],
     },
+    {
+      // Issue 12: a connection refused is the target being down, never a fail (it was "authErrors: no answer (refused) ×7", high).
+      name: 'a target that is down is undecided, not an auth error',
+      config: oneEndpoint('{ path: /api/orders }'),
+      server: async () => {
+        const gone = await startServer((_req, res) => json(res, 401, {}));
+        await gone.close();
+        return { url: gone.url, close: async () => undefined };
+      },
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
+    },
     // Issue 12's trust rule: a 404 for everyone proves no refusal (it used to pass as "refused all 7 (404 ×7)").
     {
       name: 'an endpoint that answers 404 with valid credentials too is undecided, not a pass',

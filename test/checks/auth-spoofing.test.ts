@@ -177,6 +177,16 @@ checkTester.run(check, {
       assert: (findings) => expect(findings.filter((f) => f.status === 'fail')).toEqual([]),
     },
     {
+      // Issue 12: a connection refused is the target being down, never a fail.
+      name: 'a target that is down is undecided, not a spoofing failure',
+      server: async () => {
+        const gone = await startServer((_req, res) => json(res, 401, {}));
+        await gone.close();
+        return { url: gone.url, close: async () => undefined };
+      },
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
+    },
+    {
       name: 'an endpoint that answers 404 with valid credentials too is undecided, not a pass',
       server: async () => (server = await startServer((req, res) => (req.url === '/health' ? json(res, 200, { status: 'ok' }) : json(res, 404, { error: 'not_found' })))),
       verdicts: [{ verdict: 'notFoundWithCredentials', data: { status: 404 } }],
