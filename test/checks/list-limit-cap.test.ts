@@ -39,6 +39,15 @@ const hanging = recorded((req, res) => {
   json(res, 400, { error: 'bad limit' });
 });
 
+/** A list that dies on a huge limit: every later probe finds the port closed. */
+let dying: TestServer | undefined;
+const diesOnHugeLimit = async (): Promise<TestServer> =>
+  (dying = await startServer((req, res) => {
+    const limit = new URL(req.url ?? '/', 'http://x').searchParams.get('limit');
+    if (limit === '1000000') return void dying!.close();
+    json(res, 200, { data: [{ id: 1 }, { id: 2 }], next_cursor: 'more' });
+  }));
+
 checkTester.run(check, {
   config: config(),
   valid: [
@@ -114,6 +123,13 @@ checkTester.run(check, {
       server: hanging.server,
       verdicts: [{ verdict: 'limitCrashes', data: { answers: 'limit=1000000 → no answer within 300 ms' } }, 'capUnproven'],
       assert: () => expect(hanging.requests()).toBe(8),
+    },
+    {
+      // Issue 12: a connection refused is the server being down, never the list's verdict.
+      name: 'the server goes down part-way: undecided, no fail built on refused connections',
+      server: diesOnHugeLimit,
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
+      assert: (findings) => expect(findings.filter((f) => f.status === 'fail')).toEqual([]),
     },
     {
       // Issue 13, class 6: a page cut at maxResponseBytes is too large to judge, and that is itself a warning.
