@@ -159,11 +159,11 @@ export default defineCheck({
         if (pagination.cursorParam) await garbageCursor(ctx, firstRequest, pagination.cursorParam);
         return;
       }
-      const found = await findPosition(ctx, firstRequest, lookup.items, signals);
+      const found = await findPosition(ctx, firstRequest, { response, items: lookup.items }, signals);
       if ('param' in found) {
-        const { param, value } = found;
-        ctx.report('pagesByPosition', { where, style: describeStyle(param.style), signals: describeSignals(signals), param: param.name, value }, [exchange, found.exchange]);
-        await followChain(ctx, response, maxSize, positionStepper(list, firstRequest.headers ?? {}, param, signals.page ?? 1, lookup.items.length));
+        const { param, value, start } = found;
+        ctx.report('pagesByPosition', { where, style: describeStyle(param.style), signals: describeSignals(pageSignals(start.response)), param: param.name, value }, [exchange, found.exchange]);
+        await followChain(ctx, start.response, maxSize, positionStepper(list, firstRequest.headers ?? {}, param, found.firstPosition, start.items.length));
         return;
       }
       if (lookup.field === undefined) ctx.report('bareArrayNoNext', { where, status, tried: found.tried }, [exchange]);
@@ -218,7 +218,7 @@ function positionStepper(list: ListQuery, headers: Record<string, string>, param
     cursorParam: param.name,
     next(page, response, pageItems, itemsSoFar) {
       const signals = pageSignals(response);
-      const pageNumber = signals.page ?? firstPageNumber + page - 1;
+      const pageNumber = signals.page ?? (param.style === 'page' ? firstPageNumber : 1) + page - 1;
       if (isLastPosition({ pageItems, firstPageItems, itemsSoFar, pageNumber }, signals)) return { kind: 'end' };
       const value = String(positionOf(param, page + 1, firstPageNumber, itemsSoFar));
       return { kind: 'next', request: { method: 'GET', path: list.path, query: { ...list.query, [param.name]: value }, headers }, via: `${param.name}=${value}, the ${describeStyle(param.style)} after page ${page}` };
@@ -226,28 +226,55 @@ function positionStepper(list: ListQuery, headers: Record<string, string>, param
   };
 }
 
+/** A page and its items, as read while looking for the position parameter. */
+interface ReadPage {
+  response: ProbeResponse;
+  items: unknown[];
+}
+
+type Found = { param: PositionParam; value: string; exchange: ProbeResponse['exchange']; start: ReadPage; firstPosition: number };
+
 /**
  * With no cursor configured or handed out: the first common page or offset parameter that moves the
- * list on (its answer holds items the first page did not). An empty answer counts only when the first
- * page's stated total says there is nothing more; a parameter the server ignores repeats page one.
+ * list on. A parameter the server ignores answers page one again; one that moves answers items page
+ * one did not hold. An empty answer counts only when the first page's stated total says there is
+ * nothing more (a server that filters by unknown parameters answers [] too). When the list without
+ * the parameter held more than a page (json-server without _page), the parameter's own first and
+ * second pages must differ. The chain then starts on the parameter's own first page.
  */
-async function findPosition(ctx: Ctx, first: ProbeRequest, firstItems: unknown[], signals: PageSignals): Promise<{ param: PositionParam; value: string; exchange: ProbeResponse['exchange'] } | { tried: string }> {
-  if (firstItems.length === 0) return { tried: 'nothing: the first page had no items to compare' };
+async function findPosition(ctx: Ctx, first: ProbeRequest, firstPage: ReadPage, signals: PageSignals): Promise<Found | { tried: string }> {
+  if (firstPage.items.length === 0) return { tried: 'nothing: the first page had no items to compare' };
   const pagination = ctx.endpoint.pagination!;
-  const keyOf = (item: unknown): string => itemId(item, pagination.idField) ?? JSON.stringify(item);
-  const firstKeys = new Set(firstItems.map(keyOf));
+  const keysOf = (items: unknown[]): string[] => items.map((item) => itemId(item, pagination.idField) ?? JSON.stringify(item));
+  const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((key, i) => key === b[i]);
+  const firstKeys = keysOf(firstPage.items);
+  const seen = new Set(firstKeys);
+  const read = async (name: string, value: string): Promise<ReadPage | undefined> => {
+    const sent = await attemptList(ctx.http, { ...first, query: { ...(first.query as Record<string, string>), [name]: value }, purpose: `does ${name} page the list? (${name}=${value})` });
+    const answer = sent.response;
+    if (!answer || answer.status >= 300 || answer.truncated) return undefined;
+    const lookup = findItems(answer.json(), pagination.dataField);
+    return lookup.found ? { response: answer, items: lookup.items } : undefined;
+  };
   const known = [...Object.keys(ctx.endpoint.query), ...(ctx.endpoint.spec?.pagination.params ?? [])];
   const tried: string[] = [];
   for (const param of positionCandidates(signals, known)) {
-    const value = String(param.style === 'page' ? (signals.page ?? 1) + 1 : firstItems.length);
+    const firstPosition = param.style === 'page' ? (signals.page ?? 1) : 0;
+    const value = String(param.style === 'page' ? firstPosition + 1 : firstPage.items.length);
     tried.push(`${param.name}=${value}`);
-    const sent = await attemptList(ctx.http, { ...first, query: { ...(first.query as Record<string, string>), [param.name]: value }, purpose: `does ${param.name} page the list?` });
-    const answer = sent.response;
-    if (!answer || answer.status >= 300 || answer.truncated) continue;
-    const lookup = findItems(answer.json(), pagination.dataField);
-    if (!lookup.found) continue;
-    const moved = lookup.items.length === 0 ? signals.total !== undefined && signals.total.value <= firstItems.length : lookup.items.some((item) => !firstKeys.has(keyOf(item)));
-    if (moved) return { param, value, exchange: answer.exchange };
+    const second = await read(param.name, value);
+    if (!second) continue;
+    const secondKeys = keysOf(second.items);
+    let start: ReadPage | undefined;
+    if (second.items.length === 0) {
+      if (signals.total === undefined || signals.total.value > firstPage.items.length) continue;
+    } else if (!secondKeys.some((key) => !seen.has(key))) {
+      if (same(secondKeys, firstKeys)) continue;
+      start = await read(param.name, String(firstPosition));
+      if (!start?.items.length || same(keysOf(start.items), secondKeys)) continue;
+    }
+    start ??= (await read(param.name, String(firstPosition))) ?? firstPage;
+    return { param, value, exchange: second.response.exchange, start, firstPosition };
   }
   return { tried: tried.join(', ') };
 }

@@ -75,7 +75,7 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'capped', data: { limitParam: 'per_page' } }, 'limitsAnswered'],
     },
     // Issue 13, class 9: page-number and offset APIs state their total in other ways; a cap shows all the same.
-    { name: 'json-server style: _limit, X-Total-Count and Link', config: unconfigured, server: () => jsonServerLike({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: '_limit' } }, 'limitsAnswered'] },
+    { name: 'json-server style: _limit, X-Total-Count and Link', config: unconfigured, server: () => jsonServerLike({ total: 250, defaultPage: true }), verdicts: [{ verdict: 'capped', data: { limitParam: '_limit' } }, 'limitsAnswered'] },
     { name: 'Elasticsearch style: size and hits.total.value', config: unconfigured, server: () => elasticLike({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'size' } }, 'limitsAnswered'] },
     { name: 'page + total_pages in the body', config: unconfigured, server: () => pageNumbered({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'per_page' } }, 'limitsAnswered'] },
     { name: 'a cursor only in a Link header', config: unconfigured, server: () => linkCursor({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'limit' } }, 'limitsAnswered'] },
@@ -105,6 +105,8 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'uncapped', data: { limitParam: 'page_size', answers: 'page_size=1000000, page_size=2147483648 → 200 with 150 items, over the cap of 100' } }],
     },
     { name: 'an unbounded list with no paging at all', config: unconfigured, server: () => unbounded({ total: 150 }), verdicts: ['uncapped'] },
+    // json-server itself answers every item unless _page or _limit is sent: that list has no cap.
+    { name: 'json-server without a default page', config: unconfigured, server: () => jsonServerLike({ total: 250 }), verdicts: [{ verdict: 'uncapped', data: { limitParam: '_limit' } }] },
     {
       name: 'the list itself is refused: nothing decided, nothing more sent',
       server: refusing.server,

@@ -77,10 +77,17 @@ checkTester.run(check, {
     },
     // Issue 13, class 9: page-number and offset pagination, found and followed without any pagination config.
     {
-      name: 'json-server style: _page/_limit, X-Total-Count and Link rel=next on a bare array',
+      name: 'json-server style with a default page: Link rel=next and X-Total-Count on a bare array',
+      config: unconfigured,
+      server: () => jsonServerLike({ total: 95, defaultPage: true }),
+      verdicts: [{ verdict: 'nextToken', data: { source: 'Link rel=next' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } }],
+    },
+    {
+      // Without _page json-server answers every item and no header; ?page=2 is a field filter ([]). _page pages.
+      name: 'json-server itself: _page found among common names, followed from _page=1',
       config: unconfigured,
       server: () => jsonServerLike({ total: 95 }),
-      verdicts: [{ verdict: 'nextToken', data: { source: 'Link rel=next' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } }],
+      verdicts: [{ verdict: 'pagesByPosition', data: { param: '_page', value: '2', signals: 'X-Total-Count 95' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } }],
     },
     {
       name: 'Elasticsearch style: from/size with hits.total.value',

@@ -30,14 +30,28 @@ function serve(route: (url: URL, res: ServerResponse, req: IncomingMessage) => v
   });
 }
 
-/** json-server (v0.17) style: a bare array, ?_page=&_limit=, X-Total-Count and a Link header with first/prev/next/last. */
-export function jsonServerLike(options: StyleOptions): Promise<TestServer> {
+/**
+ * json-server (v0.17) style: a bare array; ?_page= (with _limit, default 10) gives a page with
+ * X-Total-Count and a Link header (first/prev/next/last); _limit alone slices with X-Total-Count;
+ * neither answers every item, as json-server does. Other query parameters filter on item fields, so
+ * ?page=2 or ?offset=10 answer [] (unless `defaultPage`: a json-server-like API that serves page 1
+ * when no _page is sent, so its list is bounded).
+ */
+export function jsonServerLike(options: StyleOptions & { defaultPage?: boolean }): Promise<TestServer> {
   const items = itemsOf(options.total);
   return serve((url, res, req) => {
-    const size = sizeFrom(url.searchParams.get('_limit'), options, 10);
-    const asked = Number.parseInt(url.searchParams.get('_page') ?? '1', 10);
+    const filters = [...url.searchParams.keys()].filter((key) => !key.startsWith('_'));
+    const matching = items.filter((item) => filters.every((key) => String((item as Record<string, unknown>)[key]) === url.searchParams.get(key)));
+    const pageText = url.searchParams.get('_page') ?? (options.defaultPage ? '1' : null);
+    const limitText = url.searchParams.get('_limit');
+    if (pageText === null) {
+      if (limitText === null) return json(res, 200, matching);
+      return json(res, 200, matching.slice(0, sizeFrom(limitText, options, 10)), { 'x-total-count': String(matching.length) });
+    }
+    const size = sizeFrom(limitText, options, 10);
+    const asked = Number.parseInt(pageText, 10);
     const page = asked >= 1 ? asked : 1;
-    const last = Math.max(1, Math.ceil(items.length / size));
+    const last = Math.max(1, Math.ceil(matching.length / size));
     const link = (n: number): string => {
       const target = new URL(url.pathname, `http://${req.headers.host}`);
       for (const [k, v] of url.searchParams) target.searchParams.set(k, v);
@@ -46,7 +60,7 @@ export function jsonServerLike(options: StyleOptions): Promise<TestServer> {
       return target.href;
     };
     const rels = [`<${link(1)}>; rel="first"`, ...(page > 1 ? [`<${link(page - 1)}>; rel="prev"`] : []), ...(page < last ? [`<${link(page + 1)}>; rel="next"`] : []), `<${link(last)}>; rel="last"`];
-    json(res, 200, items.slice((page - 1) * size, page * size), { 'x-total-count': String(items.length), link: rels.join(', ') });
+    json(res, 200, matching.slice((page - 1) * size, page * size), { 'x-total-count': String(matching.length), link: rels.join(', ') });
   });
 }
 
