@@ -1,3 +1,4 @@
+import { isObject } from '../api.js';
 /**
  * What an error response looks like to a client: its shape (so a client can parse every error the
  * same way) and whether it carries a machine-readable code (so a client can branch on it without
@@ -72,10 +73,6 @@ function parseJson(body: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function hasCodeField(object: Record<string, unknown>, fields: readonly string[]): boolean {
