@@ -15,6 +15,7 @@ import {
 } from './types.js';
 import { isWriteMethod, methodOverrideValue } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
+import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -278,16 +279,21 @@ class Client implements HttpClient {
       start = performance.now();
       // dispatcher.request takes origin and path apart, so a raw path ("/admin/.", "//admin") goes out
       // exactly as written; undici.request(url) would parse and normalise it first.
-      const res = await this.dispatcher.request({
-        origin: url.origin,
-        path: `${url.path}${url.search}`,
-        method,
-        headers,
-        body: wireBody,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      const target = `${url.path}${url.search}`;
+      // An injected dispatcher (tests' MockAgent) sees every request.
+      const res =
+        this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
+          ? await sendTolerantOfEarlyAnswers({ origin: url.origin, path: target, method, headers, body: wireBody, signal, ...(this.options.tls ? { tls: this.options.tls } : {}) })
+          : await this.dispatcher.request({
+              origin: url.origin,
+              path: target,
+              method,
+              headers,
+              body: wireBody,
+              signal,
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+            });
       ttfbMs = performance.now() - start;
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
