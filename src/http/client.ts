@@ -16,6 +16,7 @@ import {
 import { isWriteMethod, methodOverrideValue } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
 import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
+import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './fluke-retry.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -126,7 +127,7 @@ class Client implements HttpClient {
     let body = request.body;
     let rateLimitedTries = 0;
     for (let hop = 0; ; hop++) {
-      const response = await this.limit(() => this.exchange(request, method, url, body));
+      const response = await this.exchangeOnceMore(request, method, url, body);
       if (response.status === 429 && request.retryOn429 !== false && rateLimitedTries < MAX_429_RETRIES) {
         rateLimitedTries++;
         await this.backOff(response, rateLimitedTries);
@@ -201,7 +202,26 @@ class Client implements HttpClient {
     this.pacer.pauseUntil(performance.now() + wait);
   }
 
-  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+  /**
+   * A reset or a socket closed before any answer is often a fluke of the transport (a stale keep-alive
+   * connection, a restarting proxy): an idempotent probe gets one more try after a short pause, and the
+   * record says so. Only a failure that repeats is the probe's answer.
+   */
+  private async exchangeOnceMore(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+    try {
+      return await this.limit(() => this.exchange(request, method, url, body));
+    } catch (error) {
+      if (!retrySafe(method, request) || !isTransportFluke(error)) throw error;
+      const retried = { code: error.code, message: error.message };
+      await waitBeforeRetry(this.signal).catch(() => {
+        throw this.abortReason();
+      });
+      this.counters.retries++;
+      return await this.limit(() => this.exchange(request, method, url, body, retried));
+    }
+  }
+
+  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body'], retried?: Exchange['retried']): Promise<ProbeResponse> {
     if (this.signal.aborted) throw this.abortReason();
     if (this.counters.requests >= this.options.limits.maxRequests) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
@@ -270,6 +290,10 @@ class Client implements HttpClient {
       curl: clip(this.redactor.text(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets)), MAX_CURL_CHARS),
     };
     if (request.purpose) exchange.note = this.redactor.text(request.purpose);
+    if (retried) {
+      exchange.retried = retried;
+      exchange.note = joinNotes(exchange.note, retriedNote(retried));
+    }
 
     let status = 0;
     let responseHeaders: Record<string, string> = {};

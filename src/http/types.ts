@@ -25,6 +25,11 @@ export interface ProbeRequest {
   followRedirects?: boolean;
   /** Retry a 429 after Retry-After, within the run's budget (default true). */
   retryOn429?: boolean;
+  /**
+   * Sending it twice changes nothing more than sending it once, so a reset before any answer is retried
+   * once (GET, HEAD and OPTIONS always are).
+   */
+  retrySafe?: boolean;
   /** A short description recorded with the exchange, e.g. "limit=1000000". */
   purpose?: string;
 }
