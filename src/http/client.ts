@@ -115,6 +115,13 @@ class Client implements HttpClient {
     this.listeners.push(listener);
   }
 
+  recentExchanges(count: number): Exchange[] {
+    // Records are kept in the order exchanges finished; ids are given as they go out. Concurrent
+    // exchanges finish at most `concurrency` places out of send order.
+    const tail = this.records.slice(-(count + this.options.limits.concurrency)).map((r) => r.exchange);
+    return tail.sort((a, b) => a.id - b.id).slice(-count);
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.deadlineTimer);
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);

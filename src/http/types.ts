@@ -110,5 +110,10 @@ export interface HttpClient {
   /** Replaces every configured secret in text with ***. */
   redact(text: string): string;
   onExchange(listener: (exchange: Exchange) => void): void;
+  /**
+   * The last `count` finished exchanges in the order they were sent, failed ones included: what went
+   * out just before a target stopped answering.
+   */
+  recentExchanges(count: number): Exchange[];
   close(): Promise<void>;
 }
