@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/client.js';
@@ -7,6 +8,7 @@ import { streamedBody } from '../../src/http/streamed-body.js';
 import type { ProbeRequest } from '../../src/http/types.js';
 import type { Limits } from '../../src/types.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
+import { startSelfSigned } from '../hostile/servers.js';
 
 const limits: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 200, timeoutMs: 5000, maxResponseBytes: 64 * 1024, maxDurationMs: 60_000 };
 const REPEATS = 20;
@@ -88,5 +90,24 @@ describe('the early-answer path keeps the client contract', () => {
     expect(JSON.stringify(record)).not.toContain('s3cret');
     expect(record?.exchange.curl).toContain('${TOKEN}');
     expect(server.requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it('speaks TLS with the target\'s settings: tls.ca trusted, an unknown CA refused, tls.insecure accepted', async () => {
+    const tlsServer = await startSelfSigned();
+    try {
+      // An unknown method goes the early-answer way; node:https answers it 400.
+      const probe = { method: 'PREFLIGHTPROBE', path: '/x' };
+      const withCa = await createHttpClient({ baseUrl: tlsServer.url, limits, allowWrites: false, tls: { ca: readFileSync(tlsServer.caFile) } });
+      expect((await withCa.send(probe)).status).toBe(400);
+      await withCa.close();
+      const strict = await createHttpClient({ baseUrl: tlsServer.url, limits, allowWrites: false });
+      await expect(strict.send(probe)).rejects.toMatchObject({ code: 'tls' });
+      await strict.close();
+      const insecure = await createHttpClient({ baseUrl: tlsServer.url, limits, allowWrites: false, tls: { insecure: true } });
+      expect((await insecure.send(probe)).status).toBe(400);
+      await insecure.close();
+    } finally {
+      await tlsServer.close();
+    }
   });
 });
