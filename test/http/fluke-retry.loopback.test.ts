@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { describeFailure } from '../../src/http/attempt.js';
 import { createHttpClient } from '../../src/http/client.js';
 import { ProbeError } from '../../src/http/types.js';
 import type { Limits } from '../../src/types.js';
@@ -59,6 +60,7 @@ describe('a reset before any answer is retried once for idempotent probes', () =
     expect((error as ProbeError).code).toBe('reset');
     expect((error as ProbeError).exchange?.retried?.code).toBe('reset');
     expect(server.requests).toHaveLength(2);
+    expect(describeFailure(error as ProbeError)).toBe('the connection was closed without a complete answer, twice (retried once)');
   });
 
   it('does not resend a write unless the probe says it is retry-safe', async () => {
