@@ -124,8 +124,11 @@ function keepReadingAfterWriteErrors(socket: net.Socket): net.Socket {
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']);
-/** Above this, a body is still being written when a server that caps bodies answers and closes. */
-const EARLY_BODY_BYTES = 64 * 1024;
+/**
+ * Above this, a body may still be being written when a server that caps bodies answers and closes:
+ * a socket's first send buffer is 16 KiB (Linux tcp_wmem), so a larger body is not handed over whole.
+ */
+const EARLY_BODY_BYTES = 16 * 1024;
 /** Servers cap the request line and headers at 8–16 KiB and close after refusing them (414/431). */
 const EARLY_HEAD_BYTES = 8 * 1024;
 
