@@ -53,6 +53,14 @@ describe('answers a server sends before reading the whole request, then closes',
     expect(seen).toEqual({ 413: REPEATS });
   });
 
+  it('still sends a large body whole to a server that reads it all, and reads its answer', async () => {
+    const http = await createHttpClient({ baseUrl: urls.plain, limits, allowWrites: true });
+    const response = await http.send({ method: 'POST', path: '/orders', body: tenMiB() });
+    await http.close();
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({ bytes: 10 * 1024 * 1024 });
+  });
+
   it("reads node:http's 400 for an unknown method token every time", async () => {
     const seen = await tally(urls.plain, () => ({ method: 'PREFLIGHTPROBE', path: '/orders' }));
     expect(seen).toEqual({ 400: REPEATS });
