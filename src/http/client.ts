@@ -134,7 +134,7 @@ class Client implements HttpClient {
     let body = request.body;
     let rateLimitedTries = 0;
     for (let hop = 0; ; hop++) {
-      const response = await this.exchangeOnceMore(request, method, url, body);
+      const response = await this.exchangeWithFlukeRetry(request, method, url, body);
       if (response.status === 429 && request.retryOn429 !== false && rateLimitedTries < MAX_429_RETRIES) {
         rateLimitedTries++;
         await this.backOff(response, rateLimitedTries);
@@ -214,7 +214,7 @@ class Client implements HttpClient {
    * connection, a restarting proxy): an idempotent probe gets one more try after a short pause, and the
    * record says so. Only a failure that repeats is the probe's answer.
    */
-  private async exchangeOnceMore(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+  private async exchangeWithFlukeRetry(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
     try {
       return await this.limit(() => this.exchange(request, method, url, body));
     } catch (error) {
