@@ -175,6 +175,8 @@ export interface Exchange {
   error?: { code: string; message: string };
   /** A note from the client, e.g. "redirect to another origin not followed". */
   note?: string;
+  /** Set when this is the second try of an idempotent probe: how the first one failed (a reset before any answer). */
+  retried?: { code: string; message: string };
   curl: string;
 }
 

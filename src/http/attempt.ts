@@ -31,7 +31,8 @@ export function describeFailure(failure: ProbeError): string {
     case 'timeout':
       return `no answer within ${/within (\d+) ms/.exec(failure.message)?.[1] ?? 'the timeout'} ms`;
     case 'reset':
-      return 'the connection was closed without a complete answer';
+      // An idempotent probe is tried twice before a reset counts (see fluke-retry.ts).
+      return failure.exchange?.retried ? 'the connection was closed without a complete answer, twice (retried once)' : 'the connection was closed without a complete answer';
     case 'refused':
       return 'the connection was refused (did an earlier probe bring the server down?)';
     default:

@@ -25,6 +25,11 @@ export interface ProbeRequest {
   followRedirects?: boolean;
   /** Retry a 429 after Retry-After, within the run's budget (default true). */
   retryOn429?: boolean;
+  /**
+   * Sending it twice changes nothing more than sending it once, so a reset before any answer is retried
+   * once (GET, HEAD and OPTIONS always are).
+   */
+  retrySafe?: boolean;
   /** A short description recorded with the exchange, e.g. "limit=1000000". */
   purpose?: string;
 }
@@ -107,5 +112,10 @@ export interface HttpClient {
   /** Replaces every configured secret in text with ***. */
   redact(text: string): string;
   onExchange(listener: (exchange: Exchange) => void): void;
+  /**
+   * The last `count` finished exchanges in the order they were sent, failed ones included: what went
+   * out just before a target stopped answering.
+   */
+  recentExchanges(count: number): Exchange[];
   close(): Promise<void>;
 }
