@@ -70,6 +70,7 @@ export class LivenessWatch {
       stats: () => this.http.stats(),
       redact: (text) => this.http.redact(text),
       onExchange: (listener) => this.http.onExchange(listener),
+      recentExchanges: (count) => this.http.recentExchanges(count),
       close: () => this.http.close(),
     };
   }
