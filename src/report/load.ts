@@ -63,8 +63,8 @@ export function isVersion1(report: Report): boolean {
  */
 function upgradeFromVersion1(report: Report): Report {
   const seen = new Map<string, number>();
-  for (const item of (report as { items?: unknown }).items instanceof Array ? report.items : []) {
-    for (const finding of item.findings instanceof Array ? item.findings : []) {
+  for (const item of Array.isArray((report as { items?: unknown }).items) ? report.items : []) {
+    for (const finding of Array.isArray(item.findings) ? item.findings : []) {
       const base = `${finding.checkId}@${finding.endpoint}`;
       const n = (seen.get(base) ?? 0) + 1;
       seen.set(base, n);
