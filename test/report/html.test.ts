@@ -1,5 +1,5 @@
-// The HTML report in a real browser: Debian's headless Chromium (installed by test/setup/chromium.ts
-// when missing) driven by playwright-core. The page must render something, log no console error,
+// The HTML report in a real browser: headless Chromium (found by test/setup/chromium.ts; .ci/run
+// installs Debian's when missing) driven by playwright-core. The page must render something, log no console error,
 // request nothing but itself, and its copy buttons and collapsible evidence must work.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
