@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// npm runs `prepare` on `npm pack` (the tarball ships the built dist/) and when it installs the tool
+// from a git URL. For a git install npm is meant to install the devDependencies (TypeScript) in its
+// clone first, but `npm install -g <git URL>` does not (npm/cli#8440: the clone's install inherits
+// the global flag and installs nothing). So: when TypeScript is missing here, install this clone's
+// own dependencies locally, without scripts, then build.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(args, env = process.env) {
+  const result = spawnSync(npm, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!existsSync('node_modules/typescript/bin/tsc')) {
+  // Drop what leaks in from the outer `npm install -g --prefix …`, so this install stays in the clone.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_(global|prefix|location)$/i.test(key)));
+  run(['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--include=dev', '--location=project'], env);
+}
+run(['run', 'build']);
