@@ -3,6 +3,7 @@ import { runAudit, type AuditOptions } from '../runner/run.js';
 import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
 import { showReport, type ShowOptions } from './present.js';
+import { startSpinner } from './spinner.js';
 
 export interface PresentOptions extends ShowOptions {
   progress: boolean;
@@ -14,7 +15,7 @@ export interface PresentOptions extends ShowOptions {
 
 /** Runs one audit with a spinner when on a terminal, then prints it and writes the files (present.ts). */
 export async function auditAndPresent(target: Target, options: PresentOptions, io: Io, extra: Partial<AuditOptions> = {}): Promise<Report> {
-  const spinner = await startSpinner(options, io);
+  const spinner = await startSpinner(options.label ?? 'auditing', options, io);
   const log: Logger = {
     debug: (message) => options.verbose && io.stderr.write(`[debug] ${message}\n`),
     info: (message) => options.verbose && io.stderr.write(`[info] ${message}\n`),
@@ -37,11 +38,4 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
     spinner?.stop();
   }
   return showReport(report, options, io);
-}
-
-/** ora, only on an interactive terminal and never under CI (it would litter logs). */
-async function startSpinner(options: PresentOptions, io: Io): Promise<{ text: string; stop(): void } | undefined> {
-  if (!options.progress || !io.stderr.isTTY || io.env.CI) return undefined;
-  const { default: ora } = await import('ora');
-  return ora({ text: options.label ?? 'auditing', stream: process.stderr }).start();
 }
