@@ -45,6 +45,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
     .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
+    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
     .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
     .option('--only <ids>', 'run only these checklist items or checks (comma-separated)', list)
     .option('--skip <ids>', 'skip these checklist items or checks (comma-separated)', list)
@@ -70,6 +71,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('-q, --quiet', 'print nothing on stdout')
     .option('--baseline <file>', 'compare with an earlier JSON report')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
+    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
     .action(async (file: string, opts: OutputFlags) => {
@@ -125,6 +127,7 @@ export interface AuditFlags {
   quiet?: boolean;
   baseline?: string;
   failOnRegression?: boolean;
+  maxChars?: number;
   failUnder?: number;
   only?: string[];
   skip?: string[];
