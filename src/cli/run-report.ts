@@ -4,6 +4,7 @@ import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
 import { showReport, type ShowOptions } from './present.js';
 import { startSpinner } from './spinner.js';
+import { markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
 
 export interface PresentOptions extends ShowOptions {
   progress: boolean;
@@ -22,6 +23,9 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
     warn: (message) => io.stderr.write(`[warn] ${message}\n`),
   };
   let report: Report;
+  // Ctrl-C or SIGTERM stops the probing; the partial report is still printed and written below.
+  const interrupts = watchInterrupts();
+  const startedAt = new Date();
   try {
     report = await runAudit(target, {
       ...(options.only ? { only: options.only } : {}),
@@ -32,10 +36,21 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
             spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${current}` : ''}`;
           }
         : undefined,
+      signal: interrupts.signal,
       ...extra,
     });
+  } catch (error) {
+    const signal = interrupts.stoppedBy();
+    if (!signal) throw error;
+    report = reportBeforeAnyCheck(target, signal, startedAt, options);
   } finally {
     spinner?.stop();
+    interrupts.dispose();
+  }
+  const stoppedBy = interrupts.stoppedBy();
+  if (stoppedBy) {
+    if (!report.interrupted) report = markInterrupted(report, stoppedBy);
+    io.stderr.write(`preflight: interrupted (${stoppedBy}): writing the partial report\n`);
   }
   return showReport(report, options, io);
 }

@@ -32,4 +32,6 @@ export interface Report {
   /** Run-level notes: rate limiting met, budget spent, waivers that expired or matched nothing. */
   notes: string[];
   options: { allowWrites: boolean; only: string[]; skip: string[] };
+  /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
+  interrupted?: 'SIGINT' | 'SIGTERM';
 }
