@@ -5,7 +5,7 @@
 // the global flag and installs nothing). So: when TypeScript is missing here, install this clone's
 // own dependencies locally, without scripts, then build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -24,12 +24,15 @@ run(['run', 'build']);
 
 // The same bug makes npm's install in the clone a global one: it links <prefix>/lib/node_modules/api-preflight
 // to this clone, which npm deletes after packing it, so the real install then fails (ENOENT on chmod).
-// Remove that stray link; npm then installs the packed build in its place.
+// Replace that stray link with an empty folder; npm then unpacks the packed build into it.
 const prefix = process.env.npm_config_prefix;
 if (process.env.npm_config_global === 'true' && prefix) {
   for (const link of [join(prefix, 'lib', 'node_modules', 'api-preflight'), join(prefix, 'node_modules', 'api-preflight')]) {
     try {
-      if (lstatSync(link).isSymbolicLink() && realpathSync(link) === realpathSync(process.cwd())) rmSync(link);
+      if (lstatSync(link).isSymbolicLink() && realpathSync(link) === realpathSync(process.cwd())) {
+        rmSync(link);
+        mkdirSync(link);
+      }
     } catch {
       // not there: nothing to undo
     }
