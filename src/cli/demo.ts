@@ -13,7 +13,7 @@ import { SIGNAL_EXIT } from './interrupt.js';
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   const c = makeColors(shouldColor(io.stdout, io.env, flags.color));
-  checkOutputs(flags.output, io.cwd);
+  checkOutputs(flags.output.flatMap((file) => [withSuffix(file, 'broken'), withSuffix(file, 'fixed')]), io.cwd);
   const reports: Report[] = [];
   const written: string[] = [];
   for (const [label, start, suffix] of [

@@ -161,6 +161,12 @@ function handleError(error: unknown, io: Io): number {
     io.stderr.write(`preflight: ${error.message}\n`);
     return EXIT.unreachable;
   }
+  // A file that could not be read or written is the caller's to fix (exit 2), never "target unreachable".
+  const fsError = error as NodeJS.ErrnoException;
+  if (typeof fsError?.path === 'string' && typeof fsError.code === 'string') {
+    io.stderr.write(`preflight: ${fsError.syscall ?? 'file'} ${fsError.path} failed (${fsError.code})\n`);
+    return EXIT.usage;
+  }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`preflight: the audit could not complete: ${message.split('\n')[0]}\n`);
   return EXIT.unreachable;

@@ -2,7 +2,7 @@
 // and the GitHub Actions job summary. `audit`, `report` and `demo` all end here, so every format of
 // a run comes from the same (possibly regression-gated) report object.
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { ensureParentDir } from './files.js';
+import { checkWritable, ensureParentDir } from './files.js';
 import { extname, resolve } from 'node:path';
 import { baselineSummary, diffReports, regressionReason, type BaselineDiff } from '../report/baseline.js';
 import { shouldColor } from '../report/color.js';
@@ -66,12 +66,12 @@ export async function loadBaseline(flags: { baseline?: string; failOnRegression?
   return { file: flags.baseline, report: await loadReportFile(flags.baseline, io.cwd, 'baseline') };
 }
 
-/** Checks every --output extension up front: a typo should fail before any probe is sent. */
 /** Before any probe: each --output has a known format and a folder it can go in. */
 export function checkOutputs(outputs: readonly string[], cwd = process.cwd()): void {
   for (const file of outputs) {
     formatForFile(file);
     ensureParentDir(resolve(cwd, file));
+    checkWritable(resolve(cwd, file));
   }
 }
 
