@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Installs Debian's chromium when /usr/bin/chromium is missing (the HTML report test renders with it).
+    // Says up front when no Chromium is found for the HTML report test (it installs nothing; .ci/run does).
     globalSetup: ['test/setup/chromium.ts'],
     // The JSON results feed .ci/run's closing "N passed, N failed" line.
     reporters: ['default', 'json'],

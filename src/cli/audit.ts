@@ -4,6 +4,7 @@ import { EXIT, type Io } from './io.js';
 import type { AuditFlags } from './main.js';
 import { auditAndPresent } from './run-report.js';
 import { outputOptions } from './present.js';
+import { SIGNAL_EXIT } from './interrupt.js';
 
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
@@ -21,6 +22,7 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
     },
     io,
   );
+  if (report.interrupted) return SIGNAL_EXIT[report.interrupted];
   return report.gate.passed ? EXIT.ok : EXIT.gateFailed;
 }
 

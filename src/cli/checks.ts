@@ -12,11 +12,18 @@ function verdictsOf(check: Check): Array<[string, VerdictSpec]> {
 export async function checksCommand(io: Io, options: { verdicts?: boolean; json?: boolean } = {}): Promise<number> {
   const checks = await loadChecks();
   if (options.json) {
-    const catalogue = checks.map((check) => ({
-      ...check.meta,
-      verdicts: Object.fromEntries(verdictsOf(check).map(([id, spec]) => [`${check.meta.id}/${id}`, { severity: check.meta.severity, ...spec }])),
+    const items = CHECKLIST.map((item) => ({
+      id: item.id,
+      title: item.title,
+      checks: checks
+        .filter((check) => check.meta.item === item.id)
+        .map(({ meta }) => ({
+          ...meta,
+          writes: meta.writes === true,
+          verdicts: Object.fromEntries(verdictsOf({ meta } as Check).map(([id, spec]) => [`${meta.id}/${id}`, { severity: meta.severity, ...spec }])),
+        })),
     }));
-    io.stdout.write(`${JSON.stringify({ items: CHECKLIST, checks: catalogue }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ items }, null, 2)}\n`);
     return EXIT.ok;
   }
   const lines: string[] = [];

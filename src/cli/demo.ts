@@ -8,11 +8,12 @@ import { EXIT, type Io } from './io.js';
 import type { DemoFlags } from './main.js';
 import { checkOutputs, withSuffix } from './present.js';
 import { auditAndPresent } from './run-report.js';
+import { SIGNAL_EXIT } from './interrupt.js';
 
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   const c = makeColors(shouldColor(io.stdout, io.env, flags.color));
-  checkOutputs(flags.output, io.cwd);
+  checkOutputs(flags.output.flatMap((file) => [withSuffix(file, 'broken'), withSuffix(file, 'fixed')]), io.cwd);
   const reports: Report[] = [];
   const written: string[] = [];
   for (const [label, start, suffix] of [
@@ -26,7 +27,9 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
       // One file per API: demo.html → demo-broken.html and demo-fixed.html.
       const outputs = flags.output.map((file) => withSuffix(file, suffix));
       written.push(...outputs);
-      reports.push(await auditAndPresent(target, { format: 'terminal', outputs, progress: flags.progress, color: flags.color, verbose: flags.verbose === true, label }, io));
+      const report = await auditAndPresent(target, { format: 'terminal', outputs, progress: flags.progress, color: flags.color, verbose: flags.verbose === true, label }, io);
+      if (report.interrupted) return SIGNAL_EXIT[report.interrupted];
+      reports.push(report);
     } finally {
       await server.close();
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../config/errors.js';
 
@@ -28,5 +28,30 @@ export function ensureParentDir(file: string, flag = '--output'): void {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new UsageError(`cannot write ${flag} ${file}: cannot create ${folder} (${code ?? 'error'})`);
     }
+  }
+}
+
+/**
+ * Proves before the first probe that `file` can be written: an existing file is opened for writing
+ * (not truncated), a new one is created and removed again. A folder that exists but refuses files
+ * (/proc, a read-only mount) is a one-line usage error (exit 2), not a failure after the audit.
+ */
+export function checkWritable(file: string, flag = '--output'): void {
+  let created = false;
+  try {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      fd = openSync(file, 'wx');
+      created = true;
+    }
+    closeSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`cannot write ${flag} ${file} (${code}): choose a file in a folder you can write to`);
+  } finally {
+    if (created) rmSync(file, { force: true });
   }
 }

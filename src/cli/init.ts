@@ -67,7 +67,8 @@ function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: Retu
   // Said first: an audit skips every endpoint that still has a TODO, so this decides what is tested.
   if (written.todos) lines.push(`  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints`);
   for (const variable of written.env) lines.push(`  set ${variable.name}: ${variable.what}`);
-  const config = flags.output === '-' ? 'preflight.yaml' : flags.output;
-  lines.push(`next: preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`);
+  const audit = (config: string): string => `preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`;
+  // On stdout nothing was saved yet: say how to save it before auditing it.
+  lines.push(flags.output === '-' ? `next: save it (add > preflight.yaml to this command, or use -o preflight.yaml), then ${audit('preflight.yaml')}` : `next: ${audit(flags.output)}`);
   return `${lines.join('\n')}\n`;
 }

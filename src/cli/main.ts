@@ -32,19 +32,21 @@ Examples:
   preflight audit -c target.yaml -o report.html -o report.md -o junit.xml --baseline last.json --fail-on-regression
   preflight report last.json --format html --output last.html   re-render a saved JSON report, no probing
 
-Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 target unreachable`,
+Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 target unreachable · 130/143 interrupted
+Each command's --help has its own examples.`,
     );
 
   program
     .command('audit')
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
-    .option('--openapi <file>', 'also probe every operation in this OpenAPI 3.x document (the config wins where both speak)')
+    .option('--openapi <file-or-url>', "also probe every operation in this OpenAPI 3.x document: a file, or a URL on the target's own origin (the config wins where both speak)")
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
     .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
     .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
+    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
     .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
     .option('--only <ids>', 'run only these checklist items or checks (comma-separated)', list)
     .option('--skip <ids>', 'skip these checklist items or checks (comma-separated)', list)
@@ -56,6 +58,14 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')
     .option('--verbose', 'print every finding and its exchanges, and debug logs on stderr')
+    .addHelpText('after', subcommandHelp('audit', [
+      ['preflight audit -c preflight.yaml', 'print the checklist'],
+      ['preflight audit -c preflight.yaml -o report.json -o report.html --fail-under 90', 'also write files; gate at 90'],
+      ['preflight audit -c preflight.yaml --openapi https://staging.example.com/openapi.json', "also probe the spec's operations"],
+      ['preflight audit -c preflight.yaml --only default-deny,request-id', 'only these items or checks'],
+      ['preflight audit -c preflight.yaml --baseline last.json --fail-on-regression', 'fail when anything got worse'],
+      ['preflight audit -c preflight.yaml --format markdown --max-chars 65536', 'Markdown for a PR comment'],
+    ], AUDIT_EXIT))
     .action(async (opts: AuditFlags) => {
       const { auditCommand } = await import('./audit.js');
       exitCode = await auditCommand(opts, io);
@@ -70,8 +80,13 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('-q, --quiet', 'print nothing on stdout')
     .option('--baseline <file>', 'compare with an earlier JSON report')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
+    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
+    .addHelpText('after', subcommandHelp('report', [
+      ['preflight report last.json --format html -o last.html', 'the HTML of a saved report'],
+      ['preflight report new.json --baseline old.json --fail-on-regression', 'gate on a comparison, no probing'],
+    ], 'Exit codes: 0 the saved gate passed · 1 it failed (or a regression with --fail-on-regression) · 2 usage error or unreadable file'))
     .action(async (file: string, opts: OutputFlags) => {
       const { reportCommand } = await import('./report.js');
       exitCode = await reportCommand(file, opts, io);
@@ -84,6 +99,11 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('--from-openapi <file-or-url>', 'an OpenAPI document (JSON or YAML): every operation becomes an endpoint')
     .option('-o, --output <file>', 'where to write the config ("-" for stdout)', 'preflight.yaml')
     .option('--force', 'overwrite the output file if it exists')
+    .addHelpText('after', subcommandHelp('init', [
+      ['preflight init --from-openapi openapi.yaml', 'write preflight.yaml from a spec'],
+      ['preflight init --from-openapi https://staging.example.com/openapi.json --base-url https://staging.example.com', 'from a spec URL'],
+      ['preflight init --base-url https://staging.example.com -o - > preflight.yaml', 'a starter config on stdout'],
+    ], 'Exit codes: 0 written · 2 usage error, unreadable spec, or the file exists (use --force)'))
     .action(async (opts: InitFlags) => {
       const { initCommand } = await import('./init.js');
       exitCode = await initCommand(opts, io);
@@ -93,7 +113,12 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .command('checks')
     .description('List every check: id, checklist item, severity and what it probes')
     .option('--verdicts', 'also list every verdict of every check: its id (check/verdict), status and message')
-    .option('--json', 'print the catalogue as JSON (checks with their verdicts)')
+    .option('--json', 'print the checklist items, their checks and every verdict as JSON')
+    .addHelpText('after', subcommandHelp('checks', [
+      ['preflight checks', 'read the list'],
+      ['preflight checks --verdicts', 'every verdict id (what waivers, baselines and SARIF rules name)'],
+      ['preflight checks --json', 'for scripts: items, checks, severities, whether they write, verdicts'],
+    ], 'Exit codes: 0'))
     .action(async (opts: { verdicts?: boolean; json?: boolean }) => {
       const { checksCommand } = await import('./checks.js');
       exitCode = await checksCommand(io, opts);
@@ -106,10 +131,17 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .option('--no-progress', 'no spinner')
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
+    .addHelpText('after', subcommandHelp('demo', [
+      ['preflight demo', 'audit both demo APIs, print what the fixes changed'],
+      ['preflight demo -o /tmp/preflight-demo/demo.html', 'also write demo-broken.html and demo-fixed.html there'],
+    ], 'Exit codes: 0 both audits ran · 2 usage error or an output that cannot be written'))
     .action(async (opts: DemoFlags) => {
       const { demoCommand } = await import('./demo.js');
       exitCode = await demoCommand(opts, io);
     });
+
+  // A usage error names the help of the command it happened in.
+  for (const command of program.commands) command.showHelpAfterError(`(run preflight ${command.name()} --help for usage)`);
 
   try {
     await program.parseAsync(argv);
@@ -127,6 +159,7 @@ export interface AuditFlags {
   quiet?: boolean;
   baseline?: string;
   failOnRegression?: boolean;
+  maxChars?: number;
   failUnder?: number;
   only?: string[];
   skip?: string[];
@@ -160,9 +193,24 @@ function handleError(error: unknown, io: Io): number {
     io.stderr.write(`preflight: ${error.message}\n`);
     return EXIT.unreachable;
   }
+  // A file that could not be read or written is the caller's to fix (exit 2), never "target unreachable".
+  const fsError = error as NodeJS.ErrnoException;
+  if (typeof fsError?.path === 'string' && typeof fsError.code === 'string') {
+    io.stderr.write(`preflight: ${fsError.syscall ?? 'file'} ${fsError.path} failed (${fsError.code})\n`);
+    return EXIT.usage;
+  }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`preflight: the audit could not complete: ${message.split('\n')[0]}\n`);
   return EXIT.unreachable;
+}
+
+const AUDIT_EXIT = 'Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error, or an output that cannot be written · 3 target unreachable or credentials refused · 130/143 interrupted (partial report written)';
+
+/** Examples and exit codes under a subcommand's --help. */
+function subcommandHelp(name: string, examples: Array<[string, string]>, exitCodes: string): string {
+  const width = Math.max(...examples.map(([command]) => command.length));
+  const lines = examples.map(([command, what]) => (command.length > 60 ? `  ${command}\n  ${' '.repeat(4)}${what}` : `  ${command.padEnd(Math.min(width, 60))}   ${what}`));
+  return `\nExamples (${name}):\n${lines.join('\n')}\n\n${exitCodes}`;
 }
 
 const OUTPUT_HELP = 'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';

@@ -2,7 +2,7 @@
 // and the GitHub Actions job summary. `audit`, `report` and `demo` all end here, so every format of
 // a run comes from the same (possibly regression-gated) report object.
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { ensureParentDir } from './files.js';
+import { checkWritable, ensureParentDir } from './files.js';
 import { extname, resolve } from 'node:path';
 import { baselineSummary, diffReports, regressionReason, type BaselineDiff } from '../report/baseline.js';
 import { shouldColor } from '../report/color.js';
@@ -27,6 +27,8 @@ export interface ShowOptions {
   baseline?: Baseline;
   /** A worse result than the baseline fails the gate, whatever the score. */
   failOnRegression?: boolean;
+  /** --max-chars: cap the Markdown on stdout (a pull-request comment stops at 65,536). */
+  maxChars?: number;
 }
 
 /** The output flags `audit` and `report` share. */
@@ -36,6 +38,7 @@ export interface OutputFlags {
   quiet?: boolean;
   baseline?: string;
   failOnRegression?: boolean;
+  maxChars?: number;
   color: boolean;
   verbose?: boolean;
 }
@@ -51,6 +54,7 @@ export async function outputOptions(flags: OutputFlags, io: Io): Promise<ShowOpt
     verbose: flags.verbose === true,
     quiet: flags.quiet === true,
     failOnRegression: flags.failOnRegression === true,
+    ...(flags.maxChars !== undefined ? { maxChars: flags.maxChars } : {}),
     ...(baseline ? { baseline } : {}),
   };
 }
@@ -62,17 +66,14 @@ export async function loadBaseline(flags: { baseline?: string; failOnRegression?
   return { file: flags.baseline, report: await loadReportFile(flags.baseline, io.cwd, 'baseline') };
 }
 
-/** Checks every --output extension up front: a typo should fail before any probe is sent. */
 /** Before any probe: each --output has a known format and a folder it can go in. */
 export function checkOutputs(outputs: readonly string[], cwd = process.cwd()): void {
   for (const file of outputs) {
     formatForFile(file);
     ensureParentDir(resolve(cwd, file));
+    checkWritable(resolve(cwd, file));
   }
 }
-
-/** GitHub's limit for one step's summary is 1 MiB; stay under it. */
-const SUMMARY_LIMIT = 1000 * 1024;
 
 export async function showReport(input: Report, options: ShowOptions, io: Io): Promise<Report> {
   let report = input;
@@ -89,7 +90,12 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
   if (!options.quiet) {
     const color = shouldColor(io.stdout, io.env, options.color);
     const width = io.stdout.columns;
-    io.stdout.write(await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra }));
+    if (options.format === 'markdown' && options.maxChars !== undefined) {
+      const { renderMarkdownCapped } = await import('../report/markdown-capped.js');
+      io.stdout.write(renderMarkdownCapped(report, options.maxChars, extra));
+    } else {
+      io.stdout.write(await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra }));
+    }
     if (baseline && options.format === 'terminal') {
       const { renderBaselineTerminal } = await import('../report/terminal.js');
       io.stdout.write(renderBaselineTerminal(baseline.diff, baseline.file, color));
@@ -108,10 +114,9 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) {
-    const { renderMarkdown } = await import('../report/markdown.js');
-    let markdown = renderMarkdown(report, { ...extra, evidence: true });
-    if (Buffer.byteLength(markdown) > SUMMARY_LIMIT) markdown = renderMarkdown(report, { ...extra, evidence: false });
-    if (Buffer.byteLength(markdown) > SUMMARY_LIMIT) markdown = `${markdown.slice(0, SUMMARY_LIMIT / 2)}\n\n… (cut: the full report is in the --output files)\n`;
+    // GitHub shows at most 65,536 characters of Markdown: verdict and checklist first, then failures by weight.
+    const { GITHUB_MARKDOWN_LIMIT, renderMarkdownCapped } = await import('../report/markdown-capped.js');
+    const markdown = renderMarkdownCapped(report, GITHUB_MARKDOWN_LIMIT - 2, { ...extra, evidence: true });
     appendFileSync(resolve(io.cwd, summaryFile), `${markdown}\n`);
   }
   return report;

@@ -3,6 +3,8 @@ import { runAudit, type AuditOptions } from '../runner/run.js';
 import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
 import { showReport, type ShowOptions } from './present.js';
+import { startSpinner } from './spinner.js';
+import { markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
 
 export interface PresentOptions extends ShowOptions {
   progress: boolean;
@@ -14,13 +16,16 @@ export interface PresentOptions extends ShowOptions {
 
 /** Runs one audit with a spinner when on a terminal, then prints it and writes the files (present.ts). */
 export async function auditAndPresent(target: Target, options: PresentOptions, io: Io, extra: Partial<AuditOptions> = {}): Promise<Report> {
-  const spinner = await startSpinner(options, io);
+  const spinner = await startSpinner(options.label ?? 'auditing', options, io);
   const log: Logger = {
     debug: (message) => options.verbose && io.stderr.write(`[debug] ${message}\n`),
     info: (message) => options.verbose && io.stderr.write(`[info] ${message}\n`),
     warn: (message) => io.stderr.write(`[warn] ${message}\n`),
   };
   let report: Report;
+  // Ctrl-C or SIGTERM stops the probing; the partial report is still printed and written below.
+  const interrupts = watchInterrupts();
+  const startedAt = new Date();
   try {
     report = await runAudit(target, {
       ...(options.only ? { only: options.only } : {}),
@@ -31,17 +36,21 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
             spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${current}` : ''}`;
           }
         : undefined,
+      signal: interrupts.signal,
       ...extra,
     });
+  } catch (error) {
+    const signal = interrupts.stoppedBy();
+    if (!signal) throw error;
+    report = reportBeforeAnyCheck(target, signal, startedAt, options);
   } finally {
     spinner?.stop();
+    interrupts.dispose();
+  }
+  const stoppedBy = interrupts.stoppedBy();
+  if (stoppedBy) {
+    if (!report.interrupted) report = markInterrupted(report, stoppedBy);
+    io.stderr.write(`preflight: interrupted (${stoppedBy}): writing the partial report\n`);
   }
   return showReport(report, options, io);
-}
-
-/** ora, only on an interactive terminal and never under CI (it would litter logs). */
-async function startSpinner(options: PresentOptions, io: Io): Promise<{ text: string; stop(): void } | undefined> {
-  if (!options.progress || !io.stderr.isTTY || io.env.CI) return undefined;
-  const { default: ora } = await import('ora');
-  return ora({ text: options.label ?? 'auditing', stream: process.stderr }).start();
 }

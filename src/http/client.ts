@@ -405,8 +405,12 @@ class Client implements HttpClient {
     if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
       return new ProbeError('reset', `${where}: the server closed the connection before the response was complete`);
     }
+    // https:// pointed at a plain-HTTP port: OpenSSL reads "HTTP/1.1 ..." as a TLS record of the wrong version.
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message)) {
+      return new ProbeError('tls', `${where}: the server speaks plain HTTP: did you mean ${this.redact(url.origin.replace(/^https:/, 'http:'))}?`);
+    }
     if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code ?? '') || /certificate/i.test(message)) {
-      return new ProbeError('tls', `${where}: TLS failed (${this.redact(message)}); name the CA in tls.ca, or set tls.insecure: true for a test host`);
+      return new ProbeError('tls', `${where}: TLS failed (${this.redact(message.trim().replace(/\s*\n\s*/g, ' '))}); name the CA in tls.ca, or set tls.insecure: true for a test host`);
     }
     return new ProbeError('network', `${where}: ${this.redact(message)}`);
   }

@@ -35,8 +35,10 @@ export function scoreBar(score: number | null, statusClass: string): string {
 }
 
 const W = 640;
-const H = 200;
-const PAD = { left: 40, right: 16, top: 34, bottom: 30 };
+const H = 230;
+/** Each percentile label has its own row above the plot, a row taller than the label's text, so labels never overlap. */
+const LABEL_ROW = 15;
+const PAD = { left: 40, right: 16, top: 14 + 3 * LABEL_ROW, bottom: 30 };
 
 /** Bins whose width is a round number of ms (1, 2, 2.5, 5 × 10ⁿ), about 2√n of them, 8 to 40. */
 function binning(min: number, max: number, count: number): { start: number; width: number; bins: number } {
@@ -74,19 +76,13 @@ export function histogram(series: LatencySeries, title: string): string {
     })
     .join('');
 
-  // Labels on staggered rows so close percentiles do not print over each other.
-  const markers = (
-    [
-      ['p50', series.p50],
-      ['p95', series.p95],
-      ['p99', series.p99],
-    ] as const
-  )
+  // Labels on rows of their own (LABEL_ROW apart), so equal or close percentiles never print over each other.
+  const markers = markerValues(series)
     .map(([name, value], row) => {
       const at = num(Math.min(x(value), W - PAD.right));
       const anchor = x(value) > W - 90 ? 'end' : 'start';
       const dx = anchor === 'end' ? -3 : 3;
-      return `<line class="marker m-${name}" x1="${at}" x2="${at}" y1="${PAD.top - 4 - (2 - row) * 10}" y2="${PAD.top + plotH}"/><text class="marker-label m-${name}" x="${at}" dx="${dx}" y="${PAD.top - 6 - (2 - row) * 10}" text-anchor="${anchor}">${name} ${ms(value)}</text>`;
+      return `<line class="marker m-${name}" x1="${at}" x2="${at}" y1="${PAD.top - 4 - (2 - row) * LABEL_ROW}" y2="${PAD.top + plotH}"/><text class="marker-label m-${name}" x="${at}" dx="${dx}" y="${PAD.top - 6 - (2 - row) * LABEL_ROW}" text-anchor="${anchor}">${name} ${ms(value)}</text>`;
     })
     .join('');
 
@@ -94,10 +90,23 @@ export function histogram(series: LatencySeries, title: string): string {
     .map((value, i) => `<text class="axis" x="${num(x(value))}" y="${H - 10}" text-anchor="${['start', 'middle', 'end'][i]}">${ms(value)}</text>`)
     .join('');
 
+  // On a phone the chart shrinks to half its width; the percentile labels then move to the HTML legend under it.
+  const legend = markerValues(series)
+    .map(([name, value]) => `<span class="m-${name}">${name} ${ms(value)}</span>`)
+    .join(' ');
   return `<svg class="hist" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
 <title>${esc(title)}</title>
 <line class="axis-line" x1="${PAD.left}" x2="${W - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>
 <text class="axis" x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${top}</text><text class="axis" x="${PAD.left - 6}" y="${PAD.top + plotH}" text-anchor="end">0</text>
 ${bars}${markers}${axis}
-</svg>`;
+</svg>
+<p class="legend" aria-hidden="true">${legend}</p>`;
+}
+
+function markerValues(series: LatencySeries): Array<readonly ['p50' | 'p95' | 'p99', number]> {
+  return [
+    ['p50', series.p50],
+    ['p95', series.p95],
+    ['p99', series.p99],
+  ];
 }

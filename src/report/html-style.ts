@@ -56,6 +56,24 @@ text.m-p50{fill:var(--pass)}text.m-p95{fill:var(--warn)}text.m-p99{fill:var(--fa
 .figures{margin:2px 0 6px;color:var(--muted);font-size:13px}
 .toolbar{float:right}
 footer{max-width:1080px;margin:24px auto;padding:0 20px 30px;color:var(--muted);font-size:12px}
+.curl code{min-width:0}
+.legend{display:none;gap:12px;margin:4px 0 0;font-size:13px;font-weight:600;flex-wrap:wrap}
+.legend .m-p50{color:var(--pass)}.legend .m-p95{color:var(--warn)}.legend .m-p99{color:var(--fail)}
+.charts-note{margin:0 0 10px}
+@media (max-width:640px){
+main,.top,footer{padding-left:12px;padding-right:12px}
+.top{gap:12px;padding-top:14px}.gauge{width:96px;height:96px}.headline{min-width:0;flex-basis:100%}
+.panel{padding:12px}h1{font-size:21px}h2{font-size:18px}
+.toolbar{float:none;display:block;margin-top:6px}
+table.checklist,table.checklist tbody,table.checklist tr,table.checklist td{display:block;width:100%}
+table.checklist thead{display:none}
+table.checklist tr{padding:10px 0;border-bottom:1px solid var(--line)}table.checklist tr:last-child{border-bottom:0}
+table.checklist td{border:0;padding:2px 0}
+table.checklist td.n{display:none}
+table.checklist td.st{display:inline-block;width:auto;margin-right:10px}table.checklist td.num{display:inline-block;width:auto}
+.hist .axis{font-size:22px}.hist .marker-label{display:none}.legend{display:flex}
+.finding{padding-left:8px}
+}
 @media print{body{background:#fff}.toolbar,button{display:none}.panel{break-inside:avoid-page}}
 `;
 

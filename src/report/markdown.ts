@@ -15,22 +15,7 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const evidence = options.evidence ?? true;
-  const out: string[] = [];
-  out.push(`# API preflight: ${text(report.target.name)}`, '');
-  out.push(`**Score ${scoreText(report)} · grade ${report.grade} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`, '');
-  out.push(
-    `${code(report.target.baseUrl)} · started ${report.startedAt} · ${report.requests} requests in ${seconds(report.durationMs)} · ${report.tool.name} ${report.tool.version}` +
-      ` · write probes ${report.options.allowWrites ? 'on' : 'off'}${report.options.only.length ? ` · only ${code(report.options.only.join(','))}` : ''}${report.options.skip.length ? ` · skipped ${code(report.options.skip.join(','))}` : ''}`,
-    '',
-  );
-
-  out.push('## Checklist', '', '| # | Item | Status | Score | Findings | What we saw |', '|---|---|---|---:|---|---|');
-  report.items.forEach((item, index) => {
-    out.push(`| ${index + 1} | ${text(item.title)} (${code(item.id)}) | ${mark(item.status)} ${item.status.toUpperCase()} | ${item.score ?? '–'} | ${countsLine(item.findings)} | ${text(summariseItem(item, 200))} |`);
-  });
-  out.push('');
-
-  if (options.baseline) out.push(...baselineMarkdown(options.baseline.diff, options.baseline.file));
+  const out = markdownHead(report, options);
 
   const failing = report.items.filter((item) => item.findings.some(needsAttention));
   if (failing.length) {
@@ -61,6 +46,27 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   return `${out.join('\n')}\n`;
 }
 
+/** The part every Markdown report starts with, capped or not: title, verdict, run line, checklist, baseline. */
+export function markdownHead(report: Report, options: MarkdownOptions = {}): string[] {
+  const out: string[] = [];
+  out.push(`# API preflight: ${text(report.target.name)}`, '');
+  out.push(`**Score ${scoreText(report)} · grade ${report.grade} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`, '');
+  out.push(
+    `${code(report.target.baseUrl)} · started ${report.startedAt} · ${report.requests} requests in ${seconds(report.durationMs)} · ${report.tool.name} ${report.tool.version}` +
+      ` · write probes ${report.options.allowWrites ? 'on' : 'off'}${report.options.only.length ? ` · only ${code(report.options.only.join(','))}` : ''}${report.options.skip.length ? ` · skipped ${code(report.options.skip.join(','))}` : ''}`,
+    '',
+  );
+
+  out.push('## Checklist', '', '| # | Item | Status | Score | Findings | What we saw |', '|---|---|---|---:|---|---|');
+  report.items.forEach((item, index) => {
+    out.push(`| ${index + 1} | ${text(item.title)} (${code(item.id)}) | ${mark(item.status)} ${item.status.toUpperCase()} | ${item.score ?? '–'} | ${countsLine(item.findings)} | ${text(summariseItem(item, 200))} |`);
+  });
+  out.push('');
+
+  if (options.baseline) out.push(...baselineMarkdown(options.baseline.diff, options.baseline.file));
+  return out;
+}
+
 /** One checklist item: per check, why it matters and how to fix it once, then each of its findings. */
 function itemSection(report: Report, item: ItemReport, evidence: boolean): string[] {
   const index = report.items.indexOf(item) + 1;
@@ -76,7 +82,7 @@ function itemSection(report: Report, item: ItemReport, evidence: boolean): strin
   return out;
 }
 
-function findingBlock(finding: Finding, checkRemediation: string | undefined, evidence: boolean): string[] {
+export function findingBlock(finding: Finding, checkRemediation: string | undefined, evidence: boolean): string[] {
   const out = [`- ${mark(finding.status)} **${finding.status}** [${finding.severity}] ${code(finding.endpoint)}: ${text(finding.message)}`];
   if (finding.remediation && finding.remediation !== checkRemediation) out.push(`  - **Fix:** ${text(finding.remediation)}`);
   const first = finding.evidence[0];
@@ -105,7 +111,7 @@ function baselineMarkdown(diff: BaselineDiff, file: string): string[] {
 }
 
 /** The terminal's status marks, except skip's "-", which would start a nested list. */
-function mark(status: FindingStatus): string {
+export function mark(status: FindingStatus): string {
   return status === 'skip' ? '–' : MARK[status];
 }
 
@@ -115,7 +121,7 @@ export function text(value: string): string {
 }
 
 /** An inline code span that survives backticks in the value. */
-function code(value: string): string {
+export function code(value: string): string {
   const flat = value.replace(/[\r\n]+/g, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);

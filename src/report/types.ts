@@ -35,4 +35,6 @@ export interface Report {
   options: { allowWrites: boolean; only: string[]; skip: string[] };
   /** How many configured endpoints answered the existence probe before the checks (absent ones are judged by no check). */
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
+  /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
+  interrupted?: 'SIGINT' | 'SIGTERM';
 }

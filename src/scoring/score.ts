@@ -110,8 +110,9 @@ export function gateOf(score: number | null, items: readonly ItemReport[], failU
   if (score !== null && blind.length) reasons.push(`${blind.length} of ${items.length} items could not be decided (${blind.map((item) => item.id).join(', ')})`);
   const critical = findings.filter((f) => f.status === 'fail' && f.severity === 'critical');
   if (critical.length) {
-    const named = [...new Set(critical.map((f) => `${f.checkId} on ${f.endpoint}`))].slice(0, 3);
-    reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.join(', ')}${critical.length > 3 ? ', …' : ''}`);
+    // One name per check and endpoint: a check that fails twice on one endpoint is named once.
+    const named = [...new Set(critical.map((f) => `${f.checkId} on ${f.endpoint}`))];
+    reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.slice(0, 3).join(', ')}${named.length > 3 ? ', …' : ''}`);
   }
   return { passed: reasons.length === 0, failUnder, reasons };
 }

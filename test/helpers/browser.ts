@@ -1,11 +1,11 @@
-// Headless Chromium for tests that look at a page: Debian's chromium (installed by
-// test/setup/chromium.ts when missing), driven by playwright-core. Fails loudly, never skips.
+// Headless Chromium for tests that look at a page: whichever Chromium test/setup/chromium.ts finds
+// ($PLAYWRIGHT_CHROMIUM, $CHROME_PATH, common paths), driven by playwright-core. Fails loudly, never skips.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { CHROMIUM } from '../setup/chromium.js';
+import { findChromium, noChromiumReason } from '../setup/chromium.js';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -16,14 +16,16 @@ export interface Browser {
 
 /** A fresh profile (--user-data-dir) each time; playwright passes it through a persistent context. */
 export async function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(noChromiumReason());
   const profile = mkdtempSync(join(tmpdir(), 'preflight-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 }, timeout: 20_000 });
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS, viewport: { width: 1200, height: 900 }, timeout: 20_000 });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(
-      `headless Chromium could not start from ${CHROMIUM} (test/setup/chromium.ts installs Debian's chromium when it is missing; run apt-get install -y chromium as root): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      `headless Chromium could not start from ${executablePath}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
     );
   }
   return {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { json, startServer } from '../helpers/servers.js';
 import { startSelfSigned, startSlammer } from './servers.js';
 
 function config(baseUrl: string, extra = ''): string {
@@ -24,6 +25,15 @@ describe('targets that cannot be audited at all: exit 3 with a plain message', (
     const result = await runCli(['audit', '--config', config(server.url), '--only', 'request-id']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^preflight: could not reach http:\/\/127\.0\.0\.1:\d+: GET \/health: the server closed the connection before the response was complete\n$/);
+  });
+
+  it('https:// pointed at a plain-HTTP server: one line suggesting http://', async () => {
+    const server = await startServer((_req, res) => json(res, 200, { ok: true }));
+    closers.push(server.close);
+    const result = await runCli(['audit', '--config', config(server.url.replace(/^http:/, 'https:')), '--only', 'request-id']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/the server speaks plain HTTP: did you mean http:\/\/127\.0\.0\.1:\d+\?\n$/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('TLS with a self-signed certificate: a clear error naming the fix', async () => {

@@ -1,5 +1,5 @@
-// The HTML report in a real browser: Debian's headless Chromium (installed by test/setup/chromium.ts
-// when missing) driven by playwright-core. The page must render something, log no console error,
+// The HTML report in a real browser: headless Chromium (found by test/setup/chromium.ts; .ci/run
+// installs Debian's when missing) driven by playwright-core. The page must render something, log no console error,
 // request nothing but itself, and its copy buttons and collapsible evidence must work.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,42 @@ describe('the HTML report in headless Chromium', () => {
     expect(corner[0] + corner[1] + corner[2], 'dark background').toBeLessThan(120);
     const text = await page.evaluate(() => getComputedStyle(document.body).color);
     expect(text).toMatch(/^rgb\((2[0-5]\d|1[6-9]\d), /);
+    expect(problems).toEqual([]);
+  });
+
+  it('desktop (1280 px): findings come before the latency charts; p95 and p99 labels do not overlap; chart titles name the concurrency', async () => {
+    const { page, problems } = await openPage(browser, url, 'light');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    writeFileSync(join(tmpdir(), 'preflight-html-report-1280.png'), await page.screenshot({ fullPage: false }));
+    const order = await page.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim().split(' ')[0]));
+    expect(order.indexOf('Findings')).toBeGreaterThan(order.indexOf('Checklist'));
+    expect(order.indexOf('Latency')).toBeGreaterThan(order.indexOf('Findings'));
+    const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+    const [p95, p99] = [await box('svg.hist text.m-p95'), await box('svg.hist text.m-p99')];
+    const overlap = p95.x < p99.x + p99.width && p99.x < p95.x + p95.width && p95.y < p99.y + p99.height && p99.y < p95.y + p95.height;
+    expect(overlap, `p95 ${JSON.stringify(p95)} and p99 ${JSON.stringify(p99)}`).toBe(false);
+    expect(await page.locator('.latency h3').first().textContent()).toMatch(/at concurrency 1/);
+    expect(problems).toEqual([]);
+  });
+
+  it('phone (390 px): no horizontal scroll, the checklist as cards, readable chart labels', async () => {
+    const { page, problems } = await openPage(browser, url, 'light');
+    await page.setViewportSize({ width: 390, height: 844 });
+    writeFileSync(join(tmpdir(), 'preflight-html-report-390.png'), await page.screenshot({ fullPage: false }));
+    writeFileSync(join(tmpdir(), 'preflight-html-report-390-full.png'), await page.screenshot({ fullPage: true }));
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(widths.scroll, 'page wider than the screen').toBeLessThanOrEqual(widths.inner);
+    // Cards: the table header is hidden and each row is a block as wide as its panel.
+    expect(await page.locator('table.checklist thead').isVisible()).toBe(false);
+    expect(await page.locator('table.checklist tr').nth(1).evaluate((tr) => getComputedStyle(tr).display)).toBe('block');
+    // "What we saw" is on screen, not off to the right.
+    const saw = (await page.locator('table.checklist tbody tr').first().locator('td').last().boundingBox())!;
+    expect(saw.x + saw.width).toBeLessThanOrEqual(390);
+    // Chart text at least 9 px tall on screen; percentiles in the HTML legend instead of on the chart.
+    const axis = (await page.locator('svg.hist text.axis').first().boundingBox())!;
+    expect(axis.height).toBeGreaterThanOrEqual(9);
+    expect(await page.locator('.legend').first().isVisible()).toBe(true);
+    expect(await page.locator('.legend').first().textContent()).toMatch(/p95 480 ms/);
     expect(problems).toEqual([]);
   });
 

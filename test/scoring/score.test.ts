@@ -53,6 +53,13 @@ describe('scoring', () => {
     expect(gateOf(80, scoreItems([]), 80).passed).toBe(true);
   });
 
+  it('names each failing check and endpoint once in the gate reason', () => {
+    const twice = (endpoint: string) => [1, 2].map(() => finding({ item: 'idempotency', checkId: 'idempotency', severity: 'critical', status: 'fail', endpoint }));
+    const items = scoreItems([...twice('POST /api/items'), ...twice('POST /api/orders')]);
+    const reason = gateOf(totalScore(items), items, 80).reasons.find((r) => r.includes('critical'));
+    expect(reason).toBe('4 critical failures: idempotency on POST /api/items, idempotency on POST /api/orders');
+  });
+
   it('fails the gate when more than a quarter of the findings could not be decided', () => {
     const mostlyErrors = scoreItems([finding({ status: 'pass' }), finding({ status: 'error' }), finding({ status: 'error' }), finding({ status: 'skip' })]);
     const gate = gateOf(totalScore(mostlyErrors), mostlyErrors, 80);

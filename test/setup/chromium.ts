@@ -1,27 +1,39 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-/** Where Debian's `chromium` package puts the browser; the HTML report test renders with it. */
-export const CHROMIUM = '/usr/bin/chromium';
+import { accessSync, constants } from 'node:fs';
 
 /**
- * vitest globalSetup: make sure headless Chromium is there before the HTML report test runs.
- * Machines are handed over fresh, so the project installs what it needs itself (CI runs as root).
- * If the install fails we only say so here: the HTML test then fails loudly with the reason,
- * instead of the whole suite refusing to start.
+ * Where the browser tests look for Chromium, in order: $PLAYWRIGHT_CHROMIUM, $CHROME_PATH, then the
+ * paths Debian, Ubuntu and Google's packages use. Tests never install anything (they run without
+ * root or network); `.ci/run` installs Debian's chromium when none of these exists.
+ */
+export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+type Env = Record<string, string | undefined>;
+
+export function chromiumCandidates(env: Env = process.env, paths: readonly string[] = CHROMIUM_PATHS): string[] {
+  return [env.PLAYWRIGHT_CHROMIUM, env.CHROME_PATH, ...paths].filter((path): path is string => Boolean(path));
+}
+
+/** The first candidate that is an executable file, or undefined. */
+export function findChromium(env: Env = process.env, paths: readonly string[] = CHROMIUM_PATHS): string | undefined {
+  return chromiumCandidates(env, paths).find((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The one line a browser test fails with when there is no browser. */
+export function noChromiumReason(env: Env = process.env, paths: readonly string[] = CHROMIUM_PATHS): string {
+  return `no Chromium found (looked at ${chromiumCandidates(env, paths).join(', ')}): set PLAYWRIGHT_CHROMIUM or CHROME_PATH, or run .ci/run, which installs Debian's chromium`;
+}
+
+/**
+ * vitest globalSetup: says once, up front, when the browser tests will fail for want of a browser.
+ * It installs nothing: the suite needs neither root nor the network.
  */
 export default function setup(): void {
-  if (existsSync(CHROMIUM)) return;
-  const log = (message: string): void => void process.stderr.write(`[chromium setup] ${message}\n`);
-  log(`${CHROMIUM} is missing; installing Debian's chromium package (apt-get update && apt-get install -y chromium)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    // Bounded: apt on a slow mirror must not hold the suite forever.
-    execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: 5 * 60_000 });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: 10 * 60_000 });
-  } catch (error) {
-    log(`could not install chromium: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    return;
-  }
-  log(existsSync(CHROMIUM) ? `installed ${CHROMIUM}` : `apt-get finished but ${CHROMIUM} is still missing`);
+  if (!findChromium()) process.stderr.write(`[chromium] ${noChromiumReason()}\n`);
 }
