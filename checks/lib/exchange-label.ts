@@ -1,4 +1,4 @@
-import type { Endpoint, Exchange, Target } from '../../src/types.js';
+import type { Endpoint, Exchange, Target } from '../api.js';
 
 /**
  * Names the endpoint an exchange of the run went to, for analysis findings: the configured label

@@ -1,8 +1,27 @@
-import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from './types.js';
+import { ProbeError, type HttpClient, type ProbeErrorCode, type ProbeRequest, type ProbeResponse } from './types.js';
 import type { Exchange } from '../types.js';
 
-/** Probe errors that are the server's answer to a probe (it hung, dropped or died), not the tool's limits. */
-const SERVER_FAILURES = new Set(['timeout', 'reset', 'refused', 'network']);
+/**
+ * What a probe that got no answer says, decided here once for every check:
+ * - 'answer': the server's own answer to this probe: it hung (timeout), closed the connection
+ *   without a complete answer (reset), or sent something that is not HTTP (network). A check may judge it.
+ * - 'down': nothing was listening (refused): the target was down, which decides nothing about this
+ *   probe ("a connection refused is never a fail"); the check is undecided.
+ * undefined: the tool's limits or the config (budget, deadline, abort, TLS, a refused write): it
+ * propagates, for the runner to report.
+ */
+export type FailureMeaning = 'answer' | 'down';
+
+const FAILURE_MEANINGS: Partial<Record<ProbeErrorCode, FailureMeaning>> = { timeout: 'answer', reset: 'answer', network: 'answer', refused: 'down' };
+
+export function failureMeaning(code: ProbeErrorCode): FailureMeaning | undefined {
+  return FAILURE_MEANINGS[code];
+}
+
+/** The target was not listening when this probe was sent: the probe decides nothing. */
+export function targetWasDown(failure: ProbeError): boolean {
+  return failureMeaning(failure.code) === 'down';
+}
 
 export type Attempt = { response: ProbeResponse; failure?: undefined } | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
 
@@ -14,7 +33,7 @@ export async function attempt(http: HttpClient, request: ProbeRequest): Promise<
   try {
     return { response: await http.send(request) };
   } catch (error) {
-    if (error instanceof ProbeError && SERVER_FAILURES.has(error.code) && error.exchange) {
+    if (error instanceof ProbeError && failureMeaning(error.code) && error.exchange) {
       return { failure: error as ProbeError & { exchange: Exchange } };
     }
     throw error;
