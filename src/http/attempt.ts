@@ -40,6 +40,18 @@ export async function attempt(http: HttpClient, request: ProbeRequest): Promise<
   }
 }
 
+/** The exchange an attempt recorded, answered or not: its evidence. */
+export function exchangeOf(tried: Attempt): Exchange {
+  return tried.response ? tried.response.exchange : tried.failure.exchange;
+}
+
+/** "404", "no answer (timeout)", "connection dropped", "refused (target down)": an attempt's answer in a tally. */
+export function answerOf(tried: Attempt): string {
+  if (tried.response) return String(tried.response.status);
+  if (tried.failure.code === 'timeout') return 'no answer (timeout)';
+  return targetWasDown(tried.failure) ? 'refused (target down)' : 'connection dropped';
+}
+
 /** What came back, in a few words: "no answer within 5000 ms", "the connection was closed without an answer". */
 export function describeFailure(failure: ProbeError): string {
   switch (failure.code) {
