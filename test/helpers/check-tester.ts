@@ -32,6 +32,8 @@ interface CaseBase {
    */
   alongside?: Check[];
   before?: (http: HttpClient) => Promise<void>;
+  /** Adds what a config file cannot hold (the OpenAPI document of --openapi) to the loaded target. */
+  target?: (target: Target) => Target;
   /** Per-case timeout in ms (the runner's own bounds apply inside). */
   timeout?: number;
   only?: boolean;
@@ -100,7 +102,8 @@ export const checkTester = {
       const runCase = async (testCase: CaseBase): Promise<{ findings: Finding[]; target: Target }> => {
         const server = await testCase.server();
         try {
-          const target = await targetFor(server.url, testCase.config ?? table.config ?? '', testCase.env ?? {});
+          const loaded = await targetFor(server.url, testCase.config ?? table.config ?? '', testCase.env ?? {});
+          const target = testCase.target ? testCase.target(loaded) : loaded;
           const findings =
             testCase.alongside || testCase.before
               ? of(await runChecks([...(testCase.alongside ?? []), check], target, testCase.before), check.meta.id)
