@@ -14,7 +14,7 @@ export interface BenchRow {
   met: boolean | undefined;
 }
 
-const LIMITS: Limits = { concurrency: 8, requestsPerSecond: 100_000, maxRequests: 1_000_000, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024, maxDurationMs: 600_000 };
+const LIMITS: Limits = { concurrency: 8, requestsPerSecond: 100_000, maxRequests: 1_000_000, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024, maxDurationMs: 600_000, recoveryMs: 0 };
 
 interface ServerProcess {
   url: string;

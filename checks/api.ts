@@ -7,8 +7,8 @@ export type { Check, CheckContext, Endpoint, EndpointContext, Exchange, Finding,
 export { SEVERITY_WEIGHT } from '../src/types.js';
 
 // Sending requests: the run's one client (budget, pacing, redaction, the write-safety rule).
-export { GLANCE_BYTES, ProbeError, RECORDED_BODY_BYTES, type ProbeRequest, type ProbeResponse, type RecordedResponse, type RequestBody } from '../src/http/types.js';
-export { answerOf, attempt, describeFailure, exchangeOf, failureMeaning, formatBytes, requestLine, targetWasDown, type Attempt, type FailureMeaning } from '../src/http/attempt.js';
+export { GLANCE_BYTES, ProbeError, RECORDED_BODY_BYTES, type HttpClient, type ProbeRequest, type ProbeResponse, type RecordedResponse, type RequestBody } from '../src/http/types.js';
+export { answerOf, attempt, describeFailure, exchangeOf, failureMeaning, formatBytes, requestLine, type Attempt, type FailureMeaning } from '../src/http/attempt.js';
 export { endpointRequest } from '../src/http/endpoint-request.js';
 export { streamedBody, type BodyPart } from '../src/http/streamed-body.js';
 export { isWriteMethod } from '../src/http/methods.js';
@@ -16,7 +16,9 @@ export { fillPath, isPublicPath, pathParams } from '../src/config/endpoints.js';
 
 // Reading answers.
 export { findItems, isObject, itemId } from '../src/pagination/items.js';
-export { findNextPage, NEXT_TOKEN_FIELDS, nextPageRequest, statedTotal, type NextPage } from '../src/pagination/next-page.js';
+export { findNextPage, NEXT_TOKEN_FIELDS, nextPageRequest, type NextPage, type NextPageRequest } from '../src/pagination/next-page.js';
+export { knownItems, pageSignals, statedTotal, type PageSignals, type Stated } from '../src/pagination/signals.js';
+export { describeStyle, isLastPosition, positionCandidates, positionOf, type PositionParam } from '../src/pagination/positions.js';
 
 // Timing.
 export { describeRound, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';

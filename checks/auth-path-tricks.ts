@@ -1,8 +1,7 @@
-import { fillPath, isPublicPath } from '../src/config/endpoints.js';
-import type { ProbeRequest } from '../src/http/types.js';
-import type { Check, CheckContext, Finding } from '../src/types.js';
+import { defineCheck, fillPath, isPublicPath, type CheckContext, type Endpoint, type ProbeRequest } from './api.js';
 import { TRICK_ROOTS } from './data/admin-paths.js';
 import { anonymous, answerOf, evidenceOf, listOf, probe, type Outcome } from './lib/auth-probes.js';
+import { isNotFound, notFoundVerdict, proveHiding } from './lib/refusal-proof.js';
 import { shapeOf } from './lib/response-compare.js';
 import { UnknownPathAnswers } from './lib/unknown-path.js';
 
@@ -22,7 +21,7 @@ interface Refused {
  * match the path as a string (startsWith('/admin'), a case-sensitive regex) while the router
  * normalises it (case-insensitive, trailing slash, //, %61, ;params) let the variant through.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'auth-path-tricks',
     title: 'A refused path stays refused however it is spelled',
@@ -34,45 +33,61 @@ const check: Check = {
       'Authenticate in middleware that runs for every route (default-deny) instead of matching path prefixes; if rules must match paths, match the router\'s normalised path, case-insensitively.',
     probes: `each configured endpoint not in publicPaths and ${listOf(TRICK_ROOTS)} anonymously; where refused, the same path as /Path, /%70ath, /path/, //path and /path;x`,
     writes: false,
+    verdicts: {
+      nothingRefused: { status: 'skip', message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around' },
+      bypassed: {
+        probe: 'spelling',
+        status: 'fail',
+        message: '{path} refuses an anonymous GET ({refusal}) but {variants} answered {answer}: the auth rule matches the path as a string',
+      },
+      stayedRefused: { probe: 'spelling', status: 'pass', message: '{path} stayed refused however it was spelled ({count} variants answered {answers})' },
+      notFoundWithCredentials: notFoundVerdict('spelling'),
+    },
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const refused = (await Promise.all(candidates(ctx).map((candidate) => refusedOrNot(ctx, candidate)))).filter((r): r is Refused => r !== undefined);
-    if (!refused.length) {
-      return [ctx.finding({ status: 'skip', message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around' })];
-    }
+    if (!refused.length) return void ctx.report('nothingRefused', {});
     const unknownAnswer = new UnknownPathAnswers(ctx);
-    return Promise.all(refused.map((target) => tryTricks(ctx, target, unknownAnswer)));
+    await Promise.all(refused.map((target) => tryTricks(ctx, target, unknownAnswer)));
   },
-};
+});
+
+/** A path to try: a configured endpoint (to prove a 404 is hiding it) or a guessed admin root. */
+type Candidate = Omit<Refused, 'refusal'> & { endpoint?: Endpoint };
 
 /** Configured protected GET endpoints, then the admin roots, anonymously. */
-function candidates(ctx: CheckContext): Array<Omit<Refused, 'refusal'> & { known: boolean }> {
-  const out: Array<Omit<Refused, 'refusal'> & { known: boolean }> = [];
+function candidates(ctx: CheckContext): Candidate[] {
+  const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const endpoint of ctx.target.endpoints.filter((e) => e.method === 'GET' && !e.public).slice(0, MAX_ENDPOINTS)) {
     const path = fillPath(endpoint);
     if (seen.has(path)) continue;
     seen.add(path);
-    out.push({ label: endpoint.label, path, request: anonymous(endpoint, { purpose: 'anonymous, the refusal to get around' }), known: true });
+    out.push({ label: endpoint.label, path, request: anonymous(endpoint, { purpose: 'anonymous, the refusal to get around' }), endpoint });
   }
   for (const path of TRICK_ROOTS) {
     if (seen.has(path) || isPublicPath(path, ctx.target.publicPaths)) continue;
-    out.push({ label: `GET ${path}`, path, request: { method: 'GET', path, auth: false, followRedirects: false, purpose: 'anonymous, the refusal to get around' }, known: false });
+    out.push({ label: `GET ${path}`, path, request: { method: 'GET', path, auth: false, followRedirects: false, purpose: 'anonymous, the refusal to get around' } });
   }
   return out;
 }
 
 /**
  * The plain path's anonymous answer, when it is a refusal worth getting around: 401/403, or a 404
- * on a configured endpoint (hiding it). A 404 on a guessed admin root just means it is not there.
+ * on a configured endpoint that answers 2xx with credentials (hiding it). A 404 on a guessed admin
+ * root just means it is not there; a configured endpoint that 404s with credentials too is reported.
  */
-async function refusedOrNot(ctx: CheckContext, candidate: Omit<Refused, 'refusal'> & { known: boolean }): Promise<Refused | undefined> {
+async function refusedOrNot(ctx: CheckContext, candidate: Candidate): Promise<Refused | undefined> {
   const refusal = await probe(ctx, candidate.request);
   const status = refusal.response?.status;
-  if (status === 401 || status === 403 || (status === 404 && candidate.known)) return { label: candidate.label, path: candidate.path, request: candidate.request, refusal };
+  const refused = { label: candidate.label, path: candidate.path, request: candidate.request, refusal };
+  if (status === 401 || status === 403) return refused;
+  if (!isNotFound(status) || !candidate.endpoint) return undefined;
+  const proof = await proveHiding(ctx, candidate.endpoint);
+  if (proof.proven) return refused;
+  if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: candidate.label, status: proof.status }, [...evidenceOf(refusal), ...proof.evidence], { endpoint: candidate.label });
   return undefined;
 }
 
@@ -96,7 +111,7 @@ function pathVariants(path: string): Array<{ name: string; path: string }> {
   return variants;
 }
 
-async function tryTricks(ctx: CheckContext, target: Refused, unknownAnswer: UnknownPathAnswers): Promise<Finding> {
+async function tryTricks(ctx: CheckContext, target: Refused, unknownAnswer: UnknownPathAnswers): Promise<void> {
   const tried = await Promise.all(
     pathVariants(target.path).map(async (variant) => ({
       variant,
@@ -111,22 +126,22 @@ async function tryTricks(ctx: CheckContext, target: Refused, unknownAnswer: Unkn
     if (await unknownAnswer.matches('', shapeOf(response, [t.variant.path]))) continue;
     bypassed.push(t);
   }
+  const where = { endpoint: target.label };
   if (bypassed.length) {
-    return ctx.finding({
-      status: 'fail',
-      endpoint: target.label,
-      message: `${target.path} refuses an anonymous GET (${answerOf(target.refusal)}) but ${listOf(bypassed.map((b) => `${b.variant.path} (${b.variant.name})`))} answered ${answerOf(bypassed[0]!.outcome)}: the auth rule matches the path as a string`,
-      evidence: [...bypassed.flatMap((b) => evidenceOf(b.outcome)), ...evidenceOf(target.refusal)],
-      data: { variants: bypassed.map((b) => b.variant.path) },
-    });
+    ctx.report(
+      'bypassed',
+      {
+        path: target.path,
+        refusal: answerOf(target.refusal),
+        variants: listOf(bypassed.map((b) => `${b.variant.path} (${b.variant.name})`)),
+        answer: answerOf(bypassed[0]!.outcome),
+        paths: bypassed.map((b) => b.variant.path),
+      },
+      [...bypassed.flatMap((b) => evidenceOf(b.outcome)), ...evidenceOf(target.refusal)],
+      where,
+    );
+    return;
   }
   const answers = listOf([...new Set(tried.map((t) => answerOf(t.outcome)))]);
-  return ctx.finding({
-    status: 'pass',
-    endpoint: target.label,
-    message: `${target.path} stayed refused however it was spelled (${tried.length} variants answered ${answers})`,
-    evidence: [...evidenceOf(target.refusal), ...tried.slice(0, 3).flatMap((t) => evidenceOf(t.outcome))],
-  });
+  ctx.report('stayedRefused', { path: target.path, count: tried.length, answers }, [...evidenceOf(target.refusal), ...tried.slice(0, 3).flatMap((t) => evidenceOf(t.outcome))], where);
 }
-
-export default check;

@@ -1,8 +1,7 @@
-import { fillPath, isPublicPath } from '../src/config/endpoints.js';
-import { isWriteMethod } from '../src/http/methods.js';
-import type { ProbeResponse } from '../src/http/types.js';
-import type { Check, CheckContext, Endpoint, Finding } from '../src/types.js';
-import { anonymous, answerOf, endpointRequest, evidenceOf, hasCredentials, listOf, probe, type Outcome } from './lib/auth-probes.js';
+import { defineCheck, endpointRequest, fillPath, formatBytes, isPublicPath, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
+import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, unlessDown, type Outcome } from './lib/auth-probes.js';
+import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
+import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 import { describeDifference, difference, flatten, topLevelKeys, volatileFields } from './lib/response-compare.js';
 
 /** Headers some stacks read identity from, set by a proxy "that only our frontend talks to". */
@@ -21,13 +20,15 @@ const NETWORK_HEADERS: ReadonlyArray<readonly [string, string]> = [
 const PATH_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
 
 const IDENTITY_FIX = 'Take identity from the verified token or session only; strip X-User-Id, X-Forwarded-User and friends at the edge, and never let a client-supplied header pick the user.';
+const METHOD_FIX = 'Apply auth to every method (HEAD and OPTIONS included), and honour method-override headers only after authentication, if at all.';
+const CRASH_FIX = 'Ignore identity and routing headers you do not use, and make the auth middleware answer 401/403 (not an error) to anything it does not accept.';
 
 /**
  * Identity comes from credentials, never from headers a caller can set: spoofed identity, "internal"
  * source addresses, path and method overrides must not turn a refusal into a 2xx, and with valid
  * credentials X-User-Id naming someone else must not change whose data comes back.
  */
-const check: Check = {
+const check = defineCheck({
   meta: {
     id: 'auth-spoofing',
     title: 'Spoofed identity, source and override headers are ignored',
@@ -37,99 +38,191 @@ const check: Check = {
       'Trusting X-User-Id "because only our frontend sets it" makes every user anyone: the header is one curl flag away. The same goes for X-Forwarded-For: 127.0.0.1 and path or method override headers.',
     remediation: IDENTITY_FIX,
     probes:
-      'each endpoint not in publicPaths anonymously with X-User-Id, X-User, X-Forwarded-User, X-Remote-User, X-Forwarded-For/X-Real-IP: 127.0.0.1, HEAD with X-HTTP-Method-Override: GET, a public path with X-Original-URL/X-Rewrite-URL; with credentials, X-User-Id of another user compared with the baseline',
+      'each endpoint not in publicPaths anonymously with X-User-Id, X-User, X-Forwarded-User, X-Remote-User, X-Forwarded-For/X-Real-IP: 127.0.0.1, HEAD with X-HTTP-Method-Override: GET, a public path with X-Original-URL/X-Rewrite-URL; with credentials, X-User-Id of another user between two plain calls, comparing item ids and owner fields (write endpoints only with allowWrites)',
     writes: false,
+    endpointMethodWrites: true,
+    verdicts: {
+      noRefusal: {
+        probe: 'anonymousSpoof',
+        status: 'skip',
+        message: '{endpoint} answered {answer} with no credentials, so there is no refusal to bypass (auth-anonymous judges that)',
+      },
+      refusalUnproven: unprovenVerdict('anonymousSpoof'),
+      notFoundWithCredentials: notFoundVerdict('credentials'),
+      spoofAccepted: {
+        probe: 'anonymousSpoof',
+        status: 'fail',
+        message: '{endpoint} refuses an anonymous call ({refusal}) but answered {answers} when it carried a spoofed header: identity or trust is taken from a header anyone can set',
+      },
+      spoofCrashed: {
+        probe: 'anonymousSpoof',
+        status: 'fail',
+        severity: 'high',
+        message: 'anonymous {endpoint} answered {answers} instead of refusing as it does without it ({refusal})',
+        remediation: CRASH_FIX,
+      },
+      spoofRefused: { probe: 'anonymousSpoof', status: 'pass', message: 'anonymous {endpoint} stayed refused with each of {headers}' },
+      headUnprotected: {
+        probe: 'methodOverride',
+        status: 'fail',
+        message: '{path} refuses an anonymous GET ({refusal}) but answered an anonymous HEAD with {answers}: the auth rule covers GET only',
+        remediation: METHOD_FIX,
+      },
+      overrideAccepted: {
+        probe: 'methodOverride',
+        status: 'fail',
+        message: '{path} refuses an anonymous GET ({refusal}) but answered {answers} to HEAD with X-HTTP-Method-Override: GET',
+        remediation: METHOD_FIX,
+      },
+      overrideCrashed: {
+        probe: 'methodOverride',
+        status: 'fail',
+        severity: 'high',
+        message: 'anonymous HEAD {path} answered {answers} instead of refusing as it does without it ({refusal})',
+        remediation: METHOD_FIX,
+      },
+      overrideRefused: { probe: 'methodOverride', status: 'pass', message: 'anonymous HEAD {path} with X-HTTP-Method-Override: GET stayed refused ({answer})' },
+      noPublicPath: { probe: 'pathOverride', status: 'skip', message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override' },
+      pathOverrideServed: {
+        probe: 'pathOverride',
+        status: 'fail',
+        message: "{headers} answered {answer} with {path}'s content to an anonymous caller: the path is authorised from the request line but routed by the header",
+        remediation: 'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
+      },
+      pathOverrideIgnored: { probe: 'pathOverride', status: 'pass', message: 'GET {publicPath} with {headers} naming {path} did not serve it anonymously' },
+      noCredentials: { probe: 'identity', status: 'skip', message: 'no credentials configured, so whose data comes back cannot be compared' },
+      baselineNotServed: {
+        probe: 'identity',
+        status: 'skip',
+        message: '{endpoint} answered {status} with the configured credentials, so there is no data to compare (check its params)',
+      },
+      notComparable: { probe: 'identity', status: 'skip', message: '{endpoint} {reason}, so a spoofed call cannot be compared' },
+      identityTruncated: {
+        probe: 'identity',
+        status: 'error',
+        message: '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
+        remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
+      },
+      identityChanged: {
+        probe: 'identity',
+        status: 'fail',
+        message: 'with valid credentials, adding {headers} changed what {endpoint} returns ({how}): whose data comes back is taken from a header anyone can set',
+      },
+      identityCrashed: {
+        probe: 'identity',
+        status: 'fail',
+        severity: 'high',
+        message: 'with valid credentials, {endpoint} answered {answer} when {headers} was added: an extra header must not break the request',
+        remediation: CRASH_FIX,
+      },
+      identityKept: { probe: 'identity', status: 'pass', message: 'with valid credentials, {headers} naming another user did not change what {endpoint} returns' },
+    },
   },
+  scope: 'endpoint',
+  endpoints: (target) => target.endpoints.filter((endpoint) => !endpoint.public),
 
-  applies: (target) => target.endpoints.filter((endpoint) => !endpoint.public),
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
-    const endpoint = ctx.endpoint!;
+  async run(ctx) {
+    const endpoint = ctx.endpoint;
     const write = isWriteMethod(endpoint.method);
-    if (write && !ctx.target.allowWrites) {
-      return [ctx.finding({ status: 'skip', message: `spoofed ${endpoint.method} probes of ${endpoint.label} are sent only with allowWrites: true (or --allow-writes)` })];
-    }
-    const findings: Finding[] = [];
-    const refusal = await probe(ctx, anonymous(endpoint, { purpose: 'anonymous, the refusal to compare with' }));
-    if (refusal.verdict !== 'refused') {
-      findings.push(ctx.finding({ status: 'skip', message: `${endpoint.label} answered ${answerOf(refusal)} with no credentials, so there is no refusal to bypass (auth-anonymous judges that)`, evidence: evidenceOf(refusal) }));
-    } else {
-      findings.push(await spoofedAnonymously(ctx, endpoint, refusal));
-      if (!write) {
-        findings.push(await methodOverride(ctx, endpoint, refusal));
-        findings.push(await pathOverride(ctx, endpoint));
+    const refusal = unlessDown(await probe(ctx, anonymous(endpoint, { purpose: 'anonymous, the refusal to compare with' })));
+    if (isNotFound(refusal.response?.status)) {
+      // A 404 is a refusal only when real credentials get a 2xx there (issue 12's rule).
+      const proof = await proveHiding(ctx, endpoint);
+      if (!proof.proven) {
+        if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: proof.status }, proof.evidence);
+        else ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(refusal), why: proof.why }, [...evidenceOf(refusal), ...proof.evidence]);
+        return;
       }
     }
-    if (!write) findings.push(await identityWithCredentials(ctx, endpoint));
-    return findings;
+    if (refusal.verdict !== 'refused') {
+      ctx.report('noRefusal', { endpoint: endpoint.label, answer: answerOf(refusal) }, evidenceOf(refusal));
+    } else {
+      await spoofedAnonymously(ctx, refusal);
+      if (!write) {
+        await methodOverride(ctx, refusal);
+        await pathOverride(ctx);
+      }
+    }
+    if (!write) await identityWithCredentials(ctx);
   },
-};
+});
+export default check;
+
+type Ctx = EndpointContext;
+
+interface Tried {
+  header: string;
+  outcome: Outcome;
+}
+
+const servedOf = (tried: Tried[]): Tried[] => tried.filter((t) => t.outcome.verdict === 'served');
+const crashedOf = (tried: Tried[]): Tried[] => tried.filter((t) => t.outcome.verdict === 'crashed');
+const answersTo = (tried: Tried[]): string => listOf(tried.map((t) => `${answerOf(t.outcome)} to ${t.header}`));
+const evidenceOfAll = (tried: Tried[]) => tried.flatMap((t) => evidenceOf(t.outcome));
 
 /** Anonymous calls with identity and "internal network" headers must stay refused. */
-async function spoofedAnonymously(ctx: CheckContext, endpoint: Endpoint, refusal: Outcome): Promise<Finding> {
+async function spoofedAnonymously(ctx: Ctx, refusal: Outcome): Promise<void> {
+  const endpoint = ctx.endpoint;
   const spoofs = [...IDENTITY_HEADERS, ...NETWORK_HEADERS];
   const tried = await Promise.all(
-    spoofs.map(async ([header, value]) => ({ header: `${header}: ${value}`, outcome: await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` })) })),
+    spoofs.map(async ([header, value]) => ({ header: `${header}: ${value}`, outcome: unlessDown(await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` }))) })),
   );
-  return verdictFinding(ctx, tried, {
-    what: `anonymous ${endpoint.label}`,
-    refused: answerOf(refusal),
-    served: (list) => `${endpoint.label} refuses an anonymous call (${answerOf(refusal)}) but answered ${list} when it carried a spoofed header: identity or trust is taken from a header anyone can set`,
-    pass: `anonymous ${endpoint.label} stayed refused with each of ${listOf(spoofs.map(([h]) => h), 6)}`,
-  });
+  const served = servedOf(tried);
+  const crashed = crashedOf(tried);
+  if (served.length) {
+    ctx.report('spoofAccepted', { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(served), accepted: served.map((t) => t.header) }, evidenceOfAll(served));
+  } else if (crashed.length) {
+    ctx.report('spoofCrashed', { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(crashed) }, evidenceOfAll(crashed));
+  } else {
+    ctx.report('spoofRefused', { endpoint: endpoint.label, headers: listOf(spoofs.map(([h]) => h), 6) }, evidenceOfAll(tried));
+  }
 }
 
 /** HEAD (safe) asking to be treated as GET: the override must not slip past a GET-only auth rule. */
-async function methodOverride(ctx: CheckContext, endpoint: Endpoint, refusal: Outcome): Promise<Finding> {
+async function methodOverride(ctx: Ctx, refusal: Outcome): Promise<void> {
+  const endpoint = ctx.endpoint;
   const path = fillPath(endpoint);
-  const overridden = await probe(ctx, { ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }), method: 'HEAD' });
-  const tried = [{ header: 'HEAD with X-HTTP-Method-Override: GET', outcome: overridden }];
+  const overridden = unlessDown(await probe(ctx, { ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }), method: 'HEAD' }));
+  const tried: Tried[] = [{ header: 'HEAD with X-HTTP-Method-Override: GET', outcome: overridden }];
   if (overridden.verdict === 'served') {
     // Is it the override, or does the auth rule not cover HEAD at all?
-    tried.push({ header: 'a plain HEAD', outcome: await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' }) });
+    tried.push({ header: 'a plain HEAD', outcome: unlessDown(await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' })) });
   }
-  return verdictFinding(ctx, tried, {
-    what: `anonymous HEAD ${path}`,
-    refused: answerOf(refusal),
-    served: (list, headers) =>
-      headers.includes('a plain HEAD')
-        ? `${path} refuses an anonymous GET (${answerOf(refusal)}) but answered an anonymous HEAD with ${list}: the auth rule covers GET only`
-        : `${path} refuses an anonymous GET (${answerOf(refusal)}) but answered ${list} to HEAD with X-HTTP-Method-Override: GET`,
-    pass: `anonymous HEAD ${path} with X-HTTP-Method-Override: GET stayed refused (${answerOf(overridden)})`,
-    fix: 'Apply auth to every method (HEAD and OPTIONS included), and honour method-override headers only after authentication, if at all.',
-  });
+  const served = servedOf(tried);
+  const crashed = crashedOf(tried);
+  const data = { path, refusal: answerOf(refusal) };
+  if (served.some((t) => t.header === 'a plain HEAD')) ctx.report('headUnprotected', { ...data, answers: answersTo(served) }, evidenceOfAll(served));
+  else if (served.length) ctx.report('overrideAccepted', { ...data, answers: answersTo(served) }, evidenceOfAll(served));
+  else if (crashed.length) ctx.report('overrideCrashed', { ...data, answers: answersTo(crashed) }, evidenceOfAll(crashed));
+  else ctx.report('overrideRefused', { path, answer: answerOf(overridden) }, evidenceOfAll(tried));
 }
 
 /**
  * A public path carrying X-Original-URL / X-Rewrite-URL naming the protected one: a stack that
  * authorises the request line but routes by the header serves the protected resource to anyone.
  */
-async function pathOverride(ctx: CheckContext, endpoint: Endpoint): Promise<Finding> {
+async function pathOverride(ctx: Ctx): Promise<void> {
   const publicPath = publicGetPath(ctx);
-  if (!publicPath) return ctx.finding({ status: 'skip', message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override' });
-  const protectedPath = fillPath(endpoint);
+  if (!publicPath) return void ctx.report('noPublicPath', {});
+  const protectedPath = fillPath(ctx.endpoint);
   const plain = await ctx.http.send({ method: 'GET', path: publicPath, auth: false, followRedirects: false, purpose: 'public path, to compare overrides with' });
-  const genuine = hasCredentials(ctx.target) ? await ctx.http.send({ ...endpointRequest(endpoint), purpose: 'authenticated, to recognise the protected answer' }) : undefined;
+  const genuine = hasCredentials(ctx.target) ? await ctx.http.send({ ...endpointRequest(ctx.endpoint), purpose: 'authenticated, to recognise the protected answer' }) : undefined;
   const tried = await Promise.all(
     PATH_OVERRIDE_HEADERS.map(async (header) => ({
       header: `GET ${publicPath} with ${header}: ${protectedPath}`,
-      outcome: await probe(ctx, { method: 'GET', path: publicPath, auth: false, followRedirects: false, headers: { [header]: protectedPath }, purpose: `public path with ${header}: ${protectedPath}` }),
+      outcome: unlessDown(await probe(ctx, { method: 'GET', path: publicPath, auth: false, followRedirects: false, headers: { [header]: protectedPath }, purpose: `public path with ${header}: ${protectedPath}` })),
     })),
   );
   // Served is expected here (it is a public path); it is a bypass only when the protected answer came back.
   const bypassed = tried.filter(({ outcome }) => outcome.response && outcome.verdict === 'served' && looksProtected(outcome.response, plain, genuine));
   if (bypassed.length) {
-    return ctx.finding({
-      status: 'fail',
-      message: `${listOf(bypassed.map((b) => b.header))} answered ${answerOf(bypassed[0]!.outcome)} with ${protectedPath}'s content to an anonymous caller: the path is authorised from the request line but routed by the header`,
-      remediation: 'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
-      evidence: bypassed.flatMap((b) => evidenceOf(b.outcome)),
-    });
+    ctx.report('pathOverrideServed', { headers: listOf(bypassed.map((b) => b.header)), answer: answerOf(bypassed[0]!.outcome), path: protectedPath }, evidenceOfAll(bypassed));
+  } else {
+    ctx.report('pathOverrideIgnored', { publicPath, headers: listOf(PATH_OVERRIDE_HEADERS), path: protectedPath }, evidenceOfAll(tried));
   }
-  return ctx.finding({ status: 'pass', message: `GET ${publicPath} with ${listOf(PATH_OVERRIDE_HEADERS)} naming ${protectedPath} did not serve it anonymously`, evidence: tried.flatMap((t) => evidenceOf(t.outcome)) });
 }
 
-function publicGetPath(ctx: CheckContext): string | undefined {
+function publicGetPath(ctx: Ctx): string | undefined {
   const { health, publicPaths, endpoints } = ctx.target;
   if (health) return health;
   const endpoint = endpoints.find((e) => e.method === 'GET' && e.public);
@@ -148,104 +241,90 @@ function looksProtected(response: ProbeResponse, plain: ProbeResponse, genuine: 
 
 /**
  * With valid credentials, a header naming another user must not change whose data comes back.
- * Two plain calls first: fields that differ between them (timestamps, ids) are ignored.
+ * The spoofed calls are bracketed by two plain calls: whatever also differs between those two
+ * (timestamps, a record another check created meanwhile) is not the header's doing. Only complete,
+ * parsed bodies are compared, and on ownership (item ids, owner fields), not counts.
  */
-async function identityWithCredentials(ctx: CheckContext, endpoint: Endpoint): Promise<Finding> {
-  if (!hasCredentials(ctx.target)) return ctx.finding({ status: 'skip', message: 'no credentials configured, so whose data comes back cannot be compared' });
+async function identityWithCredentials(ctx: Ctx): Promise<void> {
+  const endpoint = ctx.endpoint;
+  if (!hasCredentials(ctx.target)) return void ctx.report('noCredentials', {});
   const request = endpointRequest(endpoint);
-  const first = await ctx.http.send({ ...request, purpose: 'authenticated baseline' });
-  if (first.status < 200 || first.status > 299) {
-    return ctx.finding({ status: 'skip', message: `${endpoint.label} answered ${first.status} with the configured credentials, so there is no data to compare (check its params)`, evidence: [first.exchange] });
-  }
-  const second = await ctx.http.send({ ...request, purpose: 'authenticated baseline, again' });
-  const [a, b] = [first.json(), second.json()];
-  const json = a !== undefined && b !== undefined;
-  if (!json && first.text() !== second.text()) {
-    return ctx.finding({ status: 'skip', message: `${endpoint.label} answers differently to two identical calls and is not JSON, so a spoofed call cannot be compared`, evidence: [first.exchange, second.exchange] });
-  }
-  const baseline = json ? flatten(a) : undefined;
-  const ignore = json ? volatileFields(baseline!, flatten(b)) : new Set<string>();
-
-  const changed: Array<{ header: string; response: ProbeResponse; how: string }> = [];
-  const crashed: Array<{ header: string; outcome: Outcome }> = [];
+  const before = await ctx.http.send({ ...request, purpose: 'authenticated, before the spoofed calls' });
+  if (isNotFound(before.status)) return void ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
+  if (before.status < 200 || before.status > 299) return void ctx.report('baselineNotServed', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
   const spoofed = await Promise.all(
     IDENTITY_HEADERS.map(async ([header, value]) => ({
-      header,
-      value,
-      outcome: await probe(ctx, { ...request, headers: { ...request.headers, [header]: value }, purpose: `authenticated with ${header}: ${value}` }),
+      header: `${header}: ${value}`,
+      outcome: unlessDown(await probe(ctx, { ...request, headers: { ...request.headers, [header]: value }, purpose: `authenticated with ${header}: ${value}` })),
     })),
   );
-  for (const { header, value, outcome } of spoofed) {
+  const after = await ctx.http.send({ ...request, purpose: 'authenticated, after the spoofed calls' });
+
+  const crashed: Tried[] = [];
+  const compared: Array<{ header: string; response: ProbeResponse }> = [];
+  for (const { header, outcome } of spoofed) {
     const response = outcome.response;
-    if (!response || response.status >= 500) {
-      crashed.push({ header: `${header}: ${value}`, outcome });
-      continue;
-    }
+    if (!response || response.status >= 500) crashed.push({ header, outcome });
     // Refusing a request whose headers contradict its token is a fine answer.
-    if ([400, 401, 403, 422].includes(response.status)) continue;
-    if (response.status !== first.status) {
-      changed.push({ header: `${header}: ${value}`, response, how: `answered ${response.status} instead of ${first.status}` });
-      continue;
-    }
-    const diff = baseline ? difference(baseline, flatten(response.json()), ignore) : response.text() === first.text() ? undefined : { field: 'body', count: 1 };
-    if (diff) changed.push({ header: `${header}: ${value}`, response, how: describeDifference(diff) });
+    else if (![400, 401, 403, 422].includes(response.status)) compared.push({ header, response });
   }
+  const cut = [{ header: 'the plain call', response: before }, ...compared, { header: 'the plain call', response: after }].filter((c) => c.response.truncated);
+  if (cut.length) {
+    const calls = listOf([...new Set(cut.map((c) => (c.header === 'the plain call' ? 'a plain call' : `the call with ${c.header}`)))]);
+    return void ctx.report('identityTruncated', { endpoint: endpoint.label, limit: formatBytes(ctx.target.limits.maxResponseBytes), calls }, cut.map((c) => c.response.exchange));
+  }
+  if (after.status !== before.status) {
+    return void ctx.report('notComparable', { endpoint: endpoint.label, reason: `answered ${before.status} and then ${after.status} to the same call` }, [before.exchange, after.exchange]);
+  }
+  const judge = changeJudge(before, after);
+  if (judge === undefined) {
+    return void ctx.report('notComparable', { endpoint: endpoint.label, reason: 'answers differently to two identical calls and is not JSON' }, [before.exchange, after.exchange]);
+  }
+  const changed = compared.map(({ header, response }) => ({ header, response, how: response.status !== before.status ? `answered ${response.status} instead of ${before.status}` : judge(response) })).filter((c) => c.how);
 
   if (changed.length) {
     const [worst] = changed;
-    return ctx.finding({
-      status: 'fail',
-      message: `with valid credentials, adding ${listOf(changed.map((c) => c.header))} changed what ${endpoint.label} returns (${worst!.how}): whose data comes back is taken from a header anyone can set`,
-      evidence: [worst!.response.exchange, first.exchange, ...changed.slice(1).map((c) => c.response.exchange)],
-    });
+    ctx.report(
+      'identityChanged',
+      { endpoint: endpoint.label, headers: listOf(changed.map((c) => c.header)), how: worst!.how!, accepted: changed.map((c) => c.header) },
+      [worst!.response.exchange, before.exchange, after.exchange, ...changed.slice(1).map((c) => c.response.exchange)],
+    );
+  } else if (crashed.length) {
+    ctx.report('identityCrashed', { endpoint: endpoint.label, answer: answerOf(crashed[0]!.outcome), headers: listOf(crashed.map((c) => c.header)) }, evidenceOfAll(crashed));
+  } else {
+    ctx.report('identityKept', { endpoint: endpoint.label, headers: listOf(IDENTITY_HEADERS.map(([h]) => h)) }, [before.exchange, after.exchange]);
   }
-  if (crashed.length) {
-    return ctx.finding({
-      status: 'fail',
-      severity: 'high',
-      message: `with valid credentials, ${endpoint.label} answered ${answerOf(crashed[0]!.outcome)} when ${listOf(crashed.map((c) => c.header))} was added: an extra header must not break the request`,
-      evidence: crashed.flatMap((c) => evidenceOf(c.outcome)),
-    });
-  }
-  return ctx.finding({
-    status: 'pass',
-    message: `with valid credentials, ${listOf(IDENTITY_HEADERS.map(([h]) => h))} naming another user did not change what ${endpoint.label} returns`,
-    evidence: [first.exchange],
-  });
 }
 
-interface Tried {
-  header: string;
-  outcome: Outcome;
+/**
+ * How a spoofed answer differs from the two plain ones that bracket it ('' when it does not), or
+ * undefined when the plain answers cannot be compared at all (not JSON, and not identical).
+ */
+function changeJudge(before: ProbeResponse, after: ProbeResponse): ((response: ProbeResponse) => string) | undefined {
+  const [a, b] = [before.json(), after.json()];
+  if (a === undefined || b === undefined) {
+    if (before.text() !== after.text()) return undefined;
+    return (response) => (response.text() === before.text() ? '' : 'the body changed');
+  }
+  const owned = [ownershipOf(a), ownershipOf(b)] as const;
+  if (hasOwnership(owned[0]) || hasOwnership(owned[1])) {
+    // Whose data: the ids of the items and the owner fields, whatever the counts say.
+    return (response) => {
+      const body = response.json();
+      if (body === undefined) return 'the body is no longer JSON';
+      const change = ownershipChange(ownershipOf(body), owned[0], owned[1]);
+      return change ? describeOwnershipChange(change) : '';
+    };
+  }
+  // Nothing says whose data it is: compare the fields both plain answers agree on, counts aside.
+  const [flatA, flatB] = [flatten(a), flatten(b)];
+  const ignore = volatileFields(flatA, flatB);
+  for (const key of new Set([...flatA.keys(), ...flatB.keys()])) if (key.endsWith('.length')) ignore.add(key);
+  return (response) => {
+    const body = response.json();
+    if (body === undefined) return 'the body is no longer JSON';
+    const diff = difference(flatA, flatten(body), ignore);
+    return diff ? describeDifference(diff) : '';
+  };
 }
 
-/** One finding for a set of spoofed calls that must all stay refused. */
-function verdictFinding(
-  ctx: CheckContext,
-  tried: Tried[],
-  words: { what: string; refused: string; served: (answers: string, headers: string[]) => string; pass: string; fix?: string },
-): Finding {
-  const served = tried.filter((t) => t.outcome.verdict === 'served');
-  if (served.length) {
-    const answers = listOf(served.map((t) => `${answerOf(t.outcome)} to ${t.header}`));
-    return ctx.finding({
-      status: 'fail',
-      message: words.served(answers, served.map((t) => t.header)),
-      evidence: served.flatMap((t) => evidenceOf(t.outcome)),
-      ...(words.fix ? { remediation: words.fix } : {}),
-      data: { accepted: served.map((t) => t.header) },
-    });
-  }
-  const crashed = tried.filter((t) => t.outcome.verdict === 'crashed');
-  if (crashed.length) {
-    return ctx.finding({
-      status: 'fail',
-      severity: 'high',
-      message: `${words.what} answered ${listOf(crashed.map((t) => `${answerOf(t.outcome)} to ${t.header}`))} instead of refusing as it does without it (${words.refused})`,
-      evidence: crashed.flatMap((t) => evidenceOf(t.outcome)),
-    });
-  }
-  return ctx.finding({ status: 'pass', message: words.pass, evidence: tried.flatMap((t) => evidenceOf(t.outcome)) });
-}
-
-export default check;

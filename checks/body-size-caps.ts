@@ -1,4 +1,4 @@
-import { attempt, defineCheck, describeFailure, fillPath, requestLine, targetWasDown, type Attempt, type EndpointContext } from './api.js';
+import { attempt, defineCheck, describeFailure, fillPath, requestLine, type Attempt, type EndpointContext } from './api.js';
 import { oversizedBodies, type OversizedBody } from './data/oversized-bodies.js';
 
 /** Methods whose requests carry a body to parse. */
@@ -24,7 +24,6 @@ const VERDICTS = {
     status: 'warn',
     message: "{request} with {sent} → {status}: refused for another reason, so the size limits were not reached; check this endpoint's method, path, auth and headers in the config",
   },
-  targetDown: { probe: 'cap', status: 'error', message: '{request} with {sent} → {failure}: the target was not listening, so its limit could not be judged' },
 } as const;
 
 /**
@@ -43,6 +42,8 @@ export default defineCheck({
       'Cap request bodies where they enter (e.g. nginx client_max_body_size 1m, the limit option of express.json, fastify bodyLimit) and answer 413; cap array lengths and nesting depth in the schema (maxItems, a depth limit) and answer 400/422.',
     probes: 'POST/PUT/PATCH each write endpoint with a 10 MiB JSON body, a 100,000-element array and JSON nested 10,000 deep (streamed; allowWrites only)',
     writes: true,
+    // Heavy write probes run after every read-based check (they can break what those would read).
+    phase: 'disruptive',
     verdicts: VERDICTS,
   },
   scope: 'endpoint',
@@ -60,7 +61,7 @@ export default defineCheck({
   },
 });
 
-/** 413/400/422 within slowMs passes; a 2xx, a 5xx, a hang or a slow refusal fails; a refused connection decides nothing. */
+/** 413/400/422 within slowMs passes; a 2xx, a 5xx, a hang or a slow refusal fails (a refused connection never gets here: it is undecided). */
 function judge(ctx: EndpointContext<typeof VERDICTS>, sent: Attempt, probe: OversizedBody): void {
   const slowMs = ctx.target.thresholds.slowMs;
   const exchange = sent.response?.exchange ?? sent.failure!.exchange;
@@ -72,7 +73,6 @@ function judge(ctx: EndpointContext<typeof VERDICTS>, sent: Attempt, probe: Over
   if (!sent.response) {
     const { failure } = sent;
     const said = { ...data, failure: describeFailure(failure) };
-    if (targetWasDown(failure)) return void ctx.report('targetDown', said, evidence, options);
     if (failure.code === 'reset' && ms <= slowMs) return void ctx.report('droppedQuickly', said, evidence, options);
     return void ctx.report('noAnswer', said, evidence, options);
   }

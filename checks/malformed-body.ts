@@ -23,6 +23,8 @@ export default defineCheck({
       'Parse bodies strictly before any work: require application/json, answer 400 for invalid JSON or UTF-8, 413 for oversize, 422 (or 400) for fields of the wrong type or range, all in your error shape.',
     probes: 'POST/PUT/PATCH bodies: truncated JSON, non-JSON as JSON, JSON as text/plain, invalid UTF-8, 10,000-deep nesting, each field wrong-typed, null, 1e400, -0 or 10,000 characters long',
     writes: true,
+    // Heavy write probes run after every read-based check (they can break what those would read).
+    phase: 'disruptive',
     verdicts: { ...INPUT_VERDICTS },
   },
   scope: 'endpoint',
@@ -32,7 +34,6 @@ export default defineCheck({
     const { verdict, data, evidence } = judgeInputs(ctx.endpoint.label, await sendProbes(ctx, bodyProbes(ctx.endpoint)));
     if (verdict === 'inputsFailed') ctx.report('inputsFailed', data, evidence);
     else if (verdict === 'inputsAccepted') ctx.report('inputsAccepted', data, evidence);
-    else if (verdict === 'inputsTargetDown') ctx.report('inputsTargetDown', data, evidence);
     else if (verdict === 'inputsRateLimited') ctx.report('inputsRateLimited', data, evidence);
     else ctx.report('inputsHandled', data, evidence);
   },

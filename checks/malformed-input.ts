@@ -1,4 +1,4 @@
-import { answerOf, attempt, defineCheck, describeFailure, fillPath, isWriteMethod, pathParams, targetWasDown, type Endpoint, type EndpointContext, type ProbeRequest, type Target } from './api.js';
+import { answerOf, attempt, defineCheck, fillPath, isWriteMethod, pathParams, type Endpoint, type EndpointContext, type ProbeRequest, type Target } from './api.js';
 import { HEADER_PROBES, INJECTION_VALUES, NUMBER_BREAKERS, STRAY_QUERY_PARAM, STRAY_QUERY_VALUES, UNKNOWN_METHOD, type WireValue } from './data/malformed-inputs.js';
 import { INPUT_VERDICTS, judgeInputs, sendProbes, type MalformedProbe } from './lib/malformed-probes.js';
 import { isRateLimited } from './lib/rate-limit.js';
@@ -12,7 +12,6 @@ const METHOD_FIX = 'Answer methods a route does not implement with 405 and an Al
 const METHOD_VERDICTS = {
   methodRefused: { probe: 'method', status: 'pass', message: '{sent} answered {status}{detail}' },
   methodRateLimited: { probe: 'method', status: 'error', message: '{sent} answered 429 (rate limited), so how the route treats an unknown method could not be judged' },
-  methodTargetDown: { probe: 'method', status: 'error', message: '{sent}: {failure}, so how the route treats an unknown method could not be judged' },
   methodNoAnswer: { probe: 'method', status: 'fail', message: '{sent} got no answer ({failure}); an unknown method must get 405 or 501', remediation: METHOD_FIX },
   methodServerError: {
     probe: 'method',
@@ -57,7 +56,6 @@ const check = defineCheck({
       const { verdict, data, evidence } = judgeInputs(endpoint.label, outcomes);
       if (verdict === 'inputsFailed') ctx.report('inputsFailed', data, evidence);
       else if (verdict === 'inputsAccepted') ctx.report('inputsAccepted', data, evidence);
-      else if (verdict === 'inputsTargetDown') ctx.report('inputsTargetDown', data, evidence);
       else if (verdict === 'inputsRateLimited') ctx.report('inputsRateLimited', data, evidence);
       else ctx.report('inputsHandled', data, evidence);
     }
@@ -127,10 +125,8 @@ async function unknownMethod(ctx: EndpointContext<typeof METHOD_VERDICTS>, endpo
   const sent = `${UNKNOWN_METHOD} ${path}`;
   const tried = await attempt(ctx.http, { method: UNKNOWN_METHOD, path, query: endpoint.query, headers: endpoint.headers, purpose: 'unknown method token' });
   if (!tried.response) {
-    const { failure } = tried;
-    // Nothing listening says nothing about this route; a hang or a dropped connection is its answer.
-    if (targetWasDown(failure)) return void ctx.report('methodTargetDown', { sent, failure: describeFailure(failure) }, [failure.exchange]);
-    return void ctx.report('methodNoAnswer', { sent, failure: answerOf(tried) }, [failure.exchange]);
+    // A hang or a dropped connection is the route's answer (nothing listening throws: undecided).
+    return void ctx.report('methodNoAnswer', { sent, failure: answerOf(tried) }, [tried.failure.exchange]);
   }
   const { status } = tried.response;
   const allow = tried.response.headers['allow'];

@@ -1,4 +1,4 @@
-import { attempt, defineCheck, describeFailure, fillPath, formatBytes, targetWasDown, type Attempt, type Endpoint, type Exchange, type Target } from './api.js';
+import { attempt, defineCheck, describeFailure, fillPath, formatBytes, type Attempt, type Endpoint, type Exchange, type Target } from './api.js';
 
 const QUERY_SIZES = [16 * 1024, 64 * 1024];
 const HEADER_SIZE = 32 * 1024;
@@ -8,10 +8,10 @@ const PAD_CHAR = 'a';
 
 /**
  * How one over-long request was answered: refused (4xx) or ignored (a 2xx to a query), accepted
- * (a 2xx to a header: no cap), dropped (closed without a status), failed (5xx or a hang), or down
- * (nothing listening: decides nothing).
+ * (a 2xx to a header: no cap), dropped (closed without a status), or failed (5xx or a hang). A
+ * refused connection is none of these: attempt() lets it through and the check is undecided.
  */
-type Judged = 'refused' | 'accepted' | 'dropped' | 'failed' | 'down';
+type Judged = 'refused' | 'accepted' | 'dropped' | 'failed';
 
 interface Outcome {
   judged: Judged;
@@ -43,12 +43,10 @@ export default defineCheck({
       urlRefused: { probe: 'url', status: 'pass', message: 'GET {path} with {said}: over-long URLs are refused or ignored' },
       urlDropped: { probe: 'url', status: 'warn', message: `GET {path} with {said}; ${URL_FIX}` },
       urlFailed: { probe: 'url', status: 'fail', message: `GET {path} with {said}; ${URL_FIX}` },
-      urlTargetDown: { probe: 'url', status: 'error', message: 'GET {path} with {said}: the target was not listening, so how it treats over-long URLs could not be judged' },
       headerRefused: { probe: 'header', status: 'pass', message: 'GET {path} with {said}: over-large headers are refused' },
       headerAccepted: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
       headerDropped: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
       headerFailed: { probe: 'header', status: 'fail', message: `GET {path} with {said}; ${HEADER_FIX}` },
-      headerTargetDown: { probe: 'header', status: 'error', message: 'GET {path} with {said}: the target was not listening, so how it treats over-large headers could not be judged' },
     },
   },
   scope: 'target',
@@ -71,14 +69,12 @@ export default defineCheck({
     const url = summarise(queries);
     const urlData = { path, said: url.said, sent: url.sent };
     if (url.judged === 'failed') ctx.report('urlFailed', urlData, url.evidence);
-    else if (url.judged === 'down') ctx.report('urlTargetDown', urlData, url.evidence);
     else if (url.judged === 'dropped') ctx.report('urlDropped', urlData, url.evidence);
     else ctx.report('urlRefused', urlData, url.evidence);
 
     const big = summarise(header);
     const headerData = { path, said: big.said, sent: big.sent };
     if (big.judged === 'failed') ctx.report('headerFailed', headerData, big.evidence);
-    else if (big.judged === 'down') ctx.report('headerTargetDown', headerData, big.evidence);
     else if (big.judged === 'dropped') ctx.report('headerDropped', headerData, big.evidence);
     else if (big.judged === 'accepted') ctx.report('headerAccepted', headerData, big.evidence);
     else ctx.report('headerRefused', headerData, big.evidence);
@@ -91,11 +87,11 @@ function probedEndpoint(target: Target): Endpoint | undefined {
   return gets.find((e) => e.kind === 'list') ?? gets.find((e) => !e.path.includes('{')) ?? gets[0];
 }
 
-/** 4xx: refused; 5xx or a hang: failed; a 2xx is fine for a query (ignored), no cap for a header; a refused connection decides nothing. */
+/** 4xx: refused; 5xx or a hang: failed; a 2xx is fine for a query (ignored), no cap for a header. */
 function judge(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
   if (!sent.response) {
     const { failure } = sent;
-    const judged: Judged = targetWasDown(failure) ? 'down' : failure.code === 'reset' ? 'dropped' : 'failed';
+    const judged: Judged = failure.code === 'reset' ? 'dropped' : 'failed';
     return { judged, said: `${what} → ${describeFailure(failure)}`, exchange: failure.exchange };
   }
   const status = sent.response.status;
@@ -106,8 +102,7 @@ function judge(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
   return { judged: 'accepted', said: `${what} → ${status}, accepted`, exchange };
 }
 
-/** A failure is judged on its own answer; otherwise a probe the target was down for leaves the whole undecided. */
-const RANK: Record<Judged, number> = { refused: 0, accepted: 1, dropped: 2, down: 3, failed: 4 };
+const RANK: Record<Judged, number> = { refused: 0, accepted: 1, dropped: 2, failed: 3 };
 
 function summarise(outcomes: Outcome[]): { judged: Judged; said: string; sent: string[]; evidence: Exchange[] } {
   const judged = outcomes.reduce<Judged>((worst, o) => (RANK[o.judged] > RANK[worst] ? o.judged : worst), 'refused');

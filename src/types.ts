@@ -103,6 +103,8 @@ export interface Limits {
   timeoutMs: number;
   maxResponseBytes: number;
   maxDurationMs: number;
+  /** How long to wait for a target that stopped answering mid-run to come back. */
+  recoveryMs: number;
 }
 
 export interface Thresholds {
@@ -173,6 +175,8 @@ export interface Exchange {
   error?: { code: string; message: string };
   /** A note from the client, e.g. "redirect to another origin not followed". */
   note?: string;
+  /** Set when this is the second try of an idempotent probe: how the first one failed (a reset before any answer). */
+  retried?: { code: string; message: string };
   curl: string;
 }
 
@@ -239,9 +243,11 @@ export interface CheckMeta {
   writes: boolean;
   /**
    * probe: runs with the others, concurrently. measure: runs afterwards, one at a time, so timings
-   * are not skewed by other probes. analyze: runs last and reads what the whole run collected.
+   * are not skewed by other probes. disruptive: heavy write probes (oversized, deeply nested
+   * bodies), after every read-based check, so what they may break cannot mislead those; the engine
+   * re-reads the endpoints afterwards. analyze: runs last and reads what the whole run collected.
    */
-  phase?: 'probe' | 'measure' | 'analyze';
+  phase?: 'probe' | 'measure' | 'disruptive' | 'analyze';
   /** Every outcome the check can report, by verdict id (camelCase, stable). TODO(issue 14): required once every check declares one. */
   verdicts?: VerdictCatalogue;
   /**

@@ -1,5 +1,5 @@
-/** Page-size parameter names tried, in order, when the config names none. */
-export const LIMIT_ALIASES = ['limit', 'per_page', 'page_size', 'pageSize', 'size', 'count', 'top'] as const;
+/** Page-size parameter names tried, in order, when the config names none (_limit: json-server; size: Elasticsearch). */
+export const LIMIT_ALIASES = ['limit', 'per_page', 'page_size', 'pageSize', 'size', 'count', 'top', '_limit'] as const;
 
 /**
  * Page sizes a cap must survive: far too many, just past a signed 32-bit integer, negative (often

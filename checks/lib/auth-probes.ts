@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { attempt } from '../../src/http/attempt.js';
-import { endpointRequest } from '../../src/http/endpoint-request.js';
-import { ProbeError, type ProbeRequest, type ProbeResponse } from '../../src/http/types.js';
-import type { CheckContext, Endpoint, Exchange, Target } from '../../src/types.js';
+import { attempt, endpointRequest, ProbeError, type CheckContext, type Endpoint, type Exchange, type ProbeRequest, type ProbeResponse, type Target } from '../api.js';
 
 /**
  * Shared by the default-deny checks: how an endpoint is called anonymously, the bad credentials
@@ -44,9 +41,18 @@ export type Outcome = { response: ProbeResponse; verdict: Verdict; error?: undef
  * Sends a probe where a hang or reset is itself the finding (a bad token must be refused, not kill
  * the connection). Budget, deadline and write refusals are not the target's fault: they propagate.
  */
-export async function probe(ctx: CheckContext, request: ProbeRequest): Promise<Outcome> {
+export async function probe(ctx: Pick<CheckContext, 'http'>, request: ProbeRequest): Promise<Outcome> {
   const tried = await attempt(ctx.http, request);
   return tried.response ? { response: tried.response, verdict: verdictOf(tried.response.status) } : { error: tried.failure, verdict: 'crashed' };
+}
+
+/**
+ * A refused connection says the target is down (or was brought down), not how it answers this
+ * probe: it is thrown, so the engine reports the check undecided, never a fail (issue 12).
+ */
+export function unlessDown(outcome: Outcome): Outcome {
+  if (outcome.error?.code === 'refused') throw outcome.error;
+  return outcome;
 }
 
 /** Failures of one probe that mean "no answer from this path", not "stop the check". */

@@ -1,4 +1,4 @@
-import { answerOf, attempt, exchangeOf, GLANCE_BYTES, targetWasDown, type Attempt, type EndpointContext, type Exchange, type ProbeRequest } from '../api.js';
+import { answerOf, attempt, exchangeOf, GLANCE_BYTES, type Attempt, type EndpointContext, type Exchange, type ProbeRequest } from '../api.js';
 import { isRateLimited } from './rate-limit.js';
 
 /** One malformed request and how the report names it ("query limit=abc (not a number)"). */
@@ -9,25 +9,20 @@ export interface MalformedProbe {
   mustReject?: boolean;
 }
 
-/** A probe and what came back: an answer, or the hang, reset or refusal that stood in for one. */
+/** A probe and what came back: an answer, or the hang or reset that stood in for one. */
 export type ProbeOutcome = Attempt & { probe: MalformedProbe };
 
 /**
  * The verdicts of a set of malformed inputs sent to one endpoint (malformed-input and malformed-body
  * both declare them): fail on any 5xx or hang, warn when an input no server should accept got a 2xx,
- * pass otherwise. 429s and refused connections decide nothing; when nothing else is left, undecided.
+ * pass otherwise. 429s decide nothing; when nothing else is left, undecided. (A refused connection
+ * never gets here: attempt() lets it through, and the check is undecided.)
  */
 export const INPUT_VERDICTS = {
   inputsRateLimited: {
     probe: 'inputs',
     status: 'error',
     message: 'the target answered 429 (rate limited) to all {sent} malformed inputs to {where}, so how it handles them could not be judged',
-  },
-  inputsTargetDown: {
-    probe: 'inputs',
-    status: 'error',
-    message:
-      'the target stopped accepting connections during the malformed inputs to {where} ({down} of {sent} refused: did an earlier probe bring it down?), so how it handles them could not be judged ({answers})',
   },
   inputsFailed: {
     probe: 'inputs',
@@ -47,12 +42,10 @@ export const INPUT_VERDICTS = {
 
 type InputVerdict = keyof typeof INPUT_VERDICTS;
 
-/** Sends every probe (the client bounds concurrency and rate); a hang, reset or refusal is an outcome, not a crash. */
+/** Sends every probe (the client bounds concurrency and rate); a hang or reset is an outcome, not a crash. */
 export async function sendProbes(ctx: EndpointContext, probes: readonly MalformedProbe[]): Promise<ProbeOutcome[]> {
   return Promise.all(probes.map(async (probe): Promise<ProbeOutcome> => ({ ...(await attempt(ctx.http, { ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe })), probe })));
 }
-
-const wasDown = (outcome: ProbeOutcome): boolean => outcome.failure !== undefined && targetWasDown(outcome.failure);
 
 function isServerFailure(outcome: ProbeOutcome): boolean {
   return outcome.failure !== undefined || (outcome.response?.status ?? 0) >= 500;
@@ -93,7 +86,6 @@ export interface InputJudgement {
     judged: number;
     failed: number;
     accepted: number;
-    down: number;
     rateLimited: number;
     list: string;
     unjudged: string;
@@ -107,11 +99,10 @@ export interface InputJudgement {
  */
 export function judgeInputs(where: string, all: readonly ProbeOutcome[]): InputJudgement {
   const limited = all.filter((outcome) => isRateLimited(outcome.response?.status));
-  const down = all.filter(wasDown);
-  const outcomes = all.filter((outcome) => !limited.includes(outcome) && !down.includes(outcome));
+  const outcomes = all.filter((outcome) => !limited.includes(outcome));
   const failed = outcomes.filter(isServerFailure);
   const accepted = outcomes.filter(isWrongAcceptance);
-  const notes = [...(limited.length ? [`${limited.length} rate-limited (429)`] : []), ...(down.length ? [`${down.length} refused (target down)`] : [])];
+  const unjudged = limited.length ? `; ${limited.length} rate-limited (429), not judged` : '';
   const base = {
     where,
     sent: all.length,
@@ -119,15 +110,11 @@ export function judgeInputs(where: string, all: readonly ProbeOutcome[]): InputJ
     judged: outcomes.length,
     failed: failed.length,
     accepted: accepted.length,
-    down: down.length,
     rateLimited: limited.length,
-    unjudged: notes.length ? `; ${notes.join(', ')}, not judged` : '',
+    unjudged,
   };
-  // A 5xx, hang or reset is the server's own answer to that input, whatever happened to the others.
-  if (failed.length) return { verdict: 'inputsFailed', data: { ...base, list: list(failed) }, evidence: evidenceOf(failed) };
-  // A refused connection decides nothing: the inputs it stood for were never judged.
-  if (down.length) return { verdict: 'inputsTargetDown', data: { ...base, list: '' }, evidence: evidenceOf(down.slice(0, 1)) };
   if (outcomes.length === 0) return { verdict: 'inputsRateLimited', data: { ...base, list: '' }, evidence: evidenceOf(all.slice(0, 1)) };
+  if (failed.length) return { verdict: 'inputsFailed', data: { ...base, list: list(failed) }, evidence: evidenceOf(failed) };
   if (accepted.length) return { verdict: 'inputsAccepted', data: { ...base, list: list(accepted) }, evidence: evidenceOf(accepted) };
   return { verdict: 'inputsHandled', data: { ...base, answers: statusTally(outcomes), list: '' }, evidence: evidenceOf(pickVaried(outcomes)) };
 }

@@ -1,4 +1,4 @@
-import type { ProbeResponse } from '../../src/http/types.js';
+import type { ProbeResponse } from '../api.js';
 
 /**
  * "Is this the same answer as that one?" for black-box probes: the shape of a response (status,

@@ -44,7 +44,8 @@ export function makeFinding(
     status: spec.status,
     message: oneLine(renderTemplate(spec.message, data, `${check.meta.id}/${verdict}`)),
     evidence: [...kept],
-    remediation: redact(renderTemplate(spec.remediation ?? check.meta.remediation, data, `${check.meta.id}/${verdict}`)),
+    // A verdict's remediation may use its placeholders; the check's own is plain text.
+    remediation: redact(spec.remediation ? renderTemplate(spec.remediation, data, `${check.meta.id}/${verdict}`) : check.meta.remediation),
     ...(reproduce ? { reproduce } : {}),
     ...(Object.keys(clean).length ? { data: clean } : {}),
   };

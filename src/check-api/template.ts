@@ -5,16 +5,17 @@
 /** The placeholder names a template uses, in order of first use. */
 export function placeholdersOf(template: string): string[] {
   const names: string[] = [];
-  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+  // Only {identifier} is a placeholder: other braces are text ("express.json({ limit: '1mb' })").
+  for (const match of template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
     const name = match[1]!;
     if (!names.includes(name)) names.push(name);
   }
   return names;
 }
 
-/** A placeholder must be a plain identifier; anything else in braces is a typo in the catalogue. */
+/** A lone word in braces with spaces ("{ path }") is a placeholder typo: it would print as text. */
 export function badPlaceholders(template: string): string[] {
-  return placeholdersOf(template).filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  return [...template.matchAll(/\{(\s+[A-Za-z_]\w*\s*|\s*[A-Za-z_]\w*\s+)\}/g)].map((match) => match[1]!);
 }
 
 /** How one data value reads inside a sentence: lists are joined, nothing is left as [object Object]. */

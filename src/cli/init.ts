@@ -64,8 +64,9 @@ function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: Retu
   } else {
     lines.push(`wrote ${where}: a starter config; list your endpoints in it, or run preflight init --from-openapi FILE --force`);
   }
+  // Said first: an audit skips every endpoint that still has a TODO, so this decides what is tested.
+  if (written.todos) lines.push(`  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints`);
   for (const variable of written.env) lines.push(`  set ${variable.name}: ${variable.what}`);
-  if (written.todos) lines.push(`  replace ${written.todos} TODO value(s): parameters the spec gives no example for`);
   const config = flags.output === '-' ? 'preflight.yaml' : flags.output;
   lines.push(`next: preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`);
   return `${lines.join('\n')}\n`;

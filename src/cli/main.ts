@@ -165,7 +165,7 @@ function handleError(error: unknown, io: Io): number {
   return EXIT.unreachable;
 }
 
-const OUTPUT_HELP = 'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .txt; repeatable';
+const OUTPUT_HELP = 'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';
 
 function formatOption(): Option {
   return new Option('-f, --format <format>', 'what to print on stdout').choices(FORMATS).default('terminal');

@@ -5,8 +5,9 @@ import type { Exchange } from '../types.js';
  * What a probe that got no answer says, decided here once for every check:
  * - 'answer': the server's own answer to this probe: it hung (timeout), closed the connection
  *   without a complete answer (reset), or sent something that is not HTTP (network). A check may judge it.
- * - 'down': nothing was listening (refused): the target was down, which decides nothing about this
- *   probe ("a connection refused is never a fail"); the check is undecided.
+ * - 'down': nothing was listening (refused): it says nothing about this probe, so attempt() lets it
+ *   propagate and the check is undecided; the runner's liveness watch finds out whether an earlier
+ *   probe took the server down ("a connection refused is never a fail").
  * undefined: the tool's limits or the config (budget, deadline, abort, TLS, a refused write): it
  * propagates, for the runner to report.
  */
@@ -16,11 +17,6 @@ const FAILURE_MEANINGS: Partial<Record<ProbeErrorCode, FailureMeaning>> = { time
 
 export function failureMeaning(code: ProbeErrorCode): FailureMeaning | undefined {
   return FAILURE_MEANINGS[code];
-}
-
-/** The target was not listening when this probe was sent: the probe decides nothing. */
-export function targetWasDown(failure: ProbeError): boolean {
-  return failureMeaning(failure.code) === 'down';
 }
 
 export type Attempt = { response: ProbeResponse; failure?: undefined } | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
@@ -33,7 +29,7 @@ export async function attempt(http: HttpClient, request: ProbeRequest): Promise<
   try {
     return { response: await http.send(request) };
   } catch (error) {
-    if (error instanceof ProbeError && failureMeaning(error.code) && error.exchange) {
+    if (error instanceof ProbeError && failureMeaning(error.code) === 'answer' && error.exchange) {
       return { failure: error as ProbeError & { exchange: Exchange } };
     }
     throw error;
@@ -45,11 +41,10 @@ export function exchangeOf(tried: Attempt): Exchange {
   return tried.response ? tried.response.exchange : tried.failure.exchange;
 }
 
-/** "404", "no answer (timeout)", "connection dropped", "refused (target down)": an attempt's answer in a tally. */
+/** "404", "no answer (timeout)", "connection dropped": an attempt's answer in a tally. */
 export function answerOf(tried: Attempt): string {
   if (tried.response) return String(tried.response.status);
-  if (tried.failure.code === 'timeout') return 'no answer (timeout)';
-  return targetWasDown(tried.failure) ? 'refused (target down)' : 'connection dropped';
+  return tried.failure.code === 'timeout' ? 'no answer (timeout)' : 'connection dropped';
 }
 
 /** What came back, in a few words: "no answer within 5000 ms", "the connection was closed without an answer". */
@@ -58,7 +53,8 @@ export function describeFailure(failure: ProbeError): string {
     case 'timeout':
       return `no answer within ${/within (\d+) ms/.exec(failure.message)?.[1] ?? 'the timeout'} ms`;
     case 'reset':
-      return 'the connection was closed without a complete answer';
+      // An idempotent probe is tried twice before a reset counts (see fluke-retry.ts).
+      return failure.exchange?.retried ? 'the connection was closed without a complete answer, twice (retried once)' : 'the connection was closed without a complete answer';
     case 'refused':
       return 'the connection was refused (did an earlier probe bring the server down?)';
     default:

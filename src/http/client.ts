@@ -15,6 +15,8 @@ import {
 } from './types.js';
 import { isWriteMethod, methodOverrideValue } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
+import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
+import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './fluke-retry.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -113,6 +115,13 @@ class Client implements HttpClient {
     this.listeners.push(listener);
   }
 
+  recentExchanges(count: number): Exchange[] {
+    // Records are kept in the order exchanges finished; ids are given as they go out. Concurrent
+    // exchanges finish at most `concurrency` places out of send order.
+    const tail = this.records.slice(-(count + this.options.limits.concurrency)).map((r) => r.exchange);
+    return tail.sort((a, b) => a.id - b.id).slice(-count);
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.deadlineTimer);
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
@@ -125,7 +134,7 @@ class Client implements HttpClient {
     let body = request.body;
     let rateLimitedTries = 0;
     for (let hop = 0; ; hop++) {
-      const response = await this.limit(() => this.exchange(request, method, url, body));
+      const response = await this.exchangeWithFlukeRetry(request, method, url, body);
       if (response.status === 429 && request.retryOn429 !== false && rateLimitedTries < MAX_429_RETRIES) {
         rateLimitedTries++;
         await this.backOff(response, rateLimitedTries);
@@ -200,7 +209,26 @@ class Client implements HttpClient {
     this.pacer.pauseUntil(performance.now() + wait);
   }
 
-  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+  /**
+   * A reset or a socket closed before any answer is often a fluke of the transport (a stale keep-alive
+   * connection, a restarting proxy): an idempotent probe gets one more try after a short pause, and the
+   * record says so. Only a failure that repeats is the probe's answer.
+   */
+  private async exchangeWithFlukeRetry(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+    try {
+      return await this.limit(() => this.exchange(request, method, url, body));
+    } catch (error) {
+      if (!retrySafe(method, request) || !isTransportFluke(error)) throw error;
+      const retried = { code: error.code, message: error.message };
+      await waitBeforeRetry(this.signal).catch(() => {
+        throw this.abortReason();
+      });
+      this.counters.retries++;
+      return await this.limit(() => this.exchange(request, method, url, body, retried));
+    }
+  }
+
+  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body'], retried?: Exchange['retried']): Promise<ProbeResponse> {
     if (this.signal.aborted) throw this.abortReason();
     if (this.counters.requests >= this.options.limits.maxRequests) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
@@ -269,6 +297,10 @@ class Client implements HttpClient {
       curl: clip(this.redactor.text(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets)), MAX_CURL_CHARS),
     };
     if (request.purpose) exchange.note = this.redactor.text(request.purpose);
+    if (retried) {
+      exchange.retried = retried;
+      exchange.note = joinNotes(exchange.note, retriedNote(retried));
+    }
 
     let status = 0;
     let responseHeaders: Record<string, string> = {};
@@ -278,16 +310,21 @@ class Client implements HttpClient {
       start = performance.now();
       // dispatcher.request takes origin and path apart, so a raw path ("/admin/.", "//admin") goes out
       // exactly as written; undici.request(url) would parse and normalise it first.
-      const res = await this.dispatcher.request({
-        origin: url.origin,
-        path: `${url.path}${url.search}`,
-        method,
-        headers,
-        body: wireBody,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      const target = `${url.path}${url.search}`;
+      // An injected dispatcher (tests' MockAgent) sees every request.
+      const res =
+        this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
+          ? await sendTolerantOfEarlyAnswers({ origin: url.origin, path: target, method, headers, body: wireBody, signal, ...(this.options.tls ? { tls: this.options.tls } : {}) })
+          : await this.dispatcher.request({
+              origin: url.origin,
+              path: target,
+              method,
+              headers,
+              body: wireBody,
+              signal,
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+            });
       ttfbMs = performance.now() - start;
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);

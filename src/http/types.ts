@@ -25,6 +25,11 @@ export interface ProbeRequest {
   followRedirects?: boolean;
   /** Retry a 429 after Retry-After, within the run's budget (default true). */
   retryOn429?: boolean;
+  /**
+   * Sending it twice changes nothing more than sending it once, so a reset before any answer is retried
+   * once (GET, HEAD and OPTIONS always are).
+   */
+  retrySafe?: boolean;
   /** A short description recorded with the exchange, e.g. "limit=1000000". */
   purpose?: string;
 }
@@ -65,6 +70,8 @@ export type ProbeErrorCode =
   | 'deadline'
   | 'aborted'
   | 'write-not-allowed'
+  /** The target stopped answering (crashed) during the run: no probe can be judged until it is back. */
+  | 'target-down'
   | 'off-origin'
   | 'decode'
   | 'network';
@@ -108,5 +115,10 @@ export interface HttpClient {
   /** Replaces every configured secret in text with ***. */
   redact(text: string): string;
   onExchange(listener: (exchange: Exchange) => void): void;
+  /**
+   * The last `count` finished exchanges in the order they were sent, failed ones included: what went
+   * out just before a target stopped answering.
+   */
+  recentExchanges(count: number): Exchange[];
   close(): Promise<void>;
 }

@@ -1,12 +1,9 @@
 /** Small JSON helpers for comparing a response with its replay. */
 
 import { getProperty } from 'dot-prop';
+import { isObject } from '../pagination/items.js';
 
 type Json = unknown;
-
-function isObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The value at a dot path of a JSON object, or undefined (dot-prop alone would hand back a non-object as is). */
 export function fieldAt(value: Json, path: string): Json {

@@ -18,6 +18,8 @@ export interface WrittenConfig {
   env: Array<{ name: string; what: string }>;
   /** How many values are left as TODO. */
   todos: number;
+  /** How many endpoints have at least one TODO (an audit skips them until they are filled in). */
+  todoEndpoints: number;
   endpoints: number;
 }
 
@@ -34,6 +36,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   const out: string[] = [];
   const line = (text = ''): void => void out.push(text);
   let todos = 0;
+  let todoEndpoints = 0;
 
   line('# yaml-language-server: $schema=./node_modules/api-preflight/schema/config.schema.json');
   if (plan) {
@@ -85,7 +88,11 @@ export function renderConfig(input: InitInput): WrittenConfig {
     line(`# One per operation in the spec${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`);
     line('# write = state-changing (probed only with allowWrites), async = should answer 202 fast, read = the rest.');
     line(plan.endpoints.length ? 'endpoints:' : 'endpoints: []');
-    for (const op of plan.endpoints) todos += writeEndpoint(op, line);
+    for (const op of plan.endpoints) {
+      const left = writeEndpoint(op, line);
+      todos += left;
+      if (left) todoEndpoints++;
+    }
   } else {
     line('# What to probe: list every endpoint (method defaults to GET). For example:');
     line('#   - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data } }');
@@ -102,7 +109,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   if (plan?.verify) line(`idempotency: ${flow({ verify: plan.verify })}   # a list whose count must grow by one, not two, after a replayed create`);
 
   const text = `${out.join('\n')}\n`;
-  return { text, env, todos, endpoints: plan?.endpoints.length ?? 0 };
+  return { text, env, todos, todoEndpoints, endpoints: plan?.endpoints.length ?? 0 };
 }
 
 /** One endpoint as a block item, with a comment saying what it is and where each guess came from. Returns its TODO count. */

@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import type { ParserOptions } from '@readme/openapi-parser';
 import type { OpenApiDocument } from './document.js';
 import { fetchSpecText, isUrl } from './fetch.js';
+import { isObject } from '../pagination/items.js';
 
 /** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
 export class SpecError extends UsageError {
@@ -145,6 +146,5 @@ function oneLine(message: string): string {
   return pointer ? `${first.trim()} at ${pointer.replace(/[{[,]\s*$/, '').trim()}` : first.trim();
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// The one isObject of the code base lives with the pagination helpers; the spec modules import it from here.
+export { isObject };

@@ -30,9 +30,6 @@ export const NEXT_TOKEN_FIELDS = [
   'response_metadata.next_cursor',
 ];
 
-/** Fields that state how many items the collection holds in all. */
-const TOTAL_FIELDS = ['total', 'total_count', 'totalCount', 'meta.total', 'meta.total_count', 'pagination.total', 'paging.total'];
-
 export interface NextPage {
   /** Where it was found: a body dot path such as "next_cursor", or "Link rel=next". */
   source: string;
@@ -89,16 +86,6 @@ function tokenValue(raw: unknown): string | null | undefined {
 
 function looksLikeLink(value: string): boolean {
   return /^https?:\/\//i.test(value) || value.startsWith('/') || value.startsWith('?');
-}
-
-/** The collection's total size, when the body states it. */
-export function statedTotal(body: unknown): number | undefined {
-  if (!isObject(body)) return undefined;
-  for (const field of TOTAL_FIELDS) {
-    const value: unknown = getProperty(body, field);
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  }
-  return undefined;
 }
 
 /**

@@ -51,7 +51,11 @@ export function summariseItem(item: ItemReport, max: number): string {
   const more = same > 1 ? ` (+${same - 1} more ${worst.status})` : '';
   // Most messages already name their endpoint; say it once.
   const prefix = worst.endpoint === '*' || worst.message.includes(worst.endpoint) ? '' : `${worst.endpoint}: `;
-  return `${cut(`${prefix}${worst.message}`, max)}${more}`;
+  // A row built on a few answers among many undecided ones must say so, not look like a clean result.
+  const undecided = item.findings.filter((f) => f.status === 'error').length;
+  const decided = item.findings.filter((f) => f.status !== 'error' && f.status !== 'skip').length;
+  const caveat = undecided > decided && decided > 0 ? `mostly undecided (${undecided} of ${undecided + decided} findings could not be decided): ` : '';
+  return `${cut(`${caveat}${prefix}${worst.message}`, max)}${more}`;
 }
 
 /** "200 in 12 ms, 345 bytes" or "error: timed out after 5000 ms", plus the client's note. */

@@ -3,7 +3,7 @@ import { UsageError } from '../config/errors.js';
 import type { BaselineDiff } from './baseline.js';
 import type { Report } from './types.js';
 
-export const FORMATS = ['terminal', 'json', 'markdown', 'html', 'junit'] as const;
+export const FORMATS = ['terminal', 'json', 'markdown', 'html', 'junit', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -35,6 +35,10 @@ export async function render(report: Report, format: Format, options: RenderOpti
       const { renderJunit } = await import('./junit.js');
       return renderJunit(report);
     }
+    case 'sarif': {
+      const { renderSarif } = await import('./sarif.js');
+      return renderSarif(report);
+    }
   }
 }
 
@@ -46,6 +50,7 @@ const BY_EXTENSION: Record<string, Format> = {
   '.htm': 'html',
   '.xml': 'junit',
   '.txt': 'terminal',
+  '.sarif': 'sarif',
 };
 
 /** The format of an --output file, from its extension. */

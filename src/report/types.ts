@@ -33,4 +33,6 @@ export interface Report {
   /** Run-level notes: rate limiting met, budget spent, waivers that expired or matched nothing. */
   notes: string[];
   options: { allowWrites: boolean; only: string[]; skip: string[] };
+  /** How many configured endpoints answered the existence probe before the checks (absent ones are judged by no check). */
+  coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../http/client.js';
-import { ProbeError, type HttpClient } from '../http/types.js';
+import { endpointRequest } from '../http/endpoint-request.js';
+import { ProbeError, type HttpClient, type ProbeRequest } from '../http/types.js';
 import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
@@ -10,6 +11,9 @@ import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
 import { findingKey, makeFinding, MAX_EVIDENCE, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
 import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingInput, Logger, Target } from '../types.js';
+import { brokenByWrites, crashFindings } from './aftermath.js';
+import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
+import { describe, LivenessWatch, type Crash } from './liveness.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -56,33 +60,59 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
   });
   try {
     const notes = await checkTarget(target, http, log);
+    const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
+    // Only endpoints that answered with valid credentials are judged; the others are reported once.
+    const unfilled = unfilledEndpoints(target.endpoints);
+    if (unfilled.length) notes.push(unfilledNote(unfilled));
+    const coverage = await probeCoverage({ ...target, endpoints: target.endpoints.filter((e) => !unfilled.includes(e)) }, http);
+    for (const { endpoint, status, exchange } of coverage.absent) {
+      findings.push(makeFinding(ENDPOINT_EXISTS, endpoint.label, status === 405 ? 'wrongMethod' : 'absent', { endpoint: endpoint.label, status }, exchange ? [exchange] : [], {}, redact));
+    }
+    const absent = new Set([...coverage.absent.map((a) => a.endpoint), ...unfilled]);
+    const judged: Target = { ...target, endpoints: target.endpoints.filter((endpoint) => !absent.has(endpoint)) };
+    const watch = new LivenessWatch(http, knownGoodRequest(judged, coverage.present), target.limits.recoveryMs);
+
     const tasks: Task[] = [];
     for (const check of checks) {
-      const scope = check.applies(target);
+      const scope = check.applies(judged);
       if (scope === 'not-applicable') continue;
       if (scope === 'target') tasks.push({ check });
-      else if (scope.length === 0) findings.push(makeFinding(check, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, (text) => http.redact(text)));
+      else if (scope.length === 0) findings.push(makeFinding(check, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, redact));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void => options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });
     http.onExchange(() => progress());
+    const heavyWrites: Array<{ check: Check; exchange: Exchange }> = [];
     const runTask = async (task: Task): Promise<void> => {
       progress(`${task.check.meta.id}${task.endpoint ? ` ${task.endpoint.label}` : ''}`);
-      findings.push(...(await runOne(task, target, http, log)));
+      const label = task.endpoint?.label ?? '*';
+      const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
+      const client = phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
+      findings.push(...(await runOne(task, judged, client, log)));
       done++;
       progress();
     };
 
     // Probes run side by side; measurements run one at a time after them so that nothing else
-    // shares the wire while latency is sampled; analysis reads everything the run collected.
+    // shares the wire while latency is sampled; heavy write probes (oversized and deeply nested
+    // bodies) run after every read-based check, so what they may break cannot mislead those;
+    // analysis reads everything the run collected.
     const phase = (task: Task): string => task.check.meta.phase ?? 'probe';
     const probeLimit = pLimit(Math.max(2, target.limits.concurrency));
     await Promise.all(tasks.filter((t) => phase(t) === 'probe').map((t) => probeLimit(() => runTask(t))));
     for (const task of tasks.filter((t) => phase(t) === 'measure')) await runTask(task);
+    const heavy = tasks.filter((t) => phase(t) === 'disruptive');
+    await Promise.all(heavy.map((t) => probeLimit(() => runTask(t))));
+    if (heavyWrites.length && !watch.ended) {
+      const after = await brokenByWrites(coverage.present, heavyWrites, http, redact);
+      findings.push(...after.findings);
+    }
     for (const task of tasks.filter((t) => phase(t) === 'analyze')) await runTask(task);
+    findings.push(...crashFindings(watch, checks, target.limits.recoveryMs, redact));
+    if (watch.crashes.length) notes.push(...watch.crashes.map((crash) => crashNote(crash, target.limits.recoveryMs)));
 
     const stats = http.stats();
     if (stats.rateLimited) notes.push(`the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`);
@@ -102,15 +132,50 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       requests: stats.requests,
       score,
       grade: gradeOf(score),
-      gate: gateOf(score, items, target.thresholds.failUnder),
+      gate: gateOf(score, items, target.thresholds.failUnder, {
+        probed: judged.endpoints.length,
+        ...(watch.ended ? { targetDown: crashNote(watch.crashes.at(-1)!, target.limits.recoveryMs) } : {}),
+      }),
       items,
-      checks: checks.map((check) => check.meta),
+      checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS.meta] : [])],
+      coverage: { endpoints: target.endpoints.length, answered: coverage.present.length, absent: coverage.absent.length, notProbed: coverage.unknown.length + unfilled.length },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
     };
   } finally {
     await http.close();
   }
+}
+
+/** The same client, telling `record` about every write it sent (answered or not). */
+function recordingWrites(http: HttpClient, record: (exchange: Exchange) => void): HttpClient {
+  return {
+    ...http,
+    send: async (request) => {
+      try {
+        const response = await http.send(request);
+        if (isWriteMethod(request.method)) record(response.exchange);
+        return response;
+      } catch (error) {
+        if (error instanceof ProbeError && error.exchange && isWriteMethod(request.method)) record(error.exchange);
+        throw error;
+      }
+    },
+  };
+}
+
+/** What the liveness watch asks when in doubt: the health endpoint, else a GET that answered, else the base URL. */
+function knownGoodRequest(target: Target, present: readonly EndpointAnswer[]): ProbeRequest {
+  if (target.health) return { method: 'GET', path: target.health, auth: false };
+  const answered = present.find((a) => a.endpoint.method === 'GET' && a.status !== undefined && a.status < 500);
+  return answered ? endpointRequest(answered.endpoint) : { method: 'GET', path: '/' };
+}
+
+function crashNote(crash: Crash, recoveryMs: number): string {
+  const after = crash.suspects.length ? ` after ${crash.suspects.map(describe).join(', ')}` : '';
+  return crash.recovered
+    ? `the target stopped answering${after} and was back after ${Math.round(crash.downMs / 1000)} s`
+    : `the target stopped answering${after} and did not come back within ${Math.round(recoveryMs / 1000)} s (limits.recoveryMs): the report is partial`;
 }
 
 /** Runs one check on one endpoint; whatever goes wrong becomes a finding, never a crash. */

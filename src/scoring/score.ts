@@ -77,9 +77,23 @@ export function gradeOf(score: number | null): Grade {
 /** Above this share of `error` findings the gate fails: the audit saw too little to vouch for the API. */
 export const MAX_UNDECIDED_SHARE = 0.25;
 
-/** The gate fails on a score below failUnder or any unwaived critical failure (design.md, exit 1). */
-export function gateOf(score: number | null, items: readonly ItemReport[], failUnder: number): { passed: boolean; failUnder: number; reasons: string[] } {
+/** What the run itself saw, beyond the findings: how many endpoints were judged, whether the target went down for good. */
+export interface RunFacts {
+  /** Configured endpoints that answered and were judged (0: nothing was probed). */
+  probed: number;
+  /** Set when the target stopped answering mid-run and did not come back. */
+  targetDown?: string;
+}
+
+/**
+ * The gate fails on a score below failUnder, any unwaived critical failure, too much undecided,
+ * an item that decided nothing, nothing probed, or a target that went down (design.md, exit 1).
+ * Undecided never adds up to green.
+ */
+export function gateOf(score: number | null, items: readonly ItemReport[], failUnder: number, facts: RunFacts = { probed: 1 }): { passed: boolean; failUnder: number; reasons: string[] } {
   const reasons: string[] = [];
+  if (facts.probed === 0) reasons.push('nothing was probed: add endpoints to the config (or give --openapi), or fix the ones that answered 404');
+  if (facts.targetDown) reasons.push(facts.targetDown);
   if (score === null) reasons.push('no check could decide anything, so readiness is unknown');
   else if (score < failUnder) reasons.push(`score ${score} is below failUnder ${failUnder}`);
   const findings = items.flatMap((item) => item.findings);
@@ -90,9 +104,13 @@ export function gateOf(score: number | null, items: readonly ItemReport[], failU
   if (score !== null && considered > 0 && undecided / considered > MAX_UNDECIDED_SHARE) {
     reasons.push(`${undecided} of ${considered} findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready`);
   }
+  // An item with findings but none decided (only errors) is unknown, not fine; one that only skipped
+  // (not opted in, nothing to look at) says so in its row and does not stop the gate.
+  const blind = items.filter((item) => item.findings.some((f) => f.status === 'error') && !item.findings.some((f) => CREDIT[f.status] !== undefined || f.status === 'waived'));
+  if (score !== null && blind.length) reasons.push(`${blind.length} of ${items.length} items could not be decided (${blind.map((item) => item.id).join(', ')})`);
   const critical = findings.filter((f) => f.status === 'fail' && f.severity === 'critical');
   if (critical.length) {
-    const named = critical.slice(0, 3).map((f) => `${f.checkId} on ${f.endpoint}`);
+    const named = [...new Set(critical.map((f) => `${f.checkId} on ${f.endpoint}`))].slice(0, 3);
     reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.join(', ')}${critical.length > 3 ? ', …' : ''}`);
   }
   return { passed: reasons.length === 0, failUnder, reasons };

@@ -143,7 +143,7 @@ checkTester.run(check, {
         await gone.close();
         return { url: gone.url, close: async () => undefined };
       },
-      verdicts: ['targetDown', 'targetDown', 'targetDown'],
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
     },
   ],
 });

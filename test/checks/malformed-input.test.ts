@@ -192,7 +192,7 @@ checkTester.run(check, {
         await gone.close();
         return { url: gone.url, close: async () => undefined };
       },
-      verdicts: [{ verdict: 'inputsTargetDown', data: { down: 10, sent: 10 } }, 'methodTargetDown'],
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
     },
     ...(
       [

@@ -26,8 +26,8 @@ describe('preflight init (CLI)', () => {
     expect(result.stdout).toBe(
       [
         'wrote preflight.yaml: 20 endpoint(s) from petstore.json (2 list, 12 write, 6 read), 0 public path(s)',
+        '  11 endpoint(s) have 12 TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints',
         '  set API_TOKEN: an access token from the OAuth2 flow (scheme petstore_auth)',
-        '  replace 12 TODO value(s): parameters the spec gives no example for',
         'next: preflight audit --config preflight.yaml --openapi petstore.json',
         '',
       ].join('\n'),

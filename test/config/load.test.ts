@@ -22,7 +22,7 @@ async function errorOf(text: string, env: Record<string, string> = {}): Promise<
 describe('config loading', () => {
   it('fills every default from the schema', async () => {
     const target = await loadConfigText(minimal, 'ok.yaml', { env: {} });
-    expect(target.limits).toEqual({ concurrency: 4, requestsPerSecond: 20, maxRequests: 2000, timeoutMs: 10000, maxResponseBytes: 1048576, maxDurationMs: 600000 });
+    expect(target.limits).toEqual({ concurrency: 4, requestsPerSecond: 20, maxRequests: 2000, timeoutMs: 10000, maxResponseBytes: 1048576, maxDurationMs: 600000, recoveryMs: 30000 });
     expect(target.thresholds.failUnder).toBe(80);
     expect(target.requestId.header).toBe('X-Request-Id');
     expect(target.idempotency.header).toBe('Idempotency-Key');

@@ -40,10 +40,11 @@ describe('default-deny on the demo APIs', () => {
     expect(admin.evidence[0]!.status).toBe(200);
     expect(admin.reproduce).toMatch(/^curl -sS -i 'http:\/\/127\.0\.0\.1:\d+\/admin'$/);
 
-    const trusted = item.findings.filter((f) => f.checkId === 'auth-spoofing' && f.status === 'fail' && /X-User-Id/.test(f.message));
-    const anonymous = trusted.find((f) => f.endpoint === 'GET /api/orders' && /refuses an anonymous call/.test(f.message))!;
-    const withToken = trusted.find((f) => f.endpoint === 'GET /api/orders' && /with valid credentials/.test(f.message))!;
+    const onOrders = (id: string) => item.findings.find((f) => f.id === id && f.endpoint === 'GET /api/orders')!;
+    const anonymous = onOrders('auth-spoofing/spoofAccepted');
+    const withToken = onOrders('auth-spoofing/identityChanged');
     for (const finding of [anonymous, withToken]) {
+      expect(finding.data?.accepted).toEqual(['X-User-Id: 1']);
       expect(finding.severity).toBe('critical');
       expect(finding.evidence.length).toBeGreaterThan(0);
       expect(finding.reproduce).toMatch(/^curl .*\/api\/orders' .*-H 'X-User-Id: 1'/);
@@ -54,7 +55,7 @@ describe('default-deny on the demo APIs', () => {
     expect(JSON.stringify(report)).not.toContain('demo-token-alice-5f2c');
 
     const forgotten = item.findings.find((f) => f.checkId === 'auth-anonymous' && f.endpoint === 'GET /api/reports/summary')!;
-    expect(forgotten).toMatchObject({ status: 'fail', severity: 'critical' });
+    expect(forgotten).toMatchObject({ id: 'auth-anonymous/open', status: 'fail', severity: 'critical' });
   });
 
   it('the fixed API passes', async () => {

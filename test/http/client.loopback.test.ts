@@ -136,6 +136,20 @@ describe('http client against real loopback servers', () => {
     await expect(http.send({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'refused' });
     await http.close();
   });
+
+  it('names the requests sent just before the target stopped answering, in send order', async () => {
+    // No keep-alive: the request after the server is gone meets a refused connection, not a stale socket.
+    const server = await serve((req, res) => setTimeout(() => json(res, 200, {}, { connection: 'close' }), req.url === '/slow' ? 150 : 0));
+    const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
+    await http.send({ method: 'GET', path: '/first' });
+    // /slow goes out before /fast but finishes after it.
+    await Promise.all([http.send({ method: 'GET', path: '/slow' }), new Promise((r) => setTimeout(r, 20)).then(() => http.send({ method: 'GET', path: '/fast' }))]);
+    await servers.pop()!.close();
+    await expect(http.send({ method: 'GET', path: '/after' })).rejects.toMatchObject({ code: 'refused' });
+    await http.close();
+    const recent = http.recentExchanges(3);
+    expect(recent.map((e) => `${new URL(e.url).pathname} ${e.error?.code ?? e.status}`)).toEqual(['/slow 200', '/fast 200', '/after refused']);
+  });
 });
 
 describe('exchange records stay small', () => {

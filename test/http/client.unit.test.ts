@@ -91,16 +91,18 @@ describe('http client (undici MockAgent)', () => {
     await http.close();
   });
 
-  it('turns a network error into a ProbeError with the exchange recorded', async () => {
+  it('turns a network error that repeats into a ProbeError with both exchanges recorded', async () => {
     agent = new MockAgent();
     agent.disableNetConnect();
-    agent.get(ORIGIN).intercept({ path: '/v1/boom', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    // A GET that is reset is tried once more; only a reset that repeats is the probe's answer.
+    agent.get(ORIGIN).intercept({ path: '/v1/boom', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).times(2);
     const http = await clientWith(agent);
     const error = await http.send({ method: 'GET', path: '/boom' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeError);
     expect((error as ProbeError).code).toBe('reset');
     expect((error as ProbeError).exchange?.error?.code).toBe('reset');
-    expect(http.recorded()).toHaveLength(1);
+    expect((error as ProbeError).exchange?.retried?.code).toBe('reset');
+    expect(http.recorded()).toHaveLength(2);
     await http.close();
   });
 });

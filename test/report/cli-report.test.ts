@@ -47,7 +47,7 @@ describe('report formats through the CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    expect(JSON.parse(read('r.json')).schemaVersion).toBe(1);
+    expect(JSON.parse(read('r.json')).schemaVersion).toBe(2);
     expect(read('r.md')).toMatch(/^# API preflight: report cli\n\n\*\*Score 100\/100 · grade A · gate passed\*\*/);
     expect(read('r.html')).toMatch(/^<!doctype html>/);
     expect(await parseJunit(read('r.xml'))).toMatchObject({ failures: 0 });
@@ -79,7 +79,7 @@ describe('report formats through the CLI', () => {
     const seen = await runCli(['audit', '-c', file, '--only', 'request-id', '--baseline', 'previous.json'], { cwd: dir });
     expect(seen.code).toBe(0);
     expect(seen.stdout).toMatch(/Compared with the baseline\n {2}Compared with previous\.json .*: score 100 → 0 \(−100\), gate passed both times\. WORSE: 3 findings got worse \(3 new failures\); the score dropped from 100 to 0\./);
-    expect(seen.stdout).toMatch(/Worse \(3\)\n {4}request-id: pass → fail — GET \/api\/items was sent X-Request-Id/);
+    expect(seen.stdout).toMatch(/Worse \(3\)\n {4}request-id\/notEchoed: pass → fail — GET \/api\/items was sent X-Request-Id/);
 
     const gated = await runCli(['audit', '-c', file, '--only', 'request-id', '--baseline', 'previous.json', '--fail-on-regression', '--format', 'json'], { cwd: dir });
     expect(gated.code).toBe(1);
@@ -122,7 +122,7 @@ describe('report formats through the CLI', () => {
   it('report: a file that is not a preflight report is a one-line usage error', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['notjson.json', '{ nope', /notjson\.json: the report is not JSON/],
-      ['future.json', JSON.stringify({ ...fixtureReport(), schemaVersion: 2 }), /future\.json: the report has schemaVersion 2, this preflight reads 1/],
+      ['future.json', JSON.stringify({ ...fixtureReport(), schemaVersion: 3 }), /future\.json: the report has schemaVersion 3, this preflight reads 2/],
       ['shape.json', JSON.stringify({ ...fixtureReport(), score: 'high' }), /shape\.json: not a valid preflight report: \/score must be integer,null/],
     ];
     for (const [name, text, message] of cases) {

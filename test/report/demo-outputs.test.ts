@@ -11,20 +11,21 @@ import { loadReportFile } from '../../src/report/load.js';
 import type { Report } from '../../src/report/types.js';
 import { inkOf, launchChromium, openPage } from '../helpers/browser.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
 describe('preflight demo --output', () => {
   let dir: string;
   let run: CliResult;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'preflight-demo-out-'));
-    run = await runCli(['demo', '--no-progress', '--no-color', '--output', 'demo.html', '--output', 'demo.md', '--output', 'demo.xml', '--output', 'demo.json'], { cwd: dir });
+    run = await runCli(['demo', '--no-progress', '--no-color', '--output', 'demo.html', '--output', 'demo.md', '--output', 'demo.xml', '--output', 'demo.json', '--output', 'demo.sarif'], { cwd: dir });
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes one file per API and format, and says where', () => {
     expect(run.code, run.stderr).toBe(0);
-    for (const api of ['broken', 'fixed']) for (const ext of ['html', 'md', 'xml', 'json']) expect(existsSync(join(dir, `demo-${api}.${ext}`)), `demo-${api}.${ext}`).toBe(true);
-    expect(run.stdout).toContain(`Reports written: demo-broken.html, demo-broken.md, demo-broken.xml, demo-broken.json, demo-fixed.html`);
+    for (const api of ['broken', 'fixed']) for (const ext of ['html', 'md', 'xml', 'json', 'sarif']) expect(existsSync(join(dir, `demo-${api}.${ext}`)), `demo-${api}.${ext}`).toBe(true);
+    expect(run.stdout).toContain(`Reports written: demo-broken.html, demo-broken.md, demo-broken.xml, demo-broken.json, demo-broken.sarif, demo-fixed.html`);
   });
 
   it('every format tells the same story as the JSON', async () => {
@@ -39,6 +40,17 @@ describe('preflight demo --output', () => {
       expect(md).toContain(`**Score ${report.score}/100 · grade ${report.grade}`);
       expect(md.split('\n').filter((line) => /^\| [1-8] \|/.test(line))).toHaveLength(8);
     }
+  });
+
+  it("the broken API's SARIF is valid SARIF 2.1.0 and its rule ids are the findings' ids", async () => {
+    const report = await loadReportFile('demo-broken.json', dir);
+    const sarif = JSON.parse(readFileSync(join(dir, 'demo-broken.sarif'), 'utf8')) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number }> }> };
+    expect(sarifValidator()(sarif)).toEqual({ valid: true, errors: [] });
+    const { rules } = sarif.runs[0]!.tool.driver;
+    const results = sarif.runs[0]!.results;
+    const failing = allFindings(report).filter((f) => f.status === 'fail' || f.status === 'warn' || f.status === 'waived');
+    expect(results.map((r) => r.ruleId).sort()).toEqual(failing.map((f) => f.id).sort());
+    for (const result of results) expect(rules[result.ruleIndex]?.id, result.ruleId).toBe(result.ruleId);
   });
 
   it('the broken API report renders in Chromium: not blank, no console error, latency charts drawn', async () => {

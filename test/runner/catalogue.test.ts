@@ -34,11 +34,12 @@ describe('verdict catalogue validation', () => {
   });
 
   it('names bad ids, statuses and placeholders in the catalogue', () => {
-    const problems = catalogueProblems(meta({ Bad: { status: 'fail', message: 'x' }, ok: { status: 'nope' as never, message: 'a {b c}' }, undecided: { status: 'error', message: 'x' } }));
+    const problems = catalogueProblems(meta({ Bad: { status: 'fail', message: 'x' }, ok: { status: 'nope' as never, message: 'a { b } and {c }, but express.json({ limit: 1 }) is text' }, undecided: { status: 'error', message: 'x' } }));
     expect(problems).toEqual([
       'verdict id "Bad" is not camelCase',
       'verdict ok: status "nope" is unknown',
-      'verdict ok: placeholder {b c} is not an identifier',
+      'verdict ok: placeholder { b } is not an identifier',
+      'verdict ok: placeholder {c } is not an identifier',
       'verdict id "undecided" is reserved for the engine',
     ]);
   });

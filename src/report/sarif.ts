@@ -1,0 +1,87 @@
+// SARIF 2.1.0 (OASIS), the format code-scanning tools read: one rule per verdict of the catalogue,
+// one result per fail/warn finding (and per waived one, as a suppressed result). Rule ids are the
+// finding ids (check/verdict), so a result stays the same alert from run to run; the finding key
+// is the partial fingerprint that tells two results of one rule apart.
+import { createHash } from 'node:crypto';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
+import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
+import { allFindings } from './common.js';
+import type { Report } from './types.js';
+
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** GitHub maps security-severity to critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low below. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '7.5', medium: '5.0', low: '2.0' };
+
+type Level = 'error' | 'warning' | 'note' | 'none';
+
+function levelOf(status: VerdictSpec['status'], severity: Severity): Level {
+  if (status === 'fail') return severity === 'critical' || severity === 'high' ? 'error' : 'warning';
+  if (status === 'warn') return 'warning';
+  return status === 'error' ? 'note' : 'none';
+}
+
+function rulesOf(check: CheckMeta): ReportingDescriptor[] {
+  const verdicts: Array<[string, VerdictSpec]> = [...Object.entries(check.verdicts ?? {}), ...Object.entries(ENGINE_VERDICTS)];
+  return verdicts.map(([verdict, spec]) => {
+    const severity = spec.severity ?? check.severity;
+    const remediation = spec.remediation ?? check.remediation;
+    return {
+      id: `${check.id}/${verdict}`,
+      name: `${check.id}/${verdict}`,
+      shortDescription: { text: `${check.title}: ${verdict} (${spec.status})` },
+      fullDescription: { text: spec.message },
+      help: { text: remediation, markdown: `${remediation}\n\nWhy it matters: ${check.rationale}` },
+      defaultConfiguration: { level: levelOf(spec.status, severity) },
+      properties: {
+        'security-severity': SECURITY_SEVERITY[severity],
+        precision: 'high',
+        tags: ['security', 'api', check.item],
+        checklistItem: check.item,
+        status: spec.status,
+      },
+    };
+  });
+}
+
+function resultOf(finding: Finding, report: Report, ruleIndex: number | undefined): Result {
+  const reproduce = finding.reproduce ? `\nReproduce: ${finding.reproduce}` : '';
+  return {
+    ruleId: finding.id,
+    ...(ruleIndex === undefined ? {} : { ruleIndex }),
+    level: finding.status === 'waived' ? 'warning' : levelOf(finding.status === 'warn' ? 'warn' : 'fail', finding.severity),
+    kind: 'fail',
+    message: { text: `${finding.message}${reproduce}` },
+    locations: [
+      {
+        logicalLocations: [{ name: finding.endpoint, fullyQualifiedName: `${report.target.baseUrl} ${finding.endpoint}`, kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { 'preflightFindingKey/v1': createHash('sha256').update(`${report.target.baseUrl}\u0000${finding.key}`).digest('hex') },
+    ...(finding.waiver ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${finding.waiver.reason} (until ${finding.waiver.expires})` }] } : {}),
+    properties: { key: finding.key, endpoint: finding.endpoint, status: finding.status, severity: finding.severity, ...(finding.remediation ? { remediation: finding.remediation } : {}) },
+  };
+}
+
+export function renderSarif(report: Report): string {
+  const rules = report.checks.flatMap(rulesOf);
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const results = allFindings(report)
+    .filter((finding) => finding.status === 'fail' || finding.status === 'warn' || finding.status === 'waived')
+    .map((finding) => resultOf(finding, report, index.get(finding.id)));
+  const log: Log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        automationDetails: { id: `api-preflight/${report.target.name}/` },
+        invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt, properties: { gatePassed: report.gate.passed, gateReasons: report.gate.reasons } }],
+        results,
+        properties: { target: report.target, score: report.score, grade: report.grade, requests: report.requests },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

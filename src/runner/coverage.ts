@@ -1,0 +1,126 @@
+// Before any check: does each configured endpoint exist where the config says it does? An API
+// mounted under /v1 audited without /v1 answers 404 everywhere, and a 404 reads as "refused" to an
+// auth check and as "nothing to list" to a list check: the run would be green on what it never saw.
+import { fillPath } from '../config/endpoints.js';
+import { endpointRequest } from '../http/endpoint-request.js';
+import { isWriteMethod } from '../http/methods.js';
+import { ProbeError, type HttpClient } from '../http/types.js';
+import type { Check, Endpoint, Exchange, Target } from '../types.js';
+import { TargetUnreachable } from './preflight.js';
+
+/** At most this many endpoints get an existence probe: a few thousand-operation spec must not spend the budget here. */
+export const MAX_COVERAGE_PROBES = 60;
+/** Path prefixes tried once when every endpoint answers 404, to turn "wrong base URL" into a fix. */
+const PREFIXES = ['/v1', '/api', '/api/v1', '/v2'];
+/** Answers that say "no such thing here", with valid credentials. */
+const ABSENT = new Set([404, 405, 410]);
+
+export interface EndpointAnswer {
+  endpoint: Endpoint;
+  status?: number;
+  exchange?: Exchange;
+}
+
+export interface Coverage {
+  /** Answered with something other than 404/405/410: the checks judge these. */
+  present: EndpointAnswer[];
+  /** Answered 404/405/410 with valid credentials: reported once each, judged by no check. */
+  absent: EndpointAnswer[];
+  /** Not probed: write endpoints without allowWrites, endpoints past the cap, or no answer at all. */
+  unknown: Endpoint[];
+}
+
+/** The engine's own check: its findings say an endpoint could not be audited at all. */
+export const ENDPOINT_EXISTS: Check = {
+  meta: {
+    id: 'endpoint-exists',
+    title: 'Configured endpoints exist at the configured paths',
+    // A wrong path is most dangerous for default-deny: a 404 would read as a refusal.
+    item: 'default-deny',
+    severity: 'high',
+    rationale: 'A check can only vouch for an endpoint that answered; a 404 with valid credentials means the path, params or base URL are wrong and nothing about the endpoint was seen.',
+    remediation: 'Fix the endpoint\'s path or params (or target.baseUrl\'s prefix) in the config so that it answers with valid credentials, or remove it.',
+    probes: 'one authenticated request per configured endpoint before any check (GET; writes only with allowWrites)',
+    writes: false,
+    verdicts: {
+      absent: { status: 'error', message: '{endpoint} answered {status} with valid credentials: check its path and params; no check judged it' },
+      wrongMethod: { status: 'error', message: '{endpoint} answered 405 with valid credentials: the path exists but not with this method; no check judged it' },
+    },
+  },
+  applies: () => 'not-applicable',
+  run: async () => undefined,
+};
+
+/** The placeholder `init` writes where the spec gives no example value. */
+const TODO = 'TODO';
+
+function mentionsTodo(value: unknown): boolean {
+  if (typeof value === 'string') return value === TODO;
+  if (Array.isArray(value)) return value.some(mentionsTodo);
+  if (value && typeof value === 'object') return Object.values(value).some(mentionsTodo);
+  return false;
+}
+
+/**
+ * Endpoints whose params, query, headers or body still hold init's TODO: probing /repos/TODO/TODO
+ * tells nothing about the API (every check would judge a 404), so they are left out with one note.
+ */
+export function unfilledEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
+  return endpoints.filter((e) => mentionsTodo([e.params, e.query, e.headers, e.body ?? null]));
+}
+
+export function unfilledNote(unfilled: readonly Endpoint[]): string {
+  const named = unfilled.slice(0, 5).map((e) => e.label).join(', ') + (unfilled.length > 5 ? ', …' : '');
+  return `${unfilled.length} endpoint${unfilled.length === 1 ? ' still has' : 's still have'} TODO values, not probed: fill them in or remove them (${named})`;
+}
+
+export async function probeCoverage(target: Target, http: HttpClient): Promise<Coverage> {
+  const coverage: Coverage = { present: [], absent: [], unknown: [] };
+  const probed = target.endpoints.filter((endpoint) => target.allowWrites || !isWriteMethod(endpoint.method)).slice(0, MAX_COVERAGE_PROBES);
+  coverage.unknown.push(...target.endpoints.filter((endpoint) => !probed.includes(endpoint)));
+  const answers = await Promise.all(probed.map((endpoint) => existenceOf(endpoint, http)));
+  for (const answer of answers) {
+    if (answer.status === undefined) coverage.unknown.push(answer.endpoint);
+    else if (ABSENT.has(answer.status)) coverage.absent.push(answer);
+    else coverage.present.push(answer);
+  }
+  if (coverage.absent.length && !coverage.present.length) await refuseWrongBase(target, http, coverage.absent);
+  return coverage;
+}
+
+async function existenceOf(endpoint: Endpoint, http: HttpClient): Promise<EndpointAnswer> {
+  try {
+    const response = await http.send({ ...endpointRequest(endpoint), maxResponseBytes: 4096, purpose: 'does this endpoint exist?' });
+    return { endpoint, status: response.status, exchange: response.exchange };
+  } catch (error) {
+    // A hang or reset here is the checks' business (they will say so); only budget-like limits stop the run.
+    if (error instanceof ProbeError && ['budget', 'deadline', 'aborted'].includes(error.code)) throw error;
+    if (error instanceof ProbeError) return { endpoint };
+    throw error;
+  }
+}
+
+/** Every probed endpoint is absent: exit 3 with what to fix, naming a prefix that works when one does. */
+async function refuseWrongBase(target: Target, http: HttpClient, absent: EndpointAnswer[]): Promise<never> {
+  const statuses = [...new Set(absent.map((a) => a.status))].join('/');
+  const names = absent.slice(0, 3).map((a) => a.endpoint.label).join(', ') + (absent.length > 3 ? ', …' : '');
+  const base = new URL(target.baseUrl);
+  const sample = absent.find((a) => a.endpoint.method === 'GET')?.endpoint;
+  let hint = `is target.baseUrl (${http.redact(target.baseUrl)}) missing a path prefix such as /v1, or are the paths wrong?`;
+  if (sample) {
+    for (const prefix of PREFIXES) {
+      const path = `${prefix}${fillPath(sample)}`;
+      try {
+        const response = await http.send({ ...endpointRequest(sample), path, maxResponseBytes: 4096, purpose: `is the API under ${prefix}?` });
+        if (!ABSENT.has(response.status) && response.status < 500) {
+          const fixed = `${base.origin}${base.pathname.replace(/\/$/, '')}${prefix}`;
+          hint = `GET ${path} answers ${response.status}: set target.baseUrl to ${http.redact(fixed)}`;
+          break;
+        }
+      } catch {
+        // No answer under this prefix either; try the next.
+      }
+    }
+  }
+  throw new TargetUnreachable(`every configured endpoint answered ${statuses} with your credentials (${names}): ${hint}`);
+}

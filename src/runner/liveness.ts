@@ -1,0 +1,164 @@
+// Watches the run for the moment the target stops answering. When one probe kills the server,
+// every request in flight is reset and every later one refused: without this, those answers are
+// judged as failures of unrelated checks, and the probe that did it is never named.
+import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from '../http/types.js';
+import type { Exchange } from '../types.js';
+
+/** Errors after which the runner asks "is the target still up?" before a check may judge them. */
+const SUSPICIOUS = new Set(['refused', 'reset', 'timeout', 'network']);
+/** A liveness answer is trusted for this long, so a burst of resets costs one extra request. */
+const FRESH_MS = 1000;
+const POLL_MS = 500;
+/** A reset this close before the first refusal was in flight when the server died. */
+const CRASH_WINDOW_MS = 2000;
+
+export interface Sender {
+  /** The check and endpoint a request was sent for, to attribute a crash. */
+  checkId: string;
+  endpoint: string;
+}
+
+export interface Crash {
+  /** The requests in flight or just sent when the server died, oldest first. */
+  suspects: Exchange[];
+  /** When it was seen down, and whether it came back within recoveryMs. */
+  downAt: number;
+  recovered: boolean;
+  downMs: number;
+}
+
+/** up: any HTTP answer · down: nobody listens (refused) · unknown: a hang or reset says neither · stop: the run's own limits. */
+type Ping = 'up' | 'down' | 'unknown' | 'stop';
+
+export class LivenessWatch {
+  private readonly recent: Array<{ exchange: Exchange; endedAt: number }> = [];
+  private readonly senders = new Map<number, Sender>();
+  private readonly pings = new Set<number>();
+  private lastAlive = 0;
+  private checking: Promise<Ping> | undefined;
+  private down: Promise<boolean> | undefined;
+  private gaveUp = false;
+  readonly crashes: Crash[] = [];
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly knownGood: ProbeRequest,
+    private readonly recoveryMs: number,
+  ) {
+    http.onExchange((exchange) => {
+      this.recent.push({ exchange, endedAt: Date.now() });
+      if (this.recent.length > 64) this.recent.shift();
+    });
+  }
+
+  /** True once the target went down and did not come back: the run should wind down. */
+  get ended(): boolean {
+    return this.gaveUp;
+  }
+
+  /** Which check sent an exchange (known once its answer, or failure, came back). */
+  senderOf(exchange: Exchange): Sender | undefined {
+    return this.senders.get(exchange.id);
+  }
+
+  /** The client a check gets: the same client, except that answers while the target is down are never judged. */
+  clientFor(sender: Sender): HttpClient {
+    return {
+      authHeaders: this.http.authHeaders,
+      send: (request) => this.send(request, sender),
+      recorded: () => this.http.recorded(),
+      stats: () => this.http.stats(),
+      redact: (text) => this.http.redact(text),
+      onExchange: (listener) => this.http.onExchange(listener),
+      close: () => this.http.close(),
+    };
+  }
+
+  private async send(request: ProbeRequest, sender: Sender): Promise<ProbeResponse> {
+    if (this.down && !(await this.down)) throw this.targetDown();
+    try {
+      const response = await this.http.send(request);
+      this.senders.set(response.exchange.id, sender);
+      return response;
+    } catch (error) {
+      if (!(error instanceof ProbeError) || !SUSPICIOUS.has(error.code)) throw error;
+      if (error.exchange) this.senders.set(error.exchange.id, sender);
+      // Up (or not provably down): the hang or reset is this probe's own answer, for its check to judge.
+      if (await this.stillUp(error)) throw error;
+      throw this.targetDown();
+    }
+  }
+
+  private targetDown(): ProbeError {
+    const last = this.crashes.at(-1)?.suspects.at(-1);
+    return new ProbeError('target-down', `the target was down (it stopped answering${last ? ` after ${describe(last)}` : ''}); nothing could be judged`);
+  }
+
+  /** Is the target up? One probe at a time; a recent good answer is trusted. On a fresh crash, waits for recovery. */
+  private async stillUp(failure: ProbeError): Promise<boolean> {
+    if (this.down) return this.down;
+    if (failure.code !== 'refused' && Date.now() - this.lastAlive < FRESH_MS) return true;
+    this.checking ??= this.ping().finally(() => (this.checking = undefined));
+    if ((await this.checking) !== 'down') return true;
+    if (!this.down) {
+      const crash: Crash = { suspects: this.suspects(failure), downAt: Date.now(), recovered: false, downMs: 0 };
+      this.crashes.push(crash);
+      this.down = this.waitForRecovery(crash);
+    }
+    return this.down;
+  }
+
+  private async ping(): Promise<Ping> {
+    try {
+      const response = await this.http.send({ ...this.knownGood, timeoutMs: 3000, maxResponseBytes: 1024, retryOn429: false, purpose: 'is the target still up?' });
+      this.pings.add(response.exchange.id);
+      this.lastAlive = Date.now();
+      return 'up';
+    } catch (error) {
+      if (!(error instanceof ProbeError)) throw error;
+      if (error.exchange) this.pings.add(error.exchange.id);
+      if (error.code === 'refused' || error.code === 'unreachable') return 'down';
+      return SUSPICIOUS.has(error.code) ? 'unknown' : 'stop';
+    }
+  }
+
+  private async waitForRecovery(crash: Crash): Promise<boolean> {
+    const until = Date.now() + this.recoveryMs;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const ping = await this.ping();
+      if (ping === 'stop') break;
+      if (ping === 'up') {
+        crash.recovered = true;
+        crash.downMs = Date.now() - crash.downAt;
+        this.down = undefined;
+        return true;
+      }
+    }
+    crash.downMs = Date.now() - crash.downAt;
+    this.gaveUp = true;
+    return false;
+  }
+
+  /**
+   * Requests that died with the server: the ones that started no later than the first refused
+   * connection and ended in an error (reset, or refused on the client's one retry) just before;
+   * when none did (the server died after answering), the last ones it answered.
+   */
+  private suspects(failure: ProbeError): Exchange[] {
+    const probes = this.recent.filter((r) => !this.pings.has(r.exchange.id));
+    const refused = probes.filter((r) => r.exchange.error?.code === 'refused').map((r) => Date.parse(r.exchange.startedAt));
+    const firstDown = Math.min(...refused, failure.exchange ? Date.parse(failure.exchange.startedAt) : Date.now());
+    const before = probes.filter((r) => Date.parse(r.exchange.startedAt) <= firstDown);
+    const lastEnd = Math.max(...before.map((r) => r.endedAt), 0);
+    const diedWithIt = before.filter((r) => r.exchange.error && lastEnd - r.endedAt <= CRASH_WINDOW_MS);
+    const chosen = (diedWithIt.length ? diedWithIt : before.filter((r) => !r.exchange.error).slice(-3)).slice(-5);
+    return chosen.map((r) => r.exchange).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  }
+}
+
+/** "GET /pet/%zz": the request line as recorded (redacted). */
+export function describe(exchange: Exchange): string {
+  const url = new URL(exchange.url);
+  return `${exchange.method} ${url.pathname}${url.search}`;
+}
