@@ -1,5 +1,5 @@
-import type { RecordedResponse } from '../src/http/types.js';
-import { SEVERITY_WEIGHT, type Check, type CheckContext, type Exchange, type Finding, type Severity } from '../src/types.js';
+import { createHash } from 'node:crypto';
+import { defineCheck, SEVERITY_WEIGHT, type Exchange, type RecordedResponse, type Severity } from './api.js';
 import { BODY_SIGNATURES, HEADER_SIGNATURES } from './data/leak-signatures.js';
 import { configuredEndpoint, labelExchange } from './lib/exchange-label.js';
 import { scanBody, scanHeaders } from './lib/leak-scan.js';
@@ -8,16 +8,19 @@ import { isRateLimited } from './lib/rate-limit.js';
 const MAX_EVIDENCE = 5;
 
 interface Group {
+  kind: 'body' | 'header';
   signatureId: string;
   reveals: string;
   severity: Severity;
-  /** The endpoint of the first response; others are listed in the message. */
-  endpoint: string;
+  /** The configured endpoint, '*' for headers; unset for leaks grouped across unconfigured paths. */
+  endpoint?: string;
   excerpt: string;
-  where: string;
   alsoMatched: string[];
+  /** The finding's own key within the endpoint: stable whatever order the responses came in. */
+  key: string;
   exchanges: Exchange[];
-  endpoints: Set<string>;
+  /** Each endpoint it was seen on, with the first response there ("GET /admin → 200"). */
+  seenOn: Map<string, string>;
   count: number;
 }
 
@@ -26,7 +29,7 @@ interface Group {
  * reach a client: stack traces, SQL and ORM errors, debug pages, file paths, internal hosts,
  * environment dumps, and headers that name the server's software and version.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'error-leaks',
     title: 'No response leaks stack traces, SQL, paths, hosts or versions',
@@ -36,27 +39,44 @@ const check: Check = {
       'A stack trace, the failing SQL or the database host in a response hands an attacker a map of the system, and it lands in customers\' browsers and support tickets. Details belong in logs.',
     remediation:
       'Answer unknown errors with a generic 500 in your error shape ("something went wrong; quote this request id") and log the details server-side; turn off debug mode; remove version headers (Server, X-Powered-By).',
-    probes: `nothing: reads every response of the run against ${BODY_SIGNATURES.length} body and ${HEADER_SIGNATURES.length} header signatures`,
+    probes: `nothing: reads every response of the run against ${BODY_SIGNATURES.length} body and ${HEADER_SIGNATURES.length} header signatures (2xx bodies only against the unmistakable ones: their paths and hosts are the API's data)`,
     writes: false,
     phase: 'analyze',
+    verdicts: {
+      noResponses: { probe: 'scan', status: 'skip', message: 'no response was recorded during the run, so there was nothing to scan' },
+      noErrorAnswer: {
+        probe: 'scan',
+        status: 'skip',
+        message: "no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the {responses} other responses leaked nothing)",
+      },
+      clean: {
+        probe: 'scan',
+        status: 'pass',
+        message: "none of the run's {responses} responses ({errorResponses} of them errors; {distinctBodies} distinct bodies) matched any of {bodySignatures} body or {headerSignatures} header leak signatures",
+      },
+      leakedCritical: { probe: 'leak', status: 'fail', severity: 'critical', message: '{response} revealed {reveals}: {quoted}{more}' },
+      leaked: { probe: 'leak', status: 'fail', severity: 'high', message: '{response} revealed {reveals}: {quoted}{more}' },
+      leakedMedium: { probe: 'leak', status: 'fail', severity: 'medium', message: '{response} revealed {reveals}: {quoted}{more}' },
+      versionHeader: { probe: 'header', status: 'fail', severity: 'low', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
+      debugHeader: { probe: 'header', status: 'fail', severity: 'medium', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
+    },
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const recorded = ctx.http.recorded().filter((r) => r.exchange.status !== undefined);
-    if (recorded.length === 0) return [ctx.finding({ status: 'skip', message: 'no response was recorded during the run, so there was nothing to scan' })];
+    if (recorded.length === 0) return void ctx.report('noResponses', {});
     const ownHost = new URL(ctx.target.baseUrl).hostname.toLowerCase();
     const groups = new Map<string, Group>();
     const scanned = new Set<string>();
 
-    const add = (key: string, group: Omit<Group, 'exchanges' | 'count' | 'endpoints'>, exchange: Exchange, endpoint: string): void => {
-      const existing = groups.get(key);
-      if (existing) {
-        existing.count++;
-        existing.endpoints.add(endpoint);
-        if (existing.exchanges.length < MAX_EVIDENCE) existing.exchanges.push(exchange);
-      } else groups.set(key, { ...group, exchanges: [exchange], endpoints: new Set([endpoint]), count: 1 });
+    const add = (group: Omit<Group, 'exchanges' | 'count' | 'seenOn'>, record: RecordedResponse, endpoint: string): void => {
+      const id = `${group.kind} ${group.endpoint ?? '?'} ${group.key}`;
+      const existing = groups.get(id) ?? { ...group, exchanges: [], seenOn: new Map<string, string>(), count: 0 };
+      groups.set(id, existing);
+      existing.count++;
+      if (!existing.seenOn.has(endpoint)) existing.seenOn.set(endpoint, describeResponse(record));
+      existing.exchanges.push(record.exchange);
     };
 
     for (const record of recorded) {
@@ -66,20 +86,21 @@ const check: Check = {
       const bodyKey = `${endpoint}\n${record.bodyText}`;
       if (!scanned.has(bodyKey)) {
         scanned.add(bodyKey);
-        for (const leak of scanBody(record.bodyText, [ownHost])) {
+        const status = record.exchange.status ?? 0;
+        for (const leak of scanBody(record.bodyText, [ownHost], { dataOnly: status >= 200 && status < 300 })) {
           const { id, reveals } = leak.signature;
           const severity = worstSeverity([leak.signature, ...leak.alsoMatched]);
           const alsoMatched = leak.alsoMatched.map((signature) => signature.id);
           // A configured endpoint is one place to fix, whatever input made it leak; other paths (other
           // checks' probes, a catch-all under /admin) are grouped by what they leak.
-          const key = configured ? `body ${id} ${endpoint}` : `body ${id} ${leak.excerpt}`;
-          add(key, { signatureId: id, reveals, severity, endpoint, excerpt: leak.excerpt, where: describeResponse(record), alsoMatched }, record.exchange, endpoint);
+          const key = configured ? id : `${id}:${shortHash(leak.excerpt)}`;
+          add({ kind: 'body', signatureId: id, reveals, severity, ...(configured ? { endpoint } : {}), excerpt: leak.excerpt, alsoMatched, key }, record, endpoint);
         }
       }
       // A version header is usually on every response: one finding per header value, for the whole target.
       for (const leak of scanHeaders(record.exchange.responseHeaders)) {
         const { id, reveals, severity } = leak.signature;
-        add(`header ${id} ${leak.excerpt}`, { signatureId: id, reveals, severity, endpoint: '*', excerpt: leak.excerpt, where: describeResponse(record), alsoMatched: [] }, record.exchange, '*');
+        add({ kind: 'header', signatureId: id, reveals, severity, endpoint: '*', excerpt: leak.excerpt, alsoMatched: [], key: `${id}=${leak.excerpt}` }, record, labelExchange(record.exchange, ctx.target));
       }
     }
 
@@ -87,43 +108,64 @@ const check: Check = {
       // Leaks live in error responses: a clean run with none of them (every probe timed out, or every
       // answer was a 429) has not shown what the API's errors look like, and must not score as a pass.
       const errors = recorded.filter((r) => (r.exchange.status ?? 0) >= 400 && !isRateLimited(r.exchange.status)).length;
-      if (errors === 0) {
-        return [ctx.finding({ status: 'skip', message: `no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the ${recorded.length} other responses leaked nothing)` })];
-      }
-      return [
-        ctx.finding({
-          status: 'pass',
-          message: `none of the run's ${recorded.length} responses (${errors} of them errors; ${scanned.size} distinct bodies) matched any of ${BODY_SIGNATURES.length} body or ${HEADER_SIGNATURES.length} header leak signatures`,
-          data: { responses: recorded.length, errorResponses: errors, distinctBodies: scanned.size },
-        }),
-      ];
+      if (errors === 0) return void ctx.report('noErrorAnswer', { responses: recorded.length });
+      ctx.report('clean', {
+        responses: recorded.length,
+        errorResponses: errors,
+        distinctBodies: scanned.size,
+        bodySignatures: BODY_SIGNATURES.length,
+        headerSignatures: HEADER_SIGNATURES.length,
+      });
+      return;
     }
-    return [...groups.values()].map((group) =>
-      ctx.finding({
-        status: 'fail',
-        severity: group.severity,
-        endpoint: group.endpoint,
-        message: messageOf(group),
-        evidence: group.exchanges,
-        data: { signature: group.signatureId, responses: group.count, endpoints: [...group.endpoints], excerpt: group.excerpt, ...(group.alsoMatched.length ? { alsoMatched: group.alsoMatched } : {}) },
-      }),
-    );
+    for (const group of groups.values()) {
+      // Leaks across unconfigured paths are named after the first path in sorted order, not the
+      // first answered, so the finding's key does not depend on timing.
+      const endpoints = [...group.seenOn.keys()].sort();
+      const named = group.endpoint ?? endpoints[0]!;
+      const first = group.endpoint === '*' ? [...group.seenOn.values()][0]! : group.seenOn.get(named)!;
+      const options = { endpoint: named, key: group.key };
+      const evidence = evidenceFor(group, named, ctx.target);
+      const data = {
+        signature: group.signatureId,
+        reveals: group.reveals,
+        response: first,
+        excerpt: group.excerpt,
+        quoted: JSON.stringify(group.excerpt),
+        responses: group.count,
+        endpoints,
+        ...(group.alsoMatched.length ? { alsoMatched: group.alsoMatched } : {}),
+      };
+      if (group.kind === 'header') {
+        const seen = `${group.count} response${group.count > 1 ? 's' : ''}`;
+        if (group.severity === 'low') ctx.report('versionHeader', { ...data, seen }, evidence, options);
+        else ctx.report('debugHeader', { ...data, seen }, evidence, options);
+        continue;
+      }
+      const others = endpoints.filter((endpoint) => endpoint !== named);
+      const more = group.count > 1 ? ` (${group.count} responses${others.length ? `, also on ${listed(others)}` : ''})` : '';
+      if (group.severity === 'critical') ctx.report('leakedCritical', { ...data, more }, evidence, options);
+      else if (group.severity === 'high') ctx.report('leaked', { ...data, more }, evidence, options);
+      else ctx.report('leakedMedium', { ...data, more }, evidence, options);
+    }
   },
-};
-
-export default check;
+});
 
 /** A leak is as severe as the worst thing its line reveals (a stack frame that also holds a password). */
 function worstSeverity(signatures: ReadonlyArray<{ severity: Severity }>): Severity {
   return signatures.reduce<Severity>((worst, { severity }) => (SEVERITY_WEIGHT[severity] > SEVERITY_WEIGHT[worst] ? severity : worst), 'low');
 }
 
-function messageOf(group: Group): string {
-  const quoted = JSON.stringify(group.excerpt);
-  if (group.endpoint === '*') return `${group.count} response${group.count > 1 ? 's' : ''} (first: ${group.where}) reveal ${group.reveals}: ${quoted}`;
-  const others = [...group.endpoints].filter((endpoint) => endpoint !== group.endpoint);
-  const more = group.count > 1 ? ` (${group.count} responses${others.length ? `, also on ${listed(others)}` : ''})` : '';
-  return `${group.where} revealed ${group.reveals}: ${quoted}${more}`;
+/** The first responses of the group, those of the endpoint it is named after first (the curl line is theirs). */
+function evidenceFor(group: Group, named: string, target: Parameters<typeof labelExchange>[1]): Exchange[] {
+  const own = group.exchanges.filter((exchange) => named === '*' || labelExchange(exchange, target) === named);
+  const rest = group.exchanges.filter((exchange) => !own.includes(exchange));
+  return [...own, ...rest].slice(0, MAX_EVIDENCE);
+}
+
+/** Eight hex characters naming an excerpt: part of a key, so it must not depend on order. */
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 function listed(items: readonly string[], max = 3): string {

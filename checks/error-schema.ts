@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
-import type { RecordedResponse } from '../src/http/types.js';
-import type { Check, CheckContext, Finding, Target } from '../src/types.js';
+import { defineCheck, type RecordedResponse, type Target } from './api.js';
+import { isWholeBody } from './lib/error-bodies.js';
 import { configuredEndpoint, labelExchange } from './lib/exchange-label.js';
 import { isRateLimited } from './lib/rate-limit.js';
 
@@ -10,7 +10,7 @@ const MAX_LISTED = 3;
  * When the audit was given the API's OpenAPI document (--openapi), every JSON error the run saw must
  * match the error schema the document promises: clients are generated from that document.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'error-schema',
     title: 'Errors match the error schema the OpenAPI document promises',
@@ -20,25 +20,42 @@ const check: Check = {
       'Clients and SDKs are generated from the OpenAPI document: an error body that breaks its documented schema crashes their error handling exactly when the user needs a clear message.',
     remediation:
       'Send every error through the one handler that produces the documented error body, or fix the document so it describes the errors the API really sends.',
-    probes: 'nothing: validates every JSON 4xx/5xx of the run against the documented error schema (with --openapi)',
+    probes: 'nothing: validates every JSON 4xx/5xx of the run against the documented error schema (with --openapi; bodies cut at maxResponseBytes are not judged)',
     writes: false,
     phase: 'analyze',
+    verdicts: {
+      schemaBroken: { probe: 'schema', status: 'skip', message: 'the documented error schema could not be compiled ({problem}), so error bodies were not checked against it' },
+      noJsonErrors: { probe: 'schema', status: 'skip', message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema' },
+      onlyCutBodies: {
+        probe: 'schema',
+        status: 'error',
+        message: 'every JSON 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so none could be checked against the documented error schema',
+      },
+      matches: { probe: 'schema', status: 'pass', message: 'all {checked} JSON error responses match the error schema documented in {source}{notJudged}' },
+      breaks: { probe: 'schema', status: 'fail', message: '{broken} of {checked} JSON error responses break the error schema documented in {source}: {listed}{notJudged}' },
+    },
   },
-
+  scope: 'target',
   // Only with a spec that documents an error body: without --openapi there is nothing to compare with.
-  applies: (target) => (target.spec?.errorSchema !== undefined || target.endpoints.some((e) => e.spec?.errorSchema !== undefined) ? 'target' : 'not-applicable'),
+  applies: (target) => target.spec?.errorSchema !== undefined || target.endpoints.some((e) => e.spec?.errorSchema !== undefined),
 
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const validators = new Validators(ctx.target);
     const checked: Array<{ record: RecordedResponse; where: string; problem?: string }> = [];
+    let cut = 0;
     for (const record of ctx.http.recorded()) {
       const { status } = record.exchange;
       if (status === undefined || status < 400 || isRateLimited(status)) continue;
+      // A cut body is not compared as if whole: a JSON error cut short would "break" any schema.
+      if (!isWholeBody(record)) {
+        if (/\bjson\b/i.test(record.exchange.responseHeaders?.['content-type'] ?? '') || /^\s*[[{]/.test(record.bodyText)) cut++;
+        continue;
+      }
       let body: unknown;
       try {
         body = JSON.parse(record.bodyText);
       } catch {
-        continue; // not JSON (or cut at the scan limit): error-shape judges those
+        continue; // not JSON: error-shape judges those
       }
       const endpoint = configuredEndpoint(record.exchange, ctx.target);
       const validate = await validators.for(endpoint?.spec?.errorSchema ?? ctx.target.spec?.errorSchema);
@@ -46,28 +63,20 @@ const check: Check = {
       const where = `${status} on ${labelExchange(record.exchange, ctx.target)}`;
       checked.push(validate(body) ? { record, where } : { record, where, problem: describeErrors(validate) });
     }
-    if (validators.broken) {
-      return [ctx.finding({ status: 'skip', message: `the documented error schema could not be compiled (${validators.broken}), so error bodies were not checked against it` })];
-    }
+    if (validators.broken) return void ctx.report('schemaBroken', { problem: validators.broken });
     if (checked.length === 0) {
-      return [ctx.finding({ status: 'skip', message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema' })];
+      if (cut) ctx.report('onlyCutBodies', { cut });
+      else ctx.report('noJsonErrors', {});
+      return;
     }
     const broken = checked.filter((c) => c.problem);
     const source = ctx.target.spec?.source ?? 'the OpenAPI document';
-    if (broken.length === 0) {
-      return [ctx.finding({ status: 'pass', message: `all ${checked.length} JSON error responses match the error schema documented in ${source}`, evidence: checked.slice(0, 1).map((c) => c.record.exchange) })];
-    }
-    const listed = broken.slice(0, MAX_LISTED).map((c) => `${c.where}: ${c.problem}`);
-    return [
-      ctx.finding({
-        status: 'fail',
-        message: `${broken.length} of ${checked.length} JSON error responses break the error schema documented in ${source}: ${listed.join('; ')}${broken.length > MAX_LISTED ? '; …' : ''}`,
-        evidence: broken.map((c) => c.record.exchange),
-        data: { broken: broken.length, checked: checked.length },
-      }),
-    ];
+    const notJudged = cut ? `; ${cut} cut at maxResponseBytes, not judged` : '';
+    if (broken.length === 0) return void ctx.report('matches', { checked: checked.length, source, notJudged, cut }, checked.slice(0, 1).map((c) => c.record.exchange));
+    const listed = `${broken.slice(0, MAX_LISTED).map((c) => `${c.where}: ${c.problem}`).join('; ')}${broken.length > MAX_LISTED ? '; …' : ''}`;
+    ctx.report('breaks', { broken: broken.length, checked: checked.length, source, listed, notJudged, cut }, broken.map((c) => c.record.exchange));
   },
-};
+});
 
 /** Compiles each documented schema once; OpenAPI 3.1 schemas are JSON Schema 2020-12, 3.0 ones draft-04-ish with nullable. */
 class Validators {
@@ -120,4 +129,3 @@ function describeErrors(validate: ValidateFunction): string {
     .join('; ');
 }
 
-export default check;

@@ -1,7 +1,6 @@
-import type { RecordedResponse } from '../src/http/types.js';
-import type { Check, CheckContext, Exchange, Finding } from '../src/types.js';
+import { defineCheck, type CheckContext, type Exchange, type RecordedResponse } from './api.js';
 import { labelExchange } from './lib/exchange-label.js';
-import { classifyErrorBody, type ErrorBody } from './lib/error-bodies.js';
+import { classifyErrorBody, isWholeBody, type ErrorBody } from './lib/error-bodies.js';
 import { isRateLimited } from './lib/rate-limit.js';
 
 const MAX_SHAPES_LISTED = 4;
@@ -13,11 +12,40 @@ interface ErrorResponse {
   where: string;
 }
 
+const CODE_FIX = 'Give every error a stable, documented code field (error.code, or type in problem+json) that clients can branch on; keep the message for humans.';
+
+const VERDICTS = {
+  noErrorBodies: {
+    probe: 'shape',
+    status: 'skip',
+    message: 'no 4xx/5xx response with a body was seen during the run ({withoutBody} without a body), so the error shape could not be judged',
+  },
+  onlyCutBodies: {
+    probe: 'shape',
+    status: 'error',
+    message: 'every 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so the error shape could not be judged',
+  },
+  manyShapes: { probe: 'shape', status: 'fail', message: "the run's {errors} error responses come in {count} shapes: {listed}; clients need one{notJudged}" },
+  notJson: { probe: 'shape', status: 'fail', message: 'this JSON API answers errors with {shape}; send them as JSON in one shape{notJudged}' },
+  oneShape: { probe: 'shape', status: 'pass', message: 'all {errors} error responses ({statuses}) use one shape: {shape}{notJudged}' },
+  noJsonErrors: { probe: 'code', status: 'fail', message: "none of the run's {errors} error responses is JSON, so none carries a machine-readable code", remediation: CODE_FIX },
+  noCodes: {
+    probe: 'code',
+    status: 'fail',
+    message: 'no JSON error response carries a machine-readable code field ({json} seen: {listed}); clients can only match the English message',
+    remediation: CODE_FIX,
+  },
+  someWithoutCode: { probe: 'code', status: 'warn', message: '{without} of {json} JSON error responses carry no machine-readable code: {listed}', remediation: CODE_FIX },
+  allCoded: { probe: 'code', status: 'pass', message: 'every JSON error response ({json}) carries a machine-readable code' },
+} as const;
+
+type Ctx = CheckContext<typeof VERDICTS>;
+
 /**
  * Reads every 4xx/5xx of the run and derives the shape of its body: one shape throughout, JSON on a
  * JSON API, and a machine-readable code a client can branch on.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'error-shape',
     title: 'Errors use one machine-readable shape',
@@ -26,18 +54,19 @@ const check: Check = {
     rationale:
       'A client handles errors in one place. If a 401 is plain text, a 404 an HTML page and a 422 JSON, every caller writes three parsers, and branches on English messages that change.',
     remediation:
-      'Send every error, from every layer (router, auth, validation, the last-resort handler), as one JSON shape with a stable code, e.g. {"error":{"code":"not_found","message":"…","request_id":"…"}} or application/problem+json (RFC 9457).',
-    probes: 'nothing: reads every 4xx/5xx response of the run',
+      'Send every error, from every layer (router, auth, validation, the last-resort handler), as one JSON shape with a stable code, e.g. an "error" object with "code" (not_found), "message" and "request_id", or application/problem+json (RFC 9457).',
+    probes: 'nothing: reads every 4xx/5xx response of the run (bodies cut at maxResponseBytes are not judged)',
     writes: false,
     phase: 'analyze',
+    verdicts: VERDICTS,
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const recorded = ctx.http.recorded();
     const errors: ErrorResponse[] = [];
     let empty = 0;
+    let cut = 0;
     for (const record of recorded) {
       const { status, method } = record.exchange;
       // A 429 is the rate limiter's (often a gateway's) answer, and says nothing of the API's own errors.
@@ -47,18 +76,24 @@ const check: Check = {
         empty++;
         continue;
       }
+      if (!isWholeBody(record)) {
+        cut++;
+        continue;
+      }
       const body = classifyErrorBody(record.exchange.responseHeaders?.['content-type'], record.bodyText);
       errors.push({ record, body, where: `${status} on ${labelExchange(record.exchange, ctx.target)}` });
     }
     if (errors.length === 0) {
-      return [ctx.finding({ status: 'skip', message: `no 4xx/5xx response with a body was seen during the run (${empty} without a body), so the error shape could not be judged` })];
+      if (cut) ctx.report('onlyCutBodies', { cut });
+      else ctx.report('noErrorBodies', { withoutBody: empty });
+      return;
     }
     const jsonApi = recorded.some((r) => /\bjson\b/i.test(r.exchange.responseHeaders?.['content-type'] ?? ''));
-    return [shapeFinding(ctx, errors, jsonApi, empty), codeFinding(ctx, errors)];
+    const notJudged = cut ? `; ${cut} cut at maxResponseBytes, not judged` : '';
+    judgeShape(ctx, errors, jsonApi, { withoutBody: empty, cut, notJudged });
+    judgeCodes(ctx, errors);
   },
-};
-
-export default check;
+});
 
 /** The shapes in use, most frequent first, each with its first example. */
 function groupShapes(errors: readonly ErrorResponse[]): Array<{ body: ErrorBody; examples: ErrorResponse[] }> {
@@ -68,7 +103,7 @@ function groupShapes(errors: readonly ErrorResponse[]): Array<{ body: ErrorBody;
     group.examples.push(error);
     byKey.set(error.body.key, group);
   }
-  return [...byKey.values()].sort((a, b) => b.examples.length - a.examples.length);
+  return [...byKey.values()].sort((a, b) => b.examples.length - a.examples.length || a.body.key.localeCompare(b.body.key));
 }
 
 function statusesOf(errors: readonly ErrorResponse[]): string {
@@ -79,41 +114,28 @@ function describeShape(shape: { body: ErrorBody; examples: ErrorResponse[] }): s
   return `${shape.body.display} (${shape.examples.length}×, e.g. ${shape.examples[0]!.where})`;
 }
 
-function shapeFinding(ctx: CheckContext, errors: readonly ErrorResponse[], jsonApi: boolean, empty: number): Finding {
+function judgeShape(ctx: Ctx, errors: readonly ErrorResponse[], jsonApi: boolean, counts: { withoutBody: number; cut: number; notJudged: string }): void {
   const shapes = groupShapes(errors);
   const evidence: Exchange[] = shapes.map((shape) => shape.examples[0]!.record.exchange);
-  const data = { errors: errors.length, withoutBody: empty, shapes: shapes.map((s) => ({ shape: s.body.display, count: s.examples.length, statuses: statusesOf(s.examples) })) };
-  const listed = shapes.slice(0, MAX_SHAPES_LISTED).map(describeShape).join('; ');
-  const more = shapes.length > MAX_SHAPES_LISTED ? `; and ${shapes.length - MAX_SHAPES_LISTED} more` : '';
+  const data = { errors: errors.length, ...counts, shapes: shapes.map((s) => `${s.body.display}: ${s.examples.length}× (${statusesOf(s.examples)})`) };
   if (shapes.length > 1) {
-    return ctx.finding({ status: 'fail', message: `the run's ${errors.length} error responses come in ${shapes.length} shapes: ${listed}${more}; clients need one`, evidence, data });
+    const listed = shapes.slice(0, MAX_SHAPES_LISTED).map(describeShape).join('; ');
+    const more = shapes.length > MAX_SHAPES_LISTED ? `; and ${shapes.length - MAX_SHAPES_LISTED} more` : '';
+    return void ctx.report('manyShapes', { ...data, count: shapes.length, listed: `${listed}${more}` }, evidence);
   }
   const only = shapes[0]!;
-  if (jsonApi && !only.body.json) {
-    return ctx.finding({ status: 'fail', message: `this JSON API answers errors with ${describeShape(only)}; send them as JSON in one shape`, evidence, data });
-  }
-  return ctx.finding({ status: 'pass', message: `all ${errors.length} error responses (${statusesOf(errors)}) use one shape: ${only.body.display}`, evidence, data });
+  if (jsonApi && !only.body.json) return void ctx.report('notJson', { ...data, shape: describeShape(only) }, evidence);
+  ctx.report('oneShape', { ...data, statuses: statusesOf(errors), shape: only.body.display }, evidence);
 }
 
-function codeFinding(ctx: CheckContext, errors: readonly ErrorResponse[]): Finding {
+function judgeCodes(ctx: Ctx, errors: readonly ErrorResponse[]): void {
   const json = errors.filter((e) => e.body.json);
   const without = json.filter((e) => !e.body.hasCode);
-  const remediation = 'Give every error a stable, documented code field (error.code, or type in problem+json) that clients can branch on; keep the message for humans.';
   const examples = [...new Map(without.map((e) => [e.where, e])).values()];
   const listed = examples.slice(0, MAX_SHAPES_LISTED).map((e) => e.where).join(', ');
-  if (json.length === 0) {
-    return ctx.finding({ status: 'fail', message: `none of the run's ${errors.length} error responses is JSON, so none carries a machine-readable code`, remediation, evidence: errors.slice(0, 3).map((e) => e.record.exchange) });
-  }
-  if (without.length === json.length) {
-    return ctx.finding({ status: 'fail', message: `no JSON error response carries a machine-readable code field (${json.length} seen: ${listed}); clients can only match the English message`, remediation, evidence: examples.map((e) => e.record.exchange) });
-  }
-  if (without.length) {
-    return ctx.finding({
-      status: 'warn',
-      message: `${without.length} of ${json.length} JSON error responses carry no machine-readable code: ${listed}${examples.length > MAX_SHAPES_LISTED ? ', …' : ''}`,
-      remediation,
-      evidence: examples.map((e) => e.record.exchange),
-    });
-  }
-  return ctx.finding({ status: 'pass', message: `every JSON error response (${json.length}) carries a machine-readable code`, evidence: [json[0]!.record.exchange] });
+  const evidence = examples.map((e) => e.record.exchange);
+  if (json.length === 0) ctx.report('noJsonErrors', { errors: errors.length }, errors.slice(0, 3).map((e) => e.record.exchange));
+  else if (without.length === json.length) ctx.report('noCodes', { json: json.length, listed }, evidence);
+  else if (without.length) ctx.report('someWithoutCode', { without: without.length, json: json.length, listed: `${listed}${examples.length > MAX_SHAPES_LISTED ? ', …' : ''}` }, evidence);
+  else ctx.report('allCoded', { json: json.length }, [json[0]!.record.exchange]);
 }

@@ -1,7 +1,6 @@
-import { fillPath } from '../src/config/endpoints.js';
-import type { Check, CheckContext, Endpoint, Finding } from '../src/types.js';
+import { defineCheck, fillPath, type Endpoint } from './api.js';
 import { fieldBodies, syntaxBodies } from './data/malformed-inputs.js';
-import { sendProbes, summarise, type MalformedProbe } from './lib/malformed-probes.js';
+import { INPUT_VERDICTS, judgeInputs, sendProbes, type MalformedProbe } from './lib/malformed-probes.js';
 
 /** Methods whose body the endpoint reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -12,7 +11,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * or negative-zero number, or a very long string. Runs only with allowWrites (a body that is
  * accepted creates something).
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'malformed-body',
     title: 'Malformed request bodies get a 4xx, never a 5xx or a hang',
@@ -26,18 +25,19 @@ const check: Check = {
     writes: true,
     // Heavy write probes run after every read-based check (they can break what those would read).
     phase: 'disruptive',
+    verdicts: { ...INPUT_VERDICTS },
   },
+  scope: 'endpoint',
+  endpoints: (target) => target.endpoints.filter((endpoint) => BODY_METHODS.has(endpoint.method)),
 
-  applies: (target) => target.endpoints.filter((endpoint) => BODY_METHODS.has(endpoint.method)),
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
-    const endpoint = ctx.endpoint!;
-    const outcomes = await sendProbes(ctx, bodyProbes(endpoint));
-    return [summarise(ctx, endpoint.label, outcomes)];
+  async run(ctx) {
+    const { verdict, data, evidence } = judgeInputs(ctx.endpoint.label, await sendProbes(ctx, bodyProbes(ctx.endpoint)));
+    if (verdict === 'inputsFailed') ctx.report('inputsFailed', data, evidence);
+    else if (verdict === 'inputsAccepted') ctx.report('inputsAccepted', data, evidence);
+    else if (verdict === 'inputsRateLimited') ctx.report('inputsRateLimited', data, evidence);
+    else ctx.report('inputsHandled', data, evidence);
   },
-};
-
-export default check;
+});
 
 function bodyProbes(endpoint: Endpoint): MalformedProbe[] {
   return [...syntaxBodies(endpoint.body), ...fieldBodies(endpoint.body)].map((probe) => ({

@@ -1,20 +1,35 @@
-import { fillPath, pathParams } from '../src/config/endpoints.js';
-import { isWriteMethod } from '../src/http/methods.js';
-import { ProbeError, type ProbeRequest } from '../src/http/types.js';
-import type { Check, CheckContext, Endpoint, Finding, Target } from '../src/types.js';
+import { answerOf, attempt, defineCheck, fillPath, isWriteMethod, pathParams, type Endpoint, type EndpointContext, type ProbeRequest, type Target } from './api.js';
 import { HEADER_PROBES, INJECTION_VALUES, NUMBER_BREAKERS, STRAY_QUERY_PARAM, STRAY_QUERY_VALUES, UNKNOWN_METHOD, type WireValue } from './data/malformed-inputs.js';
-import { sendProbes, summarise, type MalformedProbe } from './lib/malformed-probes.js';
+import { INPUT_VERDICTS, judgeInputs, sendProbes, type MalformedProbe } from './lib/malformed-probes.js';
 import { isRateLimited } from './lib/rate-limit.js';
 
 /** At most this many query parameters of one endpoint get the corpus (each costs ~8 requests). */
 const MAX_QUERY_PARAMS = 4;
+
+const METHOD_FIX = 'Answer methods a route does not implement with 405 and an Allow header listing the ones it does (501 for methods the server does not know at all).';
+
+/** How a route answers a method token no server implements. */
+const METHOD_VERDICTS = {
+  methodRefused: { probe: 'method', status: 'pass', message: '{sent} answered {status}{detail}' },
+  methodRateLimited: { probe: 'method', status: 'error', message: '{sent} answered 429 (rate limited), so how the route treats an unknown method could not be judged' },
+  methodNoAnswer: { probe: 'method', status: 'fail', message: '{sent} got no answer ({failure}); an unknown method must get 405 or 501', remediation: METHOD_FIX },
+  methodServerError: {
+    probe: 'method',
+    status: 'fail',
+    message: "{sent} answered {status}; an unknown method is the client's mistake: answer 405 with Allow, or 501",
+    remediation: METHOD_FIX,
+  },
+  methodNoAllow: { probe: 'method', status: 'warn', severity: 'low', message: '{sent} answered 405 without an Allow header', remediation: METHOD_FIX },
+  methodAccepted: { probe: 'method', status: 'warn', severity: 'low', message: '{sent} answered {status} as if it were a known method: the route does not check the method', remediation: METHOD_FIX },
+  methodOtherStatus: { probe: 'method', status: 'warn', severity: 'low', message: '{sent} answered {status} instead of 405 with Allow', remediation: METHOD_FIX },
+} as const;
 
 /**
  * Malformed input through the path, the query and the headers of every endpoint, plus a method
  * token no server implements. Nothing here writes: write endpoints get only the unknown method
  * (their bodies are malformed-body's, with allowWrites).
  */
-const check: Check = {
+const check = defineCheck({
   meta: {
     id: 'malformed-input',
     title: 'Malformed path, query and header input gets a 4xx, never a 5xx or a hang',
@@ -26,21 +41,27 @@ const check: Check = {
       'Validate path parameters, query parameters and headers at the edge (type, range, allowed characters) and answer 400 in your error shape; never interpolate them into SQL or file paths.',
     probes: "each path parameter and query parameter set to ' \" ;-- ../ %00 %zz (and abc, 1e400 for numbers), six malformed headers, and an unknown method token",
     writes: false,
+    verdicts: {
+      ...INPUT_VERDICTS,
+      ...METHOD_VERDICTS,
+    },
   },
+  scope: 'endpoint',
+  endpoints: (target) => target.endpoints.filter((endpoint) => !isWriteMethod(endpoint.method) || !sharesPathWithReadEndpoint(endpoint, target)),
 
-  applies: (target) => target.endpoints.filter((endpoint) => !isWriteMethod(endpoint.method) || !sharesPathWithReadEndpoint(endpoint, target)),
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
-    const endpoint = ctx.endpoint!;
-    const findings: Finding[] = [];
+  async run(ctx) {
+    const { endpoint } = ctx;
     if (!isWriteMethod(endpoint.method)) {
       const outcomes = await sendProbes(ctx, [...pathProbes(endpoint), ...queryProbes(endpoint), ...headerProbes(ctx.target, endpoint)]);
-      findings.push(summarise(ctx, endpoint.label, outcomes));
+      const { verdict, data, evidence } = judgeInputs(endpoint.label, outcomes);
+      if (verdict === 'inputsFailed') ctx.report('inputsFailed', data, evidence);
+      else if (verdict === 'inputsAccepted') ctx.report('inputsAccepted', data, evidence);
+      else if (verdict === 'inputsRateLimited') ctx.report('inputsRateLimited', data, evidence);
+      else ctx.report('inputsHandled', data, evidence);
     }
-    findings.push(await unknownMethod(ctx, endpoint));
-    return findings;
+    await unknownMethod(ctx, endpoint);
   },
-};
+});
 
 export default check;
 
@@ -99,28 +120,23 @@ function headerProbes(target: Target, endpoint: Endpoint): MalformedProbe[] {
 }
 
 /** An unknown method token on the endpoint's path: 405 with Allow, or 501 (400 from an HTTP parser that refuses it is fine too). */
-async function unknownMethod(ctx: CheckContext, endpoint: Endpoint): Promise<Finding> {
+async function unknownMethod(ctx: EndpointContext<typeof METHOD_VERDICTS>, endpoint: Endpoint): Promise<void> {
   const path = fillPath(endpoint);
   const sent = `${UNKNOWN_METHOD} ${path}`;
-  let response;
-  try {
-    response = await ctx.http.send({ method: UNKNOWN_METHOD, path, query: endpoint.query, headers: endpoint.headers, purpose: 'unknown method token' });
-  } catch (error) {
-    if (error instanceof ProbeError && (error.code === 'timeout' || error.code === 'reset')) {
-      return ctx.finding({ status: 'fail', message: `${sent} got no answer (${error.message}); an unknown method must get 405 or 501`, evidence: error.exchange ? [error.exchange] : [] });
-    }
-    throw error;
+  const tried = await attempt(ctx.http, { method: UNKNOWN_METHOD, path, query: endpoint.query, headers: endpoint.headers, purpose: 'unknown method token' });
+  if (!tried.response) {
+    // A hang or a dropped connection is the route's answer (nothing listening throws: undecided).
+    return void ctx.report('methodNoAnswer', { sent, failure: answerOf(tried) }, [tried.failure.exchange]);
   }
-  const { status } = response;
-  const allow = response.headers['allow'];
-  const evidence = [response.exchange];
-  if (isRateLimited(status)) return ctx.finding({ status: 'error', message: `${sent} answered 429 (rate limited), so how the route treats an unknown method could not be judged`, evidence });
-  const fix = 'Answer methods a route does not implement with 405 and an Allow header listing the ones it does (501 for methods the server does not know at all).';
-  if (status >= 500 && status !== 501) return ctx.finding({ status: 'fail', message: `${sent} answered ${status}; an unknown method is the client's mistake: answer 405 with Allow, or 501`, remediation: fix, evidence });
-  if ((status === 405 && allow) || status === 501 || status === 400) {
+  const { status } = tried.response;
+  const allow = tried.response.headers['allow'];
+  const evidence = [tried.response.exchange];
+  if (isRateLimited(status)) ctx.report('methodRateLimited', { sent }, evidence);
+  else if (status >= 500 && status !== 501) ctx.report('methodServerError', { sent, status }, evidence);
+  else if ((status === 405 && allow) || status === 501 || status === 400) {
     const detail = status === 405 ? ` with Allow: ${allow}` : status === 400 ? ' (refused as a bad request)' : '';
-    return ctx.finding({ status: 'pass', message: `${sent} answered ${status}${detail}`, evidence });
-  }
-  const problem = status === 405 ? 'without an Allow header' : status < 400 ? 'as if it were a known method: the route does not check the method' : `instead of 405 with Allow`;
-  return ctx.finding({ status: 'warn', severity: 'low', message: `${sent} answered ${status} ${problem}`, remediation: fix, evidence });
+    ctx.report('methodRefused', { sent, status, detail }, evidence);
+  } else if (status === 405) ctx.report('methodNoAllow', { sent }, evidence);
+  else if (status < 400) ctx.report('methodAccepted', { sent, status }, evidence);
+  else ctx.report('methodOtherStatus', { sent, status }, evidence);
 }

@@ -1,6 +1,4 @@
-import { fillPath } from '../src/config/endpoints.js';
-import { attempt, describeFailure, formatBytes, type Attempt } from '../src/http/attempt.js';
-import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingStatus, Target } from '../src/types.js';
+import { attempt, defineCheck, describeFailure, fillPath, formatBytes, type Attempt, type Endpoint, type Exchange, type Target } from './api.js';
 
 const QUERY_SIZES = [16 * 1024, 64 * 1024];
 const HEADER_SIZE = 32 * 1024;
@@ -8,18 +6,28 @@ const PAD_PARAM = 'preflight_padding';
 const PAD_HEADER = 'X-Preflight-Padding';
 const PAD_CHAR = 'a';
 
+/**
+ * How one over-long request was answered: refused (4xx) or ignored (a 2xx to a query), accepted
+ * (a 2xx to a header: no cap), dropped (closed without a status), or failed (5xx or a hang). A
+ * refused connection is none of these: attempt() lets it through and the check is undecided.
+ */
+type Judged = 'refused' | 'accepted' | 'dropped' | 'failed';
+
 interface Outcome {
-  status: FindingStatus;
+  judged: Judged;
   /** "a 16 KiB query → 414" */
   said: string;
   exchange: Exchange;
 }
 
+const URL_FIX = 'cap the URL (e.g. 8 KiB) and answer 414 URI Too Long';
+const HEADER_FIX = 'cap request headers (e.g. 16 KiB in all) and answer 431 Request Header Fields Too Large';
+
 /**
  * Over-long URLs and headers are refused at the door (414/431/400) or ignored, never a 5xx or a hang:
  * a parser that chokes on them is a cheap way to knock the service over.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'url-header-caps',
     title: 'Over-long query strings and headers are refused, not choked on',
@@ -31,11 +39,19 @@ const check: Check = {
       'Cap the request line and headers at the edge and in the server (e.g. nginx large_client_header_buffers, Node --max-http-header-size, 8–16 KiB) and answer 414 URI Too Long / 431 Request Header Fields Too Large.',
     probes: 'GET one endpoint with a 16 KiB and a 64 KiB query string, and with one 32 KiB header',
     writes: false,
+    verdicts: {
+      urlRefused: { probe: 'url', status: 'pass', message: 'GET {path} with {said}: over-long URLs are refused or ignored' },
+      urlDropped: { probe: 'url', status: 'warn', message: `GET {path} with {said}; ${URL_FIX}` },
+      urlFailed: { probe: 'url', status: 'fail', message: `GET {path} with {said}; ${URL_FIX}` },
+      headerRefused: { probe: 'header', status: 'pass', message: 'GET {path} with {said}: over-large headers are refused' },
+      headerAccepted: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
+      headerDropped: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
+      headerFailed: { probe: 'header', status: 'fail', message: `GET {path} with {said}; ${HEADER_FIX}` },
+    },
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const endpoint = probedEndpoint(ctx.target);
     const path = endpoint ? fillPath(endpoint) : (ctx.target.health ?? '/');
     const configured = new URLSearchParams(endpoint?.query ?? {}).toString();
@@ -45,25 +61,25 @@ const check: Check = {
     for (const size of QUERY_SIZES) {
       const pad = `${PAD_PARAM}=${PAD_CHAR.repeat(size - PAD_PARAM.length - 1)}`;
       const sent = await attempt(ctx.http, { method: 'GET', path, query: configured ? `${configured}&${pad}` : pad, headers, purpose: `${formatBytes(size)} query string` });
-      queries.push(judge(sent, `a ${formatBytes(size)} query`, 'ignored'));
+      queries.push(judge(sent, `a ${formatBytes(size)} query`, 'query'));
     }
     const headerSent = await attempt(ctx.http, { method: 'GET', path, query: endpoint?.query ?? {}, headers: { ...headers, [PAD_HEADER]: PAD_CHAR.repeat(HEADER_SIZE) }, purpose: `one ${formatBytes(HEADER_SIZE)} header` });
-    const header = judge(headerSent, `one ${formatBytes(HEADER_SIZE)} ${PAD_HEADER} header`, 'warn');
+    const header = [judge(headerSent, `one ${formatBytes(HEADER_SIZE)} ${PAD_HEADER} header`, 'header')];
 
-    return [
-      summarise(ctx, `GET ${path}`, queries, {
-        pass: 'over-long URLs are refused or ignored',
-        fix: 'cap the URL (e.g. 8 KiB) and answer 414 URI Too Long',
-      }),
-      summarise(ctx, `GET ${path}`, [header], {
-        pass: 'over-large headers are refused',
-        fix: 'cap request headers (e.g. 16 KiB in all) and answer 431 Request Header Fields Too Large',
-      }),
-    ];
+    const url = summarise(queries);
+    const urlData = { path, said: url.said, sent: url.sent };
+    if (url.judged === 'failed') ctx.report('urlFailed', urlData, url.evidence);
+    else if (url.judged === 'dropped') ctx.report('urlDropped', urlData, url.evidence);
+    else ctx.report('urlRefused', urlData, url.evidence);
+
+    const big = summarise(header);
+    const headerData = { path, said: big.said, sent: big.sent };
+    if (big.judged === 'failed') ctx.report('headerFailed', headerData, big.evidence);
+    else if (big.judged === 'dropped') ctx.report('headerDropped', headerData, big.evidence);
+    else if (big.judged === 'accepted') ctx.report('headerAccepted', headerData, big.evidence);
+    else ctx.report('headerRefused', headerData, big.evidence);
   },
-};
-
-export default check;
+});
 
 /** A GET the application itself answers: a list or read endpoint, ideally without path parameters. */
 function probedEndpoint(target: Target): Endpoint | undefined {
@@ -71,27 +87,25 @@ function probedEndpoint(target: Target): Endpoint | undefined {
   return gets.find((e) => e.kind === 'list') ?? gets.find((e) => !e.path.includes('{')) ?? gets[0];
 }
 
-/** 4xx: refused; 5xx or a hang: fails; a 2xx is fine for a query (ignored), a warning for a header (no cap). */
-function judge(sent: Attempt, what: string, onSuccess: 'ignored' | 'warn'): Outcome {
+/** 4xx: refused; 5xx or a hang: failed; a 2xx is fine for a query (ignored), no cap for a header. */
+function judge(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
   if (!sent.response) {
     const { failure } = sent;
-    const status = failure.code === 'reset' ? 'warn' : 'fail';
-    return { status, said: `${what} → ${describeFailure(failure)}`, exchange: failure.exchange };
+    const judged: Judged = failure.code === 'reset' ? 'dropped' : 'failed';
+    return { judged, said: `${what} → ${describeFailure(failure)}`, exchange: failure.exchange };
   }
   const status = sent.response.status;
-  const exchange = (sent.response.exchange);
-  if (status >= 500) return { status: 'fail', said: `${what} → ${status}`, exchange };
-  if (status >= 400) return { status: 'pass', said: `${what} → ${status}`, exchange };
-  if (onSuccess === 'ignored') return { status: 'pass', said: `${what} → ${status} (ignored)`, exchange };
-  return { status: 'warn', said: `${what} → ${status}, accepted`, exchange };
+  const exchange = sent.response.exchange;
+  if (status >= 500) return { judged: 'failed', said: `${what} → ${status}`, exchange };
+  if (status >= 400) return { judged: 'refused', said: `${what} → ${status}`, exchange };
+  if (kind === 'query') return { judged: 'refused', said: `${what} → ${status} (ignored)`, exchange };
+  return { judged: 'accepted', said: `${what} → ${status}, accepted`, exchange };
 }
 
-const RANK: Partial<Record<FindingStatus, number>> = { pass: 0, warn: 1, fail: 2 };
+const RANK: Record<Judged, number> = { refused: 0, accepted: 1, dropped: 2, failed: 3 };
 
-function summarise(ctx: CheckContext, where: string, outcomes: Outcome[], words: { pass: string; fix: string }): Finding {
-  const status = outcomes.reduce<FindingStatus>((worst, o) => ((RANK[o.status] ?? 0) > (RANK[worst] ?? 0) ? o.status : worst), 'pass');
-  const said = outcomes.map((o) => o.said).join(', ');
-  const bad = outcomes.filter((o) => o.status !== 'pass');
-  const message = status === 'pass' ? `${where} with ${said}: ${words.pass}` : `${where} with ${said}; ${words.fix}`;
-  return ctx.finding({ status, message, evidence: (bad.length ? bad : outcomes).map((o) => o.exchange), data: { sent: outcomes.map((o) => o.said) } });
+function summarise(outcomes: Outcome[]): { judged: Judged; said: string; sent: string[]; evidence: Exchange[] } {
+  const judged = outcomes.reduce<Judged>((worst, o) => (RANK[o.judged] > RANK[worst] ? o.judged : worst), 'refused');
+  const bad = outcomes.filter((o) => o.judged !== 'refused');
+  return { judged, said: outcomes.map((o) => o.said).join(', '), sent: outcomes.map((o) => o.said), evidence: (bad.length ? bad : outcomes).map((o) => o.exchange) };
 }

@@ -1,4 +1,4 @@
-import type { Severity } from '../../src/types.js';
+import type { Severity } from '../api.js';
 
 /**
  * What a response must never show a client: stack traces, SQL and ORM errors, framework debug pages,
@@ -18,6 +18,12 @@ export interface BodySignature {
   severity: Severity;
   /** The match names a host: ignore it when it is the audited target's own host. */
   host?: boolean;
+  /**
+   * The match may be the API's own data (a file name, a host, a query in a report, a connection
+   * string a database service hands out): it counts only in error responses. Signatures without it
+   * are unmistakable (stack frames, SQL error text, debug pages, credentials) and count in 2xx too.
+   */
+  mayBeData?: true;
   positive: string;
   negative: string;
 }
@@ -57,6 +63,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a JVM exception class name (language and libraries in use)',
     regex: /\b(?:java|javax|jakarta|kotlin|scala)\.[a-z][\w.]{0,150}\.[A-Z]\w{0,100}(?:Exception|Error)\b/,
     severity: 'high',
+    mayBeData: true,
     positive: '{"status":500,"error":"Internal Server Error","trace":"java.lang.IllegalArgumentException: limit"}',
     negative: '{"message":"An internal exception occurred; the error was logged","language":"java"}',
   },
@@ -139,6 +146,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'an Oracle database error code',
     regex: /\b(?:ORA|PLS)-\d{5}\b/,
     severity: 'high',
+    mayBeData: true,
     positive: 'ORA-01756: quoted string not properly terminated',
     negative: '{"sku":"FLORA-12345","name":"Flora vase","ora":"12345"}',
   },
@@ -163,6 +171,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'the SQL statement the server ran (table and column names)',
     regex: /\bSELECT\s{1,10}(?:\*|DISTINCT\b|[\w."`,\s()]{1,200}?)\s{1,10}FROM\s{1,10}["`[]?\w{1,100}|\bINSERT\s{1,10}INTO\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{0,10}[(\s]|\bUPDATE\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}SET\s{1,10}["`[]?\w{1,100}["`\]]?\s{0,10}=|\bDELETE\s{1,10}FROM\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}WHERE\b/,
     severity: 'high',
+    mayBeData: true,
     positive: '{"query":"SELECT * FROM orders WHERE user_id = \'u_1\' ORDER BY id LIMIT abc"}',
     negative: '{"help":"Select the orders from the list, then update the set of fields you need; delete from the cart when done"}',
   },
@@ -306,6 +315,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a database or broker connection string (host, user, database)',
     regex: /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|jdbc:[a-z]{2,20}):\/\/[^\s"'<>]{3,300}/,
     severity: 'high',
+    mayBeData: true,
     positive: 'could not connect to postgres://orders_rw@db-primary.internal.corp:5432/orders',
     negative: '{"docs":"https://example.com/guides/postgres-migrations","message":"use the mysql importer"}',
   },
@@ -314,6 +324,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'an absolute file path on the server (directory layout, user names)',
     regex: /(?<![\w.:/%-])\/(?:home|usr|var|srv|opt|app|root|tmp|Users|etc|workspace|work|code|src|build|mnt)\/[\w.@-]{1,100}(?:\/[\w.@-]{1,100}){0,30}\.(?:js|mjs|cjs|ts|py|rb|php|java|kt|scala|go|rs|cs|ex|exs|jar|war|so|dll|yml|yaml|env|conf|ini|cfg|toml|log|sql|sh|pem|key)\b|(?<![\w.:/%-])\/etc\/(?:passwd|shadow|hosts|nginx|apache2|ssl)\b|(?<![\w])[A-Z]:\\(?:[\w .@-]{1,100}\\){1,30}[\w .@-]{0,100}\.\w{1,6}\b/,
     severity: 'medium',
+    mayBeData: true,
     positive: 'Error: ENOENT: no such file or directory, open \'/home/deploy/orders-api/config/production.yml\'',
     negative: '{"links":{"next":"https://api.example.com/var/orders/list.json?cursor=abc","avatar":"/app/assets/avatar.png"},"path":"/api/orders/ord_1"}',
   },
@@ -322,6 +333,7 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a private network address (internal topology)',
     regex: /(?<![\d.])(?:10(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|192\.168(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2})(?![\d]|\.\d)/,
     severity: 'medium',
+    mayBeData: true,
     host: true,
     positive: 'connect ECONNREFUSED 10.0.3.17:6379',
     negative: '{"version":"10.4.2","price":"192.16","ratio":"172.16","build":"2024.10.1.5"}',
@@ -333,11 +345,23 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     // suffix, a port, or a first label with a digit or hyphen (db-1.internal), as hosts have.
     regex: /\b(?:[a-z0-9-]{1,63}\.){1,10}(?:svc\.cluster\.local|ec2\.internal|compute\.internal)\b|\b(?:(?:[a-z0-9-]{1,63}\.){2,10}|[a-z0-9-]{1,63}\.(?=[a-z]{3,11}:\d)|[a-z]{0,62}[\d-][a-z0-9-]{0,62}\.)(?:internal|corp|intranet|localdomain|lan)(?![\w-]|\.[a-z])/,
     severity: 'medium',
+    mayBeData: true,
     host: true,
     positive: 'getaddrinfo ENOTFOUND db-primary.internal.corp',
     negative: '{"error":{"code":"server.internal","message":"an internal error occurred"},"team":"corp","scope":"intranet"}',
   },
 ];
+
+/** A version number: 8, 8.1, 1.18.0, "PHP/8", "Passenger 6". */
+const VERSION = /(?:^|[^\w.])\d{1,6}(?:\.\d{1,6}){0,3}(?![\w.])|\/\d/;
+
+/** Frameworks, languages and servers that X-Powered-By names, whole words. */
+const PRODUCTS =
+  'express|php|asp\\.net|next\\.js|nuxt|servlet|jsp|jboss|wildfly|undertow|tomcat|jetty|glassfish|weblogic|websphere|phusion passenger|passenger|plesk\\w*|' +
+  'django|flask|werkzeug|gunicorn|uvicorn|python|rails|rack|sinatra|ruby|perl|mono|node(?:\\.js)?|koa|hapi|fastify|sails|nest(?:js)?|deno|bun|' +
+  'laravel|symfony|zend|cakephp|codeigniter|nette|drupal|wordpress|joomla|craft cms|w3 total cache|kestrel|iis|openresty|nginx|apache|' +
+  'phoenix|cowboy|play|spring(?: boot)?|vapor|ratpack|dart|zope|coldfusion|lucee';
+const VERSION_OR_PRODUCT = new RegExp(`${VERSION.source}|(?:^|[^\\w.-])(?:${PRODUCTS})(?![\\w-])`, 'i');
 
 export const HEADER_SIGNATURES: readonly HeaderSignature[] = [
   {
@@ -353,28 +377,29 @@ export const HEADER_SIGNATURES: readonly HeaderSignature[] = [
     id: 'x-powered-by',
     reveals: 'the framework or language behind the API',
     header: 'x-powered-by',
-    regex: /\S/,
+    // A value that names no product and no version ("hidden", "-") reveals nothing.
+    regex: VERSION_OR_PRODUCT,
     severity: 'low',
-    positive: 'Express',
-    negative: '',
+    positive: 'PHP/8.1.2',
+    negative: 'hidden',
   },
   {
     id: 'x-aspnet-version',
     reveals: 'the ASP.NET version',
     header: 'x-aspnet-version',
-    regex: /\S/,
+    regex: VERSION,
     severity: 'low',
     positive: '4.0.30319',
-    negative: '',
+    negative: 'hidden',
   },
   {
     id: 'x-aspnetmvc-version',
     reveals: 'the ASP.NET MVC version',
     header: 'x-aspnetmvc-version',
-    regex: /\S/,
+    regex: VERSION,
     severity: 'low',
     positive: '5.2',
-    negative: '',
+    negative: 'n/a',
   },
   {
     id: 'symfony-debug-token',

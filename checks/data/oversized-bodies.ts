@@ -1,12 +1,12 @@
-import { streamedBody, type BodyPart } from '../../src/http/streamed-body.js';
-import type { RequestBody } from '../../src/http/types.js';
-import { isObject } from '../../src/pagination/items.js';
+import { isObject, streamedBody, type BodyPart, type RequestBody } from '../api.js';
 
 export const BIG_BODY_BYTES = 10 * 1024 * 1024;
 export const ARRAY_LENGTH = 100_000;
 export const NESTING_DEPTH = 10_000;
 
 export interface OversizedBody {
+  /** Names the probe in a finding's key: size, array, depth. */
+  key: 'size' | 'array' | 'depth';
   /** "a 10 MiB JSON body", for messages. */
   what: string;
   /** What to change when it is not refused. */
@@ -37,6 +37,7 @@ function bigBody(base: Record<string, unknown>): OversizedBody {
   const [before, after] = around({ ...base, preflight_padding: SLOT });
   const padding = BIG_BODY_BYTES - Buffer.byteLength(before) - Buffer.byteLength(after) - 2;
   return {
+    key: 'size',
     what: 'a 10 MiB JSON body',
     fix: 'cap request bodies (e.g. 1 MiB) where they enter and answer 413 Payload Too Large',
     body: streamedBody([before, '"', { repeat: 'a', times: padding }, '"', after], `10 MiB of JSON: ${before}"aaaa…"${after}`),
@@ -54,6 +55,7 @@ function longArray(example: unknown, base: Record<string, unknown>): OversizedBo
   const parts: BodyPart[] = [before, '[', { repeat: `${element},`, times: ARRAY_LENGTH - 1 }, element, ']', after];
   const where = field ? `"${field}" array` : 'top-level array';
   return {
+    key: 'array',
     what: `a JSON ${where} of 100,000 elements`,
     fix: 'cap array lengths in the request schema (e.g. maxItems: 1000) and the body size, and answer 400/422',
     body: streamedBody(parts, `a ${where} of ${ARRAY_LENGTH} × ${element}`),
@@ -63,6 +65,7 @@ function longArray(example: unknown, base: Record<string, unknown>): OversizedBo
 /** [[[…]]] 10,000 deep: tiny, but a recursive parser or validator overflows its stack on it. */
 function deepNesting(): OversizedBody {
   return {
+    key: 'depth',
     what: 'JSON nested 10,000 deep',
     fix: 'cap JSON nesting depth (e.g. 32 levels) before parsing or validating, and answer 400',
     body: streamedBody([{ repeat: '[', times: NESTING_DEPTH }, { repeat: ']', times: NESTING_DEPTH }], `${NESTING_DEPTH} nested JSON arrays: [[[…]]]`),

@@ -1,4 +1,14 @@
-import { isObject } from '../api.js';
+import { isObject, RECORDED_BODY_BYTES, type RecordedResponse } from '../api.js';
+
+/**
+ * The recorded text is the whole body: not cut at maxResponseBytes (or a probe's own cap), nor at
+ * the share of each body the run keeps. A cut body is not compared as if whole: a cut JSON body
+ * would read as plain text, a second "shape" the server never sent.
+ */
+export function isWholeBody(record: RecordedResponse): boolean {
+  return !record.exchange.truncated && (record.exchange.responseBytes ?? 0) <= RECORDED_BODY_BYTES;
+}
+
 /**
  * What an error response looks like to a client: its shape (so a client can parse every error the
  * same way) and whether it carries a machine-readable code (so a client can branch on it without

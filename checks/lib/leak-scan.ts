@@ -53,12 +53,15 @@ function flatten(value: unknown, key: string, lines: string[], depth: number): v
  * Every body signature that matches, each once, with the line it matched on. A match that overlaps
  * one found earlier, or quotes the same line (the library lists the more specific signatures
  * first), is the same leak seen again, so it is noted on that leak rather than reported twice.
+ * `dataOnly`: the body is a successful answer (2xx), whose paths, hosts and queries are the API's
+ * own data; only unmistakable signatures count there.
  */
-export function scanBody(body: string, ignoreHosts: readonly string[] = []): BodyLeak[] {
+export function scanBody(body: string, ignoreHosts: readonly string[] = [], options: { dataOnly?: boolean } = {}): BodyLeak[] {
   if (!body) return [];
   const text = readableText(body);
   const found: Array<BodyLeak & { start: number; end: number }> = [];
   for (const signature of BODY_SIGNATURES) {
+    if (options.dataOnly && signature.mayBeData) continue;
     const match = firstMatch(signature, text, ignoreHosts);
     if (!match) continue;
     const start = match.index;

@@ -1,12 +1,23 @@
-import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from './types.js';
+import { ProbeError, type HttpClient, type ProbeErrorCode, type ProbeRequest, type ProbeResponse } from './types.js';
 import type { Exchange } from '../types.js';
 
 /**
- * Probe errors that are the server's answer to a probe (it hung or dropped the connection), not the
- * tool's limits. A refused connection is not: nobody is listening, so it says nothing about this
- * probe (the runner's liveness watch finds out whether an earlier probe took the server down).
+ * What a probe that got no answer says, decided here once for every check:
+ * - 'answer': the server's own answer to this probe: it hung (timeout), closed the connection
+ *   without a complete answer (reset), or sent something that is not HTTP (network). A check may judge it.
+ * - 'down': nothing was listening (refused): it says nothing about this probe, so attempt() lets it
+ *   propagate and the check is undecided; the runner's liveness watch finds out whether an earlier
+ *   probe took the server down ("a connection refused is never a fail").
+ * undefined: the tool's limits or the config (budget, deadline, abort, TLS, a refused write): it
+ * propagates, for the runner to report.
  */
-const SERVER_FAILURES = new Set(['timeout', 'reset', 'network']);
+export type FailureMeaning = 'answer' | 'down';
+
+const FAILURE_MEANINGS: Partial<Record<ProbeErrorCode, FailureMeaning>> = { timeout: 'answer', reset: 'answer', network: 'answer', refused: 'down' };
+
+export function failureMeaning(code: ProbeErrorCode): FailureMeaning | undefined {
+  return FAILURE_MEANINGS[code];
+}
 
 export type Attempt = { response: ProbeResponse; failure?: undefined } | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
 
@@ -18,11 +29,22 @@ export async function attempt(http: HttpClient, request: ProbeRequest): Promise<
   try {
     return { response: await http.send(request) };
   } catch (error) {
-    if (error instanceof ProbeError && SERVER_FAILURES.has(error.code) && error.exchange) {
+    if (error instanceof ProbeError && failureMeaning(error.code) === 'answer' && error.exchange) {
       return { failure: error as ProbeError & { exchange: Exchange } };
     }
     throw error;
   }
+}
+
+/** The exchange an attempt recorded, answered or not: its evidence. */
+export function exchangeOf(tried: Attempt): Exchange {
+  return tried.response ? tried.response.exchange : tried.failure.exchange;
+}
+
+/** "404", "no answer (timeout)", "connection dropped": an attempt's answer in a tally. */
+export function answerOf(tried: Attempt): string {
+  if (tried.response) return String(tried.response.status);
+  return tried.failure.code === 'timeout' ? 'no answer (timeout)' : 'connection dropped';
 }
 
 /** What came back, in a few words: "no answer within 5000 ms", "the connection was closed without an answer". */

@@ -95,10 +95,13 @@ export interface ClientStats {
   rateLimited: number;
 }
 
+/** How much of each body the run keeps for whole-run analysis (RecordedResponse.bodyText). */
+export const RECORDED_BODY_BYTES = 16 * 1024;
+
 /** A response kept for whole-run analysis (leak scanning, error shapes). */
 export interface RecordedResponse {
   exchange: Exchange;
-  /** Up to 16 KiB of the decoded body, as text. */
+  /** Up to RECORDED_BODY_BYTES of the decoded body, as text. */
   bodyText: string;
 }
 

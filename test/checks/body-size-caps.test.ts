@@ -1,9 +1,10 @@
 import Fastify from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import check from '../../checks/body-size-caps.js';
-import { json, startServer } from '../helpers/servers.js';
-import { runCheck, statuses, targetFor } from '../helpers/target.js';
+import type { Finding } from '../../src/types.js';
+import { checkTester } from '../helpers/check-tester.js';
+import { json, startServer, type TestServer } from '../helpers/servers.js';
 
 const config = (options: { allowWrites?: boolean; slowMs?: number; body?: string } = {}) => `
 endpoints:
@@ -33,95 +34,116 @@ function depthOf(value: unknown, depth = 0): number {
   return depth;
 }
 
-describe('body-size-caps check', () => {
-  const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (closers.length) await closers.pop()!();
-  });
+let seen: TestServer;
+const received: unknown[] = [];
+const lengths: number[] = [];
+const byKey = (findings: Finding[], key: string): Finding => findings.find((f) => f.key.endsWith(`#${key}`))!;
 
-  it('fails an endpoint that accepts a body of any size, and sends exactly the bodies it says', async () => {
-    const received: unknown[] = [];
-    const server = await startServer(async (req, res) => {
-      const body = await readUpTo(req);
-      const parsed = JSON.parse(body.text) as unknown;
-      received.push(Array.isArray(parsed) ? { bytes: body.bytes, length: parsed.length, first: parsed[0] } : { bytes: body.bytes, keys: Object.keys(parsed as object), padding: (parsed as { preflight_padding?: string }).preflight_padding?.length });
-      json(res, 201, { id: `ord_${received.length}` });
-    });
-    closers.push(server.close);
-    const { findings } = await runCheck(check, await targetFor(server.url, config()));
-    expect(statuses(findings)).toEqual(['fail', 'fail', 'fail']);
-    expect(findings[0]!.message).toMatch(/^POST \/api\/orders with a 10 MiB JSON body → 201 in \d+ ms: accepted; cap request bodies .* 413 Payload Too Large$/);
-    expect(findings[1]!.message).toMatch(/a JSON top-level array of 100,000 elements → 201 .*maxItems/);
-    expect(findings[2]!.message).toMatch(/JSON nested 10,000 deep → 201 .*nesting depth/);
-    expect(findings[0]!.reproduce).toMatch(/^curl .* -X 'POST' .*\/api\/orders.*--data-binary @body.bin {2}# 10 MiB of JSON/);
-    expect(received[0]).toEqual({ bytes: 10 * 1024 * 1024, keys: ['sku', 'qty', 'preflight_padding'], padding: expect.any(Number) as number });
-    expect(received[1]).toEqual({ bytes: 100_000 * 21 - 1 + 2, length: 100_000, first: { sku: 'A1', qty: 1 } });
-    expect((received[2] as { bytes: number }).bytes).toBe(20_000);
-    expect(server.requests.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
-  });
-
-  it("passes fastify's defaults: 413 over its 1 MiB bodyLimit, 400 from its schema", async () => {
-    const app = Fastify();
-    app.post('/api/orders', { schema: { body: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer' } } } } }, async (_req, reply) => reply.code(201).send({ id: 'ord_1' }));
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    closers.push(() => app.close());
-    const { findings } = await runCheck(check, await targetFor(url, config()));
-    expect(statuses(findings)).toEqual(['pass', 'pass', 'pass']);
-    expect(findings[0]!.message).toMatch(/10 MiB JSON body → 413 in \d+ ms: refused$/);
-    expect(findings[2]!.message).toMatch(/nested 10,000 deep → 400 in \d+ ms: refused$/);
-  });
-
-  it('fails a server that caps size at 1 MiB but crashes on deep nesting', async () => {
-    const server = await startServer(async (req, res) => {
-      const body = await readUpTo(req, 1024 * 1024);
-      if (body.over) return json(res, 413, { error: { code: 'payload_too_large' } });
-      try {
-        depthOf(JSON.parse(body.text));
-      } catch (error) {
-        return json(res, 500, { error: String(error) });
-      }
-      json(res, 201, { id: 'ord_1' });
-    });
-    closers.push(server.close);
-    const { findings } = await runCheck(check, await targetFor(server.url, config()));
-    expect(statuses(findings)).toEqual(['pass', 'pass', 'fail']);
-    expect(findings[2]!.message).toMatch(/JSON nested 10,000 deep → 500 in \d+ ms: the server failed on it; cap JSON nesting depth/);
-  });
-
-  it('grows the example body\'s own array field, and fails a refusal slower than slowMs', async () => {
-    const lengths: number[] = [];
-    const server = await startServer(async (req, res) => {
-      const body = await readUpTo(req, 4 * 1024 * 1024);
-      if (!body.over) lengths.push((JSON.parse(body.text) as { lines?: unknown[] }).lines?.length ?? -1);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      json(res, body.over ? 413 : 422, { error: { code: 'rejected' } });
-    });
-    closers.push(server.close);
-    const { findings } = await runCheck(check, await targetFor(server.url, config({ slowMs: 100, body: '{ lines: [{ sku: A1 }] }' })));
-    expect(statuses(findings)).toEqual(['fail', 'fail', 'fail']);
-    expect(findings[0]!.message).toMatch(/→ 413, but only after \d+ ms \(slowMs 100\)/);
-    expect(findings[1]!.message).toMatch(/a JSON "lines" array of 100,000 elements → 422, but only after/);
-    expect(lengths[0]).toBe(100_000);
-  });
-
-  it('warns when the connection is cut without a status', async () => {
-    const server = await startServer((req, res) => {
-      if (Number(req.headers['content-length']) > 1024 * 1024) return void req.socket.destroy();
-      req.resume();
-      req.on('end', () => json(res, 400, { error: 'no' }));
-    });
-    closers.push(server.close);
-    const { findings } = await runCheck(check, await targetFor(server.url, config()));
-    expect(statuses(findings)).toEqual(['warn', 'warn', 'pass']);
-    expect(findings[0]!.message).toMatch(/closed without a complete answer after \d+ ms: refused, but without a status/);
-  });
-
-  it('is skipped without allowWrites, and sends nothing', async () => {
-    const server = await startServer((_req, res) => json(res, 201, {}));
-    closers.push(server.close);
-    const { findings } = await runCheck(check, await targetFor(server.url, config({ allowWrites: false })));
-    expect(statuses(findings)).toEqual(['skip']);
-    expect(findings[0]!.message).toMatch(/allowWrites/);
-    expect(server.requests).toHaveLength(0);
-  });
+checkTester.run(check, {
+  config: config(),
+  valid: [
+    {
+      name: "fastify's defaults: 413 over its 1 MiB bodyLimit, 400 from its schema",
+      server: async () => {
+        const app = Fastify();
+        app.post('/api/orders', { schema: { body: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer' } } } } }, async (_req, reply) => reply.code(201).send({ id: 'ord_1' }));
+        const url = await app.listen({ port: 0, host: '127.0.0.1' });
+        return { url, close: () => app.close() };
+      },
+      verdicts: [{ verdict: 'refused', data: { status: 413 } }, 'refused', { verdict: 'refused', data: { status: 400 } }],
+      assert: (findings) => {
+        expect(byKey(findings, 'size').message).toMatch(/10 MiB JSON body → 413 in \d+ ms: refused$/);
+        expect(byKey(findings, 'depth').message).toMatch(/nested 10,000 deep → 400 in \d+ ms: refused$/);
+        expect(findings.map((f) => f.key).sort()).toEqual(['body-size-caps/cap@POST /api/orders#array', 'body-size-caps/cap@POST /api/orders#depth', 'body-size-caps/cap@POST /api/orders#size']);
+      },
+    },
+    {
+      name: 'without allowWrites it is skipped, and sends nothing',
+      config: config({ allowWrites: false }),
+      server: async () => (seen = await startServer((_req, res) => json(res, 201, {}))),
+      verdicts: ['notOptedIn'],
+      assert: () => expect(seen.requests).toHaveLength(0),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an endpoint that accepts a body of any size; the bodies sent are exactly the ones it says',
+      server: async () =>
+        (seen = await startServer(async (req, res) => {
+          const body = await readUpTo(req);
+          const parsed = JSON.parse(body.text) as unknown;
+          received.push(Array.isArray(parsed) ? { bytes: body.bytes, length: parsed.length, first: parsed[0] } : { bytes: body.bytes, keys: Object.keys(parsed as object), padding: (parsed as { preflight_padding?: string }).preflight_padding?.length });
+          json(res, 201, { id: `ord_${received.length}` });
+        })),
+      verdicts: [
+        { verdict: 'accepted', data: { sent: 'a 10 MiB JSON body', status: 201 } },
+        { verdict: 'accepted', data: { sent: 'a JSON top-level array of 100,000 elements' } },
+        { verdict: 'accepted', data: { sent: 'JSON nested 10,000 deep' } },
+      ],
+      assert: (findings) => {
+        const size = byKey(findings, 'size');
+        expect(size.message).toMatch(/^POST \/api\/orders with a 10 MiB JSON body → 201 in \d+ ms: accepted; cap request bodies .* 413 Payload Too Large$/);
+        expect(byKey(findings, 'array').message).toMatch(/maxItems/);
+        expect(byKey(findings, 'depth').message).toMatch(/nesting depth/);
+        expect(size.reproduce).toMatch(/^curl .* -X 'POST' .*\/api\/orders.*--data-binary @body.bin {2}# 10 MiB of JSON/);
+        expect(received[0]).toEqual({ bytes: 10 * 1024 * 1024, keys: ['sku', 'qty', 'preflight_padding'], padding: expect.any(Number) as number });
+        expect(received[1]).toEqual({ bytes: 100_000 * 21 - 1 + 2, length: 100_000, first: { sku: 'A1', qty: 1 } });
+        expect((received[2] as { bytes: number }).bytes).toBe(20_000);
+        expect(seen.requests.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
+      },
+    },
+    {
+      name: 'a server that caps size at 1 MiB but crashes on deep nesting',
+      server: () =>
+        startServer(async (req, res) => {
+          const body = await readUpTo(req, 1024 * 1024);
+          if (body.over) return json(res, 413, { error: { code: 'payload_too_large' } });
+          try {
+            depthOf(JSON.parse(body.text));
+          } catch (error) {
+            return json(res, 500, { error: String(error) });
+          }
+          json(res, 201, { id: 'ord_1' });
+        }),
+      verdicts: [{ verdict: 'serverError', data: { sent: 'JSON nested 10,000 deep', status: 500 } }],
+      assert: (findings) => expect(byKey(findings, 'depth').message).toMatch(/→ 500 in \d+ ms: the server failed on it; cap JSON nesting depth/),
+    },
+    {
+      name: "grows the example body's own array field, and fails a refusal slower than slowMs",
+      config: config({ slowMs: 100, body: '{ lines: [{ sku: A1 }] }' }),
+      server: () =>
+        startServer(async (req, res) => {
+          const body = await readUpTo(req, 4 * 1024 * 1024);
+          if (!body.over) lengths.push((JSON.parse(body.text) as { lines?: unknown[] }).lines?.length ?? -1);
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          json(res, body.over ? 413 : 422, { error: { code: 'rejected' } });
+        }),
+      verdicts: [
+        { verdict: 'slowRefusal', data: { status: 413, slowMs: 100 } },
+        { verdict: 'slowRefusal', data: { sent: 'a JSON "lines" array of 100,000 elements', status: 422 } },
+        'slowRefusal',
+      ],
+      assert: () => expect(lengths[0]).toBe(100_000),
+    },
+    {
+      name: 'the connection cut without a status warns',
+      server: () =>
+        startServer((req, res) => {
+          if (Number(req.headers['content-length']) > 1024 * 1024) return void req.socket.destroy();
+          req.resume();
+          req.on('end', () => json(res, 400, { error: 'no' }));
+        }),
+      verdicts: [{ verdict: 'droppedQuickly', data: { failure: 'the connection was closed without a complete answer' } }, 'droppedQuickly'],
+    },
+    {
+      // Issue 12: a connection refused is the target being down, never a fail of this check.
+      name: 'a target that is no longer listening: undecided, not a fail',
+      server: async () => {
+        const gone = await startServer((_req, res) => json(res, 201, {}));
+        await gone.close();
+        return { url: gone.url, close: async () => undefined };
+      },
+      verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
+    },
+  ],
 });

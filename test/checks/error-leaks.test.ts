@@ -1,11 +1,12 @@
 import express from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import errorLeaks from '../../checks/error-leaks.js';
+import { expect, vi } from 'vitest';
+import check from '../../checks/error-leaks.js';
 import malformedInput from '../../checks/malformed-input.js';
-import { of, runChecks } from '../helpers/run-checks.js';
+import type { HttpClient } from '../../src/http/types.js';
+import type { Finding } from '../../src/types.js';
+import { checkTester } from '../helpers/check-tester.js';
 import { serveApp } from '../helpers/serve-app.js';
 import { json, startServer } from '../helpers/servers.js';
-import { targetFor } from '../helpers/target.js';
 
 const config = `
 auth:
@@ -36,129 +37,160 @@ async function startExpress(env: 'development' | 'production'): Promise<{ url: s
   return { url: served.url, close: () => (quiet.mockRestore(), served.close()) };
 }
 
-const signatures = (findings: ReturnType<typeof of>): string[] => [...new Set(findings.filter((f) => f.status === 'fail').map((f) => f.data?.['signature'] as string))].sort();
+const bySignature = (findings: Finding[], signature: string): Finding[] => findings.filter((f) => f.data?.['signature'] === signature);
+const leak = (signature: string, endpoint: string, verdict = 'leaked') => ({ verdict, endpoint, data: { signature } });
 
-describe('error-leaks check', () => {
-  const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (closers.length) await closers.pop()!();
-  });
+/** What other checks of a run would have sent. */
+const send =
+  (...paths: string[]) =>
+  async (client: HttpClient): Promise<void> => {
+    for (const path of paths) await client.send({ method: 'GET', path, retryOn429: false });
+  };
 
-  it('fails on a 500 with a Python traceback and a psycopg2 error, quoting them with evidence', async () => {
-    const server = await startServer((req, res) => {
-      if ((req.url ?? '').includes("'") || (req.url ?? '').includes('%27')) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(PYTHON_500);
-        return;
-      }
-      json(res, req.url?.startsWith('/api/items') ? 200 : 404, { data: [] });
-    });
-    closers.push(server.close);
-    const findings = await runChecks([malformedInput, errorLeaks], await targetFor(server.url, config));
-    const leaks = of(findings, 'error-leaks');
-    expect(signatures(leaks)).toEqual(['absolute-file-path', 'postgres-error', 'python-traceback', 'sql-statement']);
-    const traceback = leaks.find((f) => f.data?.['signature'] === 'python-traceback')!;
-    expect(traceback.endpoint).toBe('GET /api/items');
-    expect(traceback.message).toMatch(/^GET \/api\/items\?preflight=%27 → 500 revealed a Python traceback .*: "Traceback \(most recent call last\):"/);
-    expect(traceback.evidence[0]!.status).toBe(500);
-    expect(traceback.reproduce).toMatch(/^curl /);
-    const psycopg = leaks.find((f) => f.data?.['signature'] === 'postgres-error')!;
-    expect(psycopg.message).toContain('psycopg2.errors.SyntaxError: unterminated quoted string at or near');
-    expect(psycopg.severity).toBe('high');
-    // The same leak on the other endpoint is its own finding.
-    expect(leaks.filter((f) => f.data?.['signature'] === 'python-traceback').map((f) => f.endpoint).sort()).toEqual(['GET /api/items', 'GET /api/items/{id}']);
-  });
-
-  it("fails on express's development error page (a stack with file paths) and its X-Powered-By", async () => {
-    const server = await startExpress('development');
-    closers.push(server.close);
-    const leaks = of(await runChecks([malformedInput, errorLeaks], await targetFor(server.url, config)), 'error-leaks');
-    expect(signatures(leaks)).toEqual(expect.arrayContaining(['express-error-page', 'node-stack', 'x-powered-by']));
-    const page = leaks.find((f) => f.data?.['signature'] === 'express-error-page')!;
-    expect(page.endpoint).toBe('GET /api/items/{id}');
-    expect(page.message).toMatch(/GET \/api\/items\/%zz → 400 revealed Express's development error page/);
-    expect(page.message).toContain('URIError: Failed to decode param');
-    const header = leaks.find((f) => f.data?.['signature'] === 'x-powered-by')!;
-    expect(header.endpoint).toBe('*');
-    expect(header.severity).toBe('low');
-    expect(header.message).toMatch(/^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/);
-  });
-
-  it("finds no stack in express's production mode: only the X-Powered-By header remains", async () => {
-    const server = await startExpress('production');
-    closers.push(server.close);
-    const leaks = of(await runChecks([malformedInput, errorLeaks], await targetFor(server.url, config)), 'error-leaks');
-    expect(signatures(leaks)).toEqual(['x-powered-by']);
-  });
-
-  it('passes against an API that leaks nothing, saying how much it read', async () => {
-    // Plain node:http: the msw middleware is express, and sends X-Powered-By: Express.
-    const server = await startServer((_req, res) => json(res, 404, { error: { code: 'not_found', message: 'No such item.' } }));
-    closers.push(server.close);
-    const leaks = of(await runChecks([malformedInput, errorLeaks], await targetFor(server.url, config)), 'error-leaks');
-    expect(leaks.map((f) => f.status), leaks.map((f) => f.message).join('\n')).toEqual(['pass']);
-    expect(leaks[0]!.message).toMatch(/^none of the run's \d+ responses \(\d+ of them errors; \d+ distinct bodies\) matched any of \d+ body or \d+ header leak signatures$/);
-  });
-
-  it('does not pass a run that saw no error response (all 2xx, or only 429s): it skips', async () => {
-    const server = await startServer((req, res) => (req.url === '/limited' ? json(res, 429, { error: { code: 'rate_limited' } }, { 'retry-after': '0' }) : json(res, 200, { data: [] })));
-    closers.push(server.close);
-    const findings = await runChecks([errorLeaks], await targetFor(server.url, config), async (client) => {
-      await client.send({ method: 'GET', path: '/api/items' });
-      await client.send({ method: 'GET', path: '/limited', retryOn429: false });
-    });
-    expect(findings.map((f) => f.status)).toEqual(['skip']);
-    expect(findings[0]!.message).toMatch(/^no error response \(4xx\/5xx other than 429\) was seen during the run/);
-  });
-
-  it("scans responses other checks collected, and names each endpoint", async () => {
-    const server = await startServer((req, res) => {
-      if (req.url === '/debug/vars') return json(res, 200, { env: { DATABASE_URL: 'postgres://svc:hunter22@10.0.4.12:5432/app', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG' } });
-      json(res, 200, { ok: true }, { server: 'nginx/1.18.0' });
-    });
-    closers.push(server.close);
-    const findings = await runChecks([errorLeaks], await targetFor(server.url, config), async (client) => {
-      await client.send({ method: 'GET', path: '/debug/vars', purpose: 'another check' });
-      await client.send({ method: 'GET', path: '/api/items', purpose: 'another check' });
-      await client.send({ method: 'GET', path: '/api/items', purpose: 'another check' });
-    });
-    // The password, the connection string and the private IP are all on the dumped DATABASE_URL line: one finding, not four.
-    expect(signatures(findings)).toEqual(['environment-dump', 'server-version']);
-    expect(findings.find((f) => f.data?.['signature'] === 'environment-dump')!.data?.['alsoMatched']).toEqual(['credentials-in-url', 'connection-string', 'private-ip']);
-    const env = findings.find((f) => f.data?.['signature'] === 'environment-dump')!;
-    expect(env.endpoint).toBe('GET /debug/vars');
-    expect(env.severity).toBe('critical');
-    // The target's own leaked secrets are not printed again.
-    for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
-    const server_ = findings.find((f) => f.data?.['signature'] === 'server-version')!;
-    expect(server_.message).toMatch(/^2 responses \(first: GET \/api\/items → 200\) reveal the server software and its exact version: "Server: nginx\/1.18.0"$/);
-  });
-
-  it('groups one leak seen on many unconfigured paths (a catch-all) into one finding that lists them', async () => {
-    const server = await startServer((req, res) => json(res, 200, { env: { DATABASE_URL: 'postgres://svc@db-1.internal.corp/app' }, path: req.url }));
-    closers.push(server.close);
-    const findings = await runChecks([errorLeaks], await targetFor(server.url, config), async (client) => {
-      for (const path of ['/admin', '/admin/config', '/admin/jobs']) await client.send({ method: 'GET', path });
-    });
-    expect(signatures(findings)).toEqual(['environment-dump']);
-    const dump = findings.filter((f) => f.data?.['signature'] === 'environment-dump');
-    expect(dump).toHaveLength(1);
-    expect(dump[0]!.data?.['alsoMatched']).toEqual(['connection-string', 'internal-hostname']);
-    expect(dump[0]!.endpoint).toBe('GET /admin');
-    expect(dump[0]!.message).toMatch(/^GET \/admin → 200 revealed environment variables .*: "DATABASE_URL: postgres:\/\/svc@db-1\.internal\.corp\/app" \(3 responses, also on GET \/admin\/config, GET \/admin\/jobs\)$/);
-    expect(dump[0]!.evidence).toHaveLength(3);
-  });
-
-  it('never prints the configured credential, even when a leaked dump echoes it', async () => {
-    const server = await startServer((req, res) => {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`Error: upstream refused\n    at callUpstream (/srv/app/src/upstream.js:12:9)\nrequest headers: authorization=${req.headers.authorization}`);
-    });
-    closers.push(server.close);
-    const findings = await runChecks([errorLeaks], await targetFor(server.url, config), async (client) => {
-      await client.send({ method: 'GET', path: '/api/items' });
-    });
-    expect(signatures(findings)).toEqual(['node-stack']);
-    for (const finding of findings) expect(JSON.stringify(finding)).not.toContain('t0ken-for-tests');
-  });
+checkTester.run(check, {
+  config,
+  valid: [
+    {
+      name: 'an API that leaks nothing passes, saying how much it read',
+      // Plain node:http: the msw middleware is express, and sends X-Powered-By: Express.
+      server: () => startServer((_req, res) => json(res, 404, { error: { code: 'not_found', message: 'No such item.' } })),
+      alongside: [malformedInput],
+      verdicts: ['clean'],
+      assert: (findings) => expect(findings[0]!.message).toMatch(/^none of the run's \d+ responses \(\d+ of them errors; \d+ distinct bodies\) matched any of \d+ body or \d+ header leak signatures$/),
+    },
+    {
+      name: 'a run that saw no error response (all 2xx, or only 429s) is skipped, not passed',
+      server: () => startServer((req, res) => (req.url === '/limited' ? json(res, 429, { error: { code: 'rate_limited' } }, { 'retry-after': '0' }) : json(res, 200, { data: [] }))),
+      before: send('/api/items', '/limited'),
+      verdicts: ['noErrorAnswer'],
+    },
+    {
+      name: 'nothing recorded: nothing to scan',
+      server: () => startServer((_req, res) => json(res, 200, {})),
+      verdicts: ['noResponses'],
+    },
+    {
+      // Issue 13 item 4: a 200 whose example data holds a file path, and X-Powered-By: hidden, were reported as leaks.
+      name: "paths and hosts inside 2xx data are the API's data; X-Powered-By that names no product is no leak",
+      server: () =>
+        startServer((req, res) => {
+          if (req.url === '/api/items') return json(res, 200, { data: [{ id: 'k1', file: '/src/some-dir/kernel.rs', host: 'build-1.internal.corp', note: 'SELECT * FROM items' }] }, { 'x-powered-by': 'hidden' });
+          json(res, 404, { error: { code: 'not_found' } }, { 'x-powered-by': 'hidden' });
+        }),
+      before: send('/api/items', '/api/items/2'),
+      verdicts: ['clean'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a 500 with a Python traceback and a psycopg2 error, quoted with evidence, per endpoint',
+      server: () =>
+        startServer((req, res) => {
+          if ((req.url ?? '').includes("'") || (req.url ?? '').includes('%27')) {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(PYTHON_500);
+            return;
+          }
+          json(res, req.url?.startsWith('/api/items') ? 200 : 404, { data: [] });
+        }),
+      alongside: [malformedInput],
+      verdicts: ['GET /api/items', 'GET /api/items/{id}'].flatMap((endpoint) => [
+        leak('python-traceback', endpoint),
+        leak('postgres-error', endpoint),
+        leak('sql-statement', endpoint),
+        leak('absolute-file-path', endpoint, 'leakedMedium'),
+      ]),
+      assert: (findings) => {
+        const traceback = bySignature(findings, 'python-traceback').find((f) => f.endpoint === 'GET /api/items')!;
+        expect(traceback.data).toMatchObject({ response: "GET /api/items?preflight=%27 → 500", excerpt: 'Traceback (most recent call last):' });
+        expect(traceback.message).toMatch(/^GET \/api\/items\?preflight=%27 → 500 revealed a Python traceback .*: "Traceback \(most recent call last\):"/);
+        expect(traceback.evidence[0]!.status).toBe(500);
+        expect(traceback.reproduce).toMatch(/^curl /);
+        expect(bySignature(findings, 'postgres-error')[0]!.data?.['excerpt']).toContain('psycopg2.errors.SyntaxError: unterminated quoted string at or near');
+        expect(traceback.key).toBe('error-leaks/leak@GET /api/items#python-traceback');
+      },
+    },
+    {
+      name: "express's development error page (a stack with file paths) and its X-Powered-By",
+      server: () => startExpress('development'),
+      alongside: [malformedInput],
+      verdicts: [leak('express-error-page', 'GET /api/items/{id}'), leak('node-stack', 'GET /api/items/{id}'), { verdict: 'versionHeader', endpoint: '*', data: { signature: 'x-powered-by' } }],
+      assert: (findings) => {
+        const page = bySignature(findings, 'express-error-page')[0]!;
+        expect(page.data).toMatchObject({ response: 'GET /api/items/%zz → 400' });
+        expect(page.data?.['excerpt']).toContain('URIError: Failed to decode param');
+        const header = bySignature(findings, 'x-powered-by')[0]!;
+        expect(header.severity).toBe('low');
+        expect(header.message).toMatch(/^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/);
+      },
+    },
+    {
+      name: "express's production mode shows no stack: only the X-Powered-By header remains",
+      server: () => startExpress('production'),
+      alongside: [malformedInput],
+      verdicts: [{ verdict: 'versionHeader', data: { signature: 'x-powered-by' } }],
+    },
+    {
+      name: 'X-Powered-By naming a version (PHP/8.1) is a leak',
+      server: () => startServer((_req, res) => json(res, 404, { error: { code: 'not_found' } }, { 'x-powered-by': 'PHP/8.1' })),
+      before: send('/api/items'),
+      verdicts: [{ verdict: 'versionHeader', data: { signature: 'x-powered-by', excerpt: 'X-Powered-By: PHP/8.1' } }],
+    },
+    {
+      name: 'a 200 carrying a stack trace with frames is still a leak',
+      server: () =>
+        startServer((req, res) =>
+          req.url === '/api/items'
+            ? json(res, 200, { data: [], debug: "TypeError: x is undefined\n    at list (/srv/app/src/items.js:12:9)" })
+            : json(res, 404, { error: { code: 'not_found' } }),
+        ),
+      before: send('/api/items', '/nope'),
+      verdicts: [leak('node-stack', 'GET /api/items')],
+    },
+    {
+      name: 'scans responses other checks collected: an environment dump and a Server version',
+      server: () =>
+        startServer((req, res) => {
+          if (req.url === '/debug/vars') return json(res, 200, { env: { DATABASE_URL: 'postgres://svc:hunter22@10.0.4.12:5432/app', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG' } });
+          json(res, 200, { ok: true }, { server: 'nginx/1.18.0' });
+        }),
+      before: send('/debug/vars', '/api/items', '/api/items'),
+      verdicts: [leak('environment-dump', 'GET /debug/vars', 'leakedCritical'), { verdict: 'versionHeader', endpoint: '*', data: { signature: 'server-version' } }],
+      assert: (findings) => {
+        // The password is on the dumped DATABASE_URL line: one finding, not two (its host and IP are data-like, not counted on a 200).
+        const env = bySignature(findings, 'environment-dump')[0]!;
+        expect(env.data?.['alsoMatched']).toEqual(['credentials-in-url']);
+        expect(env.severity).toBe('critical');
+        // The target's own leaked secrets are not printed again.
+        for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
+        expect(bySignature(findings, 'server-version')[0]!.message).toBe('2 responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"');
+      },
+    },
+    {
+      name: 'one leak seen on many unconfigured paths (a catch-all) is one finding that lists them',
+      server: () => startServer((req, res) => json(res, 500, { env: { DATABASE_URL: 'postgres://svc@db-1.internal.corp/app' }, path: req.url })),
+      before: send('/admin/jobs', '/admin', '/admin/config'),
+      verdicts: [leak('environment-dump', 'GET /admin', 'leakedCritical')],
+      assert: (findings) => {
+        const dump = findings[0]!;
+        expect(dump.data?.['alsoMatched']).toEqual(['connection-string', 'internal-hostname']);
+        expect(dump.message).toBe('GET /admin → 500 revealed environment variables (configuration and secrets): "DATABASE_URL: postgres://svc@db-1.internal.corp/app" (3 responses, also on GET /admin/config, GET /admin/jobs)');
+        expect(dump.evidence).toHaveLength(3);
+        expect(dump.evidence[0]!.url).toMatch(/\/admin$/);
+      },
+    },
+    {
+      name: 'never prints the configured credential, even when a leaked dump echoes it',
+      server: () =>
+        startServer((req, res) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`Error: upstream refused\n    at callUpstream (/srv/app/src/upstream.js:12:9)\nrequest headers: authorization=${req.headers.authorization}`);
+        }),
+      before: send('/api/items'),
+      verdicts: [leak('node-stack', 'GET /api/items')],
+      assert: (findings) => {
+        for (const finding of findings) expect(JSON.stringify(finding)).not.toContain('t0ken-for-tests');
+      },
+    },
+  ],
 });

@@ -1,15 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import errorShape from '../../checks/error-shape.js';
 import { classifyErrorBody } from '../../checks/lib/error-bodies.js';
 import malformedInput from '../../checks/malformed-input.js';
 import unknownRoute from '../../checks/unknown-route.js';
-import { of, runChecks } from '../helpers/run-checks.js';
+import type { HttpClient } from '../../src/http/types.js';
+import type { Finding } from '../../src/types.js';
+import { checkTester } from '../helpers/check-tester.js';
 import { serveApp } from '../helpers/serve-app.js';
 import { json, startServer } from '../helpers/servers.js';
-import { targetFor } from '../helpers/target.js';
 
 const config = `
 endpoints:
@@ -17,7 +18,7 @@ endpoints:
   - { path: "/api/items/{id}", params: { id: "1" } }
 limits: { requestsPerSecond: 1000 }
 `;
-const probesThenShape = [malformedInput, unknownRoute, errorShape];
+const probes = [malformedInput, unknownRoute];
 
 describe('classifyErrorBody', () => {
   it.each([
@@ -40,105 +41,132 @@ describe('classifyErrorBody', () => {
   });
 });
 
-describe('error-shape check', () => {
-  const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    while (closers.length) await closers.pop()!();
-  });
+const messageOf = (findings: Finding[], verdict: string): string => findings.find((f) => f.id === `error-shape/${verdict}`)!.message;
 
-  it('passes when every error is one JSON shape with a code', async () => {
-    const server = await startServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/items' && (url.searchParams.get('limit') ?? '1').match(/^\d+$/)) return json(res, 200, { data: [] });
-      if (url.pathname === '/api/items') return json(res, 400, { error: { code: 'invalid_limit', message: 'limit must be a number' } });
-      if (url.pathname === '/api/items/1') return json(res, 200, { id: '1' });
-      json(res, 404, { error: { code: 'not_found', message: 'No such resource.' } });
-    });
-    closers.push(server.close);
-    const shape = of(await runChecks(probesThenShape, await targetFor(server.url, config)), 'error-shape');
-    expect(shape.map((f) => f.status)).toEqual(['pass', 'pass']);
-    expect(shape[0]!.message).toMatch(/^all \d+ error responses \(400, 404\) use one shape: \{"error":\{"code","message"\}\}$/);
-    expect(shape[1]!.message).toMatch(/^every JSON error response \(\d+\) carries a machine-readable code$/);
-  });
+/** express 4 in production: its default 404 and error pages are HTML. */
+async function startExpressProduction(): Promise<{ url: string; close(): Promise<void> }> {
+  const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  const app = express();
+  app.set('env', 'production');
+  app.get('/api/items', (_req, res) => res.json({ data: [] }));
+  app.get('/api/items/:id', (req, res) => res.json({ id: req.params.id }));
+  const server = await serveApp(app);
+  return { url: server.url, close: () => (quiet.mockRestore(), server.close()) };
+}
 
-  it('fails a server whose 404 is HTML while its 400 is JSON, showing one example of each', async () => {
-    const server = await startServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/items') {
-        return /^\d+$/.test(url.searchParams.get('limit') ?? '1') ? json(res, 200, { data: [] }) : json(res, 400, { error: { code: 'invalid_limit', message: 'bad limit' } });
-      }
-      if (url.pathname === '/api/items/1') return json(res, 200, { id: '1' });
-      res.writeHead(404, { 'content-type': 'text/html' });
-      res.end(`<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>`);
-    });
-    closers.push(server.close);
-    const shape = of(await runChecks(probesThenShape, await targetFor(server.url, config)), 'error-shape');
-    expect(shape[0]!.status).toBe('fail');
-    expect(shape[0]!.message).toMatch(/error responses come in 2 shapes: /);
-    expect(shape[0]!.message).toMatch(/an HTML page \(\d+×, e\.g\. 404 on GET \//);
-    expect(shape[0]!.message).toMatch(/\{"error":\{"code","message"\}\} \(\d+×, e\.g\. 400 on GET \/api\/items\)/);
-    expect(shape[0]!.evidence.map((e) => e.status).sort()).toEqual([400, 404]);
-    // The JSON errors all carry a code; the HTML ones are the shape finding's business.
-    expect(shape[1]!.status).toBe('pass');
-  });
-
-  it("uses one shape for fastify's default errors, and notes the ones without a code", async () => {
-    const app = Fastify();
-    app.get('/api/items', async () => ({ data: [] }));
-    app.get('/api/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (req) => ({ id: (req.params as { id: number }).id }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    closers.push(() => app.close());
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const shape = of(await runChecks(probesThenShape, await targetFor(url, config)), 'error-shape');
-    expect(shape[0]!.status).toBe('pass');
-    expect(shape[0]!.message).toMatch(/use one shape: \{.*"error".*\} with "error" a string$/);
-    // 400 FST_ERR_VALIDATION has a code; its 404 (and its answer to a bad request line) do not.
-    expect(shape[1]!.status).toBe('warn');
-    expect(shape[1]!.message).toMatch(/JSON error responses carry no machine-readable code: .*404 on GET \/preflight-no-such-route-7f3a/);
-  });
-
-  it("fails express's production defaults: HTML errors on a JSON API", async () => {
-    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const app = express();
-    app.set('env', 'production');
-    app.get('/api/items', (_req, res) => res.json({ data: [] }));
-    app.get('/api/items/:id', (req, res) => res.json({ id: req.params.id }));
-    const server = await serveApp(app);
-    closers.push(() => (quiet.mockRestore(), server.close()));
-    const shape = of(await runChecks(probesThenShape, await targetFor(server.url, config)), 'error-shape');
-    expect(shape.map((f) => f.status)).toEqual(['fail', 'fail']);
-    expect(shape[0]!.message).toMatch(/^this JSON API answers errors with an HTML page \(\d+×, e\.g\. 40\d on GET /);
-    expect(shape[1]!.message).toMatch(/none of the run's \d+ error responses is JSON/);
-  });
-
-  it('fails the code finding when JSON errors carry only an English message', async () => {
-    const server = await startServer((req, res) => (req.url === '/api/items' ? json(res, 200, { data: [] }) : json(res, 404, { message: 'Not found' })));
-    closers.push(server.close);
-    const shape = of(await runChecks(probesThenShape, await targetFor(server.url, config)), 'error-shape');
-    expect(shape.map((f) => f.status)).toEqual(['pass', 'fail']);
-    expect(shape[1]!.message).toMatch(/^no JSON error response carries a machine-readable code field/);
-  });
-
-  it('passes problem+json with a type, and skips when the run saw no error with a body', async () => {
-    const problem = await startServer((req, res) => {
-      if (req.url === '/api/items' || req.url === '/api/items/1') return json(res, 200, { data: [] });
-      json(res, 404, { type: 'https://example.com/problems/not-found', title: 'Not found', status: 404 }, { 'content-type': 'application/problem+json' });
-    });
-    closers.push(problem.close);
-    const shape = of(await runChecks(probesThenShape, await targetFor(problem.url, config)), 'error-shape');
-    expect(shape.map((f) => f.status)).toEqual(['pass', 'pass']);
-    expect(shape[0]!.message).toMatch(/application\/problem\+json \(RFC 9457\)$/);
-
-    // Only 2xx and a rate limiter's 429: no error of the API's own to judge.
-    const quiet = await startServer((req, res) => (req.url === '/limited' ? json(res, 429, { message: 'slow down' }) : json(res, 200, {})));
-    closers.push(quiet.close);
-    const none = of(
-      await runChecks([errorShape], await targetFor(quiet.url, config), async (client) => {
+checkTester.run(errorShape, {
+  config,
+  valid: [
+    {
+      name: 'every error is one JSON shape with a code',
+      server: () =>
+        startServer((req, res) => {
+          const url = new URL(req.url ?? '/', 'http://x');
+          if (url.pathname === '/api/items' && (url.searchParams.get('limit') ?? '1').match(/^\d+$/)) return json(res, 200, { data: [] });
+          if (url.pathname === '/api/items') return json(res, 400, { error: { code: 'invalid_limit', message: 'limit must be a number' } });
+          if (url.pathname === '/api/items/1') return json(res, 200, { id: '1' });
+          json(res, 404, { error: { code: 'not_found', message: 'No such resource.' } });
+        }),
+      alongside: probes,
+      verdicts: [{ verdict: 'oneShape', data: { statuses: '400, 404', shape: '{"error":{"code","message"}}', notJudged: '' } }, 'allCoded'],
+    },
+    {
+      name: 'problem+json with a type',
+      server: () =>
+        startServer((req, res) => {
+          if (req.url === '/api/items' || req.url === '/api/items/1') return json(res, 200, { data: [] });
+          json(res, 404, { type: 'https://example.com/problems/not-found', title: 'Not found', status: 404 }, { 'content-type': 'application/problem+json' });
+        }),
+      alongside: probes,
+      verdicts: [{ verdict: 'oneShape', data: { shape: 'application/problem+json (RFC 9457)' } }, 'allCoded'],
+    },
+    {
+      name: "only 2xx and a rate limiter's 429: no error of the API's own to judge",
+      server: () => startServer((req, res) => (req.url === '/limited' ? json(res, 429, { message: 'slow down' }) : json(res, 200, {}))),
+      before: async (client: HttpClient) => {
         await client.send({ method: 'GET', path: '/api/items' });
         await client.send({ method: 'GET', path: '/limited', retryOn429: false });
-      }),
-      'error-shape',
-    );
-    expect(none.map((f) => f.status)).toEqual(['skip']);
-  });
+      },
+      verdicts: ['noErrorBodies'],
+    },
+    {
+      // Issue 12: a body cut at maxResponseBytes is not compared as if whole (cut JSON read as a second, "plain text" shape).
+      name: 'an error body cut at maxResponseBytes is not judged as a shape of its own',
+      config: config.replace('limits: { requestsPerSecond: 1000 }', 'limits: { requestsPerSecond: 1000, maxResponseBytes: 4096 }'),
+      server: () =>
+        startServer((req, res) => {
+          if (req.url === '/api/items/big') return json(res, 422, { error: { code: 'invalid', message: 'too many problems', details: Array.from({ length: 400 }, (_, i) => `field_${i} is wrong`) } });
+          json(res, 404, { error: { code: 'not_found', message: 'No such resource.' } });
+        }),
+      before: async (client: HttpClient) => {
+        for (const path of ['/api/items/big', '/nope', '/api/items/2']) await client.send({ method: 'GET', path });
+      },
+      verdicts: [{ verdict: 'oneShape', data: { errors: 2, cut: 1, notJudged: '; 1 cut at maxResponseBytes, not judged' } }, 'allCoded'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'every error body cut at maxResponseBytes: undecided, not a shape',
+      config: config.replace('limits: { requestsPerSecond: 1000 }', 'limits: { requestsPerSecond: 1000, maxResponseBytes: 1024 }'),
+      server: () => startServer((_req, res) => json(res, 404, { error: { code: 'not_found', message: 'x'.repeat(2000) } })),
+      before: async (client: HttpClient) => {
+        for (const path of ['/nope', '/api/items/2']) await client.send({ method: 'GET', path });
+      },
+      verdicts: [{ verdict: 'onlyCutBodies', data: { cut: 2 } }],
+    },
+    {
+      name: 'a 404 that is HTML while the 400 is JSON: one example of each',
+      server: () =>
+        startServer((req, res) => {
+          const url = new URL(req.url ?? '/', 'http://x');
+          if (url.pathname === '/api/items') {
+            return /^\d+$/.test(url.searchParams.get('limit') ?? '1') ? json(res, 200, { data: [] }) : json(res, 400, { error: { code: 'invalid_limit', message: 'bad limit' } });
+          }
+          if (url.pathname === '/api/items/1') return json(res, 200, { id: '1' });
+          res.writeHead(404, { 'content-type': 'text/html' });
+          res.end(`<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>`);
+        }),
+      alongside: probes,
+      // The JSON errors all carry a code; the HTML ones are the shape finding's business.
+      verdicts: [{ verdict: 'manyShapes', data: { count: 2 } }],
+      assert: (findings) => {
+        const message = messageOf(findings, 'manyShapes');
+        expect(message).toMatch(/an HTML page \(\d+×, e\.g\. 404 on GET \//);
+        expect(message).toMatch(/\{"error":\{"code","message"\}\} \(\d+×, e\.g\. 400 on GET \/api\/items\)/);
+        expect(findings[0]!.evidence.map((e) => e.status).sort()).toEqual([400, 404]);
+        expect(findings.map((f) => f.id)).toContain('error-shape/allCoded');
+      },
+    },
+    {
+      name: "fastify's default errors: one shape, but the 404s carry no code",
+      server: async () => {
+        const app = Fastify();
+        app.get('/api/items', async () => ({ data: [] }));
+        app.get('/api/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (req) => ({ id: (req.params as { id: number }).id }));
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
+      },
+      alongside: probes,
+      verdicts: ['someWithoutCode'],
+      assert: (findings) => {
+        expect(messageOf(findings, 'oneShape')).toMatch(/use one shape: \{.*"error".*\} with "error" a string$/);
+        // 400 FST_ERR_VALIDATION has a code; its 404 (and its answer to a bad request line) do not.
+        expect(messageOf(findings, 'someWithoutCode')).toMatch(/JSON error responses carry no machine-readable code: .*404 on GET \/preflight-no-such-route-7f3a/);
+      },
+    },
+    {
+      name: "express's production defaults: HTML errors on a JSON API",
+      server: startExpressProduction,
+      alongside: probes,
+      verdicts: ['notJson', 'noJsonErrors'],
+      assert: (findings) => expect(messageOf(findings, 'notJson')).toMatch(/^this JSON API answers errors with an HTML page \(\d+×, e\.g\. 40\d on GET /),
+    },
+    {
+      name: 'JSON errors that carry only an English message',
+      server: () => startServer((req, res) => (req.url === '/api/items' ? json(res, 200, { data: [] }) : json(res, 404, { message: 'Not found' }))),
+      alongside: probes,
+      verdicts: ['noCodes'],
+      assert: (findings) => expect(findings.map((f) => f.id)).toContain('error-shape/oneShape'),
+    },
+  ],
 });

@@ -52,6 +52,21 @@ describe('leak signature library', () => {
     expect(matches).toEqual([]);
   });
 
+  it('counts only unmistakable signatures in 2xx data: paths, hosts and queries there are the API\'s own', () => {
+    const data = JSON.stringify({ data: [{ file: '/src/some-dir/kernel.rs', host: 'db-1.internal.corp', ip: '10.0.3.17', dsn: 'postgres://svc@db/app', query: 'SELECT id FROM items', code: 'ORA-01756', kind: 'java.lang.IllegalStateException' }] });
+    expect(ids(data).length).toBeGreaterThan(0);
+    expect(scanBody(data, [], { dataOnly: true })).toEqual([]);
+    const stack = JSON.stringify({ debug: 'TypeError: boom\n    at list (/srv/app/src/items.js:12:9)' });
+    expect(scanBody(stack, [], { dataOnly: true }).map((l) => l.signature.id)).toEqual(['node-stack']);
+  });
+
+  it('a header value that names no product or version is not a leak', () => {
+    const powered = (value: string): string[] => scanHeaders({ 'x-powered-by': value }).map((l) => l.signature.id);
+    for (const value of ['Express', 'PHP/8.1', 'ASP.NET', 'Next.js', 'Phusion Passenger 6.0.10', 'Servlet/3.0 JSP/2.2']) expect(powered(value), value).toEqual(['x-powered-by']);
+    for (const value of ['hidden', '-', 'none', 'unicorns and rainbows', 'our-team']) expect(powered(value), value).toEqual([]);
+    expect(scanHeaders({ 'x-aspnet-version': 'hidden' })).toEqual([]);
+  });
+
   it('finds nothing in clean response headers', () => {
     const leaks = scanHeaders({ server: 'nginx', 'content-type': 'application/json', 'x-request-id': 'abc', via: '1.1 varnish', 'x-runtime': '0.012' });
     expect(leaks).toEqual([]);

@@ -29,11 +29,13 @@ describe('error hygiene on the demo APIs', () => {
     expect(hygiene.status).toBe('fail');
     const leaks = hygiene.findings.filter((f) => f.checkId === 'error-leaks' && f.status === 'fail');
     const stack = leaks.find((f) => f.data?.['signature'] === 'node-stack' && f.endpoint === 'GET /api/orders')!;
-    expect(stack.message).toMatch(/GET \/api\/orders\?limit=\S+ → 500 revealed a Node\.js stack trace with file paths: ".*at Parser\.parseErrorMessage \(\/srv\/orders-api\/node_modules\/pg-protocol/);
+    expect(stack.id).toBe('error-leaks/leaked');
+    expect(stack.data?.['response']).toMatch(/^GET \/api\/orders\?limit=\S+ → 500$/);
+    expect(stack.data?.['excerpt']).toMatch(/at Parser\.parseErrorMessage \(\/srv\/orders-api\/node_modules\/pg-protocol/);
     expect(stack.evidence[0]!.status).toBe(500);
     expect(stack.evidence[0]!.responseBodyExcerpt).toContain('pg-protocol');
     const sql = leaks.find((f) => f.data?.['signature'] === 'postgres-error' && f.endpoint === 'GET /api/orders')!;
-    expect(sql.message).toMatch(/revealed a PostgreSQL error .*invalid input syntax for type integer/);
+    expect(sql.data?.['excerpt']).toMatch(/invalid input syntax for type integer/);
     expect(sql.evidence[0]!.status).toBe(500);
     const found = new Set(leaks.map((f) => f.data?.['signature']));
     for (const id of ['sql-statement', 'connection-string', 'server-version', 'x-powered-by']) expect(found).toContain(id);
@@ -46,12 +48,11 @@ describe('error hygiene on the demo APIs', () => {
 
   it('fails the broken API on malformed input, error shapes and the unknown /api route', () => {
     const byCheck = (id: string) => itemOf(brokenReport).findings.filter((f) => f.checkId === id);
-    expect(byCheck('malformed-input').find((f) => f.endpoint === 'GET /api/orders' && /malformed inputs/.test(f.message))!.message).toMatch(/query limit=abc \(not a number\) → 500/);
-    expect(byCheck('malformed-body').find((f) => f.endpoint === 'POST /api/orders')!.status).toBe('fail');
-    const shape = byCheck('error-shape');
-    expect(shape[0]!.status).toBe('fail');
-    expect(shape[0]!.message).toMatch(/plain text/);
-    expect(shape[0]!.message).toMatch(/an HTML page/);
+    const inputs = byCheck('malformed-input').find((f) => f.endpoint === 'GET /api/orders' && f.id === 'malformed-input/inputsFailed')!;
+    expect(inputs.data?.['list']).toMatch(/query limit=abc \(not a number\) → 500/);
+    expect(byCheck('malformed-body').find((f) => f.endpoint === 'POST /api/orders')!.id).toBe('malformed-body/inputsFailed');
+    const shape = byCheck('error-shape').find((f) => f.id === 'error-shape/manyShapes')!;
+    expect(shape.data?.['shapes']).toEqual(expect.arrayContaining([expect.stringMatching(/^plain text/), expect.stringMatching(/^an HTML page/)]));
     expect(byCheck('unknown-route')[0]!.message).toMatch(/GET \/api\/preflight-no-such-route-7f3a → 500/);
   });
 
@@ -60,6 +61,6 @@ describe('error hygiene on the demo APIs', () => {
     const notPassing = hygiene.findings.filter((f) => f.status !== 'pass').map((f) => `${f.checkId} ${f.endpoint} ${f.status}: ${f.message}`);
     expect(notPassing).toEqual([]);
     expect(hygiene.status).toBe('pass');
-    expect(hygiene.findings.find((f) => f.checkId === 'error-shape')!.message).toMatch(/use one shape: \{"error":\{"code","message","request_id"\}\}$/);
+    expect(hygiene.findings.find((f) => f.id === 'error-shape/oneShape')!.data?.['shape']).toBe('{"error":{"code","message","request_id"}}');
   });
 });

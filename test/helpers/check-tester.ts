@@ -3,8 +3,11 @@
 // text or positions. Every case also checks the catalogue contract: each finding's id is one the
 // check declares, its message has no unfilled {placeholder}, and keys are unique within the run.
 import { describe, expect, it } from 'vitest';
-import { isEngineVerdict } from '../../src/check-api/engine-verdicts.js';
+import { ENGINE_VERDICTS, isEngineVerdict } from '../../src/check-api/engine-verdicts.js';
+import { placeholdersOf } from '../../src/check-api/template.js';
+import type { HttpClient } from '../../src/http/types.js';
 import type { Check, Finding, Target } from '../../src/types.js';
+import { of, runChecks } from './run-checks.js';
 import { runCheck, targetFor } from './target.js';
 
 export interface StartedServer {
@@ -23,6 +26,14 @@ interface CaseBase {
   env?: Record<string, string>;
   /** Extra assertions on the findings (evidence, data) after the verdict assertions. */
   assert?: (findings: Finding[], target: Target) => void | Promise<void>;
+  /**
+   * For checks that read what the run recorded (phase analyze): other checks run first on the same
+   * client, in the runner's phase order, and `before` sends requests of its own before them.
+   */
+  alongside?: Check[];
+  before?: (http: HttpClient) => Promise<void>;
+  /** Adds what a config file cannot hold (the OpenAPI document of --openapi) to the loaded target. */
+  target?: (target: Target) => Target;
   /** Per-case timeout in ms (the runner's own bounds apply inside). */
   timeout?: number;
   only?: boolean;
@@ -55,7 +66,9 @@ export function assertCatalogueContract(check: Check, findings: readonly Finding
     const verdict = verdictName(finding);
     expect(finding.id.startsWith(`${check.meta.id}/`), `${finding.id} belongs to ${check.meta.id}`).toBe(true);
     expect(Object.hasOwn(declared, verdict) || isEngineVerdict(verdict), `${finding.id} is declared in meta.verdicts`).toBe(true);
-    expect(finding.message, `${finding.id} message has no unfilled placeholder`).not.toMatch(/\{[A-Za-z_]\w*\}/);
+    // Only the verdict's own placeholders: a quoted response may hold braces of its own ("{q}").
+    const template = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict].message : (declared[verdict]?.message ?? '');
+    for (const name of placeholdersOf(template)) expect(finding.message, `${finding.id} message has no unfilled placeholder`).not.toContain(`{${name}}`);
     expect(keys.has(finding.key), `finding key ${finding.key} is unique`).toBe(false);
     keys.add(finding.key);
   }
@@ -89,8 +102,12 @@ export const checkTester = {
       const runCase = async (testCase: CaseBase): Promise<{ findings: Finding[]; target: Target }> => {
         const server = await testCase.server();
         try {
-          const target = await targetFor(server.url, testCase.config ?? table.config ?? '', testCase.env ?? {});
-          const { findings } = await runCheck(check, target);
+          const loaded = await targetFor(server.url, testCase.config ?? table.config ?? '', testCase.env ?? {});
+          const target = testCase.target ? testCase.target(loaded) : loaded;
+          const findings =
+            testCase.alongside || testCase.before
+              ? of(await runChecks([...(testCase.alongside ?? []), check], target, testCase.before), check.meta.id)
+              : (await runCheck(check, target)).findings;
           assertCatalogueContract(check, findings);
           return { findings, target };
         } finally {
