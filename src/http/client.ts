@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
-import { Redactor } from './redact.js';
+import { leak, LeakMaskingRedactor } from './leak-redactor.js';
 import {
   ProbeError,
   type ClientStats,
@@ -62,7 +62,7 @@ export async function createHttpClient(options: ClientOptions): Promise<HttpClie
 class Client implements HttpClient {
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly redactor: Redactor;
+  private readonly redactor: LeakMaskingRedactor;
   private readonly secrets: readonly Secret[];
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly pacer: Pacer;
@@ -85,7 +85,7 @@ class Client implements HttpClient {
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.secrets = options.secrets ?? [];
-    this.redactor = new Redactor(this.secrets);
+    this.redactor = new LeakMaskingRedactor(this.secrets);
     this.limit = pLimit(Math.max(1, options.limits.concurrency));
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
@@ -305,7 +305,7 @@ class Client implements HttpClient {
       exchange.responseBodyExcerpt = this.redactor.text(read.body.subarray(0, EXCERPT_BYTES).toString('utf8'));
       if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${cap} bytes${cap === this.options.limits.maxResponseBytes ? ' (maxResponseBytes)' : ''}; the rest was discarded unread`);
       if (read.decodeError) exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
-      this.record(exchange, read.body);
+      this.record(exchange, read.body, responseHeaders);
       let parsed: { value: unknown } | undefined;
       return {
         status,
@@ -340,12 +340,14 @@ class Client implements HttpClient {
     }
   }
 
-  private record(exchange: Exchange, body: Buffer): void {
+  private record(exchange: Exchange, body: Buffer, headers: Record<string, string> = {}): void {
     // A fresh string from the first bytes: slicing the decoded text would keep all of it alive.
     const kept = body.subarray(0, SCAN_BYTES).toString('utf8');
     const bodyText = this.recordedTextBytes + kept.length <= RECORDED_TEXT_BUDGET ? kept : (exchange.responseBodyExcerpt ?? '');
     this.recordedTextBytes += bodyText.length;
-    this.records.push({ exchange, bodyText: this.redactor.text(bodyText) });
+    const scanned = this.redactor.scan(bodyText);
+    const leakedSecrets = [...scanned.hits.map((hit) => leak(hit, 'body')), ...this.redactor.headerLeaks(headers)];
+    this.records.push({ exchange, bodyText: scanned.text, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
     for (const listener of this.listeners) listener(exchange);
   }
 

@@ -1,4 +1,5 @@
 import type { Exchange } from '../types.js';
+import type { LeakedSecret } from './leak-redactor.js';
 
 export type RequestBody =
   | string
@@ -91,8 +92,10 @@ export interface ClientStats {
 /** A response kept for whole-run analysis (leak scanning, error shapes). */
 export interface RecordedResponse {
   exchange: Exchange;
-  /** Up to 16 KiB of the decoded body, as text. */
+  /** Up to 16 KiB of the decoded body, as text (configured secrets and leaked credentials masked). */
   bodyText: string;
+  /** Credentials the target sent in this response (body and headers), masked in every record of it. */
+  leakedSecrets?: LeakedSecret[];
 }
 
 export interface HttpClient {

@@ -1,0 +1,40 @@
+import { Redactor } from './redact.js';
+import { findSecrets, maskSecrets, type SecretHit } from './secret-scan.js';
+
+/** A credential the target sent back, as a check reports it: never the value, only what it was and where. */
+export interface LeakedSecret {
+  /** "AWS secret key", "JWT", "password in URL", "client_secret field". */
+  kind: string;
+  length: number;
+  /** Its mask as it appears in the record: "[AWS secret key, 40 chars, wJal…]". */
+  masked: string;
+  /** "body" or "header x-debug". */
+  where: string;
+}
+
+/**
+ * The client's redactor: configured secrets become *** (Redactor), then whatever still looks like a
+ * credential is masked with its kind (secret-scan). Every string the client records passes through
+ * text(), so every report format, the job summary and --verbose inherit both.
+ */
+export class LeakMaskingRedactor extends Redactor {
+  override text(input: string): string {
+    return maskSecrets(super.text(input));
+  }
+
+  /** text(), plus what was masked in it. */
+  scan(input: string): { text: string; hits: SecretHit[] } {
+    const redacted = super.text(input);
+    const hits = findSecrets(redacted);
+    return { text: hits.length ? maskSecrets(redacted) : redacted, hits };
+  }
+
+  /** The credentials in a response's headers (raw values in, descriptions out). */
+  headerLeaks(headers: Record<string, string>): LeakedSecret[] {
+    return Object.entries(headers).flatMap(([name, value]) => findSecrets(super.text(value)).map((h) => leak(h, `header ${name}`)));
+  }
+}
+
+export function leak(hit: SecretHit, where: string): LeakedSecret {
+  return { kind: hit.kind, length: hit.length, masked: hit.masked, where };
+}

@@ -1,0 +1,82 @@
+// Credentials the target leaks (or mints for the audit's own writes) in what it answers. The HTTP
+// client masks them wherever it records text, like configured secrets, so no report format, job
+// summary or --verbose line can carry one; checks read the hits to report the leak itself.
+import { FIELD_PATTERN, isSecretFieldValue, SECRET_PATTERNS } from './secret-patterns.js';
+
+/** One credential-shaped value found in a text. The value itself is never kept. */
+export interface SecretHit {
+  /** What it is: "AWS secret key", "JWT", "password in URL", "client_secret field". */
+  kind: string;
+  /** Where it stands in the scanned text (UTF-16 offsets, end exclusive). */
+  start: number;
+  end: number;
+  /** Its length in characters. */
+  length: number;
+  /** What replaces it in every record: "[AWS secret key, 40 chars, wJal…]". */
+  masked: string;
+}
+
+/** Longer texts are scanned in their first part only: the client records no more than this anyway. */
+const MAX_SCAN_CHARS = 1024 * 1024;
+
+/**
+ * Every credential-shaped value in text, left to right, none overlapping. Where two shapes claim the
+ * same characters, the more specific one (a vendor prefix, a PEM block) wins over a field name.
+ */
+export function findSecrets(text: string): SecretHit[] {
+  if (text.length < 8) return [];
+  const input = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
+  const found: SecretHit[] = [];
+  for (const spec of SECRET_PATTERNS) {
+    for (const match of input.matchAll(spec.pattern)) {
+      const value = spec.group ? match[spec.group] : match[0];
+      if (!value || (spec.accept && !spec.accept(value))) continue;
+      const start = match.index + (spec.group ? match[0].indexOf(value) : 0);
+      found.push(hit(spec.kind, start, value, spec.noPrefix === true));
+    }
+  }
+  for (const match of input.matchAll(FIELD_PATTERN.pattern)) {
+    const name = match[2]!;
+    const value = match[4] ?? match[5];
+    if (!value || !isSecretFieldValue(name, value)) continue;
+    const start = match.index + match[0].lastIndexOf(value);
+    found.push(hit(`${name} field`, start, value, false));
+  }
+  return withoutOverlaps(found);
+}
+
+/** text with every credential-shaped value replaced by its mask. Masking masked text changes nothing. */
+export function maskSecrets(text: string): string {
+  const hits = findSecrets(text);
+  if (!hits.length) return text;
+  let out = '';
+  let last = 0;
+  for (const h of hits) {
+    out += text.slice(last, h.start) + h.masked;
+    last = h.end;
+  }
+  return out + text.slice(last);
+}
+
+function hit(kind: string, start: number, value: string, noPrefix: boolean): SecretHit {
+  return { kind, start, end: start + value.length, length: value.length, masked: maskFor(kind, value, noPrefix) };
+}
+
+/**
+ * "[AWS secret key, 40 chars, wJal…]": enough to recognise which credential leaked and rotate it,
+ * never enough to use it. Short values show less (a 6-character password shows one character).
+ */
+export function maskFor(kind: string, value: string, noPrefix = false): string {
+  const shown = noPrefix ? 0 : Math.min(4, Math.floor(value.length / 6));
+  const prefix = shown ? `, ${value.slice(0, shown)}…` : '';
+  return `[${kind}, ${value.length} chars${prefix}]`;
+}
+
+function withoutOverlaps(hits: SecretHit[]): SecretHit[] {
+  // Found in priority order (pattern order); keep each one that touches nothing kept before it.
+  const kept: SecretHit[] = [];
+  for (const h of hits) {
+    if (!kept.some((k) => h.start < k.end && k.start < h.end)) kept.push(h);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}

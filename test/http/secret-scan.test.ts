@@ -1,0 +1,92 @@
+// The leaked-credential detector: each shape the issue names is found and masked with its kind,
+// length and a short prefix; ordinary ids, UUIDs, content hashes and prose are left alone.
+import { describe, expect, it } from 'vitest';
+import { findSecrets, maskSecrets } from '../../src/http/secret-scan.js';
+
+// Made-up values in the real shapes (none is a live credential).
+export const LEAKED = {
+  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKY',
+  awsAccessKey: 'AKIAIOSFODNN7EXAMPLQ',
+  stripe: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+  stripeRestricted: 'rk_live_51H8xYzAbCdEfGhIjKlMnOpQr',
+  github: 'ghp_R4nd0mT0k3nV4lu3F0rT3st1ngPurp0s3sXY',
+  slack: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
+  jwt: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwicm9sZSI6ImFkbWluIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  dbPassword: 'S3cr3t-Pg-Passw0rd!',
+  bcrypt: '$2b$12$KIXQJ9a1bL7yq8dY3wM0Ne5sTn2h4Ff6Gg7Hh8Ii9Jj0Kk1Ll2Mm3O',
+  argon2: '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxMjM$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+  pemBody: 'MIIEowIBAAKCAQEA7bq8pZ1xQk3v9R2mYf5Lw0aTnHc4sJ8uEoGzV6yB1dXrKpWt',
+};
+
+const PEM = `-----BEGIN RSA PRIVATE KEY-----\n${LEAKED.pemBody}\n${LEAKED.pemBody}\n-----END RSA PRIVATE KEY-----`;
+
+describe('findSecrets', () => {
+  const cases: Array<[string, string, string]> = [
+    ['AWS secret key under its env name', `AWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}`, 'AWS secret key'],
+    ['AWS secret key in JSON', `{"aws_secret_access_key": "${LEAKED.awsSecret}"}`, 'AWS secret key'],
+    ['AWS secret key on its own', `the key is ${LEAKED.awsSecret} here`, 'AWS secret key'],
+    ['AWS access key id', `id=${LEAKED.awsAccessKey}`, 'AWS access key id'],
+    ['Stripe live key', `{"key":"${LEAKED.stripe}"}`, 'Stripe live secret key'],
+    ['Stripe restricted key', `rk: ${LEAKED.stripeRestricted}`, 'Stripe live restricted key'],
+    ['GitHub token', `token ${LEAKED.github}`, 'GitHub token'],
+    ['Slack token', `slack=${LEAKED.slack}`, 'Slack token'],
+    ['JWT', `{"session":"${LEAKED.jwt}"}`, 'JWT'],
+    ['database URL password', `connect postgres://app:${LEAKED.dbPassword}@db.internal:5432/orders failed`, 'password in URL'],
+    ['bcrypt hash', `{"hash":"${LEAKED.bcrypt}"}`, 'bcrypt hash'],
+    ['argon2 hash', `{"pw":"${LEAKED.argon2}"}`, 'argon2 hash'],
+    ['PEM private key', PEM, 'private key'],
+    ['PEM private key in JSON', JSON.stringify({ private_key: PEM }), 'private key'],
+    ['a cut PEM private key', PEM.slice(0, 80), 'private key'],
+    ['password field', '{"user":"ann","password":"hunter22!"}', 'password field'],
+    ['client_secret field', '{"client_secret":"9fQm2LxR7vTz4KpB8sWn3Yc"}', 'client_secret field'],
+    ['api_key query parameter', 'GET /x?api_key=Zr8Qm2LxR7vTz4KpB8sW&limit=10', 'api_key field'],
+    ['token inside JSON in a string', '{"log":"{\\"token\\":\\"Qm2LxR7vTz4KpB8sWn3Yc9\\"}"}', 'token field'],
+    ['bearer credential in a body', 'headers: Authorization: Bearer Qm2LxR7vTz4KpB8sWn3Yc9aa', 'bearer credential'],
+  ];
+  it.each(cases)('finds %s', (_name, text, kind) => {
+    const hits = findSecrets(text);
+    expect(hits.map((h) => h.kind)).toContain(kind);
+    const masked = maskSecrets(text);
+    expect(masked).toContain(`[${kind}, `);
+    for (const value of Object.values(LEAKED)) if (text.includes(value)) expect(masked).not.toContain(value);
+    // Idempotent: the redactor may see a masked text again.
+    expect(maskSecrets(masked)).toBe(masked);
+  });
+
+  it('keeps kind, length and a short prefix', () => {
+    expect(maskSecrets(`AWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}`)).toBe('AWS_SECRET_ACCESS_KEY=[AWS secret key, 40 chars, wJal…]');
+    expect(maskSecrets(`x ${LEAKED.stripe}`)).toBe('x [Stripe live secret key, 32 chars, sk_l…]');
+    expect(maskSecrets('{"password":"hunter22!"}')).toBe('{"password":"[password field, 9 chars, h…]"}');
+    expect(maskSecrets(PEM)).toBe(`[private key, ${PEM.length} chars]`);
+  });
+
+  it('masks only the password of a URL, so the host stays readable', () => {
+    expect(maskSecrets(`mysql://root:${LEAKED.dbPassword}@10.0.0.5/app`)).toBe('mysql://root:[password in URL, 19 chars, S3c…]@10.0.0.5/app');
+  });
+
+  const negatives: Array<[string, string]> = [
+    ['UUIDs', '{"id":"550e8400-e29b-41d4-a716-446655440000","order":"6ba7b810-9dad-11d1-80b4-00c04fd430c8"}'],
+    ['SHA-1 and SHA-256 content hashes', '{"etag":"2fd4e1c67a2d28fced849ee1bb76e7391b93eb12","sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}'],
+    ['base64 content digest', 'digest: sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE='],
+    ['ordinary ids', '{"id":"ord_8f2k1m9x","customer":"cus_NffrFeUfNV2Hib","sku":"A1-BLUE-XL","job":"01HZX3K9V2Q8RMN4T5W6Y7Z8AB"}'],
+    ['token metadata', '{"token_type":"Bearer","expires_in":3600,"token_url":"https://auth.example.com/oauth/token","password_changed_at":"2026-01-01T00:00:00Z"}'],
+    ['placeholders', '{"password":"***","secret":"${SECRET}","api_key":null,"token":"<redacted>","pwd":"********"}'],
+    ['prose', 'The password must be at least 12 characters; the token expires after an hour. See /docs/auth/tokens.'],
+    ['a URL without a password', 'see https://user@example.com/path and postgres://db.internal:5432/orders'],
+    ['paths', '/api/v1/orders/12345/items/ABCDEF/history/2026/01/02/details'],
+    ['a pagination cursor without a dot', '{"next_cursor":"eyJpZCI6MTIzLCJ0cyI6MTcwMDAwMDAwMH0"}'],
+    ['a stack trace', 'Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)'],
+    ['a mask already written', '{"password":"[password field, 9 chars, h…]","k":"[AWS secret key, 40 chars, wJal…]"}'],
+  ];
+  it.each(negatives)('leaves %s alone', (_name, text) => {
+    expect(findSecrets(text)).toEqual([]);
+    expect(maskSecrets(text)).toBe(text);
+  });
+
+  it('reports positions that point at the value, never the value itself', () => {
+    const text = `{"a":1,"db":"postgres://u:${LEAKED.dbPassword}@h/db"}`;
+    const [h] = findSecrets(text);
+    expect(text.slice(h!.start, h!.end)).toBe(LEAKED.dbPassword);
+    expect(JSON.stringify(h)).not.toContain(LEAKED.dbPassword);
+  });
+});
