@@ -2,23 +2,7 @@
 // length and a short prefix; ordinary ids, UUIDs, content hashes and prose are left alone.
 import { describe, expect, it } from 'vitest';
 import { findSecrets, maskSecrets } from '../../src/http/secret-scan.js';
-
-// Made-up values in the real shapes (none is a live credential).
-export const LEAKED = {
-  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKY',
-  awsAccessKey: 'AKIAIOSFODNN7EXAMPLQ',
-  stripe: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
-  stripeRestricted: 'rk_live_51H8xYzAbCdEfGhIjKlMnOpQr',
-  github: 'ghp_R4nd0mT0k3nV4lu3F0rT3st1ngPurp0s3sXY',
-  slack: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
-  jwt: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwicm9sZSI6ImFkbWluIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk',
-  dbPassword: 'S3cr3t-Pg-Passw0rd!',
-  bcrypt: '$2b$12$KIXQJ9a1bL7yq8dY3wM0Ne5sTn2h4Ff6Gg7Hh8Ii9Jj0Kk1Ll2Mm3O',
-  argon2: '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxMjM$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
-  pemBody: 'MIIEowIBAAKCAQEA7bq8pZ1xQk3v9R2mYf5Lw0aTnHc4sJ8uEoGzV6yB1dXrKpWt',
-};
-
-const PEM = `-----BEGIN RSA PRIVATE KEY-----\n${LEAKED.pemBody}\n${LEAKED.pemBody}\n-----END RSA PRIVATE KEY-----`;
+import { LEAKED, PEM } from '../fixtures/leaked-secrets.js';
 
 describe('findSecrets', () => {
   const cases: Array<[string, string, string]> = [
