@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
-import { leak, LeakMaskingRedactor } from './leak-redactor.js';
+import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
 import {
   ProbeError,
   type ClientStats,
@@ -347,6 +347,8 @@ class Client implements HttpClient {
     this.recordedTextBytes += bodyText.length;
     const scanned = this.redactor.scan(bodyText);
     const leakedSecrets = [...scanned.hits.map((hit) => leak(hit, 'body')), ...this.redactor.headerLeaks(headers)];
+    // A credential across the excerpt's cut is masked whole in the longer text: take the excerpt from there.
+    if (scanned.hits.length && bodyText === kept && body.length > EXCERPT_BYTES) exchange.responseBodyExcerpt = cutOutsideMasks(scanned.text, EXCERPT_BYTES);
     this.records.push({ exchange, bodyText: scanned.text, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
     for (const listener of this.listeners) listener(exchange);
   }

@@ -38,3 +38,16 @@ export class LeakMaskingRedactor extends Redactor {
 export function leak(hit: SecretHit, where: string): LeakedSecret {
   return { kind: hit.kind, length: hit.length, masked: hit.masked, where };
 }
+
+/** The first `max` characters of masked text, never ending inside a mask (a mask is kept whole). */
+export function cutOutsideMasks(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const open = text.lastIndexOf('[', max);
+  const close = open >= 0 ? text.indexOf(']', open) : -1;
+  if (open < 0 || close < max || !MASK.test(text.slice(open, close + 1))) return text.slice(0, max);
+  // Whole when it fits the excerpt's slack (the report schema allows 2100 characters), else left out.
+  const end = close + 1 <= max + 48 ? close + 1 : open;
+  return text.slice(0, end);
+}
+
+const MASK = /^\[[^[\]]{1,80}, \d+ chars(?:, [^[\]]{0,8}…)?\]$/;

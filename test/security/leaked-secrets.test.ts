@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
+import { clientFor, targetFor } from '../helpers/target.js';
 import { LEAKED, PEM } from '../fixtures/leaked-secrets.js';
 
 const DB_URL = `postgres://orders:${LEAKED.dbPassword}@db.internal:5432/orders`;
@@ -30,6 +31,12 @@ describe('credentials the target leaks or mints never reach a report', () => {
         const access = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: id, n, r: randomBytes(6).toString('hex') })).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
         minted.push(token, access);
         return json(res, 201, { id, token, access_token: access, scope: 'read-write' }, { location: `/api/tokens/${id}` });
+      }
+      if (url.startsWith('/cut/')) {
+        // A key that straddles the 2 KiB excerpt's cut, at every offset around it.
+        const pad = Number(url.slice(5));
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end(`${'.'.repeat(pad)} ${LEAKED.stripe} ${LEAKED.jwt} ${'.'.repeat(4000)}`);
       }
       if (url === '/health') return json(res, 200, { status: 'ok', database: DB_URL });
       if (url.startsWith('/api/items?') || url === '/api/items') {
@@ -75,4 +82,22 @@ latency: { samples: 3, maxSeconds: 2 }
     }
     expect(texts[outputs[1]!]).toContain('AWS secret key, 40 chars');
   }, 60_000);
+
+  it('a credential cut by the excerpt is masked whole, and the record says what leaked', async () => {
+    const http = await clientFor(await targetFor(server.url));
+    try {
+      for (let pad = 2000; pad < 2050; pad += 3) {
+        const response = await http.send({ method: 'GET', path: `/cut/${pad}` });
+        const excerpt = response.exchange.responseBodyExcerpt ?? '';
+        expect(excerpt.length).toBeLessThanOrEqual(2100);
+        expect(excerpt).not.toContain(LEAKED.stripe.slice(0, 12));
+        expect(excerpt).not.toContain(LEAKED.jwt.slice(0, 12));
+      }
+      const record = http.recorded().at(-1)!;
+      expect(record.leakedSecrets?.map((s) => `${s.kind} in ${s.where}`)).toEqual(['Stripe live secret key in body', 'JWT in body']);
+      expect(JSON.stringify(record.leakedSecrets)).not.toContain(LEAKED.stripe);
+    } finally {
+      await http.close();
+    }
+  });
 });
