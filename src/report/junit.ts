@@ -5,6 +5,7 @@
 // why the job went red even when no single finding did it.
 import type { Finding } from '../types.js';
 import { checkOf, exchangeText, gateText } from './common.js';
+import { createdJunitCases, CREATED_TITLE } from './created.js';
 import { escapeMarkup as esc } from './escape.js';
 import type { ItemReport, Report } from './types.js';
 
@@ -24,6 +25,7 @@ export function renderJunit(report: Report): string {
     ['status', item.status],
     ['score', item.score === null ? 'none' : String(item.score)],
   ]));
+  if (report.created?.length) suites.push(suite('created', CREATED_TITLE, createdJunitCases(report), report, []));
   suites.push(suite('gate', 'The gate', [gateCase(report)], report, [['failUnder', String(report.gate.failUnder)], ['score', report.score === null ? 'none' : String(report.score)]]));
   const all = suites.map((s) => s.totals);
   const sum = (key: keyof Totals): number => all.reduce((n, t) => n + t[key], 0);

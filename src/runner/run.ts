@@ -7,6 +7,7 @@ import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
 import type { Check, CheckContext, Endpoint, Finding, FindingInput, Logger, Target } from '../types.js';
+import { settleCreated } from './created.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -81,6 +82,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     for (const task of tasks.filter((t) => phase(t) === 'measure')) await runTask(task);
     for (const task of tasks.filter((t) => phase(t) === 'analyze')) await runTask(task);
 
+    const settled = await settleCreated(http, target);
+    notes.push(...settled.notes);
     const stats = http.stats();
     if (stats.rateLimited) notes.push(`the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`);
     if (findings.some((f) => f.status === 'error' && /request budget/.test(f.message))) {
@@ -104,6 +107,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       checks: checks.map((check) => check.meta),
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
+      ...(settled.created.length ? { created: settled.created } : {}),
     };
   } finally {
     await http.close();
