@@ -141,7 +141,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     }
     // A bug in a check must not sink the run; say which check and carry on.
     const message = error instanceof Error ? error.message : String(error);
-    log.debug(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+    log.debug(http.redact(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`));
     return [makeFinding(check, label, { status: 'error', message: `the check itself failed (${message}); please report this` }, http)];
   }
 }
