@@ -15,51 +15,55 @@ export interface SecretPattern {
   group?: number;
   /** Show no prefix (a PEM block starts with dashes: a prefix would say nothing). */
   noPrefix?: boolean;
+  /** Literal pieces one of which every match contains: a text with none of them is not searched. */
+  needs?: string[];
   /** An extra test on the value, for shapes too common to trust on their own. */
   accept?: (value: string) => boolean;
 }
 
 /** Vendor tokens with a recognisable prefix: secretlint's recommended preset. */
 const VENDOR: SecretPattern[] = [
-  { kind: 'AWS access key id', pattern: /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g },
+  { needs: ['AKIA', 'A3T', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ASIA'], kind: 'AWS access key id', pattern: /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g },
   // secretlint-rule-aws AWSSecretPatten; the trailing \b became a lookahead so a key ending in "=" or "/" is whole.
   {
     kind: 'AWS secret key',
+    needs: ['secret', 'SECRET', 'Secret'],
     pattern: /["']?(?:AWS|aws|Aws)?_?(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)["']?\s*(?::|=>|=)\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/g,
     group: 1,
   },
-  { kind: 'npm token', pattern: /(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu },
-  { kind: 'Slack token', pattern: /\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-(?:\d-)?(?:[a-zA-Z0-9]{1,40}-)+[a-zA-Z0-9]{1,40}\b/g },
-  { kind: 'Slack webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[a-zA-Z0-9]{1,40}\/B[a-zA-Z0-9]{1,40}\/[a-zA-Z0-9]{1,40}/gi },
+  { needs: ['npm_'], kind: 'npm token', pattern: /(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu },
+  { needs: ['xox', 'xapp'], kind: 'Slack token', pattern: /\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-(?:\d-)?(?:[a-zA-Z0-9]{1,40}-)+[a-zA-Z0-9]{1,40}\b/g },
+  { needs: ['hooks.slack.com'], kind: 'Slack webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[a-zA-Z0-9]{1,40}\/B[a-zA-Z0-9]{1,40}\/[a-zA-Z0-9]{1,40}/gi },
   // secretlint allows 1-128 characters per part; 16 at least keeps "SG.x.y" in ordinary prose unmasked.
-  { kind: 'SendGrid key', pattern: /(?<!\p{L})SG\.[\w-]{16,128}\.[\w-]{16,128}(?![\w-])/gu },
-  { kind: 'Shopify token', pattern: /(?<!\p{L})(?:shppa|shpca|shpat|shpss)_[a-zA-Z0-9]{32,64}(?![a-zA-Z0-9])/gu },
-  { kind: 'Stripe live secret key', pattern: /(?<!\p{L})sk_live_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
-  { kind: 'Stripe live restricted key', pattern: /(?<!\p{L})rk_live_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
-  { kind: 'Stripe test key', pattern: /(?<!\p{L})(?:sk|rk)_test_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
-  { kind: 'GitHub token', pattern: /(?<!\p{L})(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu },
-  { kind: 'GitHub token', pattern: /(?<!\p{L})github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])/gu },
-  { kind: 'GitLab token', pattern: /(?<!\p{L})glpat-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])/gu },
-  { kind: 'Grafana token', pattern: /(?<!\p{L})glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=])/gu },
-  { kind: 'Grafana token', pattern: /(?<!\p{L})glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Fa-f0-9])/gu },
+  { needs: ['SG.'], kind: 'SendGrid key', pattern: /(?<!\p{L})SG\.[\w-]{16,128}\.[\w-]{16,128}(?![\w-])/gu },
+  { needs: ['shp'], kind: 'Shopify token', pattern: /(?<!\p{L})(?:shppa|shpca|shpat|shpss)_[a-zA-Z0-9]{32,64}(?![a-zA-Z0-9])/gu },
+  { needs: ['sk_live_'], kind: 'Stripe live secret key', pattern: /(?<!\p{L})sk_live_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
+  { needs: ['rk_live_'], kind: 'Stripe live restricted key', pattern: /(?<!\p{L})rk_live_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
+  { needs: ['k_test_'], kind: 'Stripe test key', pattern: /(?<!\p{L})(?:sk|rk)_test_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu },
+  { needs: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], kind: 'GitHub token', pattern: /(?<!\p{L})(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu },
+  { needs: ['github_pat_'], kind: 'GitHub token', pattern: /(?<!\p{L})github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])/gu },
+  { needs: ['glpat-'], kind: 'GitLab token', pattern: /(?<!\p{L})glpat-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])/gu },
+  { needs: ['glc_'], kind: 'Grafana token', pattern: /(?<!\p{L})glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=])/gu },
+  { needs: ['glsa_'], kind: 'Grafana token', pattern: /(?<!\p{L})glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Fa-f0-9])/gu },
   {
     kind: 'OpenAI key',
+    needs: ['T3BlbkFJ'],
     pattern: /sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}/g,
   },
-  { kind: 'Anthropic key', pattern: /(?<!\p{L})sk-ant-api0\d-[A-Za-z0-9_-]{90,128}AA(?![A-Za-z0-9_-])/gu },
-  { kind: 'Groq key', pattern: /(?<!\p{L})gsk_[a-zA-Z0-9]{52}(?![a-zA-Z0-9])/gu },
-  { kind: 'Hugging Face token', pattern: /(?<!\p{L})hf_[a-zA-Z]{34}(?![a-zA-Z])/gu },
-  { kind: 'Linear key', pattern: /(?<!\p{L})lin_api_[a-zA-Z0-9_]{32,128}(?![a-zA-Z0-9_])/gu },
-  { kind: 'Notion token', pattern: /(?<!\p{L})ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])/gu },
-  { kind: '1Password token', pattern: /(?<!\p{L})ops_ey[A-Za-z0-9+/=]{100,1280}fQ={0,2}(?![A-Za-z0-9+/=])/gu },
-  { kind: 'Vault token', pattern: /(?<!\p{L})(?:hvs|hvr)\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu },
-  { kind: 'Vault token', pattern: /(?<!\p{L})hvb\.[A-Za-z0-9_-]{138,300}(?![A-Za-z0-9_-])/gu },
-  { kind: 'Vercel token', pattern: /(?<!\p{L})(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{20,60}(?![A-Za-z0-9])/gu },
-  { kind: 'Databricks token', pattern: /(?<!\p{L})dapi[A-Fa-f0-9]{32}(?:-[0-9])?(?![A-Fa-f0-9])/gu },
-  { kind: 'Docker token', pattern: /(?<!\p{L})dckr_pat_[a-zA-Z0-9_-]{27}(?![a-zA-Z0-9_-])/gu },
-  { kind: 'Figma token', pattern: /(?<!\p{L})figd_[A-Za-z0-9_-]{40,200}(?![A-Za-z0-9_-])/gu },
-  { kind: 'Cloudflare token', pattern: /(?<!\p{L})(?:cfk|cfut|cfat)_[A-Za-z0-9]{40}[0-9a-f]{8}(?![A-Za-z0-9])/gu },
-  { kind: 'Tailscale key', pattern: /(?<!\p{L})tskey-[a-z]{2,20}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}(?![0-9A-Za-z_])/gu },
+  { needs: ['sk-ant-'], kind: 'Anthropic key', pattern: /(?<!\p{L})sk-ant-api0\d-[A-Za-z0-9_-]{90,128}AA(?![A-Za-z0-9_-])/gu },
+  { needs: ['gsk_'], kind: 'Groq key', pattern: /(?<!\p{L})gsk_[a-zA-Z0-9]{52}(?![a-zA-Z0-9])/gu },
+  { needs: ['hf_'], kind: 'Hugging Face token', pattern: /(?<!\p{L})hf_[a-zA-Z]{34}(?![a-zA-Z])/gu },
+  { needs: ['lin_api_'], kind: 'Linear key', pattern: /(?<!\p{L})lin_api_[a-zA-Z0-9_]{32,128}(?![a-zA-Z0-9_])/gu },
+  { needs: ['ntn_'], kind: 'Notion token', pattern: /(?<!\p{L})ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])/gu },
+  { needs: ['ops_ey'], kind: '1Password token', pattern: /(?<!\p{L})ops_ey[A-Za-z0-9+/=]{100,1280}fQ={0,2}(?![A-Za-z0-9+/=])/gu },
+  { needs: ['hvs.', 'hvr.'], kind: 'Vault token', pattern: /(?<!\p{L})(?:hvs|hvr)\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu },
+  { needs: ['hvb.'], kind: 'Vault token', pattern: /(?<!\p{L})hvb\.[A-Za-z0-9_-]{138,300}(?![A-Za-z0-9_-])/gu },
+  { needs: ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], kind: 'Vercel token', pattern: /(?<!\p{L})(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{20,60}(?![A-Za-z0-9])/gu },
+  { needs: ['dapi'], kind: 'Databricks token', pattern: /(?<!\p{L})dapi[A-Fa-f0-9]{32}(?:-[0-9])?(?![A-Fa-f0-9])/gu },
+  { needs: ['dckr_pat_'], kind: 'Docker token', pattern: /(?<!\p{L})dckr_pat_[a-zA-Z0-9_-]{27}(?![a-zA-Z0-9_-])/gu },
+  { needs: ['figd_'], kind: 'Figma token', pattern: /(?<!\p{L})figd_[A-Za-z0-9_-]{40,200}(?![A-Za-z0-9_-])/gu },
+  { needs: ['cfk_', 'cfut_', 'cfat_'], kind: 'Cloudflare token', pattern: /(?<!\p{L})(?:cfk|cfut|cfat)_[A-Za-z0-9]{40}[0-9a-f]{8}(?![A-Za-z0-9])/gu },
+  { needs: ['tskey-'], kind: 'Tailscale key', pattern: /(?<!\p{L})tskey-[a-z]{2,20}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}(?![0-9A-Za-z_])/gu },
 ];
 
 /**
@@ -69,6 +73,7 @@ const VENDOR: SecretPattern[] = [
  */
 const PRIVATE_KEY: SecretPattern = {
   kind: 'private key',
+  needs: ['PRIVATE KEY'],
   pattern: /-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\]*(?:-----END[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----)?/g,
   noPrefix: true,
 };
@@ -76,49 +81,49 @@ const PRIVATE_KEY: SecretPattern = {
 /** Shapes this project adds: tokens and hashes a web API is likely to leak. */
 const OWN: SecretPattern[] = [
   // header.payload.signature; both JSON parts start with "{" (eyJ in base64url). A cut excerpt may hold only part of it.
-  { kind: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.(?:eyJ[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g, accept: (v) => v.length >= 24 },
-  { kind: 'bcrypt hash', pattern: /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g },
-  { kind: 'argon2 hash', pattern: /\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+/g },
-  { kind: 'scrypt hash', pattern: /\$scrypt\$[^$\s"']{1,80}\$[A-Za-z0-9+/.]+\$[A-Za-z0-9+/.]+/g },
-  { kind: 'PBKDF2 hash', pattern: /\bpbkdf2_sha(?:1|256|512)\$\d+\$[A-Za-z0-9+/=.]+\$[A-Za-z0-9+/=]+/g },
-  { kind: 'crypt hash', pattern: /\$[56]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}/g },
-  // scheme://user:password@host — database URLs (secretlint-rule-database-connection-string) and basic
+  { needs: ['eyJ'], kind: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.(?:eyJ[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g, accept: (v) => v.length >= 24 },
+  { needs: ['$2'], kind: 'bcrypt hash', pattern: /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g },
+  { needs: ['$argon2'], kind: 'argon2 hash', pattern: /\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+/g },
+  { needs: ['$scrypt$'], kind: 'scrypt hash', pattern: /\$scrypt\$[^$\s"']{1,80}\$[A-Za-z0-9+/.]+\$[A-Za-z0-9+/.]+/g },
+  { needs: ['pbkdf2_sha'], kind: 'PBKDF2 hash', pattern: /\bpbkdf2_sha(?:1|256|512)\$\d+\$[A-Za-z0-9+/=.]+\$[A-Za-z0-9+/=]+/g },
+  { needs: ['$5$', '$6$'], kind: 'crypt hash', pattern: /\$[56]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}/g },
+  // scheme://user:password@host (found from "://" backwards: a scheme tried at every position costs 10×) — database URLs (secretlint-rule-database-connection-string) and basic
   // auth in any URL (secretlint-rule-basicauth), widened to every scheme and to passwords with symbols.
-  { kind: 'password in URL', pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^:/\s@"'<>]{1,256}:([^@/\s"'<>]{1,256})@/gi, group: 1, accept: (v) => !isPlaceholder(v) },
+  { needs: ['://'], kind: 'password in URL', pattern: /:\/\/(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)[^:/\s@"'<>]{1,256}:([^@/\s"'<>]{1,256})@/g, group: 1, accept: (v) => !isPlaceholder(v) },
   // "Authorization: Bearer …" echoed in a body (a debug page, a request dump).
-  { kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{16,}={0,2})/g, group: 1, accept: (v) => entropy(v) >= 3 && !isPlaceholder(v) },
+  { needs: ['Bearer', 'Basic', 'Token'], kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{16,}={0,2})/g, group: 1, accept: (v) => entropy(v) >= 3 && !isPlaceholder(v) },
   // A 40-character base64 run with upper and lower case, digits and a / or +: the shape of an AWS
   // secret key standing alone. Hex digests (sha1 is 40 hex characters) have no case mix nor / +.
   {
     kind: 'AWS secret key',
-    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    // Only where AWS is named (an access key id, an "aws" prefix): the shape alone is too common to scan for everywhere.
+    needs: ['AKIA', 'ASIA', 'aws', 'AWS', 'Aws', 'amazon'],
+    // Starts only after a character outside the run (cheaper than a lookbehind tried at every position).
+    pattern: /(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
+    group: 1,
     accept: (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v) && /[/+]/.test(v) && !v.includes('//') && entropy(v) >= 4,
   },
 ];
 
-/** Field names whose values are credentials. */
-const SECRET_NAME = String.raw`(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signing[_-]?key|client[_-]?secret|credentials?)`;
+/** The words that make a field name secret-like. */
+export const SECRET_NAME_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signing[_-]?key|credential/gi;
 /** Field names that contain a secret word but hold something else ("token_type", "password_changed_at"). */
 const NOT_SECRET_NAME = /(?:^|[_.-])(?:type|url|uri|endpoint|expires?|expires_in|expires_at|expiry|ttl|at|hint|policy|length|count|id|name|label|prefix|last4|format|required|enabled|set|changed|created|updated|rotated|algorithm|scope|scopes)$/i;
 const PASSWORD_NAME = /password|passwd|passphrase|pwd/i;
 
 /**
- * `"password": "…"`, `password=…`, `\"client_secret\":\"…\"` (JSON inside a JSON string): a value
- * under a secret-like name, taken only when it looks random enough to be a credential (entropy), so
- * `"token_type": "Bearer"` and `"password": null` stay as they are.
+ * What follows a secret-like field name: `"password": "…"`, `password=…`, `\"client_secret\":\"…\"`
+ * (JSON inside a JSON string). Group 1 closes the name's quote; group 3 is a quoted value (group 2 its
+ * quote, which must close it), group 4 a bare one. Sticky: tried right where the name ends.
  */
-const NAMED_FIELD: SecretPattern = {
-  kind: 'field',
-  pattern: new RegExp(
-    String.raw`(\\?["']?)(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}${SECRET_NAME}[A-Za-z0-9_.-]{0,40})\1\s*(?::|=>|=)\s*(?:(\\?["'])([^\s"'\\[\]]{1,1024})(?=\3)|([^\s"'\\,;&<>{}()[\]]{1,1024}))`,
-    'gi',
-  ),
-};
+export const FIELD_VALUE = /(\\?["']?)\s*(?::|=>|=)\s*(?:(\\?["'])([^\s"'\\[\]]{1,1024})(?=\2)|([^\s"'\\,;&<>{}()[\]]{1,1024}))/y;
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [...VENDOR, PRIVATE_KEY, ...OWN];
-export const FIELD_PATTERN = NAMED_FIELD;
 
-/** Whether the value under a field name is a credential: a placeholder, a flag or a word is not. */
+/**
+ * Whether the value under a secret-like field name is a credential: only when it looks random enough
+ * (entropy), so `"token_type": "Bearer"` and `"password": null` stay as they are.
+ */
 export function isSecretFieldValue(name: string, value: string): boolean {
   if (NOT_SECRET_NAME.test(name) || isPlaceholder(value)) return false;
   if (/^(?:true|false|null|undefined|none|nil|\d+(?:\.\d+)?)$/i.test(value)) return false;

@@ -8,7 +8,7 @@ describe('findSecrets', () => {
   const cases: Array<[string, string, string]> = [
     ['AWS secret key under its env name', `AWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}`, 'AWS secret key'],
     ['AWS secret key in JSON', `{"aws_secret_access_key": "${LEAKED.awsSecret}"}`, 'AWS secret key'],
-    ['AWS secret key on its own', `the key is ${LEAKED.awsSecret} here`, 'AWS secret key'],
+    ['AWS secret key on its own near an AWS name', `AWS credentials: ${LEAKED.awsAccessKey} ${LEAKED.awsSecret} (rotate)`, 'AWS secret key'],
     ['AWS access key id', `id=${LEAKED.awsAccessKey}`, 'AWS access key id'],
     ['Stripe live key', `{"key":"${LEAKED.stripe}"}`, 'Stripe live secret key'],
     ['Stripe restricted key', `rk: ${LEAKED.stripeRestricted}`, 'Stripe live restricted key'],
