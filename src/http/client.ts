@@ -349,7 +349,9 @@ class Client implements HttpClient {
     const leakedSecrets = [...scanned.hits.map((hit) => leak(hit, 'body')), ...this.redactor.headerLeaks(headers)];
     // A credential across the excerpt's cut is masked whole in the longer text: take the excerpt from there.
     if (scanned.hits.length && bodyText === kept && body.length > EXCERPT_BYTES) exchange.responseBodyExcerpt = cutOutsideMasks(scanned.text, EXCERPT_BYTES);
-    this.records.push({ exchange, bodyText: scanned.text, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
+    // The kept body is for checks to read (error-leaks looks for connection strings in it); what they
+    // print of it passes the redactor again in makeFinding, which masks what was found here.
+    this.records.push({ exchange, bodyText: scanned.redacted, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
     for (const listener of this.listeners) listener(exchange);
   }
 

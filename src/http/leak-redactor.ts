@@ -22,11 +22,11 @@ export class LeakMaskingRedactor extends Redactor {
     return maskSecrets(super.text(input));
   }
 
-  /** text(), plus what was masked in it. */
-  scan(input: string): { text: string; hits: SecretHit[] } {
+  /** text() (masked), the text with configured secrets redacted only (redacted), and what was masked. */
+  scan(input: string): { text: string; redacted: string; hits: SecretHit[] } {
     const redacted = super.text(input);
     const hits = findSecrets(redacted);
-    return { text: hits.length ? maskSecrets(redacted) : redacted, hits };
+    return { text: hits.length ? maskSecrets(redacted) : redacted, redacted, hits };
   }
 
   /** The credentials in a response's headers (raw values in, descriptions out). */

@@ -81,7 +81,8 @@ const PRIVATE_KEY: SecretPattern = {
 /** Shapes this project adds: tokens and hashes a web API is likely to leak. */
 const OWN: SecretPattern[] = [
   // header.payload.signature; both JSON parts start with "{" (eyJ in base64url). A cut excerpt may hold only part of it.
-  { needs: ['eyJ'], kind: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.(?:eyJ[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g, accept: (v) => v.length >= 24 },
+  // An unsigned (alg:none) token is no credential: anyone can write one (the auth probes send one on purpose).
+  { needs: ['eyJ'], kind: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.(?:eyJ[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g, accept: (v) => v.length >= 24 && !unsignedJwt(v) },
   { needs: ['$2'], kind: 'bcrypt hash', pattern: /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g },
   { needs: ['$argon2'], kind: 'argon2 hash', pattern: /\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+/g },
   { needs: ['$scrypt$'], kind: 'scrypt hash', pattern: /\$scrypt\$[^$\s"']{1,80}\$[A-Za-z0-9+/.]+\$[A-Za-z0-9+/.]+/g },
@@ -91,7 +92,7 @@ const OWN: SecretPattern[] = [
   // auth in any URL (secretlint-rule-basicauth), widened to every scheme and to passwords with symbols.
   { needs: ['://'], kind: 'password in URL', pattern: /:\/\/(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)[^:/\s@"'<>]{1,256}:([^@/\s"'<>]{1,256})@/g, group: 1, accept: (v) => !isPlaceholder(v) },
   // "Authorization: Bearer …" echoed in a body (a debug page, a request dump).
-  { needs: ['Bearer', 'Basic', 'Token'], kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{16,}={0,2})/g, group: 1, accept: (v) => entropy(v) >= 3 && !isPlaceholder(v) },
+  { needs: ['Bearer', 'Basic', 'Token'], kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{16,}={0,2})/g, group: 1, accept: (v) => entropy(v) >= 3 && !isPlaceholder(v) && !unsignedJwt(v) },
   // A 40-character base64 run with upper and lower case, digits and a / or +: the shape of an AWS
   // secret key standing alone. Hex digests (sha1 is 40 hex characters) have no case mix nor / +.
   {
@@ -147,4 +148,14 @@ export function entropy(value: string): number {
     bits -= p * Math.log2(p);
   }
   return bits;
+}
+
+/** True for a JWT whose header says alg "none". */
+function unsignedJwt(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' && header.alg.toLowerCase() === 'none';
+  } catch {
+    return false;
+  }
 }

@@ -92,7 +92,10 @@ export interface ClientStats {
 /** A response kept for whole-run analysis (leak scanning, error shapes). */
 export interface RecordedResponse {
   exchange: Exchange;
-  /** Up to 16 KiB of the decoded body, as text (configured secrets and leaked credentials masked). */
+  /**
+   * Up to 16 KiB of the decoded body, as text, configured secrets redacted. Leaked credentials are
+   * still in it (listed in leakedSecrets): a check prints it only through ctx.finding / http.redact.
+   */
   bodyText: string;
   /** Credentials the target sent in this response (body and headers), masked in every record of it. */
   leakedSecrets?: LeakedSecret[];

@@ -60,6 +60,7 @@ describe('findSecrets', () => {
     ['paths', '/api/v1/orders/12345/items/ABCDEF/history/2026/01/02/details'],
     ['a pagination cursor without a dot', '{"next_cursor":"eyJpZCI6MTIzLCJ0cyI6MTcwMDAwMDAwMH0"}'],
     ['a stack trace', 'Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)'],
+    ['an unsigned (alg:none) JWT, which anyone can write', 'Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJwcmVmbGlnaHQtcHJvYmUiLCJyb2xlIjoiYWRtaW4ifQ.'],
     ['a mask already written', '{"password":"[password field, 9 chars, h…]","k":"[AWS secret key, 40 chars, wJal…]"}'],
   ];
   it.each(negatives)('leaves %s alone', (_name, text) => {
