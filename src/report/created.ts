@@ -29,12 +29,18 @@ function headline(report: Report): string {
     : `${created.length} created and left on the target (cleanup: true or --cleanup deletes them at the end of a run).`;
 }
 
+/** The terminal lists this many, what is left first, so the verdict stays on screen; files list all. */
+const TERMINAL_LISTED = 10;
+
 export function createdTerminal(report: Report): string[] {
   if (!report.created?.length) return [];
   const lines = ['', `${CREATED_TITLE} (${report.created.length})`, `  ${headline(report)}`];
-  for (const resource of report.created) lines.push(`  • ${createdLine(resource)}`);
-  const deletes = leftDeletes(report);
-  if (deletes.length) lines.push('  To delete what is left:', ...deletes.map((curl) => `    ${curl}`));
+  const leftFirst = [...report.created].sort((a, b) => Number(a.cleanup?.deleted === true) - Number(b.cleanup?.deleted === true));
+  for (const resource of leftFirst.slice(0, TERMINAL_LISTED)) {
+    lines.push(`  • ${createdLine(resource)}`);
+    if (!resource.cleanup?.deleted && resource.delete) lines.push(`    delete: ${visible(resource.delete.curl)}`);
+  }
+  if (report.created.length > TERMINAL_LISTED) lines.push(`  … and ${report.created.length - TERMINAL_LISTED} more (--format json/markdown/html lists every one with its DELETE line)`);
   return lines;
 }
 
@@ -55,12 +61,15 @@ export function createdHtml(report: Report): string {
   return `<h2 id="created">${esc(CREATED_TITLE)} (${report.created.length})</h2>\n<div class="panel"><p>${esc(headline(report))}</p><ul class="compact">${items.join('\n')}</ul></div>\n`;
 }
 
-/** One passing JUnit case per record (leftovers are not a failure of the API), its DELETE in system-out. */
-export function createdJunitCases(report: Report): Array<{ name: string; classname: string; seconds: number; kind: 'pass'; body: string }> {
-  return (report.created ?? []).map((r, index) => {
-    const text = [createdLine(r), ...(!r.cleanup?.deleted && r.delete ? [`delete: ${visible(r.delete.curl)}`] : [])].join('\n');
-    return { name: `#${index + 1} ${r.request} → ${r.status}`, classname: 'api-preflight.created', seconds: 0, kind: 'pass', body: `<system-out>${esc(text)}</system-out>` };
-  });
+/** Plain text for JUnit: the gate suite's system-out (records are not tests, so they add none). */
+export function createdText(report: Report): string {
+  if (!report.created?.length) return '';
+  const lines = [`${CREATED_TITLE} (${report.created.length}): ${headline(report)}`];
+  for (const r of report.created) {
+    lines.push(`- ${createdLine(r)}`);
+    if (!r.cleanup?.deleted && r.delete) lines.push(`  delete: ${visible(r.delete.curl)}`);
+  }
+  return lines.join('\n');
 }
 
 /** A fenced block whose fence is longer than any backtick run inside it. */
