@@ -1,5 +1,5 @@
 import { Redactor } from './redact.js';
-import { findSecrets, maskSecrets, type SecretHit } from './secret-scan.js';
+import { findSecrets, maskSecrets, secretHeaderValue, type SecretHit } from './secret-scan.js';
 
 /** A credential the target sent back, as a check reports it: never the value, only what it was and where. */
 export interface LeakedSecret {
@@ -29,9 +29,22 @@ export class LeakMaskingRedactor extends Redactor {
     return { text: hits.length ? maskSecrets(redacted) : redacted, redacted, hits };
   }
 
+  override responseHeaders(headers: Record<string, string>): Record<string, string> {
+    const out = super.responseHeaders(headers);
+    for (const [name, value] of Object.entries(out)) {
+      const whole = secretHeaderValue(name, value);
+      if (whole) out[name] = whole.masked;
+    }
+    return out;
+  }
+
   /** The credentials in a response's headers (raw values in, descriptions out). */
   headerLeaks(headers: Record<string, string>): LeakedSecret[] {
-    return Object.entries(headers).flatMap(([name, value]) => findSecrets(super.text(value)).map((h) => leak(h, `header ${name}`)));
+    return Object.entries(headers).flatMap(([name, value]) => {
+      const redacted = super.text(value);
+      const whole = secretHeaderValue(name, redacted);
+      return (whole ? [whole] : findSecrets(redacted)).map((h) => leak(h, `header ${name}`));
+    });
   }
 }
 

@@ -118,3 +118,14 @@ function withoutOverlaps(hits: SecretHit[]): SecretHit[] {
   }
   return kept.sort((a, b) => a.start - b.start);
 }
+
+const SECRET_NAME = new RegExp(SECRET_NAME_WORD.source, 'i');
+
+/**
+ * A header whose name says it carries a credential (X-Auth-Token, X-Session-Secret) and whose whole
+ * value looks like one, when no known shape inside it was found: the value alone has no name to go by.
+ */
+export function secretHeaderValue(name: string, value: string): SecretHit | undefined {
+  if (!SECRET_NAME.test(name) || !isSecretFieldValue(name, value) || findSecrets(value).length) return undefined;
+  return hit(`${name} header`, 0, value, false);
+}

@@ -1,7 +1,7 @@
 // The leaked-credential detector: each shape the issue names is found and masked with its kind,
 // length and a short prefix; ordinary ids, UUIDs, content hashes and prose are left alone.
 import { describe, expect, it } from 'vitest';
-import { findSecrets, maskSecrets } from '../../src/http/secret-scan.js';
+import { findSecrets, maskSecrets, secretHeaderValue } from '../../src/http/secret-scan.js';
 import { LEAKED, PEM } from '../fixtures/leaked-secrets.js';
 
 describe('findSecrets', () => {
@@ -73,5 +73,12 @@ describe('findSecrets', () => {
     const [h] = findSecrets(text);
     expect(text.slice(h!.start, h!.end)).toBe(LEAKED.dbPassword);
     expect(JSON.stringify(h)).not.toContain(LEAKED.dbPassword);
+  });
+
+  it('masks a whole header value when the header is named for a credential and the value looks like one', () => {
+    expect(secretHeaderValue('x-auth-token', '3f9a0c1b7e2d4a6f8b0c1d2e3f4a5b6c')?.masked).toBe('[x-auth-token header, 32 chars, 3f9a…]');
+    expect(secretHeaderValue('access-control-allow-credentials', 'true')).toBeUndefined();
+    expect(secretHeaderValue('x-request-id', '3f9a0c1b7e2d4a6f8b0c1d2e3f4a5b6c')).toBeUndefined();
+    expect(secretHeaderValue('x-token-type', 'Bearer')).toBeUndefined();
   });
 });
