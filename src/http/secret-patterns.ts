@@ -91,8 +91,9 @@ const OWN: SecretPattern[] = [
   // scheme://user:password@host (found from "://" backwards: a scheme tried at every position costs 10×) — database URLs (secretlint-rule-database-connection-string) and basic
   // auth in any URL (secretlint-rule-basicauth), widened to every scheme and to passwords with symbols.
   { needs: ['://'], kind: 'password in URL', pattern: /:\/\/(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/)[^:/\s@"'<>]{1,256}:([^@/\s"'<>]{1,256})@/g, group: 1, accept: (v) => !isPlaceholder(v) },
-  // "Authorization: Bearer …" echoed in a body (a debug page, a request dump).
-  { needs: ['Bearer', 'Basic', 'Token'], kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{16,}={0,2})/g, group: 1, accept: (v) => entropy(v) >= 3 && !isPlaceholder(v) && !unsignedJwt(v) },
+  // "Authorization: Bearer …" echoed in a body (a debug page, a request dump): random-looking only, so the
+  // auth probes' own made-up tokens ("Bearer not-a-valid-token") stay readable in their curl lines.
+  { needs: ['Bearer', 'Basic', 'Token'], kind: 'bearer credential', pattern: /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/-]{20,}={0,2})/g, group: 1, accept: (v) => /\d/.test(v) && /[A-Za-z]/.test(v) && entropy(v) >= 3.5 && !unsignedJwt(v) },
   // A 40-character base64 run with upper and lower case, digits and a / or +: the shape of an AWS
   // secret key standing alone. Hex digests (sha1 is 40 hex characters) have no case mix nor / +.
   {
@@ -111,6 +112,8 @@ export const SECRET_NAME_WORD = /password|passwd|passphrase|pwd|secret|token|api
 /** Field names that contain a secret word but hold something else ("token_type", "password_changed_at"). */
 const NOT_SECRET_NAME = /(?:^|[_.-])(?:type|url|uri|endpoint|expires?|expires_in|expires_at|expiry|ttl|at|hint|policy|length|count|id|name|label|prefix|last4|format|required|enabled|set|changed|created|updated|rotated|algorithm|scope|scopes)$/i;
 const PASSWORD_NAME = /password|passwd|passphrase|pwd/i;
+/** Pagination tokens are cursors, not credentials: a curl line with one must stay reproducible. */
+const CURSOR_NAME = /(?:page|next|prev|previous|continuation|sync|cursor)[_.-]?token$/i;
 
 /**
  * What follows a secret-like field name: `"password": "…"`, `password=…`, `\"client_secret\":\"…\"`
@@ -126,7 +129,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [...VENDOR, PRIVATE_KEY
  * (entropy), so `"token_type": "Bearer"` and `"password": null` stay as they are.
  */
 export function isSecretFieldValue(name: string, value: string): boolean {
-  if (NOT_SECRET_NAME.test(name) || isPlaceholder(value)) return false;
+  if (NOT_SECRET_NAME.test(name) || CURSOR_NAME.test(name) || isPlaceholder(value)) return false;
   if (/^(?:true|false|null|undefined|none|nil|\d+(?:\.\d+)?)$/i.test(value)) return false;
   if (/^\d{4}-\d{2}-\d{2}/.test(value) || /^https?:\/\//i.test(value)) return false;
   if (PASSWORD_NAME.test(name)) return value.length >= 6 && entropy(value) >= 2;

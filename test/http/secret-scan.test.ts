@@ -61,6 +61,8 @@ describe('findSecrets', () => {
     ['a pagination cursor without a dot', '{"next_cursor":"eyJpZCI6MTIzLCJ0cyI6MTcwMDAwMDAwMH0"}'],
     ['a stack trace', 'Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)'],
     ['an unsigned (alg:none) JWT, which anyone can write', 'Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJwcmVmbGlnaHQtcHJvYmUiLCJyb2xlIjoiYWRtaW4ifQ.'],
+    ['pagination tokens', '{"next_page_token":"Cg8KDWl0ZW1fMDAwMDAwMjASBQiAwN4B","nextPageToken":"Q2c4S0RXbDBaVzFmTURBd01EQXdNakE"} GET /v1/items?page_token=Cg8KDWl0ZW1fMDAwMDAwMjA'],
+    ['a made-up probe token', "curl -H 'Authorization: Bearer not-a-valid-token' -H 'Authorization: Bearer preflight-wrong-scheme'"],
     ['a mask already written', '{"password":"[password field, 9 chars, h…]","k":"[AWS secret key, 40 chars, wJal…]"}'],
   ];
   it.each(negatives)('leaves %s alone', (_name, text) => {
