@@ -202,7 +202,7 @@ class Client implements HttpClient {
 
   private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
     if (this.signal.aborted) throw this.abortReason();
-    if (this.counters.requests >= this.options.limits.maxRequests) {
+    if (this.counters.requests >= this.options.limits.maxRequests && !request.cleanup) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
     }
     try {
@@ -211,7 +211,7 @@ class Client implements HttpClient {
       throw this.abortReason();
     }
     // Counted when it goes out, so concurrent probes cannot overshoot the budget.
-    if (this.counters.requests >= this.options.limits.maxRequests) {
+    if (this.counters.requests >= this.options.limits.maxRequests && !request.cleanup) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
     }
     this.counters.requests++;

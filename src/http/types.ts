@@ -26,6 +26,11 @@ export interface ProbeRequest {
   followRedirects?: boolean;
   /** Retry a 429 after Retry-After, within the run's budget (default true). */
   retryOn429?: boolean;
+  /**
+   * A DELETE of what the run created (cleanup): sent even when maxRequests is spent, since the probes
+   * that spent it left those records behind. Bounded by the records the run made, one request each.
+   */
+  cleanup?: boolean;
   /** A short description recorded with the exchange, e.g. "limit=1000000". */
   purpose?: string;
 }

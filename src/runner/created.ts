@@ -66,7 +66,7 @@ export function findCreated(records: readonly RecordedResponse[], target: Target
 async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<NonNullable<CreatedResource['cleanup']>> {
   if (!resource.delete) return { deleted: false, message: 'not deleted: no DELETE is known for it (no Location, and no DELETE endpoint on its item path in the config or spec)' };
   try {
-    const response = await http.send({ method: 'DELETE', path: resource.delete.url, followRedirects: false, purpose: `cleanup: delete what ${resource.request} created` });
+    const response = await http.send({ method: 'DELETE', path: resource.delete.url, followRedirects: false, cleanup: true, purpose: `cleanup: delete what ${resource.request} created` });
     const { status } = response;
     if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
     if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };

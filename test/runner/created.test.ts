@@ -51,7 +51,7 @@ describe('records created by write probes', () => {
     deletes.length = 0;
   });
 
-  async function audit(extra: string[]): Promise<{ report: Report; texts: Record<string, string> }> {
+  async function audit(extra: string[], maxRequests = 600): Promise<{ report: Report; texts: Record<string, string> }> {
     const config = join(dir, 'created.yaml');
     writeFileSync(
       config,
@@ -64,7 +64,7 @@ endpoints:
   - { method: DELETE, path: "/api/notes/{id}", params: { id: notes-0 } }
   - { method: POST, path: /api/events, kind: write, body: { e: 1 } }
 health: /health
-limits: { maxRequests: 600, requestsPerSecond: 1000, timeoutMs: 5000 }
+limits: { maxRequests: ${maxRequests}, requestsPerSecond: 1000, timeoutMs: 5000 }
 latency: { samples: 2, maxSeconds: 2 }
 `,
     );
@@ -122,5 +122,16 @@ latency: { samples: 2, maxSeconds: 2 }
       // The terminal lists what is left first, with its DELETE-less reason; the files list every record.
       expect(text, name).toMatch(name === 'terminal' ? /no DELETE is known/ : /deleted \(204\)/);
     }
+  }, 60_000);
+
+  it('with --cleanup, records are deleted even when the probes spent the request budget', async () => {
+    const { report } = await audit(['--cleanup'], 120);
+    expect(report.notes.join('\n')).toMatch(/request budget \(maxRequests: 120\) ran out/);
+    expect(report.created!.length).toBeGreaterThan(0);
+    // Every listed record with a DELETE was deleted and is gone from the server (an exchange that
+    // failed after the server created something cannot be listed: the audit never saw its id).
+    const deletable = report.created!.filter((r) => r.delete);
+    expect(deletable.filter((r) => !r.cleanup?.deleted).map((r) => `${r.id}: ${r.cleanup?.message}`)).toEqual([]);
+    expect(deletable.filter((r) => stores.items.has(r.id!) || stores.notes.has(r.id!)).map((r) => r.id)).toEqual([]);
   }, 60_000);
 });
