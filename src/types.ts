@@ -146,6 +146,8 @@ export interface Target {
   secrets: Secret[];
   /** The OpenAPI document merged in with --openapi. */
   spec?: TargetSpec;
+  /** Delete what the write probes created at the end of the run (cleanup: true or --cleanup). */
+  cleanup?: boolean;
 }
 
 export interface Secret {

@@ -31,6 +31,7 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
   return {
     ...target,
     allowWrites: target.allowWrites || flags.allowWrites === true,
+    cleanup: target.cleanup === true || flags.cleanup === true,
     limits: {
       ...target.limits,
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),

@@ -353,6 +353,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     endpoints,
     ...(raw.health ? { health: raw.health } : {}),
     allowWrites: raw.allowWrites,
+    cleanup: raw.cleanup === true,
     requestId: raw.requestId,
     limits: raw.limits,
     thresholds: raw.thresholds,

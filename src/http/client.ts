@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
-import { Redactor } from './redact.js';
+import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
 import {
   ProbeError,
   type ClientStats,
@@ -64,7 +64,7 @@ export async function createHttpClient(options: ClientOptions): Promise<HttpClie
 class Client implements HttpClient {
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly redactor: Redactor;
+  private readonly redactor: LeakMaskingRedactor;
   private readonly secrets: readonly Secret[];
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly pacer: Pacer;
@@ -87,7 +87,7 @@ class Client implements HttpClient {
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.secrets = options.secrets ?? [];
-    this.redactor = new Redactor(this.secrets);
+    this.redactor = new LeakMaskingRedactor(this.secrets);
     this.limit = pLimit(Math.max(1, options.limits.concurrency));
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
@@ -230,7 +230,7 @@ class Client implements HttpClient {
 
   private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body'], retried?: Exchange['retried']): Promise<ProbeResponse> {
     if (this.signal.aborted) throw this.abortReason();
-    if (this.counters.requests >= this.options.limits.maxRequests) {
+    if (this.counters.requests >= this.options.limits.maxRequests && !request.cleanup) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
     }
     try {
@@ -239,7 +239,7 @@ class Client implements HttpClient {
       throw this.abortReason();
     }
     // Counted when it goes out, so concurrent probes cannot overshoot the budget.
-    if (this.counters.requests >= this.options.limits.maxRequests) {
+    if (this.counters.requests >= this.options.limits.maxRequests && !request.cleanup) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
     }
     this.counters.requests++;
@@ -342,7 +342,7 @@ class Client implements HttpClient {
       exchange.responseBodyExcerpt = this.redactor.text(read.body.subarray(0, EXCERPT_BYTES).toString('utf8'));
       if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${cap} bytes${cap === this.options.limits.maxResponseBytes ? ' (maxResponseBytes)' : ''}; the rest was discarded unread`);
       if (read.decodeError) exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
-      this.record(exchange, read.body);
+      this.record(exchange, read.body, responseHeaders);
       let parsed: { value: unknown } | undefined;
       return {
         status,
@@ -377,12 +377,18 @@ class Client implements HttpClient {
     }
   }
 
-  private record(exchange: Exchange, body: Buffer): void {
+  private record(exchange: Exchange, body: Buffer, headers: Record<string, string> = {}): void {
     // A fresh string from the first bytes: slicing the decoded text would keep all of it alive.
     const kept = body.subarray(0, SCAN_BYTES).toString('utf8');
     const bodyText = this.recordedTextBytes + kept.length <= RECORDED_TEXT_BUDGET ? kept : (exchange.responseBodyExcerpt ?? '');
     this.recordedTextBytes += bodyText.length;
-    this.records.push({ exchange, bodyText: this.redactor.text(bodyText) });
+    const scanned = this.redactor.scan(bodyText);
+    const leakedSecrets = [...scanned.hits.map((hit) => leak(hit, 'body')), ...this.redactor.headerLeaks(headers)];
+    // A credential across the excerpt's cut is masked whole in the longer text: take the excerpt from there.
+    if (scanned.hits.length && bodyText === kept && body.length > EXCERPT_BYTES) exchange.responseBodyExcerpt = cutOutsideMasks(scanned.text, EXCERPT_BYTES);
+    // The kept body is for checks to read (error-leaks looks for connection strings in it); what they
+    // print of it passes the redactor again in makeFinding, which masks what was found here.
+    this.records.push({ exchange, bodyText: scanned.redacted, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
     for (const listener of this.listeners) listener(exchange);
   }
 

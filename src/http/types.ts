@@ -1,4 +1,5 @@
 import type { Exchange } from '../types.js';
+import type { LeakedSecret } from './leak-redactor.js';
 
 export type RequestBody =
   | string
@@ -30,6 +31,11 @@ export interface ProbeRequest {
    * once (GET, HEAD and OPTIONS always are).
    */
   retrySafe?: boolean;
+  /**
+   * A DELETE of what the run created (cleanup): sent even when maxRequests is spent, since the probes
+   * that spent it left those records behind. Bounded by the records the run made, one request each.
+   */
+  cleanup?: boolean;
   /** A short description recorded with the exchange, e.g. "limit=1000000". */
   purpose?: string;
 }
@@ -101,8 +107,13 @@ export const RECORDED_BODY_BYTES = 16 * 1024;
 /** A response kept for whole-run analysis (leak scanning, error shapes). */
 export interface RecordedResponse {
   exchange: Exchange;
-  /** Up to RECORDED_BODY_BYTES of the decoded body, as text. */
+  /**
+   * Up to RECORDED_BODY_BYTES of the decoded body, as text, configured secrets redacted. Leaked
+   * credentials are still in it (listed in leakedSecrets): a check prints it only through ctx.report / http.redact.
+   */
   bodyText: string;
+  /** Credentials the target sent in this response (body and headers), masked in every record of it. */
+  leakedSecrets?: LeakedSecret[];
 }
 
 export interface HttpClient {

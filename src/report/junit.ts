@@ -5,6 +5,7 @@
 // why the job went red even when no single finding did it.
 import type { Finding } from '../types.js';
 import { checkOf, exchangeText, gateText } from './common.js';
+import { createdText } from './created.js';
 import { escapeMarkup as esc } from './escape.js';
 import type { ItemReport, Report } from './types.js';
 
@@ -24,7 +25,7 @@ export function renderJunit(report: Report): string {
     ['status', item.status],
     ['score', item.score === null ? 'none' : String(item.score)],
   ]));
-  suites.push(suite('gate', 'The gate', [gateCase(report)], report, [['failUnder', String(report.gate.failUnder)], ['score', report.score === null ? 'none' : String(report.score)]]));
+  suites.push(suite('gate', 'The gate', [gateCase(report)], report, [['failUnder', String(report.gate.failUnder)], ['score', report.score === null ? 'none' : String(report.score)]], createdText(report)));
   const all = suites.map((s) => s.totals);
   const sum = (key: keyof Totals): number => all.reduce((n, t) => n + t[key], 0);
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -42,7 +43,7 @@ interface Totals {
   seconds: number;
 }
 
-function suite(id: string, title: string, cases: Case[], report: Report, properties: Array<[string, string]>): { xml: string; totals: Totals } {
+function suite(id: string, title: string, cases: Case[], report: Report, properties: Array<[string, string]>, systemOut = ''): { xml: string; totals: Totals } {
   const totals: Totals = {
     tests: cases.length,
     failures: cases.filter((c) => c.kind === 'failure').length,
@@ -58,7 +59,7 @@ function suite(id: string, title: string, cases: Case[], report: Report, propert
     <properties>
 ${props}
     </properties>
-${body}
+${body}${systemOut ? `\n    <system-out>${esc(systemOut)}</system-out>` : ''}
   </testsuite>`;
   return { xml, totals };
 }

@@ -4,6 +4,7 @@
 import type { Finding, FindingStatus } from '../types.js';
 import { baselineSummary, type BaselineDiff } from './baseline.js';
 import { checkOf, countsLine, exchangeOutcome, exchangeText, gateText, MARK, needsAttention, scoreText, seconds, summariseItem, visible, worstFirst } from './common.js';
+import { createdMarkdown } from './created.js';
 import type { ItemReport, Report } from './types.js';
 
 export interface MarkdownOptions {
@@ -37,6 +38,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push('', '</details>', '');
   }
 
+  out.push(...createdMarkdown(report));
   if (report.notes.length) {
     out.push('## Notes', '');
     for (const note of report.notes) out.push(`- ${text(note)}`);

@@ -1,6 +1,7 @@
 import type { Finding } from '../types.js';
 import { baselineSummary, type BaselineDiff, type BaselineSection } from './baseline.js';
 import { makeColors, type Colors } from './color.js';
+import { createdTerminal } from './created.js';
 import { exchangeLine, MARK, needsAttention, seconds, summariseItem, visible, worstFirst } from './common.js';
 import type { Report } from './types.js';
 
@@ -45,6 +46,7 @@ export async function renderTerminal(report: Report, options: TerminalOptions): 
     lines.push('', c.bold('Notes'));
     for (const note of report.notes) lines.push(`  • ${note}`);
   }
+  lines.push(...createdTerminal(report));
   lines.push('', verdict(report, c));
   return `${lines.join('\n')}\n`;
 }

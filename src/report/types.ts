@@ -37,4 +37,26 @@ export interface Report {
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
   /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
   interrupted?: 'SIGINT' | 'SIGTERM';
+  /** What the audit's write probes created on the target, and what cleanup did with it (absent: nothing created). */
+  created?: CreatedResource[];
+}
+
+/** A record a write probe created on the target (201/202 with a Location, or an id in a 2xx JSON answer to POST). */
+export interface CreatedResource {
+  /** The request that created it: "POST http://host/api/orders". */
+  request: string;
+  status: number;
+  /** The exchange's id in the run. */
+  exchangeId: number;
+  /** The creating request as a curl line (secrets as $VAR or masked). */
+  curl: string;
+  /** The size of the creating request's body (oversized probes are deleted first). */
+  requestBodyBytes?: number;
+  id?: string;
+  /** The Location it was created at, absolute. */
+  location?: string;
+  /** The DELETE that removes it, where the API has one: its Location, or a DELETE endpoint on the item path. */
+  delete?: { url: string; curl: string; from: 'location' | 'endpoint' };
+  /** With cleanup: whether it was deleted, and why not. */
+  cleanup?: { deleted: boolean; message: string; status?: number };
 }

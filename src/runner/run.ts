@@ -14,6 +14,7 @@ import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingInput, Lo
 import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { describe, LivenessWatch, type Crash } from './liveness.js';
+import { settleCreated } from './created.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -114,6 +115,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     findings.push(...crashFindings(watch, checks, target.limits.recoveryMs, redact));
     if (watch.crashes.length) notes.push(...watch.crashes.map((crash) => crashNote(crash, target.limits.recoveryMs)));
 
+    const settled = await settleCreated(http, target);
+    notes.push(...settled.notes);
     const stats = http.stats();
     if (stats.rateLimited) notes.push(`the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`);
     if (findings.some((f) => f.status === 'error' && f.data?.code === 'budget')) {
@@ -141,6 +144,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       coverage: { endpoints: target.endpoints.length, answered: coverage.present.length, absent: coverage.absent.length, notProbed: coverage.unknown.length + unfilled.length },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
+      ...(settled.created.length ? { created: settled.created } : {}),
     };
   } finally {
     await http.close();
@@ -218,7 +222,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     }
     // A bug in a check must not sink the run; say which check and carry on.
     const message = error instanceof Error ? error.message : String(error);
-    log.debug(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+    log.debug(http.redact(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`));
     return engine('crashed', message);
   }
 }

@@ -1,0 +1,66 @@
+import { Redactor } from './redact.js';
+import { findSecrets, maskSecrets, secretHeaderValue, type SecretHit } from './secret-scan.js';
+
+/** A credential the target sent back, as a check reports it: never the value, only what it was and where. */
+export interface LeakedSecret {
+  /** "AWS secret key", "JWT", "password in URL", "client_secret field". */
+  kind: string;
+  length: number;
+  /** Its mask as it appears in the record: "[AWS secret key, 40 chars, wJal…]". */
+  masked: string;
+  /** "body" or "header x-debug". */
+  where: string;
+}
+
+/**
+ * The client's redactor: configured secrets become *** (Redactor), then whatever still looks like a
+ * credential is masked with its kind (secret-scan). Every string the client records passes through
+ * text(), so every report format, the job summary and --verbose inherit both.
+ */
+export class LeakMaskingRedactor extends Redactor {
+  override text(input: string): string {
+    return maskSecrets(super.text(input));
+  }
+
+  /** text() (masked), the text with configured secrets redacted only (redacted), and what was masked. */
+  scan(input: string): { text: string; redacted: string; hits: SecretHit[] } {
+    const redacted = super.text(input);
+    const hits = findSecrets(redacted);
+    return { text: hits.length ? maskSecrets(redacted) : redacted, redacted, hits };
+  }
+
+  override responseHeaders(headers: Record<string, string>): Record<string, string> {
+    const out = super.responseHeaders(headers);
+    for (const [name, value] of Object.entries(out)) {
+      const whole = secretHeaderValue(name, value);
+      if (whole) out[name] = whole.masked;
+    }
+    return out;
+  }
+
+  /** The credentials in a response's headers (raw values in, descriptions out). */
+  headerLeaks(headers: Record<string, string>): LeakedSecret[] {
+    return Object.entries(headers).flatMap(([name, value]) => {
+      const redacted = super.text(value);
+      const whole = secretHeaderValue(name, redacted);
+      return (whole ? [whole] : findSecrets(redacted)).map((h) => leak(h, `header ${name}`));
+    });
+  }
+}
+
+export function leak(hit: SecretHit, where: string): LeakedSecret {
+  return { kind: hit.kind, length: hit.length, masked: hit.masked, where };
+}
+
+/** The first `max` characters of masked text, never ending inside a mask (a mask is kept whole). */
+export function cutOutsideMasks(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const open = text.lastIndexOf('[', max);
+  const close = open >= 0 ? text.indexOf(']', open) : -1;
+  if (open < 0 || close < max || !MASK.test(text.slice(open, close + 1))) return text.slice(0, max);
+  // Whole when it fits the excerpt's slack (the report schema allows 2100 characters), else left out.
+  const end = close + 1 <= max + 48 ? close + 1 : open;
+  return text.slice(0, end);
+}
+
+const MASK = /^\[[^[\]]{1,80}, \d+ chars(?:, [^[\]]{0,8}…)?\]$/;

@@ -1,0 +1,138 @@
+// Nothing left behind: what the audit's write probes created on the target, found in the run's
+// recorded exchanges (201/202 with a Location, or an id in a 2xx JSON answer to POST), listed in every
+// report with a DELETE curl line where the API has one, and deleted at the end with cleanup.
+import { getProperty } from 'dot-prop';
+import { toCurl } from '../http/curl.js';
+import { ProbeError, type HttpClient, type RecordedResponse } from '../http/types.js';
+import type { CreatedResource } from '../report/types.js';
+import type { Endpoint, Target } from '../types.js';
+
+/** Fields tried for a created record's id after the configured idempotency.idField. */
+const ID_FIELDS = ['id', '_id', 'uuid', 'data.id'];
+/** A mask of a credential: a value that holds one cannot name a URL to delete. */
+const MASKED = /\[[^[\]]{1,120}, \d+ chars/;
+
+/**
+ * Lists what the run created and, with cleanup on (and writes allowed), deletes it: the biggest
+ * probe records first (10 MiB bodies weigh most on the target), then the rest. Returns the list and
+ * a note for the report.
+ */
+export async function settleCreated(http: HttpClient, target: Target): Promise<{ created: CreatedResource[]; notes: string[] }> {
+  const created = findCreated(http.recorded(), target, http);
+  if (!created.length) return { created, notes: [] };
+  if (!target.cleanup || !target.allowWrites) {
+    return { created, notes: [`this audit created ${count(created.length)} on the target and left ${created.length > 1 ? 'them' : 'it'} there (listed under "Created by this audit"; cleanup: true or --cleanup deletes them at the end of the run)`] };
+  }
+  const order = [...created].sort((a, b) => (b.requestBodyBytes ?? 0) - (a.requestBodyBytes ?? 0));
+  for (const resource of order) resource.cleanup = await deleteOne(resource, http);
+  const failed = created.filter((r) => !r.cleanup?.deleted).length;
+  const deleted = created.length - failed;
+  return {
+    created,
+    notes: [`cleanup: deleted ${deleted} of the ${count(created.length)} this audit created${failed ? `; ${failed} could not be deleted (see "Created by this audit")` : ''}`],
+  };
+}
+
+/** The records the run's write probes created, once each, in the order they were made. */
+export function findCreated(records: readonly RecordedResponse[], target: Target, http: Pick<HttpClient, 'authHeaders' | 'redact'>): CreatedResource[] {
+  const origin = new URL(target.baseUrl).origin;
+  const seen = new Set<string>();
+  const out: CreatedResource[] = [];
+  for (const { exchange, bodyText } of records) {
+    const status = exchange.status ?? 0;
+    if (status < 200 || status > 299 || (exchange.method !== 'POST' && exchange.method !== 'PUT')) continue;
+    const location = locationOf(exchange.responseHeaders?.['location'], exchange.url, origin, status);
+    const id = exchange.method === 'POST' ? idOf(bodyText, target.idempotency.idField) : undefined;
+    if (!location && id === undefined) continue;
+    const requestPath = pathOf(exchange.url, target.baseUrl);
+    const key = location ?? `${requestPath}#${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const deleteUrl = location ? { url: location, from: 'location' as const } : deleteEndpoint(target, requestPath, id!);
+    out.push({
+      request: `${exchange.method} ${exchange.url}`,
+      status,
+      exchangeId: exchange.id,
+      curl: exchange.curl,
+      ...(exchange.requestBodyBytes !== undefined ? { requestBodyBytes: exchange.requestBodyBytes } : {}),
+      ...(id !== undefined ? { id } : {}),
+      ...(location ? { location } : {}),
+      ...(deleteUrl ? { delete: { ...deleteUrl, curl: deleteCurl(deleteUrl.url, target, http) } } : {}),
+    });
+  }
+  return out;
+}
+
+async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<NonNullable<CreatedResource['cleanup']>> {
+  if (!resource.delete) return { deleted: false, message: 'not deleted: no DELETE is known for it (no Location, and no DELETE endpoint on its item path in the config or spec)' };
+  try {
+    const response = await http.send({ method: 'DELETE', path: resource.delete.url, followRedirects: false, cleanup: true, purpose: `cleanup: delete what ${resource.request} created` });
+    const { status } = response;
+    if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
+    if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };
+    return { deleted: false, message: `not deleted: DELETE answered ${status}`, status };
+  } catch (error) {
+    const message = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
+    return { deleted: false, message: `not deleted: ${http.redact(message)}` };
+  }
+}
+
+/** An absolute same-origin Location from a 201/202 (or a Location on any 2xx PUT/POST that created). */
+function locationOf(value: string | undefined, requestUrl: string, origin: string, status: number): string | undefined {
+  if (!value || (status !== 201 && status !== 202) || MASKED.test(value)) return undefined;
+  try {
+    const url = new URL(value, requestUrl);
+    return url.origin === origin ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function idOf(bodyText: string, idField: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  for (const field of [idField, ...ID_FIELDS]) {
+    const value: unknown = getProperty(body, field);
+    if ((typeof value === 'string' && value !== '' && !MASKED.test(value)) || typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/** A DELETE endpoint (config or spec) on the item path below the collection the record was POSTed to. */
+function deleteEndpoint(target: Target, collectionPath: string, id: string): { url: string; from: 'endpoint' } | undefined {
+  const collection = collectionPath.replace(/\/+$/, '');
+  const found = target.endpoints.find((e: Endpoint) => e.method === 'DELETE' && /\/\{[^}]+\}$/.test(e.path) && templateRegex(e.path.replace(/\/\{[^}]+\}$/, '')).test(collection));
+  if (!found) return undefined;
+  return { url: `${target.baseUrl}${collection}/${encodeURIComponent(id)}`, from: 'endpoint' };
+}
+
+/** The DELETE as a curl line, with the configured credentials as $VAR references or masked. */
+function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHeaders' | 'redact'>): string {
+  const withQuery = new URL(url);
+  for (const [key, value] of Object.entries(target.auth.query)) withQuery.searchParams.append(key, value);
+  return http.redact(toCurl({ method: 'DELETE', url: withQuery.href, headers: { ...http.authHeaders }, rawPath: false }, target.secrets));
+}
+
+function templateRegex(template: string): RegExp {
+  const pattern = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${pattern}/?$`);
+}
+
+/** The path of a recorded URL relative to the target's base path (a base URL may carry /v1). */
+function pathOf(url: string, baseUrl: string): string {
+  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const pathname = URL.canParse(url) ? new URL(url).pathname : '/';
+  return basePath && pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : pathname;
+}
+
+function count(n: number): string {
+  return `${n} record${n > 1 ? 's' : ''}`;
+}
