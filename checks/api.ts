@@ -7,6 +7,7 @@ export type { Check, CheckContext, Endpoint, EndpointContext, Exchange, Finding,
 export { SEVERITY_WEIGHT } from '../src/types.js';
 
 // Sending requests: the run's one client (budget, pacing, redaction, the write-safety rule).
+export type { LeakedSecret } from '../src/http/leak-redactor.js';
 export { GLANCE_BYTES, ProbeError, RECORDED_BODY_BYTES, type HttpClient, type ProbeRequest, type ProbeResponse, type RecordedResponse, type RequestBody } from '../src/http/types.js';
 export { answerOf, attempt, describeFailure, exchangeOf, failureMeaning, formatBytes, requestLine, type Attempt, type FailureMeaning } from '../src/http/attempt.js';
 export { endpointRequest } from '../src/http/endpoint-request.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { defineCheck, SEVERITY_WEIGHT, type Exchange, type RecordedResponse, type Severity } from './api.js';
+import { defineCheck, SEVERITY_WEIGHT, type Exchange, type LeakedSecret, type RecordedResponse, type Severity } from './api.js';
 import { BODY_SIGNATURES, HEADER_SIGNATURES } from './data/leak-signatures.js';
 import { configuredEndpoint, labelExchange } from './lib/exchange-label.js';
 import { scanBody, scanHeaders } from './lib/leak-scan.js';
@@ -59,6 +59,14 @@ export default defineCheck({
       leakedMedium: { probe: 'leak', status: 'fail', severity: 'medium', message: '{response} revealed {reveals}: {quoted}{more}' },
       versionHeader: { probe: 'header', status: 'fail', severity: 'low', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
       debugHeader: { probe: 'header', status: 'fail', severity: 'medium', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
+      credentialLeaked: {
+        probe: 'credential',
+        status: 'fail',
+        severity: 'critical',
+        message: '{response} sent a credential in its {where}{more}: {masked}, masked in this report',
+        remediation:
+          'Treat this {kind} as compromised: rotate it now. Then remove it from every response (configuration or environment dumps, debug output, records serialised whole) and keep secrets in server-side config only.',
+      },
     },
   },
   scope: 'target',
@@ -104,7 +112,18 @@ export default defineCheck({
       }
     }
 
-    if (groups.size === 0) {
+    const credentials = credentialLeaks(recorded);
+    for (const leak of credentials) {
+      const more = leak.count > 1 ? ` (${leak.count} responses)` : '';
+      ctx.report(
+        'credentialLeaked',
+        { response: describeResponse(leak.first), kind: leak.secret.kind, length: leak.secret.length, masked: leak.secret.masked, where: leak.secret.where, more },
+        leak.exchanges.slice(0, MAX_EVIDENCE),
+        { endpoint: labelExchange(leak.first.exchange, ctx.target), key: leak.secret.masked },
+      );
+    }
+
+    if (groups.size === 0 && credentials.length === 0) {
       // Leaks live in error responses: a clean run with none of them (every probe timed out, or every
       // answer was a 429) has not shown what the API's errors look like, and must not score as a pass.
       const errors = recorded.filter((r) => (r.exchange.status ?? 0) >= 400 && !isRateLimited(r.exchange.status)).length;
@@ -150,6 +169,37 @@ export default defineCheck({
     }
   },
 });
+
+/**
+ * Credentials an API hands its own caller in a 2xx (a session JWT from a login, a token from POST
+ * /tokens) are its job, not a leak: they are masked in every record but not reported. Anything
+ * else credential-shaped (cloud keys, private keys, database passwords, live API keys, password
+ * hashes, or a token inside an error) must never reach a client.
+ */
+const ISSUED = /^(?:JWT|bearer credential|(?:access_|refresh_|id_)?token field)$/i;
+
+interface CredentialLeak {
+  secret: LeakedSecret;
+  first: RecordedResponse;
+  exchanges: Exchange[];
+  count: number;
+}
+
+function credentialLeaks(recorded: readonly RecordedResponse[]): CredentialLeak[] {
+  const byMask = new Map<string, CredentialLeak>();
+  for (const record of recorded) {
+    const status = record.exchange.status ?? 0;
+    for (const secret of record.leakedSecrets ?? []) {
+      if (ISSUED.test(secret.kind) && status >= 200 && status < 300) continue;
+      const leak = byMask.get(secret.masked) ?? { secret, first: record, exchanges: [], count: 0 };
+      byMask.set(secret.masked, leak);
+      leak.count++;
+      if (!leak.exchanges.includes(record.exchange)) leak.exchanges.push(record.exchange);
+    }
+  }
+  // Sorted by mask so the order (and so the keys' ~n suffixes) never depend on timing.
+  return [...byMask.values()].sort((a, b) => a.secret.masked.localeCompare(b.secret.masked));
+}
 
 /** A leak is as severe as the worst thing its line reveals (a stack frame that also holds a password). */
 function worstSeverity(signatures: ReadonlyArray<{ severity: Severity }>): Severity {

@@ -37,6 +37,9 @@ async function startExpress(env: 'development' | 'production'): Promise<{ url: s
   return { url: served.url, close: () => (quiet.mockRestore(), served.close()) };
 }
 
+/** An HS256 session token, as a login endpoint hands out (signature made up, but shaped like one). */
+const ISSUED_JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1XzQyIiwiaWF0IjoxNzAwMDAwMDAwfQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk4';
+
 const bySignature = (findings: Finding[], signature: string): Finding[] => findings.filter((f) => f.data?.['signature'] === signature);
 const leak = (signature: string, endpoint: string, verdict = 'leaked') => ({ verdict, endpoint, data: { signature } });
 
@@ -155,7 +158,12 @@ checkTester.run(check, {
           json(res, 200, { ok: true }, { server: 'nginx/1.18.0' });
         }),
       before: send('/debug/vars', '/api/items', '/api/items'),
-      verdicts: [leak('environment-dump', 'GET /debug/vars', 'leakedCritical'), { verdict: 'versionHeader', endpoint: '*', data: { signature: 'server-version' } }],
+      verdicts: [
+        leak('environment-dump', 'GET /debug/vars', 'leakedCritical'),
+        { verdict: 'versionHeader', endpoint: '*', data: { signature: 'server-version' } },
+        { verdict: 'credentialLeaked', data: { kind: 'password in URL' } },
+        { verdict: 'credentialLeaked', data: { kind: 'AWS_SECRET_ACCESS_KEY field' } },
+      ],
       assert: (findings) => {
         // The password is on the dumped DATABASE_URL line: one finding, not two (its host and IP are data-like, not counted on a 200).
         const env = bySignature(findings, 'environment-dump')[0]!;
@@ -177,6 +185,27 @@ checkTester.run(check, {
         expect(dump.message).toBe('GET /admin → 500 revealed environment variables (configuration and secrets): "DATABASE_URL: postgres://svc@db-1.internal.corp/app" (3 responses, also on GET /admin/config, GET /admin/jobs)');
         expect(dump.evidence).toHaveLength(3);
         expect(dump.evidence[0]!.url).toMatch(/\/admin$/);
+      },
+    },
+    {
+      name: 'credentials the target serves are critical, masked, one finding each; a session token it issues in a 2xx is not',
+      server: () =>
+        startServer((req, res) => {
+          if (req.url === '/login') return json(res, 200, { access_token: ISSUED_JWT, token_type: 'Bearer' });
+          if (req.url === '/api/items') return json(res, 200, { data: [], billing: { key: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9aB' } });
+          json(res, 500, { error: 'boom', config: { aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } });
+        }),
+      before: send('/login', '/api/items', '/api/items/1', '/api/items/2'),
+      verdicts: [
+        { verdict: 'credentialLeaked', endpoint: 'GET /api/items', data: { kind: 'Stripe live secret key', length: 38 } },
+        { verdict: 'credentialLeaked', endpoint: 'GET /api/items/{id}', data: { kind: 'AWS secret key', length: 40 } },
+      ],
+      assert: (findings) => {
+        const aws = findings.find((f) => f.data?.['kind'] === 'AWS secret key')!;
+        expect(aws.severity).toBe('critical');
+        expect(aws.message).toBe("GET /api/items/1 → 500 sent a credential in its body (2 responses): [AWS secret key, 40 chars, wJal…], masked in this report");
+        const everything = JSON.stringify(findings);
+        for (const raw of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9aB', ISSUED_JWT]) expect(everything).not.toContain(raw);
       },
     },
     {
