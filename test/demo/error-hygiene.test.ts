@@ -52,7 +52,9 @@ describe('error hygiene on the demo APIs', () => {
     expect(shape[0]!.status).toBe('fail');
     expect(shape[0]!.message).toMatch(/plain text/);
     expect(shape[0]!.message).toMatch(/an HTML page/);
-    expect(byCheck('unknown-route')[0]!.message).toMatch(/GET \/api\/preflight-no-such-route-7f3a → 500/);
+    const unknownRoute = byCheck('unknown-route')[0]!;
+    expect(unknownRoute.id).toBe('unknown-route/failed');
+    expect(unknownRoute.data?.['answers']).toContain('GET /api/preflight-no-such-route-7f3a → 500');
   });
 
   it('passes the fixed API on every error-hygiene finding', () => {
