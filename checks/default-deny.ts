@@ -64,6 +64,7 @@ export default defineCheck({
         message: 'publicPaths wildcards also make {writes} public: anonymous writes, by config; list public endpoints one by one',
       },
       shortList: { probe: 'allow-list', status: 'pass', message: 'the allow-list (publicPaths) has {count} entries ({publicPaths}); everything else must refuse anonymous calls' },
+      emptyList: { probe: 'allow-list', status: 'pass', message: 'the allow-list (publicPaths) is empty: every path must refuse anonymous calls' },
     },
   },
   scope: 'target',
@@ -116,5 +117,6 @@ function allowList(ctx: CheckContext): void {
   if (publicPaths.includes('/*')) ctx.report('everythingPublic', { publicPaths });
   else if (adminLooking.length) ctx.report('adminAllowed', { publicPaths, adminLooking });
   else if (openWrites.length) ctx.report('publicWrites', { publicPaths, writes: openWrites.map((e) => e.label) });
-  else ctx.report('shortList', { publicPaths: publicPaths.length ? listOf(publicPaths, 8) : 'none', count: publicPaths.length });
+  else if (!publicPaths.length) ctx.report('emptyList', {});
+  else ctx.report('shortList', { publicPaths: listOf(publicPaths, 8), count: publicPaths.length });
 }

@@ -141,6 +141,7 @@ describe('default-deny with --openapi (issue 13.3)', () => {
       const { target } = await mergeSpecSource(configured, spec, { cwd: dir, warn: () => undefined });
       expect(target.endpoints.map((e) => e.label)).toContain('GET /user/{username}');
       const { findings } = await runCheck(check, target);
+      expect(findings.map((f) => f.id)).toContain('default-deny/emptyList');
       const unknown = findings.find((f) => f.key.startsWith('default-deny/unknown-paths'))!;
       // Before: GET /user/preflight-x → 200 (the documented route), reported "served" (high).
       expect(unknown.id).toBe('default-deny/notServed');
