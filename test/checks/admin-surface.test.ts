@@ -185,6 +185,8 @@ describe('admin-surface on every product sample (issue 13.10)', () => {
       const named = hits.flatMap((f) => [f.endpoint.slice(f.endpoint.indexOf(' ') + 1), ...(f.data!.alike as string[])]);
       expect(named.sort()).toEqual(SIGNED.map((e) => pathOnly(e.path)).sort());
       expect(hits.find((f) => f.endpoint === 'HEAD /actuator/heapdump')?.id).toBe('admin-surface/exposed');
+      // Bounded: the wordlist once; no calibration was needed (every other answer was a 404).
+      expect(server.requests).toHaveLength(ADMIN_PATHS.length);
       expect(server.requests.every((r) => r.method === (r.url === '/actuator/heapdump' ? 'HEAD' : 'GET') && r.headers.authorization === undefined)).toBe(true);
     } finally {
       await server.close();
