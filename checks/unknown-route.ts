@@ -1,6 +1,6 @@
-import { GLANCE_BYTES, ProbeError } from '../src/http/types.js';
-import type { Check, CheckContext, Exchange, Finding, Target } from '../src/types.js';
+import { defineCheck, GLANCE_BYTES, ProbeError, type Exchange, type Target } from './api.js';
 import { isRateLimited } from './lib/rate-limit.js';
+import { unmatchedPath } from './lib/unknown-path.js';
 
 /** A route no API has; the same on every run, so runs can be compared. */
 const UNKNOWN_SEGMENT = 'preflight-no-such-route-7f3a';
@@ -11,7 +11,7 @@ const MAX_PREFIXES = 3;
  * An unknown route gets a 404 in the API's error shape, at the root and under each API prefix
  * (routers often send unmatched /api/* paths to a different handler than the rest).
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'unknown-route',
     title: 'Unknown routes get a 404',
@@ -20,13 +20,23 @@ const check: Check = {
     rationale:
       'A typo in a client should get a clear 404, not a 200 from a catch-all, a 403 that sends people chasing permissions, or a 500 from a router that fell through.',
     remediation: 'End the router with a handler that answers 404 in your JSON error shape for any path no route matched.',
-    probes: `GET /${UNKNOWN_SEGMENT} at the root and under each API prefix`,
+    probes: `GET /${UNKNOWN_SEGMENT} at the root and under each API prefix (deeper where a configured or documented route would match it)`,
     writes: false,
+    verdicts: {
+      rateLimited: { probe: 'unknown-routes', status: 'error', message: 'unknown routes got 429 (rate limited): {answers}; whether they get a 404 could not be judged' },
+      failed: { probe: 'unknown-routes', status: 'fail', message: 'unknown routes got a 5xx or no answer: {answers}; a path no route matches must get 404' },
+      catchAll: {
+        probe: 'unknown-routes',
+        status: 'warn',
+        message: 'unknown routes did not get 404: {answers}; a catch-all answers paths that do not exist, so client typos go unnoticed',
+      },
+      notA404: { probe: 'unknown-routes', status: 'warn', message: 'unknown routes did not get 404: {answers}; clients cannot tell a wrong path from a refusal' },
+      notFound: { probe: 'unknown-routes', status: 'pass', message: 'unknown routes got 404: {answers}' },
+    },
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const answers: Array<{ path: string; status?: number; exchange?: Exchange; problem?: 'fail' | 'warn' }> = [];
     for (const path of unknownPaths(ctx.target)) {
       try {
@@ -39,31 +49,25 @@ const check: Check = {
         answers.push({ path, problem: 'fail', ...(error.exchange ? { exchange: error.exchange } : {}) });
       }
     }
-    const list = answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`).join(', ');
+    const data = { answers: answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`), paths: answers.map((a) => a.path) };
     const evidence = answers.map((a) => a.exchange).filter((e): e is Exchange => e !== undefined);
-    if (answers.every((a) => isRateLimited(a.status))) {
-      return [ctx.finding({ status: 'error', message: `unknown routes got 429 (rate limited): ${list}; whether they get a 404 could not be judged`, evidence })];
-    }
-    if (answers.some((a) => a.problem === 'fail')) {
-      return [ctx.finding({ status: 'fail', message: `unknown routes got a 5xx or no answer: ${list}; a path no route matches must get 404`, evidence })];
-    }
-    if (answers.some((a) => a.problem === 'warn')) {
-      const ok = answers.some((a) => a.status !== undefined && a.status < 400);
-      const why = ok ? 'a catch-all answers paths that do not exist, so client typos go unnoticed' : 'clients cannot tell a wrong path from a refusal';
-      return [ctx.finding({ status: 'warn', message: `unknown routes did not get 404: ${list}; ${why}`, evidence })];
-    }
-    return [ctx.finding({ status: 'pass', message: `unknown routes got 404: ${list}`, evidence })];
+    if (answers.every((a) => isRateLimited(a.status))) ctx.report('rateLimited', data, evidence);
+    else if (answers.some((a) => a.problem === 'fail')) ctx.report('failed', data, evidence);
+    else if (answers.some((a) => a.problem === 'warn' && a.status !== undefined && a.status < 400)) ctx.report('catchAll', data, evidence);
+    else if (answers.some((a) => a.problem === 'warn')) ctx.report('notA404', data, evidence);
+    else ctx.report('notFound', data, evidence);
   },
-};
+});
 
-export default check;
-
-/** The root, plus the first segment shared by configured endpoints (/api/orders, /api/users → /api). */
+/**
+ * The root, plus the first segment shared by configured endpoints (/api/orders, /api/users → /api);
+ * made deeper where a configured or documented template (/user/{username}) would match it.
+ */
 function unknownPaths(target: Target): string[] {
   const prefixes = new Set<string>();
   for (const endpoint of target.endpoints) {
     const first = /^\/([^/{}]+)\/./.exec(endpoint.path)?.[1];
     if (first) prefixes.add(`/${first}`);
   }
-  return [`/${UNKNOWN_SEGMENT}`, ...[...prefixes].slice(0, MAX_PREFIXES).map((prefix) => `${prefix}/${UNKNOWN_SEGMENT}`)];
+  return ['', ...[...prefixes].slice(0, MAX_PREFIXES)].map((prefix) => unmatchedPath(target, prefix, UNKNOWN_SEGMENT));
 }

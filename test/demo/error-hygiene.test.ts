@@ -53,7 +53,9 @@ describe('error hygiene on the demo APIs', () => {
     expect(byCheck('malformed-body').find((f) => f.endpoint === 'POST /api/orders')!.id).toBe('malformed-body/inputsFailed');
     const shape = byCheck('error-shape').find((f) => f.id === 'error-shape/manyShapes')!;
     expect(shape.data?.['shapes']).toEqual(expect.arrayContaining([expect.stringMatching(/^plain text/), expect.stringMatching(/^an HTML page/)]));
-    expect(byCheck('unknown-route')[0]!.message).toMatch(/GET \/api\/preflight-no-such-route-7f3a → 500/);
+    const unknownRoute = byCheck('unknown-route')[0]!;
+    expect(unknownRoute.id).toBe('unknown-route/failed');
+    expect(unknownRoute.data?.['answers']).toContain('GET /api/preflight-no-such-route-7f3a → 500');
   });
 
   it('passes the fixed API on every error-hygiene finding', () => {
