@@ -343,6 +343,10 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
   }
 
+  // A secret interpolated into a path (a tenant id) must not show in labels: findings, progress, reports.
+  const labels = new Redactor(allSecrets);
+  for (const endpoint of endpoints) endpoint.label = labels.text(endpoint.label);
+
   const baseUrl = raw.target.baseUrl.replace(/\/+$/, '');
   return {
     name: raw.target.name ?? new URL(baseUrl).host,
