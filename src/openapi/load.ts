@@ -126,7 +126,7 @@ function checkVersion(raw: Record<string, unknown>, source: string): string {
   }
   const version = raw.openapi;
   if (version === undefined) throw new SpecError(source, 'is not an OpenAPI document (no openapi: key)', 'give an OpenAPI 3.0 or 3.1 file');
-  if (typeof version !== 'string' || !/^3\.[01]\.\d+/.test(version)) {
+  if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
     throw new SpecError(source, `declares openapi: ${JSON.stringify(version)}; preflight reads OpenAPI 3.0 and 3.1`);
   }
   return version;
