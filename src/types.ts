@@ -144,6 +144,8 @@ export interface Target {
   secrets: Secret[];
   /** The OpenAPI document merged in with --openapi. */
   spec?: TargetSpec;
+  /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
+  warnings?: string[];
 }
 
 export interface Secret {

@@ -10,6 +10,7 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   // A bad --output or --baseline fails before any probe is sent.
   const output = await outputOptions(flags, io);
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  for (const warning of configured.warnings ?? []) io.stderr.write(`preflight: warning: ${warning}\n`);
   const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : configured;
   const report = await auditAndPresent(
     target,

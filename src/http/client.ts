@@ -15,6 +15,7 @@ import {
 } from './types.js';
 import { isWriteMethod, methodOverrideValue } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
+import { invalidHeader } from './header-rules.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -164,6 +165,12 @@ class Client implements HttpClient {
       if (override && isWriteMethod(override)) {
         throw new ProbeError('write-not-allowed', `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`);
       }
+    }
+    // undici refuses a bad header only after the request has taken a connection slot, and the slot
+    // stays taken: checked here, before the pool, so a spec's control character cannot stall the run.
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      const problem = value === undefined ? undefined : invalidHeader(name, String(value));
+      if (problem) throw new ProbeError('invalid-header', `${this.redact(problem)}; the request was not sent`);
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(request.path) && new URL(request.path).origin !== this.origin) {
       throw new ProbeError('off-origin', `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`);

@@ -66,6 +66,7 @@ export type ProbeErrorCode =
   | 'aborted'
   | 'write-not-allowed'
   | 'off-origin'
+  | 'invalid-header'
   | 'decode'
   | 'network';
 

@@ -129,6 +129,7 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
     const comment = missing.length ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value` : '';
     line(`    ${key}: ${flow(literal(values))}${comment}`);
   }
+  for (const ignored of op.ignoredHeaders ?? []) line(`    # ${ignored}`);
   if (op.pagination) {
     const { pageParam, ...pagination } = op.pagination;
     const comment = pageParam ? `   # pages with ${pageParam} too: preflight follows cursors only` : '';

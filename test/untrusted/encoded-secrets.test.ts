@@ -69,7 +69,7 @@ endpoints:
   - { path: "/t/\${TENANT}/items", kind: list }
   - { path: "/t/\${TENANT}/items/{id}", params: { id: "1" } }
 health: /health
-limits: { maxRequests: 300, requestsPerSecond: 1000, timeoutMs: 2000, maxDurationMs: 30000 }
+limits: { maxRequests: 300, requestsPerSecond: 1000, timeoutMs: 8000, maxDurationMs: 40000 }
 latency: { samples: 3, maxSeconds: 2 }
 `,
       SECRETS,
