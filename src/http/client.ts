@@ -13,7 +13,7 @@ import {
   type ProbeResponse,
   type RecordedResponse,
 } from './types.js';
-import { isWriteMethod, methodOverrideValue } from './methods.js';
+import { isWriteMethod, overrideMethods } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
 import { invalidHeader } from './header-rules.js';
 
@@ -161,8 +161,8 @@ class Client implements HttpClient {
       if (isWriteMethod(method)) {
         throw new ProbeError('write-not-allowed', `${method} is a state-changing method; it is sent only with allowWrites: true (or --allow-writes)`);
       }
-      const override = methodOverrideValue(request.headers);
-      if (override && isWriteMethod(override)) {
+      const override = overrideMethods(request).find(isWriteMethod);
+      if (override) {
         throw new ProbeError('write-not-allowed', `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`);
       }
     }
