@@ -11,6 +11,7 @@ import { formatForFile, render, type Format } from '../report/render.js';
 import type { Report } from '../report/types.js';
 import { UsageError } from '../config/errors.js';
 import type { Io } from './io.js';
+import { terminalText } from '../report/escape.js';
 
 export interface Baseline {
   file: string;
@@ -89,7 +90,9 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
   if (!options.quiet) {
     const color = shouldColor(io.stdout, io.env, options.color);
     const width = io.stdout.columns;
-    io.stdout.write(await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra }));
+    const text = await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra });
+    // The terminal and JSON renderers escape target text themselves; the markup formats keep it for their files.
+    io.stdout.write(options.format === 'terminal' || options.format === 'json' ? text : terminalText(text, { lines: true }));
     if (baseline && options.format === 'terminal') {
       const { renderBaselineTerminal } = await import('../report/terminal.js');
       io.stdout.write(renderBaselineTerminal(baseline.diff, baseline.file, color));

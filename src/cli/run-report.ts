@@ -2,6 +2,7 @@ import type { Report } from '../report/types.js';
 import { runAudit, type AuditOptions } from '../runner/run.js';
 import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
+import { terminalText } from '../report/escape.js';
 import { showReport, type ShowOptions } from './present.js';
 
 export interface PresentOptions extends ShowOptions {
@@ -28,7 +29,7 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
       log,
       onProgress: spinner
         ? ({ done, total, requests, current }) => {
-            spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${current}` : ''}`;
+            spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${terminalText(current)}` : ''}`;
           }
         : undefined,
       ...extra,

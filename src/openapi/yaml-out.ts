@@ -5,15 +5,13 @@
 // becomes "$${" (the config loader's literal form, so the spec can never name an environment
 // variable), and comment text is kept on one line.
 import { Document, visit, type ToStringOptions } from 'yaml';
+import { INVISIBLE_CONTROLS, unicodeEscapes } from '../report/escape.js';
 
-// C1 controls (U+0085 is a YAML 1.1 line break), line/paragraph separators, bidi overrides, BOM.
-const UNSAFE_IN_YAML_ALL = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-// Strings with these, or any control character, are written double-quoted: the one style that escapes.
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+// Strings with C1 controls (U+0085 is a YAML 1.1 line break), separators, bidi controls, a BOM or any
+// C0 control are written double-quoted: the one style that escapes.
+const NEEDS_ESCAPES = new RegExp(`[\\u0000-\\u001f\\ufeff${INVISIBLE_CONTROLS}]`);
 // Every control character but tab, plus the ones above: nothing in a comment may end it or hide text.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_COMMENT = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]+/g;
+const UNSAFE_IN_COMMENT = new RegExp(`[\\u0000-\\u0008\\u000a-\\u001f\\ufeff${INVISIBLE_CONTROLS}]+`, 'g');
 
 /** A spec string as literal config text: "${X}" is written "$${X}", which the loader reads back as "${X}". */
 export function literal<T>(value: T): T {
@@ -34,7 +32,7 @@ export function yamlValue(value: unknown, options: ToStringOptions = {}): string
   // Never folded over lines: a value stays on its one line.
   const text = doc.toString({ lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER, ...options });
   // Only double-quoted scalars can hold these characters now, and \uXXXX is an escape there.
-  return text.replace(UNSAFE_IN_YAML_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).trim();
+  return unicodeEscapes(text).replace(/\ufeff/g, '\\ufeff').trim();
 }
 
 /** Text for a # comment: control characters and line breaks become one space. */
