@@ -1,8 +1,8 @@
 // What happens to a finished report: compare it with a baseline, print it, write the --output files
 // and the GitHub Actions job summary. `audit`, `report` and `demo` all end here, so every format of
 // a run comes from the same (possibly regression-gated) report object.
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { ensureParentDir } from './files.js';
+import { appendFileSync } from 'node:fs';
+import { assertWritableTarget, ensureParentDir, writeFileSafely } from './files.js';
 import { extname, resolve } from 'node:path';
 import { baselineSummary, diffReports, regressionReason, type BaselineDiff } from '../report/baseline.js';
 import { shouldColor } from '../report/color.js';
@@ -69,6 +69,7 @@ export function checkOutputs(outputs: readonly string[], cwd = process.cwd()): v
   for (const file of outputs) {
     formatForFile(file);
     ensureParentDir(resolve(cwd, file));
+    assertWritableTarget(resolve(cwd, file));
   }
 }
 
@@ -106,7 +107,7 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
   for (const file of options.outputs) {
     const path = resolve(io.cwd, file);
     ensureParentDir(path);
-    writeFileSync(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
+    writeFileSafely(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
   }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;

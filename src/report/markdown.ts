@@ -112,7 +112,7 @@ function mark(status: FindingStatus): string {
 
 // What GitHub turns into a live link or a notification when it stands in plain text: URLs, www.
 // hosts, e-mail addresses, @user and @org/team mentions, #123 references. Target text is shown, never linked.
-const LINKABLE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`@])@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|(?<![\w&#])#\d+\b/gi;
+const LINKABLE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*[^\s<>`.,;:!?)\]'"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`@])@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|(?<![\w&#])#\d+\b/gi;
 
 /** Inline text from the target or the config, with Markdown and HTML syntax made literal. */
 export function text(value: string): string {
