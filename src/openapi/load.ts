@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import type { ParserOptions } from '@readme/openapi-parser';
 import type { OpenApiDocument } from './document.js';
 import { fetchSpecText, isUrl } from './fetch.js';
+import { assertRefBudget } from './ref-budget.js';
 
 /** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
 export class SpecError extends UsageError {
@@ -53,6 +54,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
 
   const raw = parseText(text, source);
   const openapi = checkVersion(raw, source);
+  assertRefBudget(raw, source);
   const { validate, dereference } = await import('@readme/openapi-parser');
   // A file's relative $refs (split specs) are followed; $refs to URLs are not: importing a spec must
   // not make requests nobody asked for. A fetched spec is used as one self-contained document.

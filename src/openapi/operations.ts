@@ -2,6 +2,7 @@ import type { EndpointKind, EndpointSpec } from '../types.js';
 import { HTTP_METHODS, type Operation, type Parameter, type PathItem, type Response, type Schema, type SecurityRequirement } from './document.js';
 import { isObject, type LoadedSpec } from './load.js';
 import { headerProblem } from '../http/header-rules.js';
+import { boundedSchema, WALKED_SCHEMA_REF_BUDGET } from './ref-budget.js';
 import { cursorFieldOf, dataFieldOf, pagingFields, pagingHeaders, pagingParams } from './paging.js';
 import { documentedValue, enumValue, jsonMedia, sampleOf } from './schema.js';
 
@@ -77,9 +78,10 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
   const codes = Object.keys(responses);
   const successCode = codes.filter((code) => /^2(\d\d|XX)$/i.test(code)).sort()[0];
   const success = successCode ? responses[successCode] : undefined;
-  const successSchema = jsonMedia(success?.content)?.media.schema;
+  // Bounded: a schema that inlines to millions of nodes ($ref chains) is neither compared nor compiled.
+  const successSchema = boundedSchema(jsonMedia(success?.content)?.media.schema, WALKED_SCHEMA_REF_BUDGET);
   const errorCode = codes.filter((code) => /^[45](\d\d|XX)$/i.test(code)).sort()[0] ?? (codes.includes('default') ? 'default' : undefined);
-  const errorSchema = errorCode ? jsonMedia(responses[errorCode]?.content)?.media.schema : undefined;
+  const errorSchema = boundedSchema(errorCode ? jsonMedia(responses[errorCode]?.content)?.media.schema : undefined);
 
   const query = parameters.filter((p) => p.in === 'query');
   const paging = pagingParams(query);
