@@ -22,7 +22,7 @@ function charPattern(ch: string): string {
   const code = ch.codePointAt(0)!;
   const alternatives = [escapeRegex(ch)];
   alternatives.push([...Buffer.from(ch)].map((b) => `%${hex(b, 2)}`).join(''));
-  alternatives.push(`&#0*${code};`, `&#x0*${hex(code, 1)};`);
+  alternatives.push(`&#(?:0*${code}|x0*${hex(code, 1)});`);
   for (const name of NAMED_ENTITIES[ch] ?? []) alternatives.push(`&${name};`);
   if (code <= 0xffff) alternatives.push(`\\\\u${hex(code, 4)}`);
   if (ch === ' ') alternatives.push('\\+');
@@ -31,8 +31,9 @@ function charPattern(ch: string): string {
 }
 
 // Between two characters: a line break (raw or JSON-escaped) with its indentation, as when a body
-// wraps a long value; a few at most, so unrelated words far apart never match.
-const SPLIT = String.raw`(?:\r?\n[ \t>]*|(?:\\r)?\\n|\s){0,3}`;
+// wraps a long value; 8 characters at most, so unrelated words far apart never match. (One simple
+// class, not overlapping alternatives: those made V8 interpret the pattern, 1 ms a call.)
+const SPLIT = String.raw`(?:[\s>]|\\[rn]){0,8}`;
 
 /** A case-insensitive pattern source for one secret in every echoed form listed above, or its hex. */
 export function fuzzyPattern(secret: string): string {
