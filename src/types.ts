@@ -148,6 +148,8 @@ export interface Target {
   spec?: TargetSpec;
   /** Delete what the write probes created at the end of the run (cleanup: true or --cleanup). */
   cleanup?: boolean;
+  /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
+  warnings?: string[];
 }
 
 export interface Secret {

@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../config/load.js';
+import { UsageError } from '../config/errors.js';
 import type { Target } from '../types.js';
 import { EXIT, type Io } from './io.js';
 import type { AuditFlags } from './main.js';
@@ -11,6 +12,7 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   // A bad --output or --baseline fails before any probe is sent.
   const output = await outputOptions(flags, io);
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  for (const warning of configured.warnings ?? []) io.stderr.write(`preflight: warning: ${warning}\n`);
   const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : configured;
   const report = await auditAndPresent(
     target,
@@ -45,7 +47,12 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
 
 /** --openapi: the spec's operations join the config's endpoints (the config wins where both speak). */
 async function withOpenApi(target: Target, source: string, io: Io): Promise<Target> {
+  const started = performance.now();
   const { mergeSpecSource } = await import('../openapi/merge.js');
   const merged = await mergeSpecSource(target, source, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) });
-  return merged.target;
+  // limits.maxDurationMs bounds the whole run: the time spent loading the spec comes off it.
+  const spent = Math.ceil(performance.now() - started);
+  const left = target.limits.maxDurationMs - spent;
+  if (left <= 0) throw new UsageError(`--openapi ${source}: loading the spec took ${spent} ms, the whole of limits.maxDurationMs (${target.limits.maxDurationMs} ms); raise maxDurationMs or pass a smaller spec`);
+  return { ...merged.target, limits: { ...merged.target.limits, maxDurationMs: left } };
 }

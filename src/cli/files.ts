@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../config/errors.js';
 
 /**
@@ -53,5 +54,37 @@ export function checkWritable(file: string, flag = '--output'): void {
     throw new UsageError(`cannot write ${flag} ${file} (${code}): choose a file in a folder you can write to`);
   } finally {
     if (created) rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Refuses an output path that is a symlink or not a regular file: a report written through a link
+ * planted in a shared workspace would overwrite whatever it points at.
+ */
+export function assertWritableTarget(file: string, flag = '--output'): void {
+  let stats;
+  try {
+    stats = lstatSync(file);
+  } catch {
+    return; // does not exist yet: created below
+  }
+  if (stats.isSymbolicLink()) throw new UsageError(`cannot write ${flag} ${file}: it is a symbolic link; preflight writes only regular files (remove the link or choose another path)`);
+  if (!stats.isFile()) throw new UsageError(`cannot write ${flag} ${file}: it exists and is not a regular file`);
+}
+
+/**
+ * Writes a file without following a link at its path: the text goes to a new temporary file in the
+ * same folder (created exclusively, so never through a link), which is then renamed over the target.
+ */
+export function writeFileSafely(file: string, text: string, flag = '--output'): void {
+  assertWritableTarget(file, flag);
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot write ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { ensureParentDir } from './files.js';
+import { ensureParentDir, writeFileSafely } from './files.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import { assertLoads, renderConfig } from '../openapi/init.js';
@@ -44,12 +44,17 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     return EXIT.ok;
   }
   ensureParentDir(path);
-  try {
-    // 'wx' fails if the file appeared since the check above: --force is still the only way to overwrite.
-    writeFileSync(path, written.text, { flag: flags.force ? 'w' : 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
-    throw new UsageError(`cannot write ${flags.output}: ${(error as Error).message}`);
+  // --force replaces a regular file, never writes through a symlink.
+  if (flags.force) {
+    writeFileSafely(path, written.text);
+  } else {
+    try {
+      // 'wx' fails if the file appeared since the check above: --force is still the only way to overwrite.
+      writeFileSync(path, written.text, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
+      throw new UsageError(`cannot write ${flags.output}: ${(error as Error).message}`);
+    }
   }
   io.stdout.write(summary);
   return EXIT.ok;

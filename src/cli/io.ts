@@ -1,3 +1,5 @@
+import { terminalText } from '../report/escape.js';
+
 /** Where the CLI reads and writes: the process, or a capture in tests. */
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -19,3 +21,12 @@ export function processIo(): Io {
 
 /** design.md's exit codes. */
 export const EXIT = { ok: 0, gateFailed: 1, usage: 2, unreachable: 3 } as const;
+
+/**
+ * stderr carries target text (spec warnings, error messages, debug logs): every write passes the
+ * terminal escaper, so an escape sequence from a spec or a response is shown, never acted on.
+ */
+export function withSafeStderr(io: Io): Io {
+  const stderr = io.stderr;
+  return { ...io, stderr: { write: (text: string) => stderr.write(terminalText(String(text), { lines: true })), isTTY: stderr.isTTY } };
+}

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { toolVersion } from '../package-info.js';
 import { ConfigError, UsageError } from '../config/errors.js';
-import { EXIT, type Io, processIo } from './io.js';
+import { EXIT, type Io, processIo, withSafeStderr } from './io.js';
 import type { InitFlags } from './init.js';
 import { FORMATS, type Format } from '../report/render.js';
 import type { OutputFlags } from './present.js';
@@ -10,7 +10,8 @@ import type { OutputFlags } from './present.js';
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
  * inside each action, so `--version` and `--help` start fast.
  */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
+  const io = withSafeStderr(rawIo);
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name('preflight')

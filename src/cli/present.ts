@@ -1,8 +1,8 @@
 // What happens to a finished report: compare it with a baseline, print it, write the --output files
 // and the GitHub Actions job summary. `audit`, `report` and `demo` all end here, so every format of
 // a run comes from the same (possibly regression-gated) report object.
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { checkWritable, ensureParentDir } from './files.js';
+import { appendFileSync } from 'node:fs';
+import { assertWritableTarget, checkWritable, ensureParentDir, writeFileSafely } from './files.js';
 import { extname, resolve } from 'node:path';
 import { baselineSummary, diffReports, regressionReason, type BaselineDiff } from '../report/baseline.js';
 import { shouldColor } from '../report/color.js';
@@ -11,6 +11,7 @@ import { formatForFile, render, type Format } from '../report/render.js';
 import type { Report } from '../report/types.js';
 import { UsageError } from '../config/errors.js';
 import type { Io } from './io.js';
+import { terminalText } from '../report/escape.js';
 
 export interface Baseline {
   file: string;
@@ -71,6 +72,7 @@ export function checkOutputs(outputs: readonly string[], cwd = process.cwd()): v
   for (const file of outputs) {
     formatForFile(file);
     ensureParentDir(resolve(cwd, file));
+    assertWritableTarget(resolve(cwd, file));
     checkWritable(resolve(cwd, file));
   }
 }
@@ -92,9 +94,11 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
     const width = io.stdout.columns;
     if (options.format === 'markdown' && options.maxChars !== undefined) {
       const { renderMarkdownCapped } = await import('../report/markdown-capped.js');
-      io.stdout.write(renderMarkdownCapped(report, options.maxChars, extra));
+      io.stdout.write(terminalText(renderMarkdownCapped(report, options.maxChars, extra), { lines: true }));
     } else {
-      io.stdout.write(await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra }));
+      const text = await render(report, options.format, { color, verbose: options.verbose, ...(width ? { width } : {}), ...extra });
+      // The terminal and JSON renderers escape target text themselves; the markup formats keep it for their files.
+      io.stdout.write(options.format === 'terminal' || options.format === 'json' ? text : terminalText(text, { lines: true }));
     }
     if (baseline && options.format === 'terminal') {
       const { renderBaselineTerminal } = await import('../report/terminal.js');
@@ -109,7 +113,7 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
   for (const file of options.outputs) {
     const path = resolve(io.cwd, file);
     ensureParentDir(path);
-    writeFileSync(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
+    writeFileSafely(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
   }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;

@@ -2,6 +2,7 @@ import type { Report } from '../report/types.js';
 import { runAudit, type AuditOptions } from '../runner/run.js';
 import type { Logger, Target } from '../types.js';
 import type { Io } from './io.js';
+import { terminalText } from '../report/escape.js';
 import { showReport, type ShowOptions } from './present.js';
 import { startSpinner } from './spinner.js';
 import { markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
@@ -33,7 +34,7 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
       log,
       onProgress: spinner
         ? ({ done, total, requests, current }) => {
-            spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${current}` : ''}`;
+            spinner.text = `${options.label ?? 'auditing'}: ${done}/${total} checks, ${requests} requests${current ? ` · ${terminalText(current)}` : ''}`;
           }
         : undefined,
       signal: interrupts.signal,

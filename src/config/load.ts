@@ -7,6 +7,7 @@ import { packageRoot } from '../package-info.js';
 import { ConfigError } from './errors.js';
 import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
+import { splitHeaders } from '../http/header-rules.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -280,6 +281,14 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     throw new ConfigError(file, where.line, where.col, displayPath(parts), problem, hint);
   };
 
+  const warnings: string[] = [];
+  // Host, framing headers and invalid names/values are never sent: dropped, one warning line each.
+  const allowedHeaders = (headers: Record<string, string>, parts: Array<string | number>): Record<string, string> => {
+    const { kept, ignored } = splitHeaders(headers);
+    const where = at(doc.getIn(parts, true) as Node | undefined);
+    for (const line of ignored) warnings.push(`${file}:${where.line ?? 1}:${where.col ?? 1}: ${displayPath(parts)}: ${line}`);
+    return kept;
+  };
   const seen = new Map<string, number>();
   const endpoints: Endpoint[] = raw.endpoints.map((e, index) => {
     const method = e.method.toUpperCase();
@@ -301,7 +310,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
       kind,
       params,
       query: Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, String(v)])),
-      headers: e.headers,
+      headers: allowedHeaders(e.headers, ['endpoints', index, 'headers']),
       ...(e.body !== undefined ? { body: e.body } : {}),
       ...(kind === 'list' ? { pagination: e.pagination ?? { idField: 'id', maxLimit: 100, maxPages: 20 } } : e.pagination ? { pagination: e.pagination } : {}),
       public: isPublicPath(e.path, raw.publicPaths),
@@ -334,14 +343,20 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
   for (const [name, value] of Object.entries(raw.auth.headers)) {
     if (/[\r\n]/.test(value)) fail(['auth', 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
   }
+  const writtenAuthHeaders = raw.auth.headers;
+  raw.auth.headers = allowedHeaders(raw.auth.headers, ['auth', 'headers']);
 
-  // Every credential is a secret, even one written literally in the file.
+  // Every credential is a secret, even one written literally in the file (or ignored above).
   const allSecrets: Secret[] = [...secrets];
-  for (const value of [...Object.values(raw.auth.headers), ...Object.values(raw.auth.query), ...raw.secrets.values]) {
+  for (const value of [...Object.values(writtenAuthHeaders), ...Object.values(raw.auth.query), ...raw.secrets.values]) {
     const bare = value.replace(/^(Bearer|Basic|Token|Bot)\s+/i, '');
     if (!allSecrets.some((s) => s.value === value)) allSecrets.push({ value });
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
   }
+
+  // A secret interpolated into a path (a tenant id) must not show in labels: findings, progress, reports.
+  const labels = new Redactor(allSecrets);
+  for (const endpoint of endpoints) endpoint.label = labels.text(endpoint.label);
 
   const baseUrl = raw.target.baseUrl.replace(/\/+$/, '');
   return {
@@ -362,5 +377,6 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     waivers: raw.waivers,
     tls: { insecure: raw.tls.insecure, ...(ca ? { ca } : {}) },
     secrets: allSecrets,
+    ...(warnings.length ? { warnings: warnings.map((w) => labels.text(w)) } : {}),
   };
 }

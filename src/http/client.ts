@@ -13,10 +13,11 @@ import {
   type ProbeResponse,
   type RecordedResponse,
 } from './types.js';
-import { isWriteMethod, methodOverrideValue } from './methods.js';
+import { isWriteMethod, overrideMethods } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
 import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
 import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './fluke-retry.js';
+import { invalidHeader } from './header-rules.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -169,10 +170,16 @@ class Client implements HttpClient {
       if (isWriteMethod(method)) {
         throw new ProbeError('write-not-allowed', `${method} is a state-changing method; it is sent only with allowWrites: true (or --allow-writes)`);
       }
-      const override = methodOverrideValue(request.headers);
-      if (override && isWriteMethod(override)) {
+      const override = overrideMethods(request).find(isWriteMethod);
+      if (override) {
         throw new ProbeError('write-not-allowed', `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`);
       }
+    }
+    // undici refuses a bad header only after the request has taken a connection slot, and the slot
+    // stays taken: checked here, before the pool, so a spec's control character cannot stall the run.
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      const problem = value === undefined ? undefined : invalidHeader(name, String(value));
+      if (problem) throw new ProbeError('invalid-header', `${this.redact(problem)}; the request was not sent`);
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(request.path) && new URL(request.path).origin !== this.origin) {
       throw new ProbeError('off-origin', `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`);

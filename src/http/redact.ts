@@ -1,4 +1,5 @@
 import type { Secret } from '../types.js';
+import { FUZZY_MIN_LENGTH, fuzzyPattern, wireForms } from './secret-forms.js';
 
 export const REDACTED = '***';
 
@@ -44,17 +45,21 @@ const SENSITIVE_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'prox
  */
 export class Redactor {
   private readonly patterns: string[];
+  /** Every secret of 8+ characters in its echoed forms (case, entities, escapes, line breaks, hex). */
+  private readonly fuzzy: RegExp | undefined;
 
   constructor(secrets: readonly Secret[]) {
     const forms = new Set<string>();
+    const fuzzy: string[] = [];
     for (const { value } of secrets) {
       if (value.length < MIN_SECRET_LENGTH) continue;
-      forms.add(value);
-      forms.add(encodeURIComponent(value));
-      forms.add(Buffer.from(value).toString('base64'));
+      for (const form of wireForms(value)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+      if (value.length >= FUZZY_MIN_LENGTH) fuzzy.push(value);
     }
     // Longest first, so a secret that contains another is replaced whole.
     this.patterns = [...forms].sort((a, b) => b.length - a.length);
+    fuzzy.sort((a, b) => b.length - a.length);
+    this.fuzzy = fuzzy.length ? new RegExp(fuzzy.map(fuzzyPattern).join('|'), 'gi') : undefined;
   }
 
   text(input: string): string {
@@ -62,6 +67,7 @@ export class Redactor {
     for (const secret of this.patterns) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
+    if (this.fuzzy) out = out.replace(this.fuzzy, REDACTED);
     for (const secret of this.patterns) out = redactPrefixes(out, secret);
     return out;
   }

@@ -79,6 +79,7 @@ export type ProbeErrorCode =
   /** The target stopped answering (crashed) during the run: no probe can be judged until it is back. */
   | 'target-down'
   | 'off-origin'
+  | 'invalid-header'
   | 'decode'
   | 'network';
 

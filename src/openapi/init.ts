@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import { loadConfigText } from '../config/load.js';
 import type { ImportPlan } from './plan.js';
 import type { SpecOperation } from './operations.js';
+import { commentText, literal, yamlValue } from './yaml-out.js';
 
 export interface InitInput {
   /** --base-url, as given. */
@@ -28,13 +28,15 @@ const TODO = 'TODO';
 
 /**
  * A commented config for `preflight init`: from an OpenAPI plan when there is one, else a starter.
- * Hand-written text rather than a YAML dump, so each line can say where it came from.
+ * Hand-written text rather than a YAML dump, so each line can say where it came from. Everything from
+ * the spec is untrusted: values pass literal() and yamlValue(), and every line passes commentText(),
+ * so no spec string can end a comment or a value and add keys of its own.
  */
 export function renderConfig(input: InitInput): WrittenConfig {
   const { plan } = input;
   const env: WrittenConfig['env'] = [];
   const out: string[] = [];
-  const line = (text = ''): void => void out.push(text);
+  const line = (text = ''): void => void out.push(commentText(text));
   let todos = 0;
   let todoEndpoints = 0;
 
@@ -54,7 +56,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   const base = baseUrlOf(input);
   if (base.env) env.push({ name: BASE_URL_ENV, what: 'the API\'s base URL (staging, not production)' });
   line('target:');
-  if (plan) line(`  name: ${scalar(plan.spec.title)}`);
+  if (plan) line(`  name: ${scalar(literal(plan.spec.title))}`);
   line(`  baseUrl: ${scalar(base.value)}${base.comment ? `   # ${base.comment}` : ''}`);
   line();
 
@@ -80,7 +82,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   if (plan) line(`# From the operations documented with \`security: []\`${publicPaths.length ? '' : ' (there are none)'}.`);
   if (plan?.mixedPaths.length) line(`# Public for some methods only (the list is per path, so they are left out): ${plan.mixedPaths.join(', ')}`);
   if (plan?.undeclared.length) line(`# No security requirement in the spec (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
-  line(`publicPaths: ${flow(publicPaths)}`);
+  line(`publicPaths: ${flow(literal(publicPaths))}`);
   line();
 
   // endpoints
@@ -103,10 +105,10 @@ export function renderConfig(input: InitInput): WrittenConfig {
   line();
 
   const health = plan ? plan.health : undefined;
-  if (health) line(`health: ${scalar(health)}                          # answers 2xx fast, without auth`);
+  if (health) line(`health: ${scalar(literal(health))}                          # answers 2xx fast, without auth`);
   else line(`# health: /health                         # ${plan ? 'the spec has no health-like path; ' : ''}without it, /health, /healthz, /readyz and /livez are tried`);
   line('allowWrites: false                         # POST/PUT/PATCH/DELETE probes only when true (or --allow-writes): use a test environment');
-  if (plan?.verify) line(`idempotency: ${flow({ verify: plan.verify })}   # a list whose count must grow by one, not two, after a replayed create`);
+  if (plan?.verify) line(`idempotency: ${flow({ verify: literal(plan.verify) })}   # a list whose count must grow by one, not two, after a replayed create`);
 
   const text = `${out.join('\n')}\n`;
   return { text, env, todos, todoEndpoints, endpoints: plan?.endpoints.length ?? 0 };
@@ -119,7 +121,7 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
   const notes = [about, op.kindReason ? `${op.kind}: ${op.kindReason}` : '', op.deprecated ? 'deprecated' : ''].filter(Boolean).join(' · ');
   if (notes) line(`  # ${oneLine(notes)}`);
   line(`  - method: ${op.method}`);
-  line(`    path: ${scalar(op.path)}`);
+  line(`    path: ${scalar(literal(op.path))}`);
   const defaultKind = op.method === 'GET' || op.method === 'HEAD' || op.method === 'OPTIONS' ? 'read' : 'write';
   if (op.kind !== defaultKind || op.kind === 'write') line(`    kind: ${op.kind}`);
   for (const [key, documented, missing] of [
@@ -132,21 +134,22 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
     if (!Object.keys(values).length) continue;
     todos += missing.length;
     const comment = missing.length ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value` : '';
-    line(`    ${key}: ${flow(values)}${comment}`);
+    line(`    ${key}: ${flow(literal(values))}${comment}`);
   }
+  for (const ignored of op.ignoredHeaders ?? []) line(`    # ${ignored}`);
   if (op.pagination) {
     const { pageParam, ...pagination } = op.pagination;
     const comment = pageParam ? `   # pages with ${pageParam} too: preflight follows cursors only` : '';
-    if (Object.keys(pagination).length) line(`    pagination: ${flow(pagination)}${comment}`);
+    if (Object.keys(pagination).length) line(`    pagination: ${flow(literal(pagination))}${comment}`);
     else if (comment) line(`    #${comment.trim().slice(1)}`);
   }
   if (op.body !== undefined) {
-    const inline = flow(op.body);
+    const inline = flow(literal(op.body));
     const comment = op.bodyNote ? `   # ${op.bodyNote}` : '';
     if (inline.length <= 100) line(`    body: ${inline}${comment}`);
     else {
       line(`    body:${comment}`);
-      for (const bodyLine of stringify(op.body, { lineWidth: 0 }).trimEnd().split('\n')) line(`      ${bodyLine}`);
+      for (const bodyLine of yamlValue(literal(op.body)).split('\n')) line(`      ${bodyLine}`);
     }
   } else if (op.bodyNote) {
     line(`    # body: ${op.bodyNote}`);
@@ -160,16 +163,16 @@ function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: 
     const prefix = server && !server.absolute && server.url.startsWith('/') && !new URL(input.baseUrl).pathname.replace(/\/+$/, '') ? server.url : undefined;
     return { value: input.baseUrl, ...(prefix ? { comment: `the spec's paths are below ${prefix}: add it here if the API is served there` } : {}) };
   }
-  if (server?.absolute) return { value: server.url, comment: "the spec's servers[0]: point it at staging, not production" };
+  if (server?.absolute) return { value: literal(server.url), comment: "the spec's servers[0]: point it at staging, not production" };
   return { value: `\${${BASE_URL_ENV}}`, env: true, comment: server?.url ? `the spec's servers[0] is ${server.url}: set ${BASE_URL_ENV} to a full URL` : `set ${BASE_URL_ENV}, or write the URL here` };
 }
 
 function scalar(value: unknown): string {
-  return stringify(value, { lineWidth: 0 }).trim();
+  return yamlValue(value);
 }
 
 function flow(value: unknown): string {
-  return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
+  return yamlValue(value, { collectionStyle: 'flow' });
 }
 
 function oneLine(text: string): string {

@@ -6,6 +6,7 @@ import type { ParserOptions } from '@readme/openapi-parser';
 import type { OpenApiDocument } from './document.js';
 import { fetchSpecText, isUrl } from './fetch.js';
 import { isObject } from '../pagination/items.js';
+import { assertRefBudget } from './ref-budget.js';
 
 /** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
 export class SpecError extends UsageError {
@@ -54,6 +55,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
 
   const raw = parseText(text, source);
   const openapi = checkVersion(raw, source);
+  assertRefBudget(raw, source);
   const { validate, dereference } = await import('@readme/openapi-parser');
   // A file's relative $refs (split specs) are followed; $refs to URLs are not: importing a spec must
   // not make requests nobody asked for. A fetched spec is used as one self-contained document.
@@ -127,7 +129,7 @@ function checkVersion(raw: Record<string, unknown>, source: string): string {
   }
   const version = raw.openapi;
   if (version === undefined) throw new SpecError(source, 'is not an OpenAPI document (no openapi: key)', 'give an OpenAPI 3.0 or 3.1 file');
-  if (typeof version !== 'string' || !/^3\.[01]\.\d+/.test(version)) {
+  if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
     throw new SpecError(source, `declares openapi: ${JSON.stringify(version)}; preflight reads OpenAPI 3.0 and 3.1`);
   }
   return version;

@@ -80,7 +80,12 @@ export async function mergeSpecSource(target: Target, source: string, options: {
   // An audit talks to its target only: a spec URL must be on the target's origin.
   const spec = await loadSpec(source, { cwd: options.cwd, requireOrigin: new URL(target.baseUrl).origin, tls: target.tls });
   for (const warning of spec.warnings) options.warn(`${source}: ${warning}`);
-  const result = mergeSpec(target, planImport(spec));
+  const plan = planImport(spec);
+  const result = mergeSpec(target, plan);
+  const added = new Set(result.added.map((e) => e.label));
+  for (const op of plan.operations) {
+    if (added.has(label(op))) for (const line of op.ignoredHeaders ?? []) options.warn(`${source}: ${label(op)}: ${line}`);
+  }
   if (result.placeholders.length) {
     options.warn(`${source}: ${result.placeholders.length} endpoint(s) have parameters the spec gives no example for and are probed with sample values (list them in the config with real values): ${result.placeholders.slice(0, 5).join(', ')}${result.placeholders.length > 5 ? ', ...' : ''}`);
   }

@@ -1,6 +1,8 @@
 import type { EndpointKind, EndpointSpec } from '../types.js';
 import { HTTP_METHODS, type Operation, type Parameter, type PathItem, type Response, type Schema, type SecurityRequirement } from './document.js';
 import { isObject, type LoadedSpec } from './load.js';
+import { headerProblem } from '../http/header-rules.js';
+import { boundedSchema, WALKED_SCHEMA_REF_BUDGET } from './ref-budget.js';
 import { cursorFieldOf, dataFieldOf, pagingFields, pagingHeaders, pagingParams } from './paging.js';
 import { documentedValue, enumValue, jsonMedia, sampleOf } from './schema.js';
 
@@ -36,6 +38,8 @@ export interface SpecOperation {
   headers: Record<string, string>;
   /** Required path, query and header parameters the spec gives no value for. */
   missing: { params: MissingValue[]; query: MissingValue[]; headers: MissingValue[] };
+  /** Header parameters never sent (Host, framing headers, invalid names or values), one line each. */
+  ignoredHeaders?: string[];
   body?: unknown;
   /** Where the body came from, or why there is none. */
   bodyNote?: string;
@@ -74,9 +78,10 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
   const codes = Object.keys(responses);
   const successCode = codes.filter((code) => /^2(\d\d|XX)$/i.test(code)).sort()[0];
   const success = successCode ? responses[successCode] : undefined;
-  const successSchema = jsonMedia(success?.content)?.media.schema;
+  // Bounded: a schema that inlines to millions of nodes ($ref chains) is neither compared nor compiled.
+  const successSchema = boundedSchema(jsonMedia(success?.content)?.media.schema, WALKED_SCHEMA_REF_BUDGET);
   const errorCode = codes.filter((code) => /^[45](\d\d|XX)$/i.test(code)).sort()[0] ?? (codes.includes('default') ? 'default' : undefined);
-  const errorSchema = errorCode ? jsonMedia(responses[errorCode]?.content)?.media.schema : undefined;
+  const errorSchema = boundedSchema(errorCode ? jsonMedia(responses[errorCode]?.content)?.media.schema : undefined);
 
   const query = parameters.filter((p) => p.in === 'query');
   const paging = pagingParams(query);
@@ -121,6 +126,7 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
     query: queryValues.values,
     headers: headerValues.values,
     missing: { params: pathValues.missing, query: queryValues.missing, headers: headerValues.missing },
+    ...(headerValues.ignored.length ? { ignoredHeaders: headerValues.ignored } : {}),
     ...(body?.value !== undefined ? { body: body.value } : {}),
     ...(body?.note ? { bodyNote: body.note } : {}),
     ...(pagination ? { pagination } : {}),
@@ -146,19 +152,24 @@ function mergeParameters(shared: unknown, own: unknown): Parameter[] {
   return [...list(shared).filter((p) => !mine.some((o) => o.name === p.name && o.in === p.in)), ...mine];
 }
 
-function valuesOf(parameters: Parameter[], spec: LoadedSpec): { values: Record<string, string>; missing: MissingValue[] } {
+function valuesOf(parameters: Parameter[], spec: LoadedSpec): { values: Record<string, string>; missing: MissingValue[]; ignored: string[] } {
   const values: Record<string, string> = {};
   const missing: MissingValue[] = [];
+  const ignored: string[] = [];
   for (const parameter of parameters) {
     const name = parameter.name!;
     if (parameter.in === 'header' && /^(authorization|content-type|accept|content-length)$/i.test(name)) continue; // the tool sets these itself
     // An id in a path must exist, so only a documented one will do; a query or header value may be
     // any the schema enumerates (status=available).
     const documented = firstScalar(documentedValue(parameter)) ?? (parameter.in === 'path' ? undefined : firstScalar(enumValue(parameter.schema)));
-    if (documented !== undefined) values[name] = String(documented);
+    const value = documented !== undefined ? String(documented) : undefined;
+    // A served spec is untrusted: a Host header or a control character in an example is never sent.
+    const problem = parameter.in === 'header' ? headerProblem(name, value ?? scalarSample(parameter.schema, spec)) : undefined;
+    if (problem) ignored.push(`header ${JSON.stringify(name)} ignored: ${problem}`);
+    else if (value !== undefined) values[name] = value;
     else missing.push({ name, sample: scalarSample(parameter.schema, spec) });
   }
-  return { values, missing };
+  return { values, missing, ignored };
 }
 
 function scalarSample(schema: Schema | undefined, spec: LoadedSpec): string {

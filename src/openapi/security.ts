@@ -59,7 +59,8 @@ function addScheme(guess: AuthGuess, name: string, scheme: SecurityScheme, envNa
   if (type === 'apikey' && typeof scheme.name === 'string' && scheme.name) {
     const env = envName('API_KEY');
     if (scheme.in === 'query') guess.query[scheme.name] = `\${${env}}`;
-    else if (scheme.in === 'cookie') guess.headers.Cookie = [guess.headers.Cookie, `${scheme.name}=\${${env}}`].filter(Boolean).join('; ');
+    // The cookie name is spec text inside a value: written $${ so it can never read the environment.
+    else if (scheme.in === 'cookie') guess.headers.Cookie = [guess.headers.Cookie, `${scheme.name.replace(/\$\{/g, '$$$${')}=\${${env}}`].filter(Boolean).join('; ');
     else guess.headers[scheme.name] = `\${${env}}`;
     guess.env.push({ name: env, what: `the API key (${scheme.in ?? 'header'} ${scheme.name})` });
     return `apiKey in ${scheme.in ?? 'header'} ${scheme.name}`;

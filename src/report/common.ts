@@ -1,5 +1,6 @@
 // What every renderer needs to say the same thing the same way: ordering, counts, one-line
 // descriptions of exchanges, cutting long text. Every format is drawn from the one report object.
+import { terminalText } from './escape.js';
 import { SEVERITY_WEIGHT, type CheckMeta, type Exchange, type Finding, type FindingStatus } from '../types.js';
 import type { ItemReport, Report } from './types.js';
 
@@ -100,15 +101,13 @@ export function gateText(report: Report): string {
 const BODY_CHARS = 800;
 const MAX_HEADERS = 25;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
 /**
- * Control characters from a response body shown as \xNN: raw, an ESC would recolour the reader's
- * terminal and a NUL makes CI parsers reject a JUnit file.
+ * Control characters from a response body shown as \xNN (C1 and bidi controls as \xNN/\uNNNN too):
+ * raw, an ESC would recolour the reader's terminal and a NUL makes CI parsers reject a JUnit file.
+ * Line breaks stay: a transcript has lines.
  */
 export function visible(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return terminalText(text, { lines: true });
 }
 
 /** An exchange as an HTTP transcript: request line, headers, body; then the response the same way. */

@@ -6,6 +6,7 @@ import { baselineSummary, type BaselineDiff } from './baseline.js';
 import { checkOf, countsLine, exchangeOutcome, exchangeText, gateText, MARK, needsAttention, scoreText, seconds, summariseItem, visible, worstFirst } from './common.js';
 import { createdMarkdown } from './created.js';
 import type { ItemReport, Report } from './types.js';
+import { terminalText } from './escape.js';
 
 export interface MarkdownOptions {
   /** A comparison with a saved report, shown after the checklist. */
@@ -27,7 +28,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const waived = report.items.flatMap((item) => item.findings).filter((f) => f.status === 'waived');
   if (waived.length) {
     out.push(`## Waived (${waived.length})`, '');
-    for (const f of waived) out.push(`- ${mark('waived')} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)} — **waived until ${f.waiver?.expires ?? '?'}:** ${text(f.waiver?.reason ?? '')}`);
+    for (const f of waived) out.push(`- ${mark('waived')} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)} — **waived until ${text(f.waiver?.expires ?? '?')}:** ${text(f.waiver?.reason ?? '')}`);
     out.push('');
   }
 
@@ -44,7 +45,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     for (const note of report.notes) out.push(`- ${text(note)}`);
     out.push('');
   }
-  out.push(`---`, `${gateText(report)} · ${countsLine(report.items.flatMap((item) => item.findings))}`);
+  out.push(`---`, `${text(gateText(report))} · ${countsLine(report.items.flatMap((item) => item.findings))}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -52,9 +53,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 export function markdownHead(report: Report, options: MarkdownOptions = {}): string[] {
   const out: string[] = [];
   out.push(`# API preflight: ${text(report.target.name)}`, '');
-  out.push(`**Score ${scoreText(report)} · grade ${report.grade} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`, '');
+  out.push(`**Score ${scoreText(report)} · grade ${text(report.grade)} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`, '');
   out.push(
-    `${code(report.target.baseUrl)} · started ${report.startedAt} · ${report.requests} requests in ${seconds(report.durationMs)} · ${report.tool.name} ${report.tool.version}` +
+    `${code(report.target.baseUrl)} · started ${text(report.startedAt)} · ${report.requests} requests in ${seconds(report.durationMs)} · ${text(report.tool.name)} ${text(report.tool.version)}` +
       ` · write probes ${report.options.allowWrites ? 'on' : 'off'}${report.options.only.length ? ` · only ${code(report.options.only.join(','))}` : ''}${report.options.skip.length ? ` · skipped ${code(report.options.skip.join(','))}` : ''}`,
     '',
   );
@@ -85,7 +86,7 @@ function itemSection(report: Report, item: ItemReport, evidence: boolean): strin
 }
 
 export function findingBlock(finding: Finding, checkRemediation: string | undefined, evidence: boolean): string[] {
-  const out = [`- ${mark(finding.status)} **${finding.status}** [${finding.severity}] ${code(finding.endpoint)}: ${text(finding.message)}`];
+  const out = [`- ${mark(finding.status)} **${finding.status}** [${text(finding.severity)}] ${code(finding.endpoint)}: ${text(finding.message)}`];
   if (finding.remediation && finding.remediation !== checkRemediation) out.push(`  - **Fix:** ${text(finding.remediation)}`);
   const first = finding.evidence[0];
   if (first) {
@@ -117,14 +118,30 @@ export function mark(status: FindingStatus): string {
   return status === 'skip' ? '–' : MARK[status];
 }
 
+// What GitHub turns into a live link or a notification when it stands in plain text: URLs, www.
+// hosts, e-mail addresses, @user and @org/team mentions, #123 references. Target text is shown, never linked.
+const LINKABLE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*[^\s<>`.,;:!?)\]'"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`@])@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|(?<![\w&#])#\d+\b/gi;
+
 /** Inline text from the target or the config, with Markdown and HTML syntax made literal. */
 export function text(value: string): string {
-  return visible(value).replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>|~&]/g, (ch) => `\\${ch}`);
+  const flat = terminalText(value);
+  let out = '';
+  let last = 0;
+  for (const match of flat.matchAll(LINKABLE)) {
+    out += literal(flat.slice(last, match.index)) + code(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + literal(flat.slice(last));
+}
+
+function literal(value: string): string {
+  return value.replace(/[\\`*_{}[\]<>|~&]/g, (ch) => `\\${ch}`);
 }
 
 /** An inline code span that survives backticks in the value. */
 export function code(value: string): string {
-  const flat = value.replace(/[\r\n]+/g, ' ');
+  // Control characters (and line breaks) shown as escapes: a code span is one line of plain text.
+  const flat = terminalText(value);
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
   // Table cells split on | even inside code spans on GitHub.
@@ -133,7 +150,8 @@ export function code(value: string): string {
 }
 
 /** A fenced block whose fence is longer than any backtick run inside it. */
-function fence(value: string, lang: string): string {
+function fence(raw: string, lang: string): string {
+  const value = visible(raw);
   const longest = Math.max(2, ...(value.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}${lang}\n${value}\n${ticks}`;

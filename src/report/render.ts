@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import type { BaselineDiff } from './baseline.js';
 import type { Report } from './types.js';
+import { unicodeEscapes } from './escape.js';
 
 export const FORMATS = ['terminal', 'json', 'markdown', 'html', 'junit', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -22,7 +23,8 @@ export async function render(report: Report, format: Format, options: RenderOpti
       return renderTerminal(report, options);
     }
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      // C1, DEL and bidi controls as \u escapes (same JSON, nothing a terminal or editor acts on).
+      return `${unicodeEscapes(JSON.stringify(report, null, 2))}\n`;
     case 'markdown': {
       const { renderMarkdown } = await import('./markdown.js');
       return renderMarkdown(report, options.baseline ? { baseline: options.baseline } : {});

@@ -4,6 +4,7 @@ import { makeColors, type Colors } from './color.js';
 import { createdTerminal } from './created.js';
 import { exchangeLine, MARK, needsAttention, seconds, summariseItem, visible, worstFirst } from './common.js';
 import type { Report } from './types.js';
+import { terminalSafe } from './escape.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -15,7 +16,10 @@ export interface TerminalOptions {
 const MAX_LISTED = 25;
 
 /** The checklist table, then what failed with a fix and a curl line for each, then the verdict. */
-export async function renderTerminal(report: Report, options: TerminalOptions): Promise<string> {
+export async function renderTerminal(input: Report, options: TerminalOptions): Promise<string> {
+  // Target text is in every part of a report (labels from spec paths, messages, curl lines): all of
+  // it is escaped once here, so only the tool's own colours reach the terminal.
+  const report = terminalSafe(input);
   const { default: Table } = await import('cli-table3');
   const c = makeColors(options.color);
   const width = Math.max(80, Math.min(options.width ?? 100, 160));
@@ -76,7 +80,7 @@ function verdict(report: Report, c: Colors): string {
 /** The --baseline comparison under the terminal report: the verdict first, then what changed. */
 export function renderBaselineTerminal(diff: BaselineDiff, file: string, color: boolean): string {
   const c = makeColors(color);
-  const { headline, sections } = baselineSummary(diff, file);
+  const { headline, sections } = terminalSafe(baselineSummary(diff, file));
   const paint: Record<BaselineSection['kind'], (text: string) => string> = { worse: c.red, better: c.green, unchanged: c.dim, added: c.dim, gone: c.yellow, note: c.yellow };
   const lines = ['', c.bold('Compared with the baseline'), `  ${diff.regressions.length ? c.red(headline) : headline}`];
   for (const section of sections) {
