@@ -76,9 +76,20 @@ export function unfilledNote(unfilled: readonly Endpoint[]): string {
 
 export async function probeCoverage(target: Target, http: HttpClient): Promise<Coverage> {
   const coverage: Coverage = { present: [], absent: [], unknown: [] };
-  const probed = target.endpoints.filter((endpoint) => target.allowWrites || !isWriteMethod(endpoint.method)).slice(0, MAX_COVERAGE_PROBES);
-  coverage.unknown.push(...target.endpoints.filter((endpoint) => !probed.includes(endpoint)));
+  // A write is sent only where no GET of the same path shows the path exists: each one creates a
+  // record, and one that does changes what the list checks then see.
+  const readPaths = new Set(target.endpoints.filter((e) => !isWriteMethod(e.method)).map((e) => e.path));
+  const probed = target.endpoints
+    .filter((endpoint) => !isWriteMethod(endpoint.method) || (target.allowWrites && !readPaths.has(endpoint.path)))
+    .slice(0, MAX_COVERAGE_PROBES);
   const answers = await Promise.all(probed.map((endpoint) => existenceOf(endpoint, http)));
+  // The write endpoints that share a read's path take that read's answer (a 405 aside: that is per method).
+  for (const write of target.endpoints.filter((e) => isWriteMethod(e.method) && readPaths.has(e.path))) {
+    const read = answers.find((a) => a.endpoint.path === write.path && a.status !== undefined && a.status !== 405);
+    if (read && !ABSENT.has(read.status!)) coverage.present.push({ endpoint: write });
+    else coverage.unknown.push(write);
+  }
+  coverage.unknown.push(...target.endpoints.filter((endpoint) => !probed.includes(endpoint) && !(isWriteMethod(endpoint.method) && readPaths.has(endpoint.path))));
   for (const answer of answers) {
     if (answer.status === undefined) coverage.unknown.push(answer.endpoint);
     else if (ABSENT.has(answer.status)) coverage.absent.push(answer);
