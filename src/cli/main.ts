@@ -5,6 +5,7 @@ import { EXIT, type Io, processIo } from './io.js';
 import type { InitFlags } from './init.js';
 import { FORMATS, type Format } from '../report/render.js';
 import type { OutputFlags } from './present.js';
+import { registerFleetCommands } from './register-fleet.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -108,6 +109,8 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
       const { demoCommand } = await import('./demo.js');
       exitCode = await demoCommand(opts, io);
     });
+
+  registerFleetCommands(program, io, (code) => (exitCode = code), { list, intIn, numberIn });
 
   try {
     await program.parseAsync(argv);

@@ -7,6 +7,7 @@ import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
 import type { Check, CheckContext, Endpoint, Finding, FindingInput, Logger, Target } from '../types.js';
+import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -62,6 +63,10 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       else if (scope.length === 0) findings.push(skipFinding(check, '*', `nothing in this config for it to look at; it probes: ${check.meta.probes}`));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
+    // When the limits cannot pay for every check on every endpoint, each check runs on a representative sample.
+    const budget = planAudit(target, tasks);
+    tasks.splice(0, tasks.length, ...budget.tasks);
+    notes.push(...budget.notes);
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void => options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });
