@@ -124,7 +124,7 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
   const fixed = PREFLIGHT_REQUESTS + sum(tasks.filter((t) => !t.endpoint).map((t) => costOf(t.check, target, undefined, running)));
 
   const byCheck = new Map<Check, T[]>();
-  for (const task of tasks) if (task.endpoint) byCheck.set(task.check, [...(byCheck.get(task.check) ?? []), task]);
+  for (const task of tasks) if (task.endpoint) byCheck.set(task.check, byCheck.get(task.check) ?? []).get(task.check)!.push(task);
   const order = representativeOrder([...new Set(tasks.flatMap((t) => (t.endpoint ? [t.endpoint] : [])))]);
   const rank = new Map(order.map((endpoint, index) => [endpoint, index]));
   const groups = groupsOf(order);
@@ -231,7 +231,7 @@ export function representativeOrder(endpoints: readonly Endpoint[]): Endpoint[] 
   const { key } = groupsOf(endpoints);
   const spread = (list: Endpoint[]): Endpoint[] => {
     const byGroup = new Map<string, Endpoint[]>();
-    for (const endpoint of [...list].sort((a, b) => a.label.localeCompare(b.label))) byGroup.set(key(endpoint), [...(byGroup.get(key(endpoint)) ?? []), endpoint]);
+    for (const endpoint of [...list].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) byGroup.set(key(endpoint), byGroup.get(key(endpoint)) ?? []).get(key(endpoint))!.push(endpoint);
     const queues = [...byGroup.keys()].sort().map((group) => interleaveKinds(byGroup.get(group)!));
     const out: Endpoint[] = [];
     for (let i = 0; out.length < list.length; i++) for (const queue of queues) if (queue[i]) out.push(queue[i]!);
@@ -242,7 +242,7 @@ export function representativeOrder(endpoints: readonly Endpoint[]): Endpoint[] 
 
 function interleaveKinds(list: Endpoint[]): Endpoint[] {
   const byKind = new Map<string, Endpoint[]>();
-  for (const endpoint of list) byKind.set(endpoint.kind, [...(byKind.get(endpoint.kind) ?? []), endpoint]);
+  for (const endpoint of list) byKind.set(endpoint.kind, byKind.get(endpoint.kind) ?? []).get(endpoint.kind)!.push(endpoint);
   const queues = [...byKind.values()];
   const out: Endpoint[] = [];
   for (let i = 0; out.length < list.length; i++) for (const queue of queues) if (queue[i]) out.push(queue[i]!);
@@ -276,6 +276,9 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 1,223: thousands grouped, as the notes and the plan print counts. */
 export function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return NUMBER.format(n);
 }
