@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { MergeFlags } from './merge.js';
 import type { Io } from './io.js';
 import type { PlanFlags } from './plan.js';
 
@@ -22,5 +23,22 @@ export function registerFleetCommands(program: Command, io: Io, setExit: (code: 
     .action(async (opts: PlanFlags) => {
       const { planCommand } = await import('./plan.js');
       setExit(await planCommand(opts, io));
+    });
+
+  const report = program.commands.find((command) => command.name() === 'report');
+  // `report merge -o fleet.html`: options after `merge` are merge's, not those of `report <file>`.
+  // (commander applies this only when the program has it too; the program's own options are -V and -h.)
+  program.enablePositionalOptions();
+  report?.enablePositionalOptions();
+  (report ?? program)
+    .command('merge')
+    .description('Merge many services\' JSON reports into one fleet view: score, grade, gate and top failures per service, worst first, and the items failing across the most services (exit 1 when any service failed its gate)')
+    .argument('<reports...>', 'JSON reports, one per service (e.g. the artifacts of a CI matrix)')
+    .addOption(new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'markdown', 'html', 'json']).default('terminal'))
+    .option('-o, --output <file>', 'also write the fleet view to a file, format from the extension: .html .md .json .txt; repeatable', (value: string, previous: string[]) => [...previous, value], [])
+    .option('-q, --quiet', 'print nothing on stdout')
+    .action(async (files: string[], opts: MergeFlags) => {
+      const { mergeCommand } = await import('./merge.js');
+      setExit(await mergeCommand(files, opts, io));
     });
 }
