@@ -22,14 +22,14 @@ export function bigApiEndpoint(i: number): string {
 }
 
 /** A config for `count` endpoints of the big API; `limits` and `extra` are YAML fragments. */
-export function bigApiConfig(url: string, count: number, options: { limits?: string; extra?: string } = {}): string {
+export function bigApiConfig(url: string, count: number, options: { limits?: string; extra?: string; allowWrites?: boolean } = {}): string {
   const endpoints = Array.from({ length: count }, (_, i) => bigApiEndpoint(i)).join('\n');
   return [
     `target: { name: big-api-${count}, baseUrl: "${url}" }`,
     `auth: { headers: { Authorization: "Bearer ${BIG_API_TOKEN}" } }`,
     'publicPaths: [/health]',
     'health: /health',
-    'allowWrites: true',
+    `allowWrites: ${options.allowWrites ?? true}`,
     `limits: ${options.limits ?? '{ concurrency: 8, requestsPerSecond: 10000, maxRequests: 2000, timeoutMs: 5000 }'}`,
     'latency: { samples: 10, concurrency: 2, maxSeconds: 5 }',
     options.extra ?? '',
