@@ -14,6 +14,8 @@ export interface Measured {
   code: number | null;
   ms: number;
   rssMb: number;
+  /** CPU time of the child (user + system): steadier than wall time on a shared machine. */
+  cpuMs: number;
   stderr: string;
 }
 
@@ -28,7 +30,8 @@ export function runMeasuredCli(args: string[], cwd: string, killAfterMs = 300_00
     child.on('close', (code) => {
       clearTimeout(killer);
       const match = /@@measure (\{.*\})/.exec(stderr);
-      resolve({ code, ms: performance.now() - started, rssMb: match ? (JSON.parse(match[1]!) as { maxRssMb: number }).maxRssMb : -1, stderr });
+      const measured = match ? (JSON.parse(match[1]!) as { maxRssMb: number; cpuMs: number }) : { maxRssMb: -1, cpuMs: -1 };
+      resolve({ code, ms: performance.now() - started, rssMb: measured.maxRssMb, cpuMs: measured.cpuMs, stderr });
     });
   });
 }
@@ -37,12 +40,12 @@ export function githubSpecPath(): string {
   return createRequire(join(packageRoot(), 'package.json')).resolve('@octokit/openapi/generated/api.github.com.json');
 }
 
-export async function githubInit(): Promise<{ ms: number; rssMb: number; endpoints: number }> {
+export async function githubInit(): Promise<{ ms: number; cpuMs: number; rssMb: number; endpoints: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-gh-'));
   const run = await runMeasuredCli(['init', '--from-openapi', githubSpecPath(), '--output', 'github.yaml', '--force'], dir);
   if (run.code !== 0) throw new Error(`init failed: ${run.stderr.split('\n')[0]}`);
   const endpoints = (readFileSync(join(dir, 'github.yaml'), 'utf8').match(/^ {2}- method: /gm) ?? []).length;
-  return { ms: run.ms, rssMb: run.rssMb, endpoints };
+  return { ms: run.ms, cpuMs: run.cpuMs, rssMb: run.rssMb, endpoints };
 }
 
 const TOKEN = 'bench-token';
