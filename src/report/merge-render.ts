@@ -61,7 +61,7 @@ const CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width
 @media (prefers-color-scheme:dark){body{color:#e6e6e6;background:#15181c}th{background:#22272e!important}td,th{border-color:#3a4049!important}}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #d0d7de;padding:.4rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f5f7}.num{text-align:right;font-variant-numeric:tabular-nums}.fail{color:#c62828;font-weight:600}.pass{color:#2e7d32;font-weight:600}
-ul{margin:0;padding-left:1.1rem}small{color:#6b7280}`;
+ul{margin:0;padding-left:1.1rem}td:first-child{white-space:nowrap}small{color:#6b7280}`;
 
 function fleetHtml(fleet: Fleet): string {
   const sha = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
