@@ -57,7 +57,7 @@ export function renderPlan(plan: Omit<AuditPlan, 'tasks'>, target: { name: strin
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `estimated: ${fmt(plan.requests)} requests, about ${duration(plan.estimatedMs)} at ${fmt(target.rps)} requests/s (plus the targets' own response times)`,
+    `estimated: ${fmt(plan.requests)} requests, about ${duration(plan.estimatedMs)} at ${fmt(target.rps)} requests/s (plus the target's own response times)`,
     plan.sampled
       ? `sampled: every check on every endpoint would take about ${fmt(plan.fullRequests)} requests; ${plan.capacityFrom} allows ${fmt(plan.capacity)} (90 %), so checks run on a sample, configured endpoints first, spread across ${plan.checks[0]?.groups.by ?? 'path prefixes'}`
       : `not sampled: every check runs on every endpoint it applies to (within ${plan.capacityFrom})`,
