@@ -26,12 +26,13 @@ export interface CostEstimate {
  */
 const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefined, running: ReadonlySet<string>) => CostEstimate> = {
   'admin-surface': () => ({ requestsPerRun: 89 }),
-  'auth-anonymous': () => ({ requestsPerEndpoint: 7 }),
+  // Write endpoints are probed only with allowWrites (they answer a skip otherwise).
+  'auth-anonymous': (target, endpoint) => ({ requestsPerEndpoint: probesWrites(target, endpoint) ? 7 : 0 }),
   // 35 spellings of a few roots, then about 3.5 per GET endpoint for at most 10 of them.
   'auth-path-tricks': (target) => ({ requestsPerRun: 35 + 3.5 * Math.min(10, target.endpoints.filter((e) => e.method === 'GET' && !e.public).length) }),
-  'auth-spoofing': () => ({ requestsPerEndpoint: 13 }),
+  'auth-spoofing': (target, endpoint) => ({ requestsPerEndpoint: probesWrites(target, endpoint) ? 13 : 0 }),
   // Shares its samples with latency-percentiles: free where that check runs on the same endpoint.
-  'background-work': (target, _endpoint, running) => ({ requestsPerEndpoint: running.has('latency-percentiles') ? 0 : 1 + target.latency.samples }),
+  'background-work': (target, endpoint, running) => ({ requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false) }),
   'body-size-caps': () => ({ requestsPerEndpoint: 3 }),
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
@@ -40,8 +41,7 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
   'error-shape': () => ({ requestsPerRun: 0 }),
   'health-endpoint': () => ({ requestsPerRun: 6 }),
   'idempotency': () => ({ requestsPerEndpoint: 5 }),
-  // A warm-up, the sequential round, and for reads a concurrent round of the same size.
-  'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: 1 + target.latency.samples * (endpoint && isRead(endpoint) ? 2 : 1) }),
+  'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: timed(target, endpoint, true) }),
   'list-limit-cap': () => ({ requestsPerEndpoint: 8 }),
   'list-pagination': () => ({ requestsPerEndpoint: 3 }),
   'malformed-body': () => ({ requestsPerEndpoint: 9 }),
@@ -65,8 +65,20 @@ const MIN_SAMPLE = 3;
 /** A check this cheap per endpoint runs on all of them when that takes at most half of what is left. */
 const CHEAP = 3;
 
-function isRead(endpoint: Endpoint): boolean {
-  return endpoint.method === 'GET' || endpoint.method === 'HEAD';
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** MAX_WRITE_SAMPLES in src/measure/sampler.ts: every timed write creates a record, so few are taken. */
+const WRITE_SAMPLES = 5;
+
+function probesWrites(target: Target, endpoint: Endpoint | undefined): boolean {
+  return !endpoint || !WRITE_METHODS.has(endpoint.method) || target.allowWrites;
+}
+
+/** The latency sampler: a warm-up, the sequential round, and for reads a concurrent round of the same size. */
+function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: boolean): number {
+  if (!endpoint) return 0;
+  if (WRITE_METHODS.has(endpoint.method)) return target.allowWrites ? 1 + Math.min(target.latency.samples, WRITE_SAMPLES) : 0;
+  const concurrent = concurrentRound && Math.min(target.latency.concurrency, target.limits.concurrency) > 1;
+  return 1 + target.latency.samples * (concurrent ? 2 : 1);
 }
 
 /** Requests one task is expected to send; `running` is every check in the plan (some share requests). */
@@ -125,14 +137,18 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
 
   const byCheck = new Map<Check, T[]>();
   for (const task of tasks) if (task.endpoint) byCheck.set(task.check, byCheck.get(task.check) ?? []).get(task.check)!.push(task);
-  const order = representativeOrder([...new Set(tasks.flatMap((t) => (t.endpoint ? [t.endpoint] : [])))]);
-  const rank = new Map(order.map((endpoint, index) => [endpoint, index]));
-  const groups = groupsOf(order);
+  const groups = groupsOf([...new Set(tasks.flatMap((t) => (t.endpoint ? [t.endpoint] : [])))]);
 
+  // Tasks that send nothing (a write endpoint without allowWrites, a check that reads the spec) all run;
+  // a follower's tasks are never free: off its leader's sample it would take samples of its own.
   const demands = [...byCheck].map(([check, list]) => {
-    const sorted = [...list].sort((a, b) => rank.get(a.endpoint!)! - rank.get(b.endpoint!)!);
-    const costs = sorted.map((t) => costOf(check, target, t.endpoint, running));
-    return { check, sorted, costs, take: sorted.length };
+    const priced = list.map((task) => ({ task, cost: costOf(check, target, task.endpoint, running) }));
+    const paid = priced.filter((p) => p.cost > 0 || FOLLOWS[check.meta.id]);
+    const free = priced.filter((p) => !paid.includes(p)).map((p) => p.task);
+    // Each check's own endpoints in representative order, so its sample spans as many tags as it can.
+    const own = new Map(representativeOrder(paid.map((p) => p.task.endpoint!)).map((endpoint, index) => [endpoint, index]));
+    paid.sort((a, b) => own.get(a.task.endpoint!)! - own.get(b.task.endpoint!)!);
+    return { check, sorted: paid.map((p) => p.task), costs: paid.map((p) => p.cost), take: paid.length, free };
   });
   const fullRequests = fixed + sum(demands.map((d) => sum(d.costs)));
   const sampled = fullRequests > capacity;
@@ -143,13 +159,18 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
     for (const d of demands) {
       const leader = leaderOf(d);
       if (!leader) continue;
+      // Where the leader sends nothing (skipped writes) the follower skips too: free there as well.
+      const leaderFree = new Set(leader.free.map((t) => t.endpoint));
+      d.free.push(...d.sorted.filter((t) => leaderFree.has(t.endpoint)));
       const chosen = new Set(leader.sorted.slice(0, leader.take).map((t) => t.endpoint));
-      d.sorted = [...d.sorted.filter((t) => chosen.has(t.endpoint)), ...d.sorted.filter((t) => !chosen.has(t.endpoint))];
+      const rest = d.sorted.filter((t) => !leaderFree.has(t.endpoint));
+      d.sorted = [...rest.filter((t) => chosen.has(t.endpoint)), ...rest.filter((t) => !chosen.has(t.endpoint))];
+      d.costs = d.sorted.map(() => 0);
       d.take = d.sorted.filter((t) => chosen.has(t.endpoint)).length;
     }
   }
 
-  const kept = new Set<T>(tasks.filter((t) => !t.endpoint));
+  const kept = new Set<T>([...tasks.filter((t) => !t.endpoint), ...demands.flatMap((d) => d.free)]);
   for (const d of demands) for (const task of d.sorted.slice(0, d.take)) kept.add(task);
   const planTasks = tasks.filter((t) => kept.has(t));
 
@@ -161,17 +182,20 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
       checks.push({ checkId: check.meta.id, item: check.meta.item, scope: 'target', applicable: 1, planned: 1, requestsPerEndpoint: 0, requests: costOf(check, target, undefined, running), groups: { covered: 0, total: 0, by: groups.by }, ...(skipped ? { skipped } : {}) });
       continue;
     }
-    const chosen = demand.sorted.slice(0, demand.take).map((t) => t.endpoint!);
+    // A check whose every task is free (it sends nothing here) is counted by those tasks.
+    const onlyFree = demand.sorted.length === 0;
+    const chosen = (onlyFree ? demand.free : demand.sorted.slice(0, demand.take)).map((t) => t.endpoint!);
+    const applicable = onlyFree ? demand.free : demand.sorted;
     const requests = sum(demand.costs.slice(0, demand.take));
     checks.push({
       checkId: check.meta.id,
       item: check.meta.item,
       scope: 'endpoints',
-      applicable: demand.sorted.length,
+      applicable: applicable.length,
       planned: chosen.length,
       requestsPerEndpoint: demand.sorted.length ? round1(sum(demand.costs) / demand.sorted.length) : 0,
       requests,
-      groups: { covered: new Set(chosen.map(groups.key)).size, total: new Set(demand.sorted.map((t) => groups.key(t.endpoint!))).size, by: groups.by },
+      groups: { covered: new Set(chosen.map(groups.key)).size, total: new Set(applicable.map((t) => groups.key(t.endpoint!))).size, by: groups.by },
       ...(skipped ? { skipped } : {}),
     });
   }
