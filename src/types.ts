@@ -51,6 +51,8 @@ export interface Endpoint {
   public: boolean;
   /** What the OpenAPI document says about this operation, when the audit was given one (--openapi). */
   spec?: EndpointSpec;
+  /** True when only the OpenAPI document lists it (audit --openapi): the budget plan samples configured endpoints first. */
+  fromSpec?: boolean;
 }
 
 /**
@@ -74,6 +76,8 @@ export interface EndpointSpec {
    */
   pagination: { fields: string[]; headers: string[]; params: string[] };
   hasPaginationField: boolean;
+  /** The operation's tags: the budget plan spreads its samples across them. */
+  tags?: string[];
 }
 
 /** The OpenAPI document an audit was given (--openapi), for checks that compare against it. */
@@ -259,6 +263,11 @@ export interface CheckMeta {
    * (the engine reports the skip), while its read endpoints are probed regardless.
    */
   endpointMethodWrites?: boolean;
+  /**
+   * Requests the check expects to send per endpoint it runs on, or once for a target-wide check: the
+   * budget plan (src/runner/plan.ts) sizes its samples with it. Without it the plan uses its own table.
+   */
+  cost?: { requestsPerEndpoint?: number; requestsPerRun?: number };
 }
 
 export type FindingInput = Pick<Finding, 'status' | 'message'> &

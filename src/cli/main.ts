@@ -5,6 +5,7 @@ import { EXIT, type Io, processIo, withSafeStderr } from './io.js';
 import type { InitFlags } from './init.js';
 import { FORMATS, type Format } from '../report/render.js';
 import type { OutputFlags } from './present.js';
+import { registerFleetCommands } from './register-fleet.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -142,6 +143,7 @@ Each command's --help has its own examples.`,
       exitCode = await demoCommand(opts, io);
     });
 
+  registerFleetCommands(program, io, (code) => (exitCode = code), { list, intIn, numberIn });
   // A usage error names the help of the command it happened in.
   for (const command of program.commands) command.showHelpAfterError(`(run preflight ${command.name()} --help for usage)`);
 

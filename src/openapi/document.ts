@@ -26,6 +26,7 @@ export interface Operation {
   responses?: Record<string, Response | undefined>;
   security?: SecurityRequirement[];
   deprecated?: boolean;
+  tags?: unknown[];
 }
 
 export interface Parameter {

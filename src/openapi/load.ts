@@ -59,13 +59,17 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
   const { validate, dereference } = await import('@readme/openapi-parser');
   // A file's relative $refs (split specs) are followed; $refs to URLs are not: importing a spec must
   // not make requests nobody asked for. A fetched spec is used as one self-contained document.
-  const input = fromUrl ? (raw as never) : resolve(options.cwd, source);
+  // A file whose $refs all point inside it is handed over already parsed, so it is read once.
+  const split = !fromUrl && hasExternalRef(raw);
+  const input = split ? resolve(options.cwd, source) : (raw as never);
   // `http: false` switches the URL resolver off (json-schema-ref-parser's option; the type wants its settings).
-  const parserOptions: ParserOptions = { resolve: (fromUrl ? { external: false } : { http: false }) as ParserOptions['resolve'] };
+  const parserOptions: ParserOptions = { resolve: (split ? { http: false } : { external: false }) as ParserOptions['resolve'] };
 
   const warnings: string[] = [];
   try {
-    const result = await validate(input, { ...parserOptions, validate: { rules: { openapi: LENIENT_RULES } } });
+    const result = await validate(input, { ...parserOptions, dereference: { circular: 'ignore' }, validate: { rules: { openapi: LENIENT_RULES } } });
+    // A $ref that points nowhere comes back as a result (no specification was read), not thrown.
+    if (!result.valid && result.specification === null && /\$ref|pointer/i.test(result.errors[0]?.message ?? '')) throw new Error(result.errors[0]!.message);
     const problems = result.valid ? result.warnings : result.errors;
     if (!result.valid) {
       const first = problems[0] ? oneLine(problems[0].message) : 'no detail given';
@@ -78,7 +82,10 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
 
   let document: OpenApiDocument;
   try {
-    document = (await dereference(input, { ...parserOptions, dereference: { circular: 'ignore' } })) as unknown as OpenApiDocument;
+    // validate() dereferences the object it is given in place (circular $refs left as { $ref }), so a
+    // self-contained spec is already resolved: dereferencing it again would cost seconds on a large
+    // spec and hold a second tree. A split spec was read from disk by the parser and is read again here.
+    document = (split ? await dereference(input, { ...parserOptions, dereference: { circular: 'ignore' } }) : raw) as unknown as OpenApiDocument;
   } catch (error) {
     throw referenceError(error, source);
   }
@@ -109,7 +116,31 @@ function readSpecFile(source: string, cwd: string): string {
   return bytes.toString('utf8');
 }
 
+/** True when some $ref points outside the document (another file): only then must the parser read from disk. */
+function hasExternalRef(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const node = pending.pop();
+    if (Array.isArray(node)) pending.push(...node);
+    else if (isObject(node)) {
+      if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) return true;
+      pending.push(...Object.values(node));
+    }
+  }
+  return false;
+}
+
 function parseText(text: string, source: string): Record<string, unknown> {
+  // Most large specs are JSON: JSON.parse reads 13 MB in a fraction of a second where the YAML
+  // parser takes over 20 s and several hundred MB. Anything it refuses goes to the YAML parser.
+  if (/^\s*\{/.test(text)) {
+    try {
+      const data: unknown = JSON.parse(text);
+      if (isObject(data)) return data;
+    } catch {
+      // not strict JSON (comments, trailing commas, or YAML flow style): the YAML parser reads it
+    }
+  }
   let data: unknown;
   try {
     // YAML 1.2 is a superset of JSON: one parser reads both.

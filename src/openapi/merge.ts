@@ -72,6 +72,7 @@ function toEndpoint(op: SpecOperation, publicPaths: readonly string[]): Endpoint
     ...(op.kind === 'list' ? { pagination: { idField: 'id', maxLimit: 100, maxPages: 20, ...pagination } } : {}),
     public: isPublicPath(op.path, publicPaths),
     spec: op.spec,
+    fromSpec: true,
   };
 }
 

@@ -141,6 +141,7 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
       ...(errorSchema !== undefined ? { errorSchema } : {}),
       pagination: { fields, headers, params },
       hasPaginationField: fields.length + headers.length + params.length > 0,
+      ...(tagsOf(operation).length ? { tags: tagsOf(operation) } : {}),
     },
   };
 }
@@ -211,6 +212,10 @@ function bodyOf(operation: Operation, spec: LoadedSpec): { value?: unknown; note
   const sampled = sampleOf(json.media.schema, spec.document);
   if (sampled !== undefined) return { value: sampled, note: 'a minimal instance of the spec\'s schema: replace with realistic values' };
   return { note: 'the spec\'s body schema could not be sampled: TODO write an example body' };
+}
+
+function tagsOf(operation: Operation): string[] {
+  return Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === 'string') : [];
 }
 
 function pointerEscape(segment: string): string {

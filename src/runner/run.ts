@@ -15,6 +15,7 @@ import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { describe, LivenessWatch, type Crash } from './liveness.js';
 import { settleCreated } from './created.js';
+import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -82,6 +83,10 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       else if (scope.length === 0) findings.push(makeFinding(check, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, redact));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
+    // When the limits cannot pay for every check on every endpoint, each check runs on a representative sample.
+    const budget = planAudit(judged, tasks);
+    tasks.splice(0, tasks.length, ...budget.tasks);
+    notes.push(...budget.notes);
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void => options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });

@@ -1,0 +1,24 @@
+// One scale figure in a process of its own, so its peak RSS is its own: `node dist/bench/scale-run.js 500`
+// audits 500 endpoints of a loopback API and prints {count, ms, requests, rssMb, reportMb} as JSON.
+import { loadConfigText } from '../src/config/load.js';
+import { listen, sendJson } from '../src/demo/common.js';
+import { runAudit } from '../src/runner/run.js';
+
+const count = Number(process.argv[2] ?? 100);
+const server = await listen((req, res) => sendJson(res, 200, { data: [], next_cursor: null }, { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random()) }));
+try {
+  const endpoints = Array.from({ length: count }, (_, i) => `  - { path: /api/r${i} }`).join('\n');
+  // An unlimited budget: every check on every endpoint, so the figure is the tool's, not the plan's.
+  const target = await loadConfigText(
+    `target: { baseUrl: "${server.url}" }\nendpoints:\n${endpoints}\nhealth: /health\nlimits: { concurrency: 8, requestsPerSecond: 10000, maxRequests: 1000000, timeoutMs: 5000 }\nlatency: { samples: 5, concurrency: 2, maxSeconds: 2 }\n`,
+    'scale.yaml',
+    { env: {} },
+  );
+  const started = performance.now();
+  const report = await runAudit(target);
+  const ms = performance.now() - started;
+  const reportMb = JSON.stringify(report).length / 1e6;
+  process.stdout.write(`${JSON.stringify({ count, ms: Math.round(ms), requests: report.requests, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), reportMb: Number(reportMb.toFixed(1)) })}\n`);
+} finally {
+  await server.close();
+}
