@@ -31,6 +31,8 @@ export interface SampleRound {
   samplesMs: number[];
   /** The status of each answered sample. */
   statuses: number[];
+  /** The status behind each entry of samplesMs, in the same order; undefined for a sample that timed out. */
+  sampleStatuses: Array<number | undefined>;
   timeouts: number;
   /** Samples lost to resets and other network errors (not in samplesMs). */
   failures: number;
@@ -132,17 +134,19 @@ async function concurrentRound(send: Send, plan: SamplePlan, deadline: number, e
 }
 
 function emptyRound(concurrency: number, planned: number): SampleRound {
-  return { concurrency, peakInFlight: 1, planned, samplesMs: [], statuses: [], timeouts: 0, failures: 0 };
+  return { concurrency, peakInFlight: 1, planned, samplesMs: [], statuses: [], sampleStatuses: [], timeouts: 0, failures: 0 };
 }
 
 /** One sample into the round: its timing, undefined when it was lost, a reason when sampling must stop. */
 async function take(send: Send, purpose: string, round: SampleRound): Promise<{ durationMs: number; endedAt: number } | string | undefined> {
   let exchange: Exchange;
   let durationMs: number;
+  let status: number | undefined;
   try {
     const response = await send(purpose);
     exchange = response.exchange;
     durationMs = response.durationMs;
+    status = response.status;
     round.statuses.push(response.status);
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
@@ -157,6 +161,7 @@ async function take(send: Send, purpose: string, round: SampleRound): Promise<{ 
     durationMs = error.exchange.durationMs;
   }
   round.samplesMs.push(durationMs);
+  round.sampleStatuses.push(status);
   if (!round.slowest || durationMs > round.slowest.durationMs) round.slowest = exchange;
   return { durationMs, endedAt: performance.now() };
 }
