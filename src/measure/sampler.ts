@@ -200,17 +200,22 @@ export function planFor(target: Target, endpoint?: Endpoint): SamplePlan {
   };
 }
 
-const shared = new WeakMap<HttpClient, Map<string, Promise<Samples>>>();
+/**
+ * Keyed by the run client's authHeaders object: the runner hands each check a wrapper of the one
+ * client (the liveness watch, write recording), and every wrapper passes that object through, so it
+ * names the run where the wrapper's own identity would not.
+ */
+const shared = new WeakMap<object, Map<string, Promise<Samples>>>();
 
 /**
  * The samples of one endpoint, taken once per run (per client) and shared by every check that needs
  * them, so background-work and latency do not each pay for the same requests.
  */
 export function endpointSamples(ctx: Pick<CheckContext, 'http' | 'target'>, endpoint: Endpoint): Promise<Samples> {
-  let byEndpoint = shared.get(ctx.http);
+  let byEndpoint = shared.get(ctx.http.authHeaders);
   if (!byEndpoint) {
     byEndpoint = new Map();
-    shared.set(ctx.http, byEndpoint);
+    shared.set(ctx.http.authHeaders, byEndpoint);
   }
   let samples = byEndpoint.get(endpoint.label);
   if (!samples) {
