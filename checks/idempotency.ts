@@ -101,6 +101,11 @@ const check = defineCheck({
         message: 'could not decide: {timing} both answered {statuses} with the identical result{counted}, but nothing shows the second was deduplicated ({missing}) (created: {created})',
         remediation: SHOW_DEDUP,
       },
+      pairTooLarge: {
+        probe: 'pair',
+        status: 'error',
+        message: 'could not decide: {timing} both answered {statuses}, cut at limits.maxResponseBytes, so the two answers were not compared (created: {created})',
+      },
       pairDifferentBodies: {
         probe: 'pair',
         status: 'warn',
@@ -298,6 +303,8 @@ function judgePair(ctx: Ctx, probe: KeyProbe, pair: Pair, count: Count, firstRef
     ctx.report('pairOneUnanswered', { timing, status: winner.status, reason, created, ...facts }, exchanges);
   } else if (other.status === 409) {
     ctx.report('pairConflict', { timing, status: winner.status, counted, created, ...facts }, exchanges);
+  } else if (ok(other) && probe.compare(winner, other).same === 'unknown') {
+    ctx.report('pairTooLarge', { timing, statuses, created, ...facts }, exchanges);
   } else if (ok(other) && probe.compare(winner, other).same === true) {
     const pairRefs = pair.responses.map((r) => probe.createdRef(r));
     const evidence = dedupEvidence({ markers: pair.responses.map((r) => probe.replayMarker(r)), count, verify: probe.verifyLabel, sameKeyRefs: pairRefs, otherKeyRef: firstRef });

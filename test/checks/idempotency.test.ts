@@ -54,6 +54,22 @@ const ignoresKey = store({ honourKey: false });
 const quoted = store();
 const noWrites = store();
 
+/** A store that deduplicates (and marks replays) but answers more than limits.maxResponseBytes. */
+const bigAnswers = (): ReturnType<typeof startServer> => {
+  const byKey = new Map<string, { text: string; answer: unknown }>();
+  return startServer(async (req, res) => {
+    if (req.method === 'GET') return json(res, 200, { data: [], next_cursor: null });
+    const text = JSON.stringify(await bodyOf(req));
+    const key = String(req.headers['idempotency-key']);
+    const seen = byKey.get(key);
+    if (seen && seen.text !== text) return json(res, 422, { error: 'idempotency_key_reused' });
+    if (seen) return json(res, 201, seen.answer, { 'idempotent-replayed': 'true' });
+    const answer = { id: `ord_${byKey.size + 1}`, padding: 'x'.repeat(4096) };
+    byKey.set(key, { text, answer });
+    json(res, 201, answer);
+  });
+};
+
 checkTester.run(check, {
   config: config(),
   valid: [
@@ -193,6 +209,14 @@ checkTester.run(check, {
       name: 'the configured body itself is refused: nothing to replay',
       server: () => startOrderStore({ accepts: () => false }),
       verdicts: [{ verdict: 'nothingToReplay', data: { status: 422 } }],
+    },
+    // Issue 12: a body cut at maxResponseBytes is not compared as if whole.
+    {
+      name: 'answers cut at maxResponseBytes are not compared: the replay is undecided',
+      server: bigAnswers,
+      config: `${config('{}')}`.replace('timeoutMs: 3000 }', 'timeoutMs: 3000, maxResponseBytes: 1024 }'),
+      verdicts: ['replayTooLarge', 'pairTooLarge'],
+      assert: (findings) => expect(of(findings, 'reuseRefused')).toBeDefined(),
     },
     // Issue 13.7: passes without evidence of deduplication.
     {
