@@ -131,7 +131,7 @@ async function judgeAsync(ctx: EndpointContext, samples: Samples, { median, samp
     return;
   }
   const body = accepted.json();
-  const statusUrl = accepted.headers['location'] ?? firstString(body, STATUS_URL_FIELDS);
+  const statusUrl = accepted.headers.location ?? firstString(body, STATUS_URL_FIELDS);
   const jobId = firstString(body, JOB_ID_FIELDS);
   if (!statusUrl) {
     if (jobId) ctx.report('asyncNoStatusUrl', { endpoint, status, median, jobId, sampled, ...facts }, evidence);

@@ -117,7 +117,10 @@ checkTester.run(check, {
     },
     {
       name: 'fast 500s among slow 200s do not pull the median under slowMs',
-      server: () => ((calls = 0), someErrors.server()),
+      server: () => {
+        calls = 0;
+        return someErrors.server();
+      },
       config: summary.replace('samples: 5', 'samples: 6'),
       verdicts: [{ verdict: 'slow', data: { samples: 3 } }],
       assert: (findings) => expect(only(findings).data!.sampled).toMatch(/of which 3 answered 500 and were not timed$/),

@@ -65,7 +65,10 @@ checkTester.run(check, {
     },
     {
       name: 'a health endpoint that answers 503 between 200s (flapping)',
-      server: () => ((calls = 0), startServer((_req, res) => (++calls % 2 === 0 ? json(res, 503, {}) : json(res, 200, {})))),
+      server: () => {
+        calls = 0;
+        return startServer((_req, res) => (++calls % 2 === 0 ? json(res, 503, {}) : json(res, 200, {})));
+      },
       config: `${settings}health: /health\n`,
       verdicts: [{ verdict: 'flapping', data: { statuses: '503', failed: 3, total: 5 } }],
     },

@@ -94,7 +94,7 @@ export class KeyProbe {
     if (!response || !ok(response)) return undefined;
     const id = fieldAt(response.json(), this.config.idField);
     if (typeof id === 'string' || typeof id === 'number') return String(id);
-    return response.headers['location'];
+    return response.headers.location;
   }
 
   /** "idempotent-replayed: true" when the server marked the answer as a replay. */
