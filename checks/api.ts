@@ -13,14 +13,14 @@ export { answerOf, attempt, describeFailure, exchangeOf, failureMeaning, formatB
 export { endpointRequest } from '../src/http/endpoint-request.js';
 export { streamedBody, type BodyPart } from '../src/http/streamed-body.js';
 export { isWriteMethod } from '../src/http/methods.js';
-export { fillPath, isPublicPath, pathParams } from '../src/config/endpoints.js';
+export { fillPath, findEndpoint, isPublicPath, pathParams } from '../src/config/endpoints.js';
 
 // Reading answers.
 export { findItems, isObject, itemId } from '../src/pagination/items.js';
-export { findNextPage, NEXT_TOKEN_FIELDS, nextPageRequest, type NextPage, type NextPageRequest } from '../src/pagination/next-page.js';
+export { findNextPage, guessCursorParam, NEXT_TOKEN_FIELDS, nextPageRequest, type NextPage, type NextPageRequest } from '../src/pagination/next-page.js';
 export { knownItems, pageSignals, statedTotal, type PageSignals, type Stated } from '../src/pagination/signals.js';
 export { describeStyle, isLastPosition, positionCandidates, positionOf, type PositionParam } from '../src/pagination/positions.js';
 
 // Timing.
-export { describeRound, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';
+export { describeRound, peakOverlap, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';
 export { formatMs, roundMs, summarize } from '../src/measure/percentiles.js';

@@ -1,8 +1,5 @@
 import { getProperty } from 'dot-prop';
-import { ProbeError, type ProbeResponse } from '../src/http/types.js';
-import { formatMs, summarize } from '../src/measure/percentiles.js';
-import { describeRound, samplesOrTimeout, type Samples } from '../src/measure/sampler.js';
-import type { Check, CheckContext, Endpoint, Finding } from '../src/types.js';
+import { defineCheck, describeRound, formatMs, ProbeError, samplesOrTimeout, summarize, type EndpointContext, type ProbeResponse, type SampleRound, type Samples } from './api.js';
 
 /** Where job APIs put the status URL and the job id in a 202 body. */
 const STATUS_URL_FIELDS = ['status_url', 'statusUrl', 'links.self', '_links.self.href', 'href'];
@@ -11,9 +8,10 @@ const JOB_ID_FIELDS = ['job_id', 'jobId', 'id', 'job.id'];
 /**
  * Slow work is not inside the request: every endpoint's median stays under slowMs, and endpoints
  * marked `kind: async` answer 202 (or 201) at once with a job id or Location that can be polled.
- * Shares its samples with the latency check, so each endpoint is timed once.
+ * Shares its samples with the latency check, so each endpoint is timed once. Only answers that did
+ * the work (2xx/3xx, or no answer in time) are timed: a fast 500 says nothing about the work (issue 13).
  */
-const check: Check = {
+const check = defineCheck({
   meta: {
     id: 'background-work',
     title: 'Slow work runs in a background job, not in the request',
@@ -23,80 +21,140 @@ const check: Check = {
       'A request that does seconds of work holds a connection and a worker the whole time; under load they run out, timeouts cascade, and a client that gives up and retries does the work twice.',
     remediation:
       'Put the work on a queue and answer 202 Accepted at once with a Location to a job status URL (GET it for progress and the result); precompute reports instead of building them per request.',
-    probes: 'times every endpoint (a warm-up, then latency.samples requests, shared with the latency check; writes only with allowWrites); for kind: async, reads the 202 and polls its status URL once',
+    probes:
+      'times every endpoint (a warm-up, then latency.samples requests, shared with the latency check; writes only with allowWrites); for kind: async, reads the 202 and polls its status URL once',
     writes: false,
     phase: 'measure',
+    endpointMethodWrites: true,
+    // One finding per endpoint, whatever its outcome: every verdict answers "is the work in the request?".
+    verdicts: {
+      timedOut: { probe: 'work', status: 'fail', message: '{endpoint} did not answer within {timeoutMs} ms: this work belongs in a background job' },
+      noWorkTimed: {
+        probe: 'work',
+        status: 'error',
+        message: 'could not decide: every timed request to {endpoint} answered {statuses} ({sampled}); only answers that did the work (2xx/3xx) are timed, so check its auth, params and body',
+      },
+      slow: { probe: 'work', status: 'fail', message: '{endpoint} took a median of {median}, over slowMs ({slowMs} ms): this work belongs in a background job; timed over {sampled}' },
+      fast: { probe: 'work', status: 'pass', message: '{endpoint} took a median of {median}, under slowMs ({slowMs} ms); timed over {sampled}' },
+      asyncRefused: { probe: 'work', status: 'error', message: 'could not decide: {endpoint} answered {status} to the configured body; set endpoints[].body to a request it accepts' },
+      asyncInline: {
+        probe: 'work',
+        status: 'fail',
+        message: '{endpoint} is marked kind: async but answered {status} after doing the work (a median of {median}): answer 202 Accepted with a Location to a job status URL and do the work in the background; timed over {sampled}',
+      },
+      asyncSlow: { probe: 'work', status: 'fail', message: '{endpoint} answered {status} but only after a median of {median}, over slowMs ({slowMs} ms): queue the work and answer at once; timed over {sampled}' },
+      asyncNoStatusUrl: {
+        probe: 'work',
+        status: 'warn',
+        message: '{endpoint} answered {status} in a median of {median} with job id {jobId} but no Location header or status URL; clients must guess where to poll; timed over {sampled}',
+      },
+      asyncUntrackable: { probe: 'work', status: 'fail', message: '{endpoint} answered {status} in a median of {median} with neither a job id nor a Location: the caller cannot follow the job; timed over {sampled}' },
+      asyncOffOrigin: { probe: 'work', status: 'warn', message: '{endpoint} answered {status} in a median of {median}; its status URL {statusUrl} is on another origin and was not polled; timed over {sampled}' },
+      asyncStatusBroken: {
+        probe: 'work',
+        status: 'fail',
+        message: '{endpoint} answered {status} in a median of {median}, but its status URL GET {statusUrl} answered {statusAnswer}: the job cannot be followed; timed over {sampled}',
+      },
+      asyncFollowable: { probe: 'work', status: 'pass', message: '{endpoint} answered {status} in a median of {median} with status URL {statusUrl}, which answered {statusAnswer}; timed over {sampled}' },
+    },
   },
+  scope: 'endpoint',
+  endpoints: (target) => target.endpoints,
 
-  applies: (target) => target.endpoints,
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
-    const endpoint = ctx.endpoint!;
+  async run(ctx) {
+    const endpoint = ctx.endpoint.label;
     const slowMs = ctx.target.thresholds.slowMs;
-    const samples = await samplesOrTimeout(ctx, endpoint);
+    const samples = await samplesOrTimeout(ctx, ctx.endpoint);
     if ('timedOut' in samples) {
       // A request that never finishes is the slowest work of all.
-      return [ctx.finding({ status: 'fail', message: `${endpoint.label} did not answer within ${ctx.target.limits.timeoutMs} ms: this work belongs in a background job`, evidence: samples.timedOut.exchange ? [samples.timedOut.exchange] : [] })];
+      ctx.report('timedOut', { endpoint, timeoutMs: ctx.target.limits.timeoutMs }, samples.timedOut.exchange ? [samples.timedOut.exchange] : []);
+      return;
     }
     const round = samples.sequential;
-    const median = (await summarize(round.samplesMs)).p50;
-    const sampled = describeRound(round);
-    const data = { medianMs: median, slowMs, samples: round.samplesMs.length };
-    const evidence = [round.slowest ?? samples.warmup.exchange];
-    if (endpoint.kind === 'async') return [await judgeAsync(ctx, endpoint, samples, median, sampled, data)];
-    if (median > slowMs) {
-      return [ctx.finding({ status: 'fail', message: `${endpoint.label} took a median of ${formatMs(median)}, over slowMs (${slowMs} ms): this work belongs in a background job; timed over ${sampled}`, evidence, data })];
+    const sampled = describeTimed(round);
+    if (ctx.endpoint.kind === 'async' && samples.warmup.status >= 400) {
+      ctx.report('asyncRefused', { endpoint, status: samples.warmup.status }, [samples.warmup.exchange]);
+      return;
     }
-    return [ctx.finding({ status: 'pass', message: `${endpoint.label} took a median of ${formatMs(median)}, under slowMs (${slowMs} ms); timed over ${sampled}`, evidence, data })];
+    const work = timedWork(round);
+    if (work.length === 0) {
+      ctx.report('noWorkTimed', { endpoint, statuses: [...new Set(round.statuses)].map(String), sampled }, [round.slowest ?? samples.warmup.exchange]);
+      return;
+    }
+    const medianMs = (await summarize(work)).p50;
+    const median = formatMs(medianMs);
+    const facts = { medianMs, samples: work.length };
+    if (ctx.endpoint.kind === 'async') return judgeAsync(ctx, samples, { median, sampled, medianMs, facts });
+    const evidence = [round.slowest ?? samples.warmup.exchange];
+    if (medianMs > slowMs) ctx.report('slow', { endpoint, median, slowMs, sampled, ...facts }, evidence);
+    else ctx.report('fast', { endpoint, median, slowMs, sampled, ...facts }, evidence);
   },
-};
+});
 
 export default check;
 
+/** The timings of samples that did the work: answered 2xx/3xx, or not at all in time (slow work too). */
+function timedWork(round: SampleRound): number[] {
+  return round.samplesMs.filter((_, i) => {
+    const status = round.sampleStatuses[i];
+    return status === undefined || (status >= 200 && status < 400);
+  });
+}
+
+/** describeRound, plus how many answers were left out of the timing because they did no work. */
+function describeTimed(round: SampleRound): string {
+  const errors = round.sampleStatuses.filter((status) => status !== undefined && status >= 400);
+  if (!errors.length || errors.length === round.sampleStatuses.length) return describeRound(round);
+  return `${describeRound(round)}, of which ${errors.length} answered ${[...new Set(errors)].join('/')} and were not timed`;
+}
+
+interface Timing {
+  median: string;
+  sampled: string;
+  medianMs: number;
+  facts: Record<string, number>;
+}
+
 /** kind: async must answer 202/201 fast, name the job, and the job's status URL must answer. */
-async function judgeAsync(ctx: CheckContext, endpoint: Endpoint, samples: Samples, median: number, sampled: string, data: Record<string, unknown>): Promise<Finding> {
+async function judgeAsync(ctx: EndpointContext, samples: Samples, { median, sampled, medianMs, facts }: Timing): Promise<void> {
+  const endpoint = ctx.endpoint.label;
   const slowMs = ctx.target.thresholds.slowMs;
-  const timing = `a median of ${formatMs(median)}`;
-  const basis = `; timed over ${sampled}`;
   const accepted = samples.warmup;
+  const status = accepted.status;
   const evidence = [accepted.exchange];
-  if (accepted.status >= 400) {
-    return ctx.finding({ status: 'error', message: `could not decide: ${endpoint.label} answered ${accepted.status} to the configured body; set endpoints[].body to a request it accepts`, evidence, data });
+  if (status !== 202 && status !== 201) {
+    ctx.report('asyncInline', { endpoint, status, median, sampled, ...facts }, evidence);
+    return;
   }
-  if (accepted.status !== 202 && accepted.status !== 201) {
-    return ctx.finding({
-      status: 'fail',
-      message: `${endpoint.label} is marked kind: async but answered ${accepted.status} after doing the work (${timing}): answer 202 Accepted with a Location to a job status URL and do the work in the background${basis}`,
-      evidence,
-      data,
-    });
-  }
-  if (median > slowMs) {
-    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} but only after ${timing}, over slowMs (${slowMs} ms): queue the work and answer at once${basis}`, evidence, data });
+  if (medianMs > slowMs) {
+    ctx.report('asyncSlow', { endpoint, status, median, slowMs, sampled, ...facts }, evidence);
+    return;
   }
   const body = accepted.json();
-  const statusUrl = accepted.headers['location'] ?? firstString(body, STATUS_URL_FIELDS);
+  const statusUrl = accepted.headers.location ?? firstString(body, STATUS_URL_FIELDS);
   const jobId = firstString(body, JOB_ID_FIELDS);
   if (!statusUrl) {
-    return jobId
-      ? ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing} with job id ${jobId} but no Location header or status URL; clients must guess where to poll${basis}`, evidence, data })
-      : ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing} with neither a job id nor a Location: the caller cannot follow the job${basis}`, evidence, data });
+    if (jobId) ctx.report('asyncNoStatusUrl', { endpoint, status, median, jobId, sampled, ...facts }, evidence);
+    else ctx.report('asyncUntrackable', { endpoint, status, median, sampled, ...facts }, evidence);
+    return;
   }
-  let status: ProbeResponse;
+  let polled: ProbeResponse;
   try {
-    status = await ctx.http.send({ method: 'GET', path: new URL(statusUrl, accepted.exchange.url).href, purpose: `the job status URL from ${endpoint.label}` });
+    polled = await ctx.http.send({ method: 'GET', path: new URL(statusUrl, accepted.exchange.url).href, purpose: `the job status URL from ${endpoint}` });
   } catch (error) {
     if (error instanceof ProbeError && error.code === 'off-origin') {
-      return ctx.finding({ status: 'warn', message: `${endpoint.label} answered ${accepted.status} in ${timing}; its status URL ${statusUrl} is on another origin and was not polled${basis}`, evidence, data });
+      ctx.report('asyncOffOrigin', { endpoint, status, median, statusUrl, sampled, ...facts }, evidence);
+      return;
     }
     throw error;
   }
-  evidence.push(status.exchange);
-  const statusPath = new URL(status.exchange.url).pathname;
-  if (status.status < 200 || status.status > 299) {
-    return ctx.finding({ status: 'fail', message: `${endpoint.label} answered ${accepted.status} in ${timing}, but its status URL GET ${statusPath} answered ${status.status}: the job cannot be followed${basis}`, evidence, data });
+  evidence.push(polled.exchange);
+  const statusPath = new URL(polled.exchange.url).pathname;
+  if (polled.status < 200 || polled.status > 299) {
+    ctx.report('asyncStatusBroken', { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts }, evidence);
+  } else {
+    ctx.report('asyncFollowable', { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts }, evidence);
   }
-  return ctx.finding({ status: 'pass', message: `${endpoint.label} answered ${accepted.status} in ${timing} with status URL ${statusPath}, which answered ${status.status}${basis}`, evidence, data: { ...data, statusUrl: statusPath } });
 }
 
 function firstString(body: unknown, paths: readonly string[]): string | undefined {

@@ -1,18 +1,16 @@
-import { ProbeError, type ProbeResponse } from '../src/http/types.js';
-import { formatMs, roundMs, summarize } from '../src/measure/percentiles.js';
-import { describeRound, sample } from '../src/measure/sampler.js';
-import type { Check, CheckContext, Finding } from '../src/types.js';
+import { defineCheck, describeRound, formatMs, ProbeError, roundMs, sample, summarize, type ProbeResponse } from './api.js';
 
 /** Where health endpoints usually live, tried in order when the config names none. */
 const CONVENTIONAL_PATHS = ['/health', '/healthz', '/readyz', '/livez'];
 /** Enough to see a steady answer; a load balancer polls it every few seconds, not in bursts. */
 const HEALTH_SAMPLES = 5;
+const FLAPPING = 'a flapping health check gets instances pulled at random';
 
 /**
  * A fast health endpoint: 2xx, without credentials (load balancers and orchestrators call it
  * anonymously), with a median under thresholds.healthMs.
  */
-const check: Check = {
+export default defineCheck({
   meta: {
     id: 'health-endpoint',
     title: 'A health endpoint that answers 2xx fast without auth',
@@ -25,11 +23,34 @@ const check: Check = {
     probes: `GET the configured health path (else ${CONVENTIONAL_PATHS.join(', ')}, first that exists) without credentials, then ${HEALTH_SAMPLES} timed samples`,
     writes: false,
     phase: 'measure',
+    // One question, "is there a fast anonymous health endpoint?": every verdict shares its key.
+    verdicts: {
+      hangs: { probe: 'health', status: 'fail', message: 'GET {path} without credentials did not answer within {timeoutMs} ms; a load balancer would mark every instance down' },
+      missing: { probe: 'health', status: 'fail', message: 'no health endpoint: {tried}; add one, or name yours in health:' },
+      needsCredentials: {
+        probe: 'health',
+        status: 'fail',
+        message: 'GET {path} without credentials answered {status}: it needs credentials, but load balancers and orchestrators call it anonymously; it must answer 2xx',
+      },
+      notOk: { probe: 'health', status: 'fail', message: 'GET {path} without credentials answered {status}; it must answer 2xx' },
+      flappingNoAnswer: { probe: 'health', status: 'fail', message: 'GET {path} answered {status} once, then none of {planned} timed samples got an answer ({sampled}): {why}' },
+      flapping: { probe: 'health', status: 'fail', message: 'GET {path} answered {status} once, then {failed} of {total} timed samples answered {statuses}: {why}' },
+      slow: {
+        probe: 'health',
+        status: 'fail',
+        message: 'GET {path} answered {status} without credentials but slowly: {timing}, over healthMs ({healthMs} ms); answer from in-process state',
+      },
+      slowest: {
+        probe: 'health',
+        status: 'warn',
+        message: 'GET {path} answered {status} without credentials in {timing}; the slowest was over healthMs ({healthMs} ms), which a load balancer counts as a failed check',
+      },
+      fast: { probe: 'health', status: 'pass', message: 'GET {path} answered {status} without credentials in {timing}, under healthMs ({healthMs} ms)' },
+    },
   },
+  scope: 'target',
 
-  applies: () => 'target',
-
-  async run(ctx: CheckContext): Promise<Finding[]> {
+  async run(ctx) {
     const { healthMs } = ctx.target.thresholds;
     // A health check that takes many times its budget has failed; no need to wait the full timeout.
     const timeoutMs = Math.min(ctx.target.limits.timeoutMs, Math.max(2000, healthMs * 4));
@@ -42,7 +63,8 @@ const check: Check = {
         response = await ctx.http.send({ method: 'GET', path, auth: false, timeoutMs, purpose: 'health endpoint, without credentials' });
       } catch (error) {
         if (error instanceof ProbeError && error.code === 'timeout') {
-          return [ctx.finding({ status: 'fail', endpoint: `GET ${path}`, message: `GET ${path} without credentials did not answer within ${timeoutMs} ms; a load balancer would mark every instance down`, evidence: error.exchange ? [error.exchange] : [] })];
+          ctx.report('hangs', { path, timeoutMs }, error.exchange ? [error.exchange] : [], { endpoint: `GET ${path}` });
+          return;
         }
         throw error;
       }
@@ -54,13 +76,20 @@ const check: Check = {
       }
     }
     if (!found) {
-      return [ctx.finding({ status: 'fail', message: `no health endpoint: ${tried.map((r) => `GET ${new URL(r.exchange.url).pathname} → ${r.status}`).join(', ')}; add one, or name yours in health:`, evidence: tried.map((r) => r.exchange) })];
+      const answers = tried.map((r) => `GET ${new URL(r.exchange.url).pathname} → ${r.status}`);
+      ctx.report('missing', { tried: answers }, tried.map((r) => r.exchange));
+      return;
     }
     const path = new URL(found.exchange.url).pathname;
-    const endpoint = `GET ${configured ?? path}`;
-    if (found.status < 200 || found.status > 299) {
-      const why = found.status === 401 || found.status === 403 ? ': it needs credentials, but load balancers and orchestrators call it anonymously' : '';
-      return [ctx.finding({ status: 'fail', endpoint, message: `GET ${path} without credentials answered ${found.status}${why}; it must answer 2xx`, evidence: [found.exchange] })];
+    const where = { endpoint: `GET ${configured ?? path}` };
+    const status = found.status;
+    if (status === 401 || status === 403) {
+      ctx.report('needsCredentials', { path, status }, [found.exchange], where);
+      return;
+    }
+    if (status < 200 || status > 299) {
+      ctx.report('notOk', { path, status }, [found.exchange], where);
+      return;
     }
 
     // The first answer was the warm-up; now time it.
@@ -72,24 +101,22 @@ const check: Check = {
     );
     const round = samples.sequential;
     const summary = await summarize(round.samplesMs);
-    const data = { latency: { samplesMs: round.samplesMs.map(roundMs), ...summary, measured: 'time to last byte', concurrency: 1 } };
+    const latency = { samplesMs: round.samplesMs.map(roundMs), ...summary, measured: 'time to last byte', concurrency: 1 };
     const evidence = [found.exchange, ...(round.slowest ? [round.slowest] : [])];
-    const timing = `a median of ${formatMs(summary.p50)} (max ${formatMs(summary.max)}) over ${describeRound(round)}`;
-    const failed = round.statuses.filter((status) => status < 200 || status > 299);
+    const sampled = describeRound(round);
+    const timing = `a median of ${formatMs(summary.p50)} (max ${formatMs(summary.max)}) over ${sampled}`;
+    const failed = round.statuses.filter((s) => s < 200 || s > 299);
     if (summary.count === 0) {
-      return [ctx.finding({ status: 'fail', endpoint, message: `GET ${path} answered ${found.status} once, then none of ${round.planned} timed samples got an answer (${describeRound(round)}): a flapping health check gets instances pulled at random`, evidence, data })];
+      ctx.report('flappingNoAnswer', { path, status, planned: round.planned, sampled, why: FLAPPING, latency }, evidence, where);
+    } else if (failed.length) {
+      const statuses = [...new Set(failed)].join('/');
+      ctx.report('flapping', { path, status, failed: failed.length, total: round.statuses.length, statuses, why: FLAPPING, latency }, evidence, where);
+    } else if (summary.p50 >= healthMs) {
+      ctx.report('slow', { path, status, timing, healthMs, latency }, evidence, where);
+    } else if (summary.max >= healthMs) {
+      ctx.report('slowest', { path, status, timing, healthMs, latency }, evidence, where);
+    } else {
+      ctx.report('fast', { path, status, timing, healthMs, latency }, evidence, where);
     }
-    if (failed.length) {
-      return [ctx.finding({ status: 'fail', endpoint, message: `GET ${path} answered ${found.status} once, then ${failed.length} of ${round.statuses.length} timed samples answered ${[...new Set(failed)].join('/')}: a flapping health check gets instances pulled at random`, evidence, data })];
-    }
-    if (summary.p50 >= healthMs) {
-      return [ctx.finding({ status: 'fail', endpoint, message: `GET ${path} answered ${found.status} without credentials but slowly: ${timing}, over healthMs (${healthMs} ms); answer from in-process state`, evidence, data })];
-    }
-    if (summary.max >= healthMs) {
-      return [ctx.finding({ status: 'warn', endpoint, message: `GET ${path} answered ${found.status} without credentials in ${timing}; the slowest was over healthMs (${healthMs} ms), which a load balancer counts as a failed check`, evidence, data })];
-    }
-    return [ctx.finding({ status: 'pass', endpoint, message: `GET ${path} answered ${found.status} without credentials in ${timing}, under healthMs (${healthMs} ms)`, evidence, data })];
   },
-};
-
-export default check;
+});

@@ -31,6 +31,8 @@ export interface SampleRound {
   samplesMs: number[];
   /** The status of each answered sample. */
   statuses: number[];
+  /** The status behind each entry of samplesMs, in the same order; undefined for a sample that timed out. */
+  sampleStatuses: Array<number | undefined>;
   timeouts: number;
   /** Samples lost to resets and other network errors (not in samplesMs). */
   failures: number;
@@ -132,17 +134,19 @@ async function concurrentRound(send: Send, plan: SamplePlan, deadline: number, e
 }
 
 function emptyRound(concurrency: number, planned: number): SampleRound {
-  return { concurrency, peakInFlight: 1, planned, samplesMs: [], statuses: [], timeouts: 0, failures: 0 };
+  return { concurrency, peakInFlight: 1, planned, samplesMs: [], statuses: [], sampleStatuses: [], timeouts: 0, failures: 0 };
 }
 
 /** One sample into the round: its timing, undefined when it was lost, a reason when sampling must stop. */
 async function take(send: Send, purpose: string, round: SampleRound): Promise<{ durationMs: number; endedAt: number } | string | undefined> {
   let exchange: Exchange;
   let durationMs: number;
+  let status: number | undefined;
   try {
     const response = await send(purpose);
     exchange = response.exchange;
     durationMs = response.durationMs;
+    status = response.status;
     round.statuses.push(response.status);
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
@@ -157,6 +161,7 @@ async function take(send: Send, purpose: string, round: SampleRound): Promise<{ 
     durationMs = error.exchange.durationMs;
   }
   round.samplesMs.push(durationMs);
+  round.sampleStatuses.push(status);
   if (!round.slowest || durationMs > round.slowest.durationMs) round.slowest = exchange;
   return { durationMs, endedAt: performance.now() };
 }
@@ -195,17 +200,22 @@ export function planFor(target: Target, endpoint?: Endpoint): SamplePlan {
   };
 }
 
-const shared = new WeakMap<HttpClient, Map<string, Promise<Samples>>>();
+/**
+ * Keyed by the run client's authHeaders object: the runner hands each check a wrapper of the one
+ * client (the liveness watch, write recording), and every wrapper passes that object through, so it
+ * names the run where the wrapper's own identity would not.
+ */
+const shared = new WeakMap<object, Map<string, Promise<Samples>>>();
 
 /**
  * The samples of one endpoint, taken once per run (per client) and shared by every check that needs
  * them, so background-work and latency do not each pay for the same requests.
  */
 export function endpointSamples(ctx: Pick<CheckContext, 'http' | 'target'>, endpoint: Endpoint): Promise<Samples> {
-  let byEndpoint = shared.get(ctx.http);
+  let byEndpoint = shared.get(ctx.http.authHeaders);
   if (!byEndpoint) {
     byEndpoint = new Map();
-    shared.set(ctx.http, byEndpoint);
+    shared.set(ctx.http.authHeaders, byEndpoint);
   }
   let samples = byEndpoint.get(endpoint.label);
   if (!samples) {

@@ -15,6 +15,8 @@ export interface StoreBehaviour {
   tamperReplay?: (stored: { status: number; body: Order }) => { status: number; body: unknown };
   /** Replays the stored response but still writes a second row: only a count can tell. */
   hiddenDuplicate?: boolean;
+  /** Mark replays with Idempotent-Replayed: true (default true); false is a store that deduplicates silently. */
+  replayHeader?: boolean;
   /** Refuse a write without the key with 400. */
   requireKey?: boolean;
   /** How long a write takes, so concurrent duplicates overlap (default 30 ms). */
@@ -46,7 +48,7 @@ const PAGE_SIZE = 2;
  * handlers on a real loopback port, seeded with 5 orders.
  */
 export async function startOrderStore(behaviour: StoreBehaviour = {}): Promise<OrderStore> {
-  const { honourKey = true, lockInFlight = true, otherBody = 'refuse', refuseStatus = 422, writeMs = 30, hiddenDuplicate = false, requireKey = false } = behaviour;
+  const { honourKey = true, lockInFlight = true, otherBody = 'refuse', refuseStatus = 422, writeMs = 30, hiddenDuplicate = false, requireKey = false, replayHeader = true } = behaviour;
   const accepts = behaviour.accepts ?? ((input) => typeof input.sku === 'string' && Number.isInteger(input.qty) && (input.qty as number) > 0);
   const orders: Order[] = [];
   const keys = new Map<string, { text: string; inFlight: boolean; status: number; body?: Order }>();
@@ -91,7 +93,7 @@ export async function startOrderStore(behaviour: StoreBehaviour = {}): Promise<O
         if (seen && !seen.inFlight && seen.body) {
           const replay = (): Response => {
             const out = behaviour.tamperReplay ? behaviour.tamperReplay({ status: seen.status, body: seen.body! }) : { status: seen.status, body: seen.body };
-            return HttpResponse.json(out.body as Record<string, unknown>, { status: out.status, headers: { 'idempotent-replayed': 'true' } });
+            return HttpResponse.json(out.body as Record<string, unknown>, { status: out.status, headers: replayHeader ? { 'idempotent-replayed': 'true' } : {} });
           };
           if (seen.text === text) {
             if (hiddenDuplicate) create(input);

@@ -102,7 +102,8 @@ describe('sampler', () => {
     const server = await serve((req, res) => json(res, 200, { path: req.url }));
     const target = await targetFor(server.url, 'endpoints:\n  - { path: /api/items }\nhealth: /health\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 6, concurrency: 2 }\n');
     const report = await runAudit(target, { only: ['background-work', 'latency'] });
-    expect(server.requests.filter((r) => r.url === '/api/items')).toHaveLength(1 + 6 + 6);
+    // The runner's existence probe, then one warm-up and both rounds, shared by the two checks.
+    expect(server.requests.filter((r) => r.url === '/api/items')).toHaveLength(1 + 1 + 6 + 6);
     const checks = new Set(report.items.flatMap((item) => item.findings).filter((f) => f.endpoint === 'GET /api/items').map((f) => f.checkId));
     expect(checks).toEqual(new Set(['background-work', 'latency-percentiles']));
   });
@@ -112,12 +113,14 @@ describe('sampler', () => {
     const server = await serve((req, res) => (req.method === 'POST' ? json(res, 201, { id: `item_${++created}` }) : json(res, 200, {})));
     const target = await targetFor(server.url, 'endpoints:\n  - { method: POST, path: /api/items, kind: write, body: { name: x } }\nhealth: /health\nallowWrites: true\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 30, concurrency: 4 }\n');
     const report = await runAudit(target, { only: ['background-work', 'latency'] });
-    // A warm-up and MAX_WRITE_SAMPLES samples; no concurrent round.
-    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1 + 5);
+    // The runner's existence probe, then a warm-up and MAX_WRITE_SAMPLES samples; no concurrent round.
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1 + 1 + 5);
     // Every record the timing created is named, for the owner to delete.
     const latency = report.items.flatMap((item) => item.findings).find((f) => f.checkId === 'latency-percentiles')!;
-    expect(latency.data?.createdIds).toEqual(['item_1', 'item_2', 'item_3', 'item_4', 'item_5', 'item_6']);
-    expect(latency.message).toMatch(/timing it created 6 records on the target \(item_1, item_2, item_3, item_4, item_5, item_6\): delete them$/);
+    // (item_1 is the existence probe's.)
+    expect(latency.data?.createdIds).toEqual(['item_2', 'item_3', 'item_4', 'item_5', 'item_6', 'item_7']);
+    expect(latency.id).toBe('latency-percentiles/withinThresholds');
+    expect(latency.data?.basis).toMatch(/timing it created 6 records on the target \(item_2, item_3, item_4, item_5, item_6, item_7\): delete them$/);
   });
 });
 

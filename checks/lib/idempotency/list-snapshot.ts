@@ -1,8 +1,4 @@
-import { fillPath } from '../config/endpoints.js';
-import type { HttpClient } from '../http/types.js';
-import type { Endpoint, Exchange } from '../types.js';
-import { findItems, itemId } from '../pagination/items.js';
-import { findNextPage, guessCursorParam } from '../pagination/next-page.js';
+import { fillPath, findItems, findNextPage, guessCursorParam, itemId, type Endpoint, type Exchange, type HttpClient } from '../../api.js';
 import { matchesBody } from './json.js';
 
 /** Enough for 10,000 items at 100 a page; a longer list is read in part and the count called inconclusive. */

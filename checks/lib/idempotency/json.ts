@@ -1,7 +1,7 @@
 /** Small JSON helpers for comparing a response with its replay. */
 
 import { getProperty } from 'dot-prop';
-import { isObject } from '../pagination/items.js';
+import { isObject } from '../../api.js';
 
 type Json = unknown;
 
