@@ -40,6 +40,7 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
     .option('--openapi <file>', 'also probe every operation in this OpenAPI 3.x document (the config wins where both speak)')
+    .option('--no-discover', "without --openapi, do not look for an OpenAPI document the target serves itself (/openapi.json, /v3/api-docs, ...)")
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
     .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
@@ -122,6 +123,8 @@ Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error · 3 targe
 export interface AuditFlags {
   config: string;
   openapi?: string;
+  /** False with --no-discover. */
+  discover?: boolean;
   format: Format;
   output: string[];
   quiet?: boolean;
