@@ -13,6 +13,8 @@ export const SPEC_PATHS = ['/openapi.json', '/openapi.yaml', '/swagger.json', '/
 
 /** A handful of GETs at most: discovery must not read like a scan. */
 export const MAX_DISCOVERY_REQUESTS = 12;
+/** Per GET: a target that hangs on a spec path costs the audit seconds, not minutes (the first failure ends the search). */
+const DISCOVERY_TIMEOUT_MS = 5000;
 
 export interface Discovered {
   /** The absolute URL it was served at (on the target's origin). */
@@ -42,7 +44,9 @@ export async function discoverSpec(target: Target, http: HttpClient, options: { 
       if (sent >= MAX_DISCOVERY_REQUESTS) return undefined;
       sent++;
       const url = `${origin}${path}`;
-      const response = await http.send({ method: 'GET', path: url, auth: !anonymous, followRedirects: false, retryOn429: false, purpose: 'looking for a served OpenAPI document' }).catch(() => undefined);
+      const response = await http
+        .send({ method: 'GET', path: url, auth: !anonymous, followRedirects: false, retryOn429: false, timeoutMs: Math.min(target.limits.timeoutMs, DISCOVERY_TIMEOUT_MS), purpose: 'looking for a served OpenAPI document' })
+        .catch(() => undefined);
       if (!response) return undefined; // the target does not answer: the audit will say so
       if (anonymous && (response.status === 401 || response.status === 403)) continue;
       const document = response.status === 200 && !response.truncated ? openApiDocument(response.text()) : undefined;
