@@ -3,9 +3,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The demo's fixed credentials: a demo, on loopback, for two made-up users. */
-export const DEMO_TOKENS: Record<string, string> = { 'demo-token-alice-5f2c': 'u_alice', 'demo-token-bob-9d41': 'u_bob' };
-
 export interface Order {
   id: string;
   user: string;
@@ -84,11 +81,6 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
         server.close(() => resolve());
       }),
   };
-}
-
-export function userOf(req: IncomingMessage): string | undefined {
-  const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return token ? DEMO_TOKENS[token] : undefined;
 }
 
 /**
