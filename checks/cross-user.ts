@@ -98,7 +98,7 @@ type Ctx = Parameters<Parameters<typeof defineCheck>[0]['run']>[0];
 async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, key: string): Promise<void> {
   const request = { ...endpointRequest(item), path };
   const data = { endpoint: `GET ${path}`, identity };
-  const options = { key: `${identity} ${key}` };
+  const options = { key: `${identity} ${key}`, endpoint: item.label };
   const mine = await ctx.http.send({ ...request, purpose: 'as the main identity' });
   if (!is2xx(mine.status)) {
     ctx.report('mainCannotRead', { endpoint: `GET ${path}`, status: mine.status }, [mine.exchange], options);
@@ -114,7 +114,7 @@ async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, 
 
 /** Reports whether the other identity's list holds the main identity's items; returns the ids it lists. */
 async function compareLists(ctx: Ctx, identity: string, list: Endpoint, mine: ProbeResponse): Promise<string[]> {
-  const options = { key: identity };
+  const options = { key: identity, endpoint: list.label };
   const mainIds = new Set(idsIn(mine, list));
   if (!is2xx(mine.status) || mainIds.size === 0) {
     ctx.report('listNothingToCompare', { endpoint: list.label, status: mine.status }, [mine.exchange], options);
@@ -161,10 +161,10 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
     const response = await ctx.http.send({ method, path, ...withBody, identity, purpose: `as identity ${identity}` });
     const data = { method, path, identity, status: response.status, ...cleanUp };
     const accepted = is2xx(response.status) && (method !== 'GET' || sameObject(before, response));
-    if (accepted) ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method });
-    else ctx.report('writeRefused', data, [response.exchange], { key: method });
+    if (accepted) ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method, endpoint: item.label });
+    else ctx.report('writeRefused', data, [response.exchange], { key: method, endpoint: item.label });
   }
   const after = await ctx.http.send({ ...endpointRequest(item), path, purpose: 'as the main identity, after the other identity tried' });
   const same = is2xx(after.status) && after.body.equals(before.body);
-  ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange]);
+  ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange], { endpoint: item.label });
 }

@@ -76,6 +76,6 @@ async function proveImpact(ctx: Ctx, main: ConfiguredJwt, secret: string, jwts: 
   const response = await ctx.http.send({ method: 'GET', path, ...carried, auth: false, purpose: `token forged for identity ${other.identity}` });
   scrubToken(response.exchange, forged);
   const data = { identity: other.identity, path, status: response.status };
-  if (response.status >= 200 && response.status < 300) ctx.report('forgedAccepted', data, [response.exchange]);
-  else ctx.report('forgedRefused', data, [response.exchange]);
+  if (response.status >= 200 && response.status < 300) ctx.report('forgedAccepted', data, [response.exchange], { endpoint: endpoint.label });
+  else ctx.report('forgedRefused', data, [response.exchange], { endpoint: endpoint.label });
 }
