@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,7 @@ describe('spec discovery: a served OpenAPI document is used when no --openapi is
     const result = await audit(configDir(server.url));
     const report = JSON.parse(result.stdout) as Report;
     expect(report.discovered).toEqual({ url: `${server.url}/openapi.json`, public: true });
+    await expectSchemaValid(report);
     expect(report.notes.join('\n')).toContain(`OpenAPI document the target serves at ${server.url}/openapi.json`);
     expect(adminFindings(report).map((f) => `${f.id} ${f.status}`)).toContain('auth-anonymous/open fail');
     expect(result.code).toBe(1);
@@ -95,3 +96,13 @@ describe('spec discovery: a served OpenAPI document is used when no --openapi is
 });
 
 const SPEC_LIKE = /openapi|swagger|api-docs/;
+
+/** The report with its new `discovered` field still matches the shipped JSON Schema. */
+async function expectSchemaValid(report: Report): Promise<void> {
+  const { default: Ajv } = await import('ajv');
+  const { default: addFormats } = await import('ajv-formats');
+  const ajv = new Ajv.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')) as object);
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+}
