@@ -134,7 +134,16 @@ export interface Target {
   baseUrl: string;
   /** Where the config came from, for messages. */
   configFile?: string;
-  auth: { headers: Record<string, string>; query: Record<string, string> };
+  auth: {
+    headers: Record<string, string>;
+    query: Record<string, string>;
+    /** More credential sets by name (auth.identities), e.g. a second user for the cross-user check. */
+    identities?: Record<string, Credentials>;
+  };
+  /** Look for an OpenAPI document the target serves when no --openapi is given (default true). */
+  discover?: boolean;
+  /** Where a served OpenAPI document was found by discovery, and whether it answered without credentials. */
+  discovered?: { url: string; public: boolean };
   publicPaths: string[];
   endpoints: Endpoint[];
   health?: string;
@@ -154,6 +163,12 @@ export interface Target {
   cleanup?: boolean;
   /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
   warnings?: string[];
+}
+
+/** One credential set: headers and query parameters that make a request come from that identity. */
+export interface Credentials {
+  headers: Record<string, string>;
+  query: Record<string, string>;
 }
 
 export interface Secret {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../config/errors.js';
 import type { Target } from '../types.js';
@@ -13,7 +14,8 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   const output = await outputOptions(flags, io);
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   for (const warning of configured.warnings ?? []) io.stderr.write(`preflight: warning: ${warning}\n`);
-  const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : configured;
+  const discover = !flags.openapi && flags.discover !== false && configured.discover !== false;
+  const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : discover ? await withDiscoveredSpec(configured, io) : configured;
   const report = await auditAndPresent(
     target,
     {
@@ -43,6 +45,32 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
     },
     thresholds: { ...target.thresholds, ...(flags.failUnder !== undefined ? { failUnder: flags.failUnder } : {}) },
   };
+}
+
+/**
+ * No --openapi: a document the target serves itself (/openapi.json, ...) is used as --openapi would
+ * be. Its GETs go through a client made like the run's (origin guard, limits, redaction).
+ */
+async function withDiscoveredSpec(target: Target, io: Io): Promise<Target> {
+  const [{ discoverSpec }, { createHttpClient }] = await Promise.all([import('../openapi/discover.js'), import('../http/client.js')]);
+  const http = await createHttpClient({
+    baseUrl: target.baseUrl,
+    limits: target.limits,
+    allowWrites: false,
+    auth: target.auth,
+    secrets: target.secrets,
+    tls: { insecure: target.tls.insecure, ...(target.tls.ca ? { ca: readFileSync(target.tls.ca) } : {}) },
+  });
+  const warn = (message: string): void => void io.stderr.write(`preflight: warning: ${http.redact(message)}\n`);
+  try {
+    const found = await discoverSpec(target, http, { warn }).catch((error: unknown) => {
+      warn(`a served OpenAPI document was found but could not be used: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return found ? { ...found.merged.target, discovered: { url: found.url, public: found.public } } : target;
+  } finally {
+    await http.close();
+  }
 }
 
 /** --openapi: the spec's operations join the config's endpoints (the config wins where both speak). */

@@ -1,5 +1,6 @@
 import { loadConfigText } from '../config/load.js';
 import { startBrokenApi } from '../demo/broken.js';
+import { demoEnv } from '../demo/common.js';
 import { DEMO_CONFIG } from '../demo/config.js';
 import { startFixedApi } from '../demo/fixed.js';
 import { makeColors, shouldColor } from '../report/color.js';
@@ -23,7 +24,7 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
     const server = await start();
     try {
       io.stdout.write(`\n${c.bold(`━━ The ${label} (${server.url}) ━━`)}\n`);
-      const target = await loadConfigText(DEMO_CONFIG, `demo config (${label})`, { env: { DEMO_BASE_URL: server.url } });
+      const target = await loadConfigText(DEMO_CONFIG, `demo config (${label})`, { env: demoEnv(server.url) });
       // One file per API: demo.html → demo-broken.html and demo-fixed.html.
       const outputs = flags.output.map((file) => withSuffix(file, suffix));
       written.push(...outputs);

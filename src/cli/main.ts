@@ -43,6 +43,7 @@ Each command's --help has its own examples.`,
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
     .option('--openapi <file-or-url>', "also probe every operation in this OpenAPI 3.x document: a file, or a URL on the target's own origin (the config wins where both speak)")
+    .option('--no-discover', "without --openapi, do not look for an OpenAPI document the target serves itself (/openapi.json, /v3/api-docs, ...)")
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
     .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
@@ -158,6 +159,8 @@ Each command's --help has its own examples.`,
 export interface AuditFlags {
   config: string;
   openapi?: string;
+  /** False with --no-discover. */
+  discover?: boolean;
   format: Format;
   output: string[];
   quiet?: boolean;

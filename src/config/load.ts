@@ -268,7 +268,8 @@ interface RawEndpoint {
   pagination?: { limitParam?: string; cursorParam?: string; cursorField?: string; dataField?: string; idField: string; maxLimit: number; maxPages: number };
 }
 
-type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'configFile'> & {
+type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'configFile' | 'discover'> & {
+  discover: boolean;
   target: { name?: string; baseUrl: string };
   endpoints: RawEndpoint[];
   secrets: { values: string[] };
@@ -343,12 +344,22 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
   for (const [name, value] of Object.entries(raw.auth.headers)) {
     if (/[\r\n]/.test(value)) fail(['auth', 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
   }
+  const identities = raw.auth.identities ?? {};
+  for (const [identity, credentials] of Object.entries(identities)) {
+    for (const [name, value] of Object.entries(credentials.headers)) {
+      if (/[\r\n]/.test(value)) fail(['auth', 'identities', identity, 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
+    }
+  }
+  const identityValues = Object.values(identities).flatMap((c) => [...Object.values(c.headers), ...Object.values(c.query)]);
   const writtenAuthHeaders = raw.auth.headers;
   raw.auth.headers = allowedHeaders(raw.auth.headers, ['auth', 'headers']);
+  for (const [identity, credentials] of Object.entries(identities)) {
+    credentials.headers = allowedHeaders(credentials.headers, ['auth', 'identities', identity, 'headers']);
+  }
 
   // Every credential is a secret, even one written literally in the file (or ignored above).
   const allSecrets: Secret[] = [...secrets];
-  for (const value of [...Object.values(writtenAuthHeaders), ...Object.values(raw.auth.query), ...raw.secrets.values]) {
+  for (const value of [...Object.values(writtenAuthHeaders), ...Object.values(raw.auth.query), ...identityValues, ...raw.secrets.values]) {
     const bare = value.replace(/^(Bearer|Basic|Token|Bot)\s+/i, '');
     if (!allSecrets.some((s) => s.value === value)) allSecrets.push({ value });
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
@@ -364,6 +375,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     baseUrl,
     configFile: file,
     auth: raw.auth,
+    discover: raw.discover,
     publicPaths: raw.publicPaths,
     endpoints,
     ...(raw.health ? { health: raw.health } : {}),

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, seedOrders, sendJson, sendText, sleep, userOf, type Order, type RunningServer } from './common.js';
+import { jwtUserOf, listen, readBody, registerDemoTokens, seedOrders, sendJson, sendText, sleep, type Order, type RunningServer } from './common.js';
+
+/** jwt.io's example secret, shipped to production more often than anyone would like. */
+const WEAK_JWT_SECRET = 'your-256-bit-secret';
 
 /**
  * The demo's broken API: every mistake on the checklist, as teams really ship them.
@@ -8,6 +11,8 @@ import { listen, readBody, seedOrders, sendJson, sendText, sleep, userOf, type O
  * - auth is allow-by-exception: /api/reports/summary forgot it, X-User-Id is trusted, /admin is open
  * - POST /api/orders ignores Idempotency-Key and takes a body of any size
  * - no request id; /api/reports/summary and /api/imports do slow work inside the request
+ * - user tokens are HS256 JWTs signed with jwt.io's example secret; GET /api/orders/{id} returns
+ *   anyone's order to any signed-in user, and CORS reflects any origin with credentials
  */
 export async function startBrokenApi(options: { slowMs?: number } = {}): Promise<RunningServer> {
   const slowMs = options.slowMs ?? 1200;
@@ -26,12 +31,15 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
   };
 
   // Trusts whatever the caller says about who it is: the frontend "always" sets X-User-Id.
-  const identify = (req: IncomingMessage): string | undefined => (req.headers['x-user-id'] as string | undefined) ?? userOf(req);
+  const identify = (req: IncomingMessage): string | undefined => (req.headers['x-user-id'] as string | undefined) ?? jwtUserOf(req, WEAK_JWT_SECRET);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://demo');
     const path = url.pathname;
-    const headers = { 'x-powered-by': 'Express', server: 'nginx/1.18.0' };
+    const origin = req.headers.origin;
+    // "CORS errors in the console": fixed by allowing whoever asks, cookies included.
+    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {};
+    const headers = { 'x-powered-by': 'Express', server: 'nginx/1.18.0', ...cors };
 
     if (path === '/health') return sendJson(res, 200, { status: 'ok' }, headers);
 
@@ -60,8 +68,8 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
 
     const one = /^\/api\/orders\/([^/]+)$/.exec(path);
     if (one && req.method === 'GET') {
-      // Looks up by id within "the caller's" orders, where the caller is whoever X-User-Id names.
-      const order = orders.find((o) => o.id === one[1] && o.user === user) ?? (req.headers['x-user-id'] ? orders.find((o) => o.user === user) : undefined);
+      // Looks up by id alone: any signed-in user reads anyone's order (broken object-level authorization).
+      const order = orders.find((o) => o.id === one[1]) ?? (req.headers['x-user-id'] ? orders.find((o) => o.user === user) : undefined);
       return order ? sendJson(res, 200, order, headers) : sendText(res, 404, `Order ${one[1]} not found`, 'text/plain', headers);
     }
 
@@ -91,5 +99,5 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
     }
     return sendText(res, 404, `<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot ${req.method} ${path}</pre></body></html>`, 'text/html; charset=utf-8', headers);
   };
-  return listen(handler);
+  return registerDemoTokens(await listen(handler), WEAK_JWT_SECRET);
 }

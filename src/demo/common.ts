@@ -1,9 +1,7 @@
 import { isUtf8 } from 'node:buffer';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** The demo's fixed credentials: a demo, on loopback, for two made-up users. */
-export const DEMO_TOKENS: Record<string, string> = { 'demo-token-alice-5f2c': 'u_alice', 'demo-token-bob-9d41': 'u_bob' };
 
 export interface Order {
   id: string;
@@ -85,7 +83,45 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
   };
 }
 
-export function userOf(req: IncomingMessage): string | undefined {
-  const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return token ? DEMO_TOKENS[token] : undefined;
+/**
+ * The demo's users sign in with HS256 JWTs: the broken API signs them with a well-known default
+ * secret, the fixed one with 32 random bytes per start. Their subjects are the users' ids.
+ */
+export const DEMO_USERS = { main: 'u_alice', other: 'u_bob' } as const;
+
+export function signDemoJwt(sub: string, secret: string | Buffer): string {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub, iat: 1767225600 })}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+/** The subject of a bearer JWT that is HS256 and signed with `secret`; undefined for anything else. */
+export function jwtUserOf(req: IncomingMessage, secret: string | Buffer): string | undefined {
+  const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const [header, payload, signature, extra] = token.split('.');
+  if (!header || !payload || !signature || extra !== undefined) return undefined;
+  try {
+    if ((JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: unknown }).alg !== 'HS256') return undefined;
+    const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && (Object.values(DEMO_USERS) as string[]).includes(sub) ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each running demo API's tokens, by its URL: the demo config reads them as ${DEMO_TOKEN} and ${DEMO_OTHER_TOKEN}. */
+const demoTokens = new Map<string, { DEMO_TOKEN: string; DEMO_OTHER_TOKEN: string }>();
+
+export function registerDemoTokens(server: RunningServer, secret: string | Buffer): RunningServer {
+  demoTokens.set(server.url, { DEMO_TOKEN: signDemoJwt(DEMO_USERS.main, secret), DEMO_OTHER_TOKEN: signDemoJwt(DEMO_USERS.other, secret) });
+  const close = server.close;
+  return { ...server, close: () => (demoTokens.delete(server.url), close()) };
+}
+
+/** The env the demo config is loaded with for the demo API at `url`. */
+export function demoEnv(url: string): Record<string, string> {
+  return { DEMO_BASE_URL: url, ...demoTokens.get(url) };
 }

@@ -1,13 +1,17 @@
 /**
  * The config the demo audits both APIs with: the same file a user would write for their own API
- * (see config.example.yaml). ${DEMO_BASE_URL} is filled in with each server's loopback address.
+ * (see config.example.yaml). ${DEMO_BASE_URL} is filled in with each server's loopback address, ${DEMO_TOKEN}
+ * and ${DEMO_OTHER_TOKEN} with the JWTs it signed (demoEnv in common.ts).
  */
 export const DEMO_CONFIG = `
 target:
   name: orders-api (demo)
   baseUrl: \${DEMO_BASE_URL}
 auth:
-  headers: { Authorization: "Bearer demo-token-alice-5f2c" }
+  headers: { Authorization: "Bearer \${DEMO_TOKEN}" }
+  # A second user: cross-user reads alice's orders as bob.
+  identities:
+    other: { headers: { Authorization: "Bearer \${DEMO_OTHER_TOKEN}" } }
 publicPaths: [/health]
 endpoints:
   - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data, maxLimit: 100, maxPages: 30 } }

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, seedOrders, sendJson, userOf, type Order, type RunningServer } from './common.js';
+import { jwtUserOf, listen, readBody, registerDemoTokens, seedOrders, sendJson, type Order, type RunningServer } from './common.js';
 
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 20;
@@ -25,6 +25,8 @@ export async function startFixedApi(): Promise<RunningServer> {
   const idempotency = new Map<string, StoredResponse>();
   const jobs = new Map<string, { status: string }>();
   let nextId = 1;
+  // 256 random bits per start, never a default or a word: a token cannot be forged offline.
+  const jwtSecret = randomBytes(32);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const incoming = req.headers['x-request-id'];
@@ -45,7 +47,7 @@ export async function startFixedApi(): Promise<RunningServer> {
 
       // Default-deny: nothing below this line is reachable without a valid token. Identity comes
       // from the token alone; X-User-Id and friends are ignored.
-      const user = userOf(req);
+      const user = jwtUserOf(req, jwtSecret);
       if (!user) return fail(401, 'unauthorized', 'A valid bearer token is required.', { 'www-authenticate': 'Bearer' });
 
       const route = routeOf(req.method ?? 'GET', path);
@@ -137,7 +139,7 @@ export async function startFixedApi(): Promise<RunningServer> {
     return sendJson(res, 201, order);
   }
 
-  return listen(handler, { maxHeaderSize: 128 * 1024 });
+  return registerDemoTokens(await listen(handler, { maxHeaderSize: 128 * 1024 }), jwtSecret);
 }
 
 function tooLarge(res: ServerResponse, fail: (status: number, code: string, message: string) => void): void {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
-import type { Exchange, Limits, Secret } from '../types.js';
+import type { Credentials, Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
@@ -23,7 +23,7 @@ export interface ClientOptions {
   baseUrl: string;
   limits: Limits;
   allowWrites: boolean;
-  auth?: { headers?: Record<string, string>; query?: Record<string, string> };
+  auth?: { headers?: Record<string, string>; query?: Record<string, string>; identities?: Record<string, Credentials> };
   secrets?: readonly Secret[];
   tls?: { insecure?: boolean; ca?: string | Buffer };
   /** Injected in unit tests (undici MockAgent); otherwise one Agent is made for the run. */
@@ -163,6 +163,12 @@ class Client implements HttpClient {
     }
   }
 
+  /** The main identity's credentials, or those of the identity the request names (auth.identities). */
+  private credentials(request: ProbeRequest): Partial<Credentials> {
+    if (request.identity === undefined) return { headers: this.authHeaders, query: this.options.auth?.query ?? {} };
+    return this.options.auth?.identities?.[request.identity] ?? {};
+  }
+
   /** The safety invariant, enforced once for every check: no writes without opt-in, no other origin. */
   private assertAllowed(request: ProbeRequest): void {
     const method = request.method.toUpperCase();
@@ -180,6 +186,9 @@ class Client implements HttpClient {
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       const problem = value === undefined ? undefined : invalidHeader(name, String(value));
       if (problem) throw new ProbeError('invalid-header', `${this.redact(problem)}; the request was not sent`);
+      }
+    if (request.identity !== undefined && request.auth !== false && !this.options.auth?.identities?.[request.identity]) {
+      throw new ProbeError('network', `no identity "${request.identity}" is configured under auth.identities`);
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(request.path) && new URL(request.path).origin !== this.origin) {
       throw new ProbeError('off-origin', `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`);
@@ -200,7 +209,7 @@ class Client implements HttpClient {
       for (const [key, value] of Object.entries(request.query)) if (value !== undefined) extra.append(key, String(value));
     }
     if (request.auth !== false) {
-      for (const [key, value] of Object.entries(this.options.auth?.query ?? {})) extra.append(key, value);
+      for (const [key, value] of Object.entries(this.credentials(request).query ?? {})) extra.append(key, value);
     }
     params.push(extra.toString());
     const search = params.filter(Boolean).join('&');
@@ -255,7 +264,7 @@ class Client implements HttpClient {
       'user-agent': this.options.userAgent ?? 'api-preflight',
       accept: 'application/json, */*;q=0.5',
       'accept-encoding': 'gzip, deflate, br',
-      ...(request.auth === false ? {} : this.authHeaders),
+      ...(request.auth === false ? {} : this.credentials(request).headers ?? {}),
       ...(request.headers ?? {}),
     };
     for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];

@@ -17,6 +17,11 @@ export interface ProbeRequest {
   body?: RequestBody;
   /** Send the configured auth headers and query (default true). */
   auth?: boolean;
+  /**
+   * Send another configured identity's credentials (a key of auth.identities) instead of the main
+   * ones; ignored when auth is false. An unknown key is refused rather than sent anonymously.
+   */
+  identity?: string;
   /** Send the path exactly as given, without normalising dot segments or slashes (path-trick probes). */
   rawPath?: boolean;
   timeoutMs?: number;

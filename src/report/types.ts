@@ -32,6 +32,8 @@ export interface Report {
   checks: CheckMeta[];
   /** Run-level notes: rate limiting met, budget spent, waivers that expired or matched nothing. */
   notes: string[];
+  /** Where the OpenAPI document the audit found on the target was served, and whether without credentials. */
+  discovered?: { url: string; public: boolean };
   options: { allowWrites: boolean; only: string[]; skip: string[] };
   /** How many configured endpoints answered the existence probe before the checks (absent ones are judged by no check). */
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBrokenApi } from '../../src/demo/broken.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
-import type { RunningServer } from '../../src/demo/common.js';
+import { demoEnv, type RunningServer } from '../../src/demo/common.js';
 import { isWriteMethod, methodOverrideValue } from '../../src/http/methods.js';
 import type { ItemReport } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
@@ -49,9 +49,10 @@ describe('default-deny on the demo APIs', () => {
       expect(finding.reproduce).toMatch(/^curl .*\/api\/orders' .*-H 'X-User-Id: 1'/);
     }
     expect(anonymous.reproduce).not.toMatch(/Authorization/);
-    // The token in the curl line is the configured credential: redacted, never printed.
-    expect(withToken.reproduce).toMatch(/-H 'Authorization: \*\*\*'/);
-    expect(JSON.stringify(report)).not.toContain('demo-token-alice-5f2c');
+    // The token in the curl line is the configured credential (a JWT from ${DEMO_TOKEN}): named by its variable, never printed.
+    expect(withToken.reproduce).toMatch(/-H 'Authorization: Bearer '"\$\{DEMO_TOKEN\}"/);
+    expect(JSON.stringify(report)).not.toContain(demoEnv(api.url).DEMO_TOKEN!);
+    expect(JSON.stringify(report)).not.toContain(demoEnv(api.url).DEMO_OTHER_TOKEN!);
 
     const forgotten = item.findings.find((f) => f.checkId === 'auth-anonymous' && f.endpoint === 'GET /api/reports/summary')!;
     expect(forgotten).toMatchObject({ id: 'auth-anonymous/open', status: 'fail', severity: 'critical' });
@@ -74,7 +75,8 @@ describe('default-deny on the demo APIs', () => {
       const { seen, item } = await audit(api, { allowWrites: false });
       expect(seen.length).toBeGreaterThan(100);
       expect(seen.filter((r) => isWriteMethod(r.method) || (r.override && isWriteMethod(r.override)))).toEqual([]);
-      expect(new Set(seen.map((r) => r.method))).toEqual(new Set(['GET', 'HEAD']));
+      // OPTIONS: the cors check's preflight, a safe method like GET and HEAD.
+      expect(new Set(seen.map((r) => r.method))).toEqual(new Set(['GET', 'HEAD', 'OPTIONS']));
       // The write endpoints are skipped with the reason, not silently dropped.
       expect(item.findings.filter((f) => f.endpoint.startsWith('POST ')).every((f) => f.status === 'skip' && /allowWrites/.test(f.message))).toBe(true);
     }

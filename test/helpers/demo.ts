@@ -1,5 +1,5 @@
 import { loadConfigText } from '../../src/config/load.js';
-import type { RunningServer } from '../../src/demo/common.js';
+import { demoEnv, type RunningServer } from '../../src/demo/common.js';
 import { DEMO_CONFIG } from '../../src/demo/config.js';
 import type { Report } from '../../src/report/types.js';
 import { runAudit, type AuditOptions } from '../../src/runner/run.js';
@@ -7,7 +7,7 @@ import type { Target } from '../../src/types.js';
 
 /** The demo's own config, pointed at a running demo server, as `preflight demo` loads it. */
 export function demoTarget(url: string): Promise<Target> {
-  return loadConfigText(DEMO_CONFIG, 'demo config', { env: { DEMO_BASE_URL: url } });
+  return loadConfigText(DEMO_CONFIG, 'demo config', { env: demoEnv(url) });
 }
 
 /** Audits a running demo server with the demo's own config, as `preflight demo` does. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import { startBrokenApi } from '../../src/demo/broken.js';
-import { DEMO_TOKENS, type RunningServer } from '../../src/demo/common.js';
+import { demoEnv, type RunningServer } from '../../src/demo/common.js';
 import { DEMO_CONFIG } from '../../src/demo/config.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import { renderConfig } from '../../src/openapi/init.js';
@@ -32,13 +32,13 @@ describe('init --from-openapi on the demo API spec', () => {
     // A fresh server per audit: write probes change the server's state (orders, idempotency keys).
     const first = await start();
     servers.push(first);
-    const handTarget = quicker(await loadConfigText(DEMO_CONFIG, 'demo config', { env: { DEMO_BASE_URL: first.url } }));
+    const handTarget = quicker(await loadConfigText(DEMO_CONFIG, 'demo config', { env: demoEnv(first.url) }));
     const handWritten = await runAudit(handTarget);
 
     const second = await start();
     servers.push(second);
     const written = renderConfig({ plan: await planFor('demo-api.yaml'), specName: 'demo-api.yaml', baseUrl: second.url, outputName: 'preflight.yaml' });
-    const loaded = await loadConfigText(written.text, 'preflight.yaml', { env: { API_TOKEN: Object.keys(DEMO_TOKENS)[0]! } });
+    const loaded = await loadConfigText(written.text, 'preflight.yaml', { env: { API_TOKEN: demoEnv(second.url).DEMO_TOKEN! } });
     // Auth is filled in through the environment as a user would. How hard to push (writes on, rate,
     // thresholds) is a run setting no spec states: taken from the demo config so both runs compare.
     const generatedTarget: Target = { ...loaded, allowWrites: handTarget.allowWrites, limits: handTarget.limits, thresholds: handTarget.thresholds, latency: handTarget.latency };
@@ -48,7 +48,8 @@ describe('init --from-openapi on the demo API spec', () => {
 
   it('matches the hand-written config on the broken API', async () => {
     const { handWritten, generated, generatedTarget } = await bothAudits(() => startBrokenApi({ slowMs: SLOW_MS }));
-    expect(generatedTarget.auth.headers.Authorization).toBe(`Bearer ${Object.keys(DEMO_TOKENS)[0]}`);
+    // The demo API's JWT for its main user, from the environment.
+    expect(generatedTarget.auth.headers.Authorization).toMatch(/^Bearer eyJ/);
     expect(verdicts(generated)).toEqual(verdicts(handWritten));
     expect(generated.gate.passed).toBe(false);
   }, 180_000);
