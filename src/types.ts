@@ -271,8 +271,8 @@ export interface CheckMeta {
    * re-reads the endpoints afterwards. analyze: runs last and reads what the whole run collected.
    */
   phase?: 'probe' | 'measure' | 'disruptive' | 'analyze';
-  /** Every outcome the check can report, by verdict id (camelCase, stable). TODO(issue 14): required once every check declares one. */
-  verdicts?: VerdictCatalogue;
+  /** Every outcome the check can report, by verdict id (camelCase, stable). */
+  verdicts: VerdictCatalogue;
   /**
    * The check sends each endpoint's own method: on write endpoints it runs only with allowWrites
    * (the engine reports the skip), while its read endpoints are probed regardless.
@@ -285,8 +285,6 @@ export interface CheckMeta {
   cost?: { requestsPerEndpoint?: number; requestsPerRun?: number };
 }
 
-export type FindingInput = Pick<Finding, 'status' | 'message'> &
-  Partial<Pick<Finding, 'evidence' | 'severity' | 'remediation' | 'data' | 'endpoint'>>;
 
 export interface Logger {
   debug(message: string): void;
@@ -323,8 +321,6 @@ export interface CheckContext<V extends VerdictCatalogue = VerdictCatalogue> {
   signal: AbortSignal;
   log: Logger;
   report: ReportFn<V & typeof import('./check-api/engine-verdicts.js').ENGINE_VERDICTS>;
-  /** @deprecated the pre-catalogue way (free-text message); replaced by report(). */
-  finding(input: FindingInput): Finding;
 }
 
 /** What a per-endpoint check sees: the endpoint is always there. */
@@ -340,6 +336,6 @@ export interface Check {
    * in the report. An empty list is shown as a skip ("nothing in this config to look at").
    */
   applies(target: Target): Endpoint[] | 'target' | 'not-applicable';
-  /** Findings are what the check reported through ctx.report (and, for old checks, what it returns). */
-  run(ctx: CheckContext): Promise<Finding[] | void>;
+  /** Findings are what the check reports through ctx.report; the engine collects them. */
+  run(ctx: CheckContext): Promise<void>;
 }

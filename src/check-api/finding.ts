@@ -9,7 +9,7 @@ import { renderTemplate } from './template.js';
 export const MAX_EVIDENCE = 5;
 
 export function verdictOf(check: Check, verdict: string): VerdictSpec {
-  const spec = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict] : check.meta.verdicts && Object.hasOwn(check.meta.verdicts, verdict) ? check.meta.verdicts[verdict] : undefined;
+  const spec = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict] : Object.hasOwn(check.meta.verdicts, verdict) ? check.meta.verdicts[verdict] : undefined;
   if (!spec) throw new Error(`${check.meta.id} reported verdict "${verdict}", which its meta.verdicts does not declare`);
   return spec;
 }

@@ -51,7 +51,7 @@ export function assertCheck(check: Check | undefined, file: string, source?: str
     if (!CHECKLIST.some((item) => item.id === meta.item)) problems.push(`item "${meta.item}" is not a checklist item`);
     if (!SEVERITIES.includes(meta.severity)) problems.push(`severity "${meta.severity}" is unknown`);
     for (const key of ['title', 'rationale', 'remediation', 'probes'] as const) if (!meta[key]) problems.push(`meta.${key} is empty`);
-    if (meta.verdicts) problems.push(...catalogueProblems(meta), ...(source ? sourceProblems(meta, source) : []));
+    problems.push(...catalogueProblems(meta), ...(source ? sourceProblems(meta, source) : []));
   }
   if (problems.length) throw new Error(`checks/${file}: ${problems.join('; ')}`);
 }

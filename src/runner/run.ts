@@ -8,9 +8,9 @@ import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
 import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
-import { findingKey, makeFinding, MAX_EVIDENCE, uniqueKeys } from '../check-api/finding.js';
+import { makeFinding, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
-import type { Check, CheckContext, Endpoint, Exchange, Finding, FindingInput, Logger, Target } from '../types.js';
+import type { Check, CheckContext, Endpoint, Exchange, Finding, Logger, Target } from '../types.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { describe, LivenessWatch, type Crash } from './liveness.js';
@@ -213,11 +213,10 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
       reported.push(finding);
       return finding;
     },
-    finding: (input) => legacyFinding(check, label, input, http),
   };
   try {
-    const returned = await check.run(ctx);
-    return uniqueKeys([...reported, ...(returned ?? [])]);
+    await check.run(ctx);
+    return uniqueKeys(reported);
   } catch (error) {
     controller.abort();
     if (error instanceof ProbeError) {
@@ -232,26 +231,6 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   }
 }
 
-/** The pre-catalogue free-text finding, kept while checks move to verdicts (id check/<status>). */
-function legacyFinding(check: Check, endpoint: string, input: FindingInput, http: HttpClient): Finding {
-  const evidence = (input.evidence ?? []).slice(0, MAX_EVIDENCE);
-  const reproduce = evidence[0]?.curl;
-  const where = input.endpoint ?? endpoint;
-  return {
-    id: `${check.meta.id}/${input.status}`,
-    key: findingKey(check.meta.id, input.status, where),
-    checkId: check.meta.id,
-    item: check.meta.item,
-    severity: input.severity ?? check.meta.severity,
-    endpoint: where,
-    status: input.status,
-    message: http.redact(input.message.replace(/\s*[\r\n]+\s*/g, ' ')),
-    evidence,
-    remediation: http.redact(input.remediation ?? check.meta.remediation),
-    ...(reproduce ? { reproduce } : {}),
-    ...(input.data ? { data: JSON.parse(JSON.stringify(input.data, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value))) as Record<string, unknown> } : {}),
-  };
-}
 
 /** Stable order whatever finished first: by check (registry order), then endpoint. */
 function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[] {

@@ -71,7 +71,7 @@ describe('waivers, by check or item id, around a fixed clock', () => {
   });
 
   it('a renewed waiver beside the expired one wins; a waiver never touches a pass or a warning', () => {
-    const finding = (status: Finding['status']): Finding => ({ checkId: 'open-endpoint', item: 'default-deny', severity: 'critical', endpoint: 'GET /x', status, message: 'm', evidence: [] });
+    const finding = (status: Finding['status']): Finding => ({ id: `open-endpoint/${status}`, key: 'open-endpoint/anonymous@GET /x', checkId: 'open-endpoint', item: 'default-deny', severity: 'critical', endpoint: 'GET /x', status, message: 'm', evidence: [] });
     const waivers = [
       { check: 'open-endpoint', endpoint: 'GET /x', reason: 'old', expires: '2026-01-31' },
       { check: 'default-deny', endpoint: 'GET /x', reason: 'renewed', expires: '2026-12-31' },
@@ -80,5 +80,15 @@ describe('waivers, by check or item id, around a fixed clock', () => {
     expect(result.findings.map((f) => f.status)).toEqual(['waived', 'warn', 'pass']);
     expect(result.findings[0]!.waiver!.reason).toBe('renewed');
     expect(result.notes).toEqual(['waiver for open-endpoint on GET /x expired on 2026-01-31; its failures count again (renew it or fix them)']);
+  });
+
+  it('a waiver may name one verdict of a check (check/verdict): only that outcome is waived', () => {
+    const finding = (id: string): Finding => ({ id, key: `${id}@GET /x`, checkId: 'auth-anonymous', item: 'default-deny', severity: 'critical', endpoint: 'GET /x', status: 'fail', message: 'm', evidence: [] });
+    const waivers = [{ check: 'auth-anonymous/emptyForAnonymous', endpoint: 'GET /x', reason: 'search is public by design', expires: '2026-12-31' }];
+    const result = applyWaivers([finding('auth-anonymous/emptyForAnonymous'), finding('auth-anonymous/open')], waivers, new Date('2026-03-01T00:00:00Z'));
+    expect(result.findings.map((f) => [f.id, f.status])).toEqual([
+      ['auth-anonymous/emptyForAnonymous', 'waived'],
+      ['auth-anonymous/open', 'fail'],
+    ]);
   });
 });
