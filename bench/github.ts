@@ -23,7 +23,11 @@ export interface Measured {
 export function runMeasuredCli(args: string[], cwd: string, killAfterMs = 300_000): Promise<Measured> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'test', 'helpers', 'measured-run.mjs'), ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [join(packageRoot(), 'test', 'helpers', 'measured-run.mjs'), ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
@@ -50,7 +54,9 @@ export async function githubInit(): Promise<{ ms: number; cpuMs: number; rssMb: 
 
 const TOKEN = 'bench-token';
 
-export async function githubAudit(maxRequests = 2000): Promise<{ ms: number; rssMb: number; requests: number; findings: number; undecided: number; itemsDecided: number }> {
+export async function githubAudit(
+  maxRequests = 2000,
+): Promise<{ ms: number; rssMb: number; requests: number; findings: number; undecided: number; itemsDecided: number }> {
   const server = await listen((req, res) => {
     const headers = { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random().toString(36).slice(2)) };
     req.resume();
@@ -61,11 +67,27 @@ export async function githubAudit(maxRequests = 2000): Promise<{ ms: number; rss
   });
   try {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-gh-'));
-    writeFileSync(join(dir, 'github.yaml'), `target: { name: github mock, baseUrl: "${server.url}" }\nauth: { headers: { Authorization: "Bearer ${TOKEN}" } }\nendpoints: []\nlimits: { requestsPerSecond: 10000, maxRequests: ${maxRequests}, concurrency: 8 }\nlatency: { samples: 10, maxSeconds: 5 }\n`);
-    const run = await runMeasuredCli(['audit', '--config', 'github.yaml', '--openapi', githubSpecPath(), '--no-progress', '--quiet', '--output', 'report.json'], dir);
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { requests: number; items: Array<{ score: number | null; findings: Array<{ status: string }> }> };
+    writeFileSync(
+      join(dir, 'github.yaml'),
+      `target: { name: github mock, baseUrl: "${server.url}" }\nauth: { headers: { Authorization: "Bearer ${TOKEN}" } }\nendpoints: []\nlimits: { requestsPerSecond: 10000, maxRequests: ${maxRequests}, concurrency: 8 }\nlatency: { samples: 10, maxSeconds: 5 }\n`,
+    );
+    const run = await runMeasuredCli(
+      ['audit', '--config', 'github.yaml', '--openapi', githubSpecPath(), '--no-progress', '--quiet', '--output', 'report.json'],
+      dir,
+    );
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+      requests: number;
+      items: Array<{ score: number | null; findings: Array<{ status: string }> }>;
+    };
     const findings = report.items.flatMap((item) => item.findings);
-    return { ms: run.ms, rssMb: run.rssMb, requests: report.requests, findings: findings.length, undecided: findings.filter((f) => f.status === 'error').length, itemsDecided: report.items.filter((item) => item.score !== null).length };
+    return {
+      ms: run.ms,
+      rssMb: run.rssMb,
+      requests: report.requests,
+      findings: findings.length,
+      undecided: findings.filter((f) => f.status === 'error').length,
+      itemsDecided: report.items.filter((item) => item.score !== null).length,
+    };
   } finally {
     await server.close();
   }

@@ -14,7 +14,15 @@ export interface BenchRow {
   met: boolean | undefined;
 }
 
-const LIMITS: Limits = { concurrency: 8, requestsPerSecond: 100_000, maxRequests: 1_000_000, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024, maxDurationMs: 600_000, recoveryMs: 0 };
+const LIMITS: Limits = {
+  concurrency: 8,
+  requestsPerSecond: 100_000,
+  maxRequests: 1_000_000,
+  timeoutMs: 10_000,
+  maxResponseBytes: 1024 * 1024,
+  maxDurationMs: 600_000,
+  recoveryMs: 0,
+};
 
 interface ServerProcess {
   url: string;
@@ -24,7 +32,9 @@ interface ServerProcess {
 
 /** Starts bench/server-process.mjs: the measured server runs in its own process and event loop. */
 async function startServerProcess(): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('../../bench/server-process.mjs', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('../../bench/server-process.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
   return {
     url,
@@ -47,7 +57,11 @@ export async function latencyFidelity(): Promise<BenchRow[]> {
   const count = 300;
   try {
     const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
-    const samples = await sample(http, { method: 'GET', path: '/delay' }, { samples: count, concurrency: 1, budgetMs: 120_000, budgetName: 'bench' });
+    const samples = await sample(
+      http,
+      { method: 'GET', path: '/delay' },
+      { samples: count, concurrency: 1, budgetMs: 120_000, budgetName: 'bench' },
+    );
     await http.close();
     const { Agent, request } = await import('undici');
     const agent = new Agent();
@@ -97,9 +111,16 @@ export async function samplingThroughput(): Promise<BenchRow[]> {
     const cannonRuns: number[] = [];
     for (let run = 0; run < 3; run++) {
       const http = await createHttpClient({ baseUrl: server.url, limits: LIMITS, allowWrites: false });
-      await sample(http, { method: 'GET', path: '/fast' }, { samples: amount, concurrency: connections, budgetMs: 120_000, budgetName: 'bench' });
+      await sample(
+        http,
+        { method: 'GET', path: '/fast' },
+        { samples: amount, concurrency: connections, budgetMs: 120_000, budgetName: 'bench' },
+      );
       // The throughput figure is the concurrent round's: from its first request out to its last answer.
-      const concurrent = http.recorded().filter((r) => r.exchange.note?.includes('in flight')).map((r) => r.exchange);
+      const concurrent = http
+        .recorded()
+        .filter((r) => r.exchange.note?.includes('in flight'))
+        .map((r) => r.exchange);
       const first = Math.min(...concurrent.map((e) => Date.parse(e.startedAt)));
       const last = Math.max(...concurrent.map((e) => Date.parse(e.startedAt) + e.durationMs));
       await http.close();

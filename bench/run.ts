@@ -51,14 +51,23 @@ async function coldStart(): Promise<void> {
   ] as const) {
     const ms = timeCommand([...args]);
     const ratio = ms / bare;
-    rows.push({ figure: `cold start: ${label}`, measured: `${ms.toFixed(0)} ms = ${ratio.toFixed(2)}× node -e 0 (${bare.toFixed(0)} ms)`, goal: '≤ 3×', met: ratio <= 3 });
+    rows.push({
+      figure: `cold start: ${label}`,
+      measured: `${ms.toFixed(0)} ms = ${ratio.toFixed(2)}× node -e 0 (${bare.toFixed(0)} ms)`,
+      goal: '≤ 3×',
+      met: ratio <= 3,
+    });
   }
 }
 
 async function demoWallTime(): Promise<void> {
   // The demo config paces requests at 200/s (a polite default for a real API); that pacing is a
   // deliberate delay too, so the tool's own time is measured with it lifted.
-  const audit = async (label: string, start: () => ReturnType<typeof startFixedApi>, options: { unpaced: boolean; note: string }): Promise<void> => {
+  const audit = async (
+    label: string,
+    start: () => ReturnType<typeof startFixedApi>,
+    options: { unpaced: boolean; note: string },
+  ): Promise<void> => {
     const server = await start();
     try {
       const target = await loadConfigText(DEMO_CONFIG, 'demo', { env: { DEMO_BASE_URL: server.url } });
@@ -87,7 +96,10 @@ async function demoWallTime(): Promise<void> {
 async function scale(): Promise<void> {
   const results: Array<{ count: number; ms: number; rssMb: number; requests: number; reportMb: number }> = [];
   for (const count of [100, 500, 1000]) {
-    const child = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'scale-run.js'), String(count)], { encoding: 'utf8', timeout: 600_000 });
+    const child = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'scale-run.js'), String(count)], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     if (child.status !== 0) throw new Error(`scale run of ${count} endpoints failed: ${(child.stderr || '').split('\n')[0]}`);
     results.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as (typeof results)[number]);
   }
@@ -96,18 +108,30 @@ async function scale(): Promise<void> {
   const perEndpointGrowth = last.ms / last.count / (first.ms / first.count);
   rows.push({
     figure: 'scale: endpoints → wall time, requests, peak RSS (unlimited budget)',
-    measured: results.map((r) => `${r.count}: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} req, ${r.rssMb} MB, report ${r.reportMb} MB`).join('; '),
+    measured: results
+      .map((r) => `${r.count}: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} req, ${r.rssMb} MB, report ${r.reportMb} MB`)
+      .join('; '),
     goal: 'time per endpoint at 1,000 ≤ 1.5× that at 100',
     met: perEndpointGrowth <= 1.5,
   });
   const peak = Math.max(...results.map((r) => r.rssMb));
-  rows.push({ figure: 'scale: peak RSS at 1,000 endpoints', measured: `${last.rssMb} MB (largest of the three: ${peak} MB)`, goal: '< 250 MB', met: last.rssMb < 250 });
+  rows.push({
+    figure: 'scale: peak RSS at 1,000 endpoints',
+    measured: `${last.rssMb} MB (largest of the three: ${peak} MB)`,
+    goal: '< 250 MB',
+    met: last.rssMb < 250,
+  });
 }
 
 /** GitHub's 13 MB spec: init, then audit --openapi against a loopback mock with the default budget. */
 async function githubSpec(): Promise<void> {
   const init = await githubInit();
-  rows.push({ figure: "init --from-openapi GitHub's spec (1,223 ops)", measured: `${(init.ms / 1000).toFixed(1)} s wall (${(init.cpuMs / 1000).toFixed(1)} s CPU), ${init.rssMb} MB peak RSS, ${init.endpoints} endpoints`, goal: '< 5 s, < 300 MB', met: init.ms < 5000 && init.rssMb < 300 });
+  rows.push({
+    figure: "init --from-openapi GitHub's spec (1,223 ops)",
+    measured: `${(init.ms / 1000).toFixed(1)} s wall (${(init.cpuMs / 1000).toFixed(1)} s CPU), ${init.rssMb} MB peak RSS, ${init.endpoints} endpoints`,
+    goal: '< 5 s, < 300 MB',
+    met: init.ms < 5000 && init.rssMb < 300,
+  });
   const audit = await githubAudit();
   const share = audit.findings ? (100 * audit.undecided) / audit.findings : 0;
   rows.push({
@@ -125,9 +149,17 @@ async function peakRssOnHugeBody(): Promise<void> {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-bench-'));
     const config = join(dir, 'huge.yaml');
-    writeFileSync(config, `target: { baseUrl: "${server.url}" }\nendpoints:\n  - { path: /api/huge, kind: list }\n  - { path: /api/huge2 }\nhealth: /health\nlimits: { timeoutMs: 5000, maxDurationMs: 60000 }\nlatency: { samples: 5, maxSeconds: 3 }\n`);
+    writeFileSync(
+      config,
+      `target: { baseUrl: "${server.url}" }\nendpoints:\n  - { path: /api/huge, kind: list }\n  - { path: /api/huge2 }\nhealth: /health\nlimits: { timeoutMs: 5000, maxDurationMs: 60000 }\nlatency: { samples: 5, maxSeconds: 3 }\n`,
+    );
     const peak = (await runMeasuredCli(['audit', '--config', config, '--no-progress', '--format', 'json'], dir, 120_000)).rssMb;
-    rows.push({ figure: 'peak RSS: full audit of a 500 MiB-body target', measured: `${peak} MB`, goal: '< 150 MB', met: peak > 0 && peak < 150 });
+    rows.push({
+      figure: 'peak RSS: full audit of a 500 MiB-body target',
+      measured: `${peak} MB`,
+      goal: '< 150 MB',
+      met: peak > 0 && peak < 150,
+    });
   } finally {
     await server.close();
   }
@@ -136,10 +168,13 @@ async function peakRssOnHugeBody(): Promise<void> {
 function print(): void {
   const widths = [52, 70, 36];
   const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' │ ');
-  console.log(`\napi-preflight benchmarks · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString()}\n`);
-  console.log(line(['figure', 'measured', 'goal']) + ' │ met');
+  console.log(
+    `\napi-preflight benchmarks · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString()}\n`,
+  );
+  console.log(`${line(['figure', 'measured', 'goal'])} │ met`);
   console.log('─'.repeat(175));
-  for (const row of rows) console.log(`${line([row.figure, row.measured, row.goal])} │ ${row.met === undefined ? '–' : row.met ? 'yes' : 'NO'}`);
+  for (const row of rows)
+    console.log(`${line([row.figure, row.measured, row.goal])} │ ${row.met === undefined ? '–' : row.met ? 'yes' : 'NO'}`);
 }
 
 const sections: Array<[string, () => Promise<void>]> = [

@@ -5,7 +5,9 @@ import { listen, sendJson } from '../src/demo/common.js';
 import { runAudit } from '../src/runner/run.js';
 
 const count = Number(process.argv[2] ?? 100);
-const server = await listen((req, res) => sendJson(res, 200, { data: [], next_cursor: null }, { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random()) }));
+const server = await listen((req, res) =>
+  sendJson(res, 200, { data: [], next_cursor: null }, { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random()) }),
+);
 try {
   const endpoints = Array.from({ length: count }, (_, i) => `  - { path: /api/r${i} }`).join('\n');
   // An unlimited budget: every check on every endpoint, so the figure is the tool's, not the plan's.
@@ -18,7 +20,9 @@ try {
   const report = await runAudit(target);
   const ms = performance.now() - started;
   const reportMb = JSON.stringify(report).length / 1e6;
-  process.stdout.write(`${JSON.stringify({ count, ms: Math.round(ms), requests: report.requests, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), reportMb: Number(reportMb.toFixed(1)) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ count, ms: Math.round(ms), requests: report.requests, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), reportMb: Number(reportMb.toFixed(1)) })}\n`,
+  );
 } finally {
   await server.close();
 }

@@ -20,5 +20,7 @@ for (const withSecrets of [false, true]) {
   const started = performance.now();
   for (let i = 0; i < runs; i++) maskSecrets(text);
   const perCall = (performance.now() - started) / runs;
-  console.log(`maskSecrets on a ${(text.length / 1024).toFixed(0)} KiB JSON body ${withSecrets ? 'with 3 leaks' : 'with no leak'}: ${(perCall * 1000).toFixed(0)} µs per body`);
+  console.log(
+    `maskSecrets on a ${(text.length / 1024).toFixed(0)} KiB JSON body ${withSecrets ? 'with 3 leaks' : 'with no leak'}: ${(perCall * 1000).toFixed(0)} µs per body`,
+  );
 }

@@ -36,27 +36,40 @@ export default defineCheck({
     probes: `${ADMIN_PATHS.length} well-known admin, debug and secret paths (admin, internal, actuator/env, Prometheus, pprof, etcd, .env, .git/config, swagger, GraphQL introspection, ...), one anonymous GET (HEAD for heap dumps) each, plus unknown paths to calibrate`,
     writes: false,
     verdicts: {
-      exposed: { probe: 'path', status: 'fail', severity: 'critical', message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}' },
-      exposedInfo: { probe: 'path', status: 'fail', severity: 'high', message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}' },
+      exposed: {
+        probe: 'path',
+        status: 'fail',
+        severity: 'critical',
+        message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
+      },
+      exposedInfo: {
+        probe: 'path',
+        status: 'fail',
+        severity: 'high',
+        message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
+      },
       behindAuth: {
         probe: 'path',
         status: 'warn',
         severity: 'medium',
-        message: "{method} {path} answered {status} where an unknown path gets {unknown}: {what} is behind auth but on the public host; admin endpoints don't live on the public API{also}",
+        message:
+          "{method} {path} answered {status} where an unknown path gets {unknown}: {what} is behind auth but on the public host; admin endpoints don't live on the public API{also}",
         remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
       },
       exists: {
         probe: 'path',
         status: 'warn',
         severity: 'medium',
-        message: '{method} {path} answered {status} without asking for credentials, where an unknown path gets {unknown}: {what} exists on the public host; make sure every method on it requires admin auth{also}',
+        message:
+          '{method} {path} answered {status} without asking for credentials, where an unknown path gets {unknown}: {what} exists on the public host; make sure every method on it requires admin auth{also}',
         remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
       },
       noAnswer: { probe: 'no-answer', status: 'error', message: '{count} admin paths got no answer ({codes}): {paths}' },
       noneFound: {
         probe: 'wordlist',
         status: 'pass',
-        message: 'none of {count} admin, debug and secret paths answered an anonymous request differently from an unknown path ({unknown}){skipped}',
+        message:
+          'none of {count} admin, debug and secret paths answered an anonymous request differently from an unknown path ({unknown}){skipped}',
       },
     },
   },
@@ -131,7 +144,11 @@ export default defineCheck({
     if (!hits.length) {
       ctx.report(
         'noneFound',
-        { count: probed.length, unknown: await unknownAnswer.status(), skipped: allowListed ? `; ${allowListed} on the allow-list were not probed` : '' },
+        {
+          count: probed.length,
+          unknown: await unknownAnswer.status(),
+          skipped: allowListed ? `; ${allowListed} on the allow-list were not probed` : '',
+        },
         [...(await unknownAnswer.evidence()), ...probed.slice(0, 4).map((p) => p.response.exchange)],
       );
     }
@@ -145,7 +162,15 @@ export default defineCheck({
 async function ask(ctx: CheckContext, entry: AdminPath): Promise<Probed> {
   const method = entry.method ?? 'GET';
   // ~100 answers are held at once: a glance at each is enough to recognise a page.
-  const send = (path: string) => ctx.http.send({ method, path, auth: false, followRedirects: false, maxResponseBytes: GLANCE_BYTES, purpose: `admin surface: ${entry.what}` });
+  const send = (path: string) =>
+    ctx.http.send({
+      method,
+      path,
+      auth: false,
+      followRedirects: false,
+      maxResponseBytes: GLANCE_BYTES,
+      purpose: `admin surface: ${entry.what}`,
+    });
   const response = await send(entry.path);
   const slashed = slashRedirect(response);
   if (!slashed) return { entry, response, exchanges: [response.exchange] };
@@ -155,7 +180,7 @@ async function ask(ctx: CheckContext, entry: AdminPath): Promise<Probed> {
 
 /** The target of a redirect that adds only a trailing slash on the same origin, as a path; else undefined. */
 function slashRedirect(response: ProbeResponse): string | undefined {
-  const location = response.headers['location'];
+  const location = response.headers.location;
   if (response.status < 300 || response.status >= 400 || !location) return undefined;
   const from = new URL(response.exchange.url);
   const to = new URL(location, from);
@@ -176,7 +201,8 @@ function firstLook({ entry, response }: Probed): Hit['judged'] | 'no' {
     return entry.signature.looksLike.test(entry.method === 'HEAD' ? headerLines(response) : response.text()) ? 'exposed' : 'no';
   }
   if (status === 401 || status === 403) return 'behindAuth';
-  if (status >= 300 && status < 400) return LOGIN_PAGE.test(new URL(response.headers['location'] ?? '/', response.exchange.url).pathname) ? 'behindAuth' : 'no';
+  if (status >= 300 && status < 400)
+    return LOGIN_PAGE.test(new URL(response.headers.location ?? '/', response.exchange.url).pathname) ? 'behindAuth' : 'no';
   if (status === 405 || status >= 500) return 'exists';
   return 'no';
 }

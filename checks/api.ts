@@ -3,13 +3,44 @@
 // inside without touching a check, and a check cannot reach around the client's safety rules.
 
 export { defineCheck, type EndpointCheckDefinition, type TargetCheckDefinition } from '../src/check-api/define.js';
-export type { Check, CheckContext, Endpoint, EndpointContext, Exchange, Finding, FindingStatus, Pagination, Severity, Target, VerdictSpec } from '../src/types.js';
+export type {
+  Check,
+  CheckContext,
+  Endpoint,
+  EndpointContext,
+  Exchange,
+  Finding,
+  FindingStatus,
+  Pagination,
+  Severity,
+  Target,
+  VerdictSpec,
+} from '../src/types.js';
 export { SEVERITY_WEIGHT } from '../src/types.js';
 
 // Sending requests: the run's one client (budget, pacing, redaction, the write-safety rule).
 export type { LeakedSecret } from '../src/http/leak-redactor.js';
-export { GLANCE_BYTES, ProbeError, RECORDED_BODY_BYTES, type HttpClient, type ProbeRequest, type ProbeResponse, type RecordedResponse, type RequestBody } from '../src/http/types.js';
-export { answerOf, attempt, describeFailure, exchangeOf, failureMeaning, formatBytes, requestLine, type Attempt, type FailureMeaning } from '../src/http/attempt.js';
+export {
+  GLANCE_BYTES,
+  ProbeError,
+  RECORDED_BODY_BYTES,
+  type HttpClient,
+  type ProbeRequest,
+  type ProbeResponse,
+  type RecordedResponse,
+  type RequestBody,
+} from '../src/http/types.js';
+export {
+  answerOf,
+  attempt,
+  describeFailure,
+  exchangeOf,
+  failureMeaning,
+  formatBytes,
+  requestLine,
+  type Attempt,
+  type FailureMeaning,
+} from '../src/http/attempt.js';
 export { endpointRequest } from '../src/http/endpoint-request.js';
 export { streamedBody, type BodyPart } from '../src/http/streamed-body.js';
 export { isWriteMethod } from '../src/http/methods.js';
@@ -17,7 +48,14 @@ export { fillPath, findEndpoint, isPublicPath, pathParams } from '../src/config/
 
 // Reading answers.
 export { findItems, isObject, itemId } from '../src/pagination/items.js';
-export { findNextPage, guessCursorParam, NEXT_TOKEN_FIELDS, nextPageRequest, type NextPage, type NextPageRequest } from '../src/pagination/next-page.js';
+export {
+  findNextPage,
+  guessCursorParam,
+  NEXT_TOKEN_FIELDS,
+  nextPageRequest,
+  type NextPage,
+  type NextPageRequest,
+} from '../src/pagination/next-page.js';
 export { knownItems, pageSignals, statedTotal, type PageSignals, type Stated } from '../src/pagination/signals.js';
 export { describeStyle, isLastPosition, positionCandidates, positionOf, type PositionParam } from '../src/pagination/positions.js';
 

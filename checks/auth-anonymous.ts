@@ -1,6 +1,17 @@
 import { defineCheck, endpointRequest, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
 import { carriesData } from './lib/anonymous-data.js';
-import { anonymous, answerOf, badCredentials, evidenceOf, hasCredentials, listOf, probe, unlessDown, type BadCredential, type Outcome } from './lib/auth-probes.js';
+import {
+  anonymous,
+  answerOf,
+  badCredentials,
+  evidenceOf,
+  hasCredentials,
+  listOf,
+  probe,
+  unlessDown,
+  type BadCredential,
+  type Outcome,
+} from './lib/auth-probes.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 
 /**
@@ -49,7 +60,11 @@ export default defineCheck({
         message: '{endpoint} answered {refusal} to a request with no credentials but {answers} to {accepted}',
         remediation: '{fixes}',
       },
-      refused: { probe: 'refusal', status: 'pass', message: '{endpoint} refused all {count} anonymous and bad-credential requests ({summary})' },
+      refused: {
+        probe: 'refusal',
+        status: 'pass',
+        message: '{endpoint} refused all {count} anonymous and bad-credential requests ({summary})',
+      },
       notFoundWithCredentials: notFoundVerdict('refusal'),
       refusalUnproven: unprovenVerdict('refusal'),
       emptyForAnonymous: {
@@ -57,14 +72,16 @@ export default defineCheck({
         status: 'warn',
         severity: 'medium',
         message: '{endpoint} answers anonymous callers {answers} with an empty result ({names}); 401 is clearer',
-        remediation: 'Answer 401 (with WWW-Authenticate) to a call without valid credentials instead of an empty result, so callers and monitors can tell "not allowed" from "nothing there".',
+        remediation:
+          'Answer 401 (with WWW-Authenticate) to a call without valid credentials instead of an empty result, so callers and monitors can tell "not allowed" from "nothing there".',
       },
       authErrors: {
         probe: 'authErrors',
         status: 'fail',
         severity: 'high',
         message: '{endpoint} answered {answers} to {names}: a missing or bad credential must get 401, not an error',
-        remediation: 'Reject missing and unparseable credentials in the auth middleware with 401 before any handler runs; catch token-parsing errors.',
+        remediation:
+          'Reject missing and unparseable credentials in the auth middleware with 401 before any handler runs; catch token-parsing errors.',
       },
       unclearRefusal: {
         probe: 'unclearRefusal',
@@ -81,7 +98,11 @@ export default defineCheck({
   async run(ctx) {
     const endpoint = ctx.endpoint;
     const [none, ...others] = await badCredentials(ctx.target);
-    const authenticated = once(() => (hasCredentials(ctx.target) ? ctx.http.send({ ...endpointRequest(endpoint), purpose: 'with the configured credentials, to compare' }) : Promise.resolve(undefined)));
+    const authenticated = once(() =>
+      hasCredentials(ctx.target)
+        ? ctx.http.send({ ...endpointRequest(endpoint), purpose: 'with the configured credentials, to compare' })
+        : Promise.resolve(undefined),
+    );
     const send = async (variant: BadCredential): Promise<Tried> => {
       const outcome = unlessDown(await probe(ctx, anonymous(endpoint, { ...variant, purpose: `anonymous: ${variant.name}` })));
       return { variant, outcome, reading: await readingOf(endpoint.method, outcome, authenticated) };
@@ -97,7 +118,12 @@ export default defineCheck({
         return false;
       }
       if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: proof.status }, proof.evidence);
-      else ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(tried.find((t) => t.reading === 'notFound')!.outcome), why: proof.why }, proof.evidence);
+      else
+        ctx.report(
+          'refusalUnproven',
+          { endpoint: endpoint.label, answer: answerOf(tried.find((t) => t.reading === 'notFound')!.outcome), why: proof.why },
+          proof.evidence,
+        );
       return true;
     };
     if (tried[0]!.reading === 'notFound' && (await unproven())) return;
@@ -132,12 +158,17 @@ function judge(ctx: EndpointContext, tried: Tried[], mayPass: boolean): void {
   const open = by('open');
   if (open.length) {
     problems++;
-    if (open[0] === tried[0]) ctx.report('open', { endpoint: label, answers: answers(open), accepted: open.map((t) => t.variant.name) }, evidence(open));
+    if (open[0] === tried[0])
+      ctx.report('open', { endpoint: label, answers: answers(open), accepted: open.map((t) => t.variant.name) }, evidence(open));
     else {
       const first = tried[0]!;
       const refusal = first.reading === 'empty' ? `${answerOf(first.outcome)} with an empty result` : answerOf(first.outcome);
       const fixes = [...new Set(open.map((t) => t.variant.fix))].join(' ');
-      ctx.report('badCredentialAccepted', { endpoint: label, refusal, answers: answers(open), accepted: open.map((t) => t.variant.name), fixes }, evidence(open));
+      ctx.report(
+        'badCredentialAccepted',
+        { endpoint: label, refusal, answers: answers(open), accepted: open.map((t) => t.variant.name), fixes },
+        evidence(open),
+      );
     }
   }
   const empty = by('empty');

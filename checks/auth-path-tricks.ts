@@ -30,24 +30,33 @@ export default defineCheck({
     rationale:
       'When auth matches paths as strings and the router normalises them, /Admin, /admin/, //admin, /%61dmin or /admin;x reach the handler that /admin protects.',
     remediation:
-      'Authenticate in middleware that runs for every route (default-deny) instead of matching path prefixes; if rules must match paths, match the router\'s normalised path, case-insensitively.',
+      "Authenticate in middleware that runs for every route (default-deny) instead of matching path prefixes; if rules must match paths, match the router's normalised path, case-insensitively.",
     probes: `each configured endpoint not in publicPaths and ${listOf(TRICK_ROOTS)} anonymously; where refused, the same path as /Path, /%70ath, /path/, //path and /path;x`,
     writes: false,
     verdicts: {
-      nothingRefused: { status: 'skip', message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around' },
+      nothingRefused: {
+        status: 'skip',
+        message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around',
+      },
       bypassed: {
         probe: 'spelling',
         status: 'fail',
         message: '{path} refuses an anonymous GET ({refusal}) but {variants} answered {answer}: the auth rule matches the path as a string',
       },
-      stayedRefused: { probe: 'spelling', status: 'pass', message: '{path} stayed refused however it was spelled ({count} variants answered {answers})' },
+      stayedRefused: {
+        probe: 'spelling',
+        status: 'pass',
+        message: '{path} stayed refused however it was spelled ({count} variants answered {answers})',
+      },
       notFoundWithCredentials: notFoundVerdict('spelling'),
     },
   },
   scope: 'target',
 
   async run(ctx) {
-    const refused = (await Promise.all(candidates(ctx).map((candidate) => refusedOrNot(ctx, candidate)))).filter((r): r is Refused => r !== undefined);
+    const refused = (await Promise.all(candidates(ctx).map((candidate) => refusedOrNot(ctx, candidate)))).filter(
+      (r): r is Refused => r !== undefined,
+    );
     if (!refused.length) return void ctx.report('nothingRefused', {});
     const unknownAnswer = new UnknownPathAnswers(ctx);
     await Promise.all(refused.map((target) => tryTricks(ctx, target, unknownAnswer)));
@@ -69,7 +78,11 @@ function candidates(ctx: CheckContext): Candidate[] {
   }
   for (const path of TRICK_ROOTS) {
     if (seen.has(path) || isPublicPath(path, ctx.target.publicPaths)) continue;
-    out.push({ label: `GET ${path}`, path, request: { method: 'GET', path, auth: false, followRedirects: false, purpose: 'anonymous, the refusal to get around' } });
+    out.push({
+      label: `GET ${path}`,
+      path,
+      request: { method: 'GET', path, auth: false, followRedirects: false, purpose: 'anonymous, the refusal to get around' },
+    });
   }
   return out;
 }
@@ -87,7 +100,13 @@ async function refusedOrNot(ctx: CheckContext, candidate: Candidate): Promise<Re
   if (!isNotFound(status) || !candidate.endpoint) return undefined;
   const proof = await proveHiding(ctx, candidate.endpoint);
   if (proof.proven) return refused;
-  if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: candidate.label, status: proof.status }, [...evidenceOf(refusal), ...proof.evidence], { endpoint: candidate.label });
+  if (proof.notFound)
+    ctx.report(
+      'notFoundWithCredentials',
+      { endpoint: candidate.label, status: proof.status },
+      [...evidenceOf(refusal), ...proof.evidence],
+      { endpoint: candidate.label },
+    );
   return undefined;
 }
 
@@ -100,7 +119,10 @@ function pathVariants(path: string): Array<{ name: string; path: string }> {
     const char = letter[0];
     const flipped = char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase();
     variants.push({ name: 'another case', path: `${path.slice(0, at)}${flipped}${path.slice(at + 1)}` });
-    variants.push({ name: 'a percent-encoded letter', path: `${path.slice(0, at)}%${char.charCodeAt(0).toString(16)}${path.slice(at + 1)}` });
+    variants.push({
+      name: 'a percent-encoded letter',
+      path: `${path.slice(0, at)}%${char.charCodeAt(0).toString(16)}${path.slice(at + 1)}`,
+    });
   }
   const bare = path.replace(/\/+$/, '') || '/';
   variants.push({ name: 'a trailing slash', path: path.endsWith('/') ? bare : `${path}/` });
@@ -143,5 +165,10 @@ async function tryTricks(ctx: CheckContext, target: Refused, unknownAnswer: Unkn
     return;
   }
   const answers = listOf([...new Set(tried.map((t) => answerOf(t.outcome)))]);
-  ctx.report('stayedRefused', { path: target.path, count: tried.length, answers }, [...evidenceOf(target.refusal), ...tried.slice(0, 3).flatMap((t) => evidenceOf(t.outcome))], where);
+  ctx.report(
+    'stayedRefused',
+    { path: target.path, count: tried.length, answers },
+    [...evidenceOf(target.refusal), ...tried.slice(0, 3).flatMap((t) => evidenceOf(t.outcome))],
+    where,
+  );
 }

@@ -1,4 +1,13 @@
-import { defineCheck, endpointRequest, fillPath, formatBytes, isPublicPath, isWriteMethod, type EndpointContext, type ProbeResponse } from './api.js';
+import {
+  defineCheck,
+  endpointRequest,
+  fillPath,
+  formatBytes,
+  isPublicPath,
+  isWriteMethod,
+  type EndpointContext,
+  type ProbeResponse,
+} from './api.js';
 import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, unlessDown, type Outcome } from './lib/auth-probes.js';
 import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
@@ -19,9 +28,12 @@ const NETWORK_HEADERS: ReadonlyArray<readonly [string, string]> = [
 /** Headers some servers and proxies route by, so the path that was authorised is not the one served. */
 const PATH_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
 
-const IDENTITY_FIX = 'Take identity from the verified token or session only; strip X-User-Id, X-Forwarded-User and friends at the edge, and never let a client-supplied header pick the user.';
-const METHOD_FIX = 'Apply auth to every method (HEAD and OPTIONS included), and honour method-override headers only after authentication, if at all.';
-const CRASH_FIX = 'Ignore identity and routing headers you do not use, and make the auth middleware answer 401/403 (not an error) to anything it does not accept.';
+const IDENTITY_FIX =
+  'Take identity from the verified token or session only; strip X-User-Id, X-Forwarded-User and friends at the edge, and never let a client-supplied header pick the user.';
+const METHOD_FIX =
+  'Apply auth to every method (HEAD and OPTIONS included), and honour method-override headers only after authentication, if at all.';
+const CRASH_FIX =
+  'Ignore identity and routing headers you do not use, and make the auth middleware answer 401/403 (not an error) to anything it does not accept.';
 
 /**
  * Identity comes from credentials, never from headers a caller can set: spoofed identity, "internal"
@@ -52,7 +64,8 @@ const check = defineCheck({
       spoofAccepted: {
         probe: 'anonymousSpoof',
         status: 'fail',
-        message: '{endpoint} refuses an anonymous call ({refusal}) but answered {answers} when it carried a spoofed header: identity or trust is taken from a header anyone can set',
+        message:
+          '{endpoint} refuses an anonymous call ({refusal}) but answered {answers} when it carried a spoofed header: identity or trust is taken from a header anyone can set',
       },
       spoofCrashed: {
         probe: 'anonymousSpoof',
@@ -81,16 +94,34 @@ const check = defineCheck({
         message: 'anonymous HEAD {path} answered {answers} instead of refusing as it does without it ({refusal})',
         remediation: METHOD_FIX,
       },
-      overrideRefused: { probe: 'methodOverride', status: 'pass', message: 'anonymous HEAD {path} with X-HTTP-Method-Override: GET stayed refused ({answer})' },
-      noPublicPath: { probe: 'pathOverride', status: 'skip', message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override' },
+      overrideRefused: {
+        probe: 'methodOverride',
+        status: 'pass',
+        message: 'anonymous HEAD {path} with X-HTTP-Method-Override: GET stayed refused ({answer})',
+      },
+      noPublicPath: {
+        probe: 'pathOverride',
+        status: 'skip',
+        message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override',
+      },
       pathOverrideServed: {
         probe: 'pathOverride',
         status: 'fail',
-        message: "{headers} answered {answer} with {path}'s content to an anonymous caller: the path is authorised from the request line but routed by the header",
-        remediation: 'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
+        message:
+          "{headers} answered {answer} with {path}'s content to an anonymous caller: the path is authorised from the request line but routed by the header",
+        remediation:
+          'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
       },
-      pathOverrideIgnored: { probe: 'pathOverride', status: 'pass', message: 'GET {publicPath} with {headers} naming {path} did not serve it anonymously' },
-      noCredentials: { probe: 'identity', status: 'skip', message: 'no credentials configured, so whose data comes back cannot be compared' },
+      pathOverrideIgnored: {
+        probe: 'pathOverride',
+        status: 'pass',
+        message: 'GET {publicPath} with {headers} naming {path} did not serve it anonymously',
+      },
+      noCredentials: {
+        probe: 'identity',
+        status: 'skip',
+        message: 'no credentials configured, so whose data comes back cannot be compared',
+      },
       baselineNotServed: {
         probe: 'identity',
         status: 'skip',
@@ -100,22 +131,29 @@ const check = defineCheck({
       identityTruncated: {
         probe: 'identity',
         status: 'error',
-        message: '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
+        message:
+          '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
         remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
       },
       identityChanged: {
         probe: 'identity',
         status: 'fail',
-        message: 'with valid credentials, adding {headers} changed what {endpoint} returns ({how}): whose data comes back is taken from a header anyone can set',
+        message:
+          'with valid credentials, adding {headers} changed what {endpoint} returns ({how}): whose data comes back is taken from a header anyone can set',
       },
       identityCrashed: {
         probe: 'identity',
         status: 'fail',
         severity: 'high',
-        message: 'with valid credentials, {endpoint} answered {answer} when {headers} was added: an extra header must not break the request',
+        message:
+          'with valid credentials, {endpoint} answered {answer} when {headers} was added: an extra header must not break the request',
         remediation: CRASH_FIX,
       },
-      identityKept: { probe: 'identity', status: 'pass', message: 'with valid credentials, {headers} naming another user did not change what {endpoint} returns' },
+      identityKept: {
+        probe: 'identity',
+        status: 'pass',
+        message: 'with valid credentials, {headers} naming another user did not change what {endpoint} returns',
+      },
     },
   },
   scope: 'endpoint',
@@ -130,7 +168,11 @@ const check = defineCheck({
       const proof = await proveHiding(ctx, endpoint);
       if (!proof.proven) {
         if (proof.notFound) ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: proof.status }, proof.evidence);
-        else ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(refusal), why: proof.why }, [...evidenceOf(refusal), ...proof.evidence]);
+        else
+          ctx.report('refusalUnproven', { endpoint: endpoint.label, answer: answerOf(refusal), why: proof.why }, [
+            ...evidenceOf(refusal),
+            ...proof.evidence,
+          ]);
         return;
       }
     }
@@ -165,16 +207,39 @@ async function spoofedAnonymously(ctx: Ctx, refusal: Outcome): Promise<void> {
   const endpoint = ctx.endpoint;
   const spoofs = [...IDENTITY_HEADERS, ...NETWORK_HEADERS];
   const tried = await Promise.all(
-    spoofs.map(async ([header, value]) => ({ header: `${header}: ${value}`, outcome: unlessDown(await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` }))) })),
+    spoofs.map(async ([header, value]) => ({
+      header: `${header}: ${value}`,
+      outcome: unlessDown(
+        await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` })),
+      ),
+    })),
   );
   const served = servedOf(tried);
   const crashed = crashedOf(tried);
   if (served.length) {
-    ctx.report('spoofAccepted', { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(served), accepted: served.map((t) => t.header) }, evidenceOfAll(served));
+    ctx.report(
+      'spoofAccepted',
+      { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(served), accepted: served.map((t) => t.header) },
+      evidenceOfAll(served),
+    );
   } else if (crashed.length) {
-    ctx.report('spoofCrashed', { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(crashed) }, evidenceOfAll(crashed));
+    ctx.report(
+      'spoofCrashed',
+      { endpoint: endpoint.label, refusal: answerOf(refusal), answers: answersTo(crashed) },
+      evidenceOfAll(crashed),
+    );
   } else {
-    ctx.report('spoofRefused', { endpoint: endpoint.label, headers: listOf(spoofs.map(([h]) => h), 6) }, evidenceOfAll(tried));
+    ctx.report(
+      'spoofRefused',
+      {
+        endpoint: endpoint.label,
+        headers: listOf(
+          spoofs.map(([h]) => h),
+          6,
+        ),
+      },
+      evidenceOfAll(tried),
+    );
   }
 }
 
@@ -182,16 +247,25 @@ async function spoofedAnonymously(ctx: Ctx, refusal: Outcome): Promise<void> {
 async function methodOverride(ctx: Ctx, refusal: Outcome): Promise<void> {
   const endpoint = ctx.endpoint;
   const path = fillPath(endpoint);
-  const overridden = unlessDown(await probe(ctx, { ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }), method: 'HEAD' }));
+  const overridden = unlessDown(
+    await probe(ctx, {
+      ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }),
+      method: 'HEAD',
+    }),
+  );
   const tried: Tried[] = [{ header: 'HEAD with X-HTTP-Method-Override: GET', outcome: overridden }];
   if (overridden.verdict === 'served') {
     // Is it the override, or does the auth rule not cover HEAD at all?
-    tried.push({ header: 'a plain HEAD', outcome: unlessDown(await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' })) });
+    tried.push({
+      header: 'a plain HEAD',
+      outcome: unlessDown(await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' })),
+    });
   }
   const served = servedOf(tried);
   const crashed = crashedOf(tried);
   const data = { path, refusal: answerOf(refusal) };
-  if (served.some((t) => t.header === 'a plain HEAD')) ctx.report('headUnprotected', { ...data, answers: answersTo(served) }, evidenceOfAll(served));
+  if (served.some((t) => t.header === 'a plain HEAD'))
+    ctx.report('headUnprotected', { ...data, answers: answersTo(served) }, evidenceOfAll(served));
   else if (served.length) ctx.report('overrideAccepted', { ...data, answers: answersTo(served) }, evidenceOfAll(served));
   else if (crashed.length) ctx.report('overrideCrashed', { ...data, answers: answersTo(crashed) }, evidenceOfAll(crashed));
   else ctx.report('overrideRefused', { path, answer: answerOf(overridden) }, evidenceOfAll(tried));
@@ -205,18 +279,41 @@ async function pathOverride(ctx: Ctx): Promise<void> {
   const publicPath = publicGetPath(ctx);
   if (!publicPath) return void ctx.report('noPublicPath', {});
   const protectedPath = fillPath(ctx.endpoint);
-  const plain = await ctx.http.send({ method: 'GET', path: publicPath, auth: false, followRedirects: false, purpose: 'public path, to compare overrides with' });
-  const genuine = hasCredentials(ctx.target) ? await ctx.http.send({ ...endpointRequest(ctx.endpoint), purpose: 'authenticated, to recognise the protected answer' }) : undefined;
+  const plain = await ctx.http.send({
+    method: 'GET',
+    path: publicPath,
+    auth: false,
+    followRedirects: false,
+    purpose: 'public path, to compare overrides with',
+  });
+  const genuine = hasCredentials(ctx.target)
+    ? await ctx.http.send({ ...endpointRequest(ctx.endpoint), purpose: 'authenticated, to recognise the protected answer' })
+    : undefined;
   const tried = await Promise.all(
     PATH_OVERRIDE_HEADERS.map(async (header) => ({
       header: `GET ${publicPath} with ${header}: ${protectedPath}`,
-      outcome: unlessDown(await probe(ctx, { method: 'GET', path: publicPath, auth: false, followRedirects: false, headers: { [header]: protectedPath }, purpose: `public path with ${header}: ${protectedPath}` })),
+      outcome: unlessDown(
+        await probe(ctx, {
+          method: 'GET',
+          path: publicPath,
+          auth: false,
+          followRedirects: false,
+          headers: { [header]: protectedPath },
+          purpose: `public path with ${header}: ${protectedPath}`,
+        }),
+      ),
     })),
   );
   // Served is expected here (it is a public path); it is a bypass only when the protected answer came back.
-  const bypassed = tried.filter(({ outcome }) => outcome.response && outcome.verdict === 'served' && looksProtected(outcome.response, plain, genuine));
+  const bypassed = tried.filter(
+    ({ outcome }) => outcome.response && outcome.verdict === 'served' && looksProtected(outcome.response, plain, genuine),
+  );
   if (bypassed.length) {
-    ctx.report('pathOverrideServed', { headers: listOf(bypassed.map((b) => b.header)), answer: answerOf(bypassed[0]!.outcome), path: protectedPath }, evidenceOfAll(bypassed));
+    ctx.report(
+      'pathOverrideServed',
+      { headers: listOf(bypassed.map((b) => b.header)), answer: answerOf(bypassed[0]!.outcome), path: protectedPath },
+      evidenceOfAll(bypassed),
+    );
   } else {
     ctx.report('pathOverrideIgnored', { publicPath, headers: listOf(PATH_OVERRIDE_HEADERS), path: protectedPath }, evidenceOfAll(tried));
   }
@@ -250,12 +347,20 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
   if (!hasCredentials(ctx.target)) return void ctx.report('noCredentials', {});
   const request = endpointRequest(endpoint);
   const before = await ctx.http.send({ ...request, purpose: 'authenticated, before the spoofed calls' });
-  if (isNotFound(before.status)) return void ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
-  if (before.status < 200 || before.status > 299) return void ctx.report('baselineNotServed', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
+  if (isNotFound(before.status))
+    return void ctx.report('notFoundWithCredentials', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
+  if (before.status < 200 || before.status > 299)
+    return void ctx.report('baselineNotServed', { endpoint: endpoint.label, status: before.status }, [before.exchange]);
   const spoofed = await Promise.all(
     IDENTITY_HEADERS.map(async ([header, value]) => ({
       header: `${header}: ${value}`,
-      outcome: unlessDown(await probe(ctx, { ...request, headers: { ...request.headers, [header]: value }, purpose: `authenticated with ${header}: ${value}` })),
+      outcome: unlessDown(
+        await probe(ctx, {
+          ...request,
+          headers: { ...request.headers, [header]: value },
+          purpose: `authenticated with ${header}: ${value}`,
+        }),
+      ),
     })),
   );
   const after = await ctx.http.send({ ...request, purpose: 'authenticated, after the spoofed calls' });
@@ -268,19 +373,39 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
     // Refusing a request whose headers contradict its token is a fine answer.
     else if (![400, 401, 403, 422].includes(response.status)) compared.push({ header, response });
   }
-  const cut = [{ header: 'the plain call', response: before }, ...compared, { header: 'the plain call', response: after }].filter((c) => c.response.truncated);
+  const cut = [{ header: 'the plain call', response: before }, ...compared, { header: 'the plain call', response: after }].filter(
+    (c) => c.response.truncated,
+  );
   if (cut.length) {
     const calls = listOf([...new Set(cut.map((c) => (c.header === 'the plain call' ? 'a plain call' : `the call with ${c.header}`)))]);
-    return void ctx.report('identityTruncated', { endpoint: endpoint.label, limit: formatBytes(ctx.target.limits.maxResponseBytes), calls }, cut.map((c) => c.response.exchange));
+    return void ctx.report(
+      'identityTruncated',
+      { endpoint: endpoint.label, limit: formatBytes(ctx.target.limits.maxResponseBytes), calls },
+      cut.map((c) => c.response.exchange),
+    );
   }
   if (after.status !== before.status) {
-    return void ctx.report('notComparable', { endpoint: endpoint.label, reason: `answered ${before.status} and then ${after.status} to the same call` }, [before.exchange, after.exchange]);
+    return void ctx.report(
+      'notComparable',
+      { endpoint: endpoint.label, reason: `answered ${before.status} and then ${after.status} to the same call` },
+      [before.exchange, after.exchange],
+    );
   }
   const judge = changeJudge(before, after);
   if (judge === undefined) {
-    return void ctx.report('notComparable', { endpoint: endpoint.label, reason: 'answers differently to two identical calls and is not JSON' }, [before.exchange, after.exchange]);
+    return void ctx.report(
+      'notComparable',
+      { endpoint: endpoint.label, reason: 'answers differently to two identical calls and is not JSON' },
+      [before.exchange, after.exchange],
+    );
   }
-  const changed = compared.map(({ header, response }) => ({ header, response, how: response.status !== before.status ? `answered ${response.status} instead of ${before.status}` : judge(response) })).filter((c) => c.how);
+  const changed = compared
+    .map(({ header, response }) => ({
+      header,
+      response,
+      how: response.status !== before.status ? `answered ${response.status} instead of ${before.status}` : judge(response),
+    }))
+    .filter((c) => c.how);
 
   if (changed.length) {
     const [worst] = changed;
@@ -290,9 +415,16 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
       [worst!.response.exchange, before.exchange, after.exchange, ...changed.slice(1).map((c) => c.response.exchange)],
     );
   } else if (crashed.length) {
-    ctx.report('identityCrashed', { endpoint: endpoint.label, answer: answerOf(crashed[0]!.outcome), headers: listOf(crashed.map((c) => c.header)) }, evidenceOfAll(crashed));
+    ctx.report(
+      'identityCrashed',
+      { endpoint: endpoint.label, answer: answerOf(crashed[0]!.outcome), headers: listOf(crashed.map((c) => c.header)) },
+      evidenceOfAll(crashed),
+    );
   } else {
-    ctx.report('identityKept', { endpoint: endpoint.label, headers: listOf(IDENTITY_HEADERS.map(([h]) => h)) }, [before.exchange, after.exchange]);
+    ctx.report('identityKept', { endpoint: endpoint.label, headers: listOf(IDENTITY_HEADERS.map(([h]) => h)) }, [
+      before.exchange,
+      after.exchange,
+    ]);
   }
 }
 
@@ -327,4 +459,3 @@ function changeJudge(before: ProbeResponse, after: ProbeResponse): ((response: P
     return diff ? describeDifference(diff) : '';
   };
 }
-

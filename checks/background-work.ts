@@ -1,5 +1,16 @@
 import { getProperty } from 'dot-prop';
-import { defineCheck, describeRound, formatMs, ProbeError, samplesOrTimeout, summarize, type EndpointContext, type ProbeResponse, type SampleRound, type Samples } from './api.js';
+import {
+  defineCheck,
+  describeRound,
+  formatMs,
+  ProbeError,
+  samplesOrTimeout,
+  summarize,
+  type EndpointContext,
+  type ProbeResponse,
+  type SampleRound,
+  type Samples,
+} from './api.js';
 
 /** Where job APIs put the status URL and the job id in a 202 body. */
 const STATUS_URL_FIELDS = ['status_url', 'statusUrl', 'links.self', '_links.self.href', 'href'];
@@ -28,34 +39,75 @@ const check = defineCheck({
     endpointMethodWrites: true,
     // One finding per endpoint, whatever its outcome: every verdict answers "is the work in the request?".
     verdicts: {
-      timedOut: { probe: 'work', status: 'fail', message: '{endpoint} did not answer within {timeoutMs} ms: this work belongs in a background job' },
+      timedOut: {
+        probe: 'work',
+        status: 'fail',
+        message: '{endpoint} did not answer within {timeoutMs} ms: this work belongs in a background job',
+      },
       noWorkTimed: {
         probe: 'work',
         status: 'error',
-        message: 'could not decide: every timed request to {endpoint} answered {statuses} ({sampled}); only answers that did the work (2xx/3xx) are timed, so check its auth, params and body',
+        message:
+          'could not decide: every timed request to {endpoint} answered {statuses} ({sampled}); only answers that did the work (2xx/3xx) are timed, so check its auth, params and body',
       },
-      slow: { probe: 'work', status: 'fail', message: '{endpoint} took a median of {median}, over slowMs ({slowMs} ms): this work belongs in a background job; timed over {sampled}' },
-      fast: { probe: 'work', status: 'pass', message: '{endpoint} took a median of {median}, under slowMs ({slowMs} ms); timed over {sampled}' },
-      asyncRefused: { probe: 'work', status: 'error', message: 'could not decide: {endpoint} answered {status} to the configured body; set endpoints[].body to a request it accepts' },
+      slow: {
+        probe: 'work',
+        status: 'fail',
+        message:
+          '{endpoint} took a median of {median}, over slowMs ({slowMs} ms): this work belongs in a background job; timed over {sampled}',
+      },
+      fast: {
+        probe: 'work',
+        status: 'pass',
+        message: '{endpoint} took a median of {median}, under slowMs ({slowMs} ms); timed over {sampled}',
+      },
+      asyncRefused: {
+        probe: 'work',
+        status: 'error',
+        message: 'could not decide: {endpoint} answered {status} to the configured body; set endpoints[].body to a request it accepts',
+      },
       asyncInline: {
         probe: 'work',
         status: 'fail',
-        message: '{endpoint} is marked kind: async but answered {status} after doing the work (a median of {median}): answer 202 Accepted with a Location to a job status URL and do the work in the background; timed over {sampled}',
+        message:
+          '{endpoint} is marked kind: async but answered {status} after doing the work (a median of {median}): answer 202 Accepted with a Location to a job status URL and do the work in the background; timed over {sampled}',
       },
-      asyncSlow: { probe: 'work', status: 'fail', message: '{endpoint} answered {status} but only after a median of {median}, over slowMs ({slowMs} ms): queue the work and answer at once; timed over {sampled}' },
+      asyncSlow: {
+        probe: 'work',
+        status: 'fail',
+        message:
+          '{endpoint} answered {status} but only after a median of {median}, over slowMs ({slowMs} ms): queue the work and answer at once; timed over {sampled}',
+      },
       asyncNoStatusUrl: {
         probe: 'work',
         status: 'warn',
-        message: '{endpoint} answered {status} in a median of {median} with job id {jobId} but no Location header or status URL; clients must guess where to poll; timed over {sampled}',
+        message:
+          '{endpoint} answered {status} in a median of {median} with job id {jobId} but no Location header or status URL; clients must guess where to poll; timed over {sampled}',
       },
-      asyncUntrackable: { probe: 'work', status: 'fail', message: '{endpoint} answered {status} in a median of {median} with neither a job id nor a Location: the caller cannot follow the job; timed over {sampled}' },
-      asyncOffOrigin: { probe: 'work', status: 'warn', message: '{endpoint} answered {status} in a median of {median}; its status URL {statusUrl} is on another origin and was not polled; timed over {sampled}' },
+      asyncUntrackable: {
+        probe: 'work',
+        status: 'fail',
+        message:
+          '{endpoint} answered {status} in a median of {median} with neither a job id nor a Location: the caller cannot follow the job; timed over {sampled}',
+      },
+      asyncOffOrigin: {
+        probe: 'work',
+        status: 'warn',
+        message:
+          '{endpoint} answered {status} in a median of {median}; its status URL {statusUrl} is on another origin and was not polled; timed over {sampled}',
+      },
       asyncStatusBroken: {
         probe: 'work',
         status: 'fail',
-        message: '{endpoint} answered {status} in a median of {median}, but its status URL GET {statusUrl} answered {statusAnswer}: the job cannot be followed; timed over {sampled}',
+        message:
+          '{endpoint} answered {status} in a median of {median}, but its status URL GET {statusUrl} answered {statusAnswer}: the job cannot be followed; timed over {sampled}',
       },
-      asyncFollowable: { probe: 'work', status: 'pass', message: '{endpoint} answered {status} in a median of {median} with status URL {statusUrl}, which answered {statusAnswer}; timed over {sampled}' },
+      asyncFollowable: {
+        probe: 'work',
+        status: 'pass',
+        message:
+          '{endpoint} answered {status} in a median of {median} with status URL {statusUrl}, which answered {statusAnswer}; timed over {sampled}',
+      },
     },
   },
   scope: 'endpoint',
@@ -67,7 +119,11 @@ const check = defineCheck({
     const samples = await samplesOrTimeout(ctx, ctx.endpoint);
     if ('timedOut' in samples) {
       // A request that never finishes is the slowest work of all.
-      ctx.report('timedOut', { endpoint, timeoutMs: ctx.target.limits.timeoutMs }, samples.timedOut.exchange ? [samples.timedOut.exchange] : []);
+      ctx.report(
+        'timedOut',
+        { endpoint, timeoutMs: ctx.target.limits.timeoutMs },
+        samples.timedOut.exchange ? [samples.timedOut.exchange] : [],
+      );
       return;
     }
     const round = samples.sequential;
@@ -78,7 +134,9 @@ const check = defineCheck({
     }
     const work = timedWork(round);
     if (work.length === 0) {
-      ctx.report('noWorkTimed', { endpoint, statuses: [...new Set(round.statuses)].map(String), sampled }, [round.slowest ?? samples.warmup.exchange]);
+      ctx.report('noWorkTimed', { endpoint, statuses: [...new Set(round.statuses)].map(String), sampled }, [
+        round.slowest ?? samples.warmup.exchange,
+      ]);
       return;
     }
     const medianMs = (await summarize(work)).p50;
@@ -140,7 +198,11 @@ async function judgeAsync(ctx: EndpointContext, samples: Samples, { median, samp
   }
   let polled: ProbeResponse;
   try {
-    polled = await ctx.http.send({ method: 'GET', path: new URL(statusUrl, accepted.exchange.url).href, purpose: `the job status URL from ${endpoint}` });
+    polled = await ctx.http.send({
+      method: 'GET',
+      path: new URL(statusUrl, accepted.exchange.url).href,
+      purpose: `the job status URL from ${endpoint}`,
+    });
   } catch (error) {
     if (error instanceof ProbeError && error.code === 'off-origin') {
       ctx.report('asyncOffOrigin', { endpoint, status, median, statusUrl, sampled, ...facts }, evidence);
@@ -151,9 +213,17 @@ async function judgeAsync(ctx: EndpointContext, samples: Samples, { median, samp
   evidence.push(polled.exchange);
   const statusPath = new URL(polled.exchange.url).pathname;
   if (polled.status < 200 || polled.status > 299) {
-    ctx.report('asyncStatusBroken', { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts }, evidence);
+    ctx.report(
+      'asyncStatusBroken',
+      { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts },
+      evidence,
+    );
   } else {
-    ctx.report('asyncFollowable', { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts }, evidence);
+    ctx.report(
+      'asyncFollowable',
+      { endpoint, status, median, statusUrl: statusPath, statusAnswer: polled.status, sampled, ...facts },
+      evidence,
+    );
   }
 }
 

@@ -11,18 +11,21 @@ const VERDICTS = {
   slowRefusal: {
     probe: 'cap',
     status: 'fail',
-    message: '{request} with {sent} → {status}, but only after {ms} ms (slowMs {slowMs}): the body was read or parsed before being refused; check Content-Length and limits before reading',
+    message:
+      '{request} with {sent} → {status}, but only after {ms} ms (slowMs {slowMs}): the body was read or parsed before being refused; check Content-Length and limits before reading',
   },
   droppedQuickly: {
     probe: 'cap',
     status: 'warn',
-    message: '{request} with {sent} → {failure} after {ms} ms: refused, but without a status; answer 413/400 before closing so clients learn why',
+    message:
+      '{request} with {sent} → {failure} after {ms} ms: refused, but without a status; answer 413/400 before closing so clients learn why',
   },
   noAnswer: { probe: 'cap', status: 'fail', message: '{request} with {sent} → {failure} after {ms} ms; {fix}' },
   otherRefusal: {
     probe: 'cap',
     status: 'warn',
-    message: "{request} with {sent} → {status}: refused for another reason, so the size limits were not reached; check this endpoint's method, path, auth and headers in the config",
+    message:
+      "{request} with {sent} → {status}: refused for another reason, so the size limits were not reached; check this endpoint's method, path, auth and headers in the config",
   },
 } as const;
 
@@ -40,7 +43,8 @@ export default defineCheck({
       'A server that reads and parses any body is one request away from running out of memory or CPU: a huge upload, a giant array or deep nesting (which overflows recursive parsers) should be refused before the work starts.',
     remediation:
       'Cap request bodies where they enter (e.g. nginx client_max_body_size 1m, the limit option of express.json, fastify bodyLimit) and answer 413; cap array lengths and nesting depth in the schema (maxItems, a depth limit) and answer 400/422.',
-    probes: 'POST/PUT/PATCH each write endpoint with a 10 MiB JSON body, a 100,000-element array and JSON nested 10,000 deep (streamed; allowWrites only)',
+    probes:
+      'POST/PUT/PATCH each write endpoint with a 10 MiB JSON body, a 100,000-element array and JSON nested 10,000 deep (streamed; allowWrites only)',
     writes: true,
     // Heavy write probes run after every read-based check (they can break what those would read).
     phase: 'disruptive',
@@ -55,7 +59,14 @@ export default defineCheck({
     const headers = { ...(hasContentType ? {} : { 'content-type': 'application/json' }), ...endpoint.headers };
     // One at a time: each body is generated as it is sent, so only one is ever in flight.
     for (const probe of oversizedBodies(endpoint.body)) {
-      const sent = await attempt(ctx.http, { method: endpoint.method, path: fillPath(endpoint), query: endpoint.query, headers, body: probe.body, purpose: probe.what });
+      const sent = await attempt(ctx.http, {
+        method: endpoint.method,
+        path: fillPath(endpoint),
+        query: endpoint.query,
+        headers,
+        body: probe.body,
+        purpose: probe.what,
+      });
       judge(ctx, sent, probe);
     }
   },
@@ -68,7 +79,13 @@ function judge(ctx: EndpointContext<typeof VERDICTS>, sent: Attempt, probe: Over
   const evidence = [exchange];
   const options = { key: probe.key };
   const ms = Math.round(exchange.durationMs);
-  const data = { request: requestLine(exchange), sent: probe.what, fix: probe.fix, ms, ...(typeof probe.body === 'object' && 'bytes' in probe.body ? { bytes: probe.body.bytes } : {}) };
+  const data = {
+    request: requestLine(exchange),
+    sent: probe.what,
+    fix: probe.fix,
+    ms,
+    ...(typeof probe.body === 'object' && 'bytes' in probe.body ? { bytes: probe.body.bytes } : {}),
+  };
 
   if (!sent.response) {
     const { failure } = sent;

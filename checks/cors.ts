@@ -24,21 +24,38 @@ export default defineCheck({
       foreignAllowed: {
         probe: 'foreign',
         status: 'fail',
-        message: 'GET {path} with Origin: {origin} answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: any web page can read it with the visitor\'s credentials',
+        message:
+          "GET {path} with Origin: {origin} answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: any web page can read it with the visitor's credentials",
       },
-      foreignRefused: { probe: 'foreign', status: 'pass', message: 'GET {path} does not let a foreign origin read it with credentials (Access-Control-Allow-Origin: {allowOrigin}, Allow-Credentials: {credentials})' },
+      foreignRefused: {
+        probe: 'foreign',
+        status: 'pass',
+        message:
+          'GET {path} does not let a foreign origin read it with credentials (Access-Control-Allow-Origin: {allowOrigin}, Allow-Credentials: {credentials})',
+      },
       preflightAllowed: {
         probe: 'preflight',
         status: 'fail',
-        message: 'OPTIONS {path} (preflight from {origin}) answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: a foreign page may send credentialed requests',
+        message:
+          'OPTIONS {path} (preflight from {origin}) answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: a foreign page may send credentialed requests',
       },
-      preflightRefused: { probe: 'preflight', status: 'pass', message: 'OPTIONS {path} (preflight from a foreign origin) was not allowed with credentials (answered {status}, Access-Control-Allow-Origin: {allowOrigin})' },
+      preflightRefused: {
+        probe: 'preflight',
+        status: 'pass',
+        message:
+          'OPTIONS {path} (preflight from a foreign origin) was not allowed with credentials (answered {status}, Access-Control-Allow-Origin: {allowOrigin})',
+      },
       nullAllowed: {
         probe: 'null',
         status: 'fail',
-        message: 'GET {path} with Origin: null answered Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true: sandboxed iframes and local files can read it with credentials',
+        message:
+          'GET {path} with Origin: null answered Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true: sandboxed iframes and local files can read it with credentials',
       },
-      nullRefused: { probe: 'null', status: 'pass', message: 'GET {path} does not allow the null origin with credentials (Access-Control-Allow-Origin: {allowOrigin})' },
+      nullRefused: {
+        probe: 'null',
+        status: 'pass',
+        message: 'GET {path} does not allow the null origin with credentials (Access-Control-Allow-Origin: {allowOrigin})',
+      },
     },
   },
   scope: 'endpoint',
@@ -48,9 +65,19 @@ export default defineCheck({
     const path = fillPath(ctx.endpoint);
     const base = endpointRequest(ctx.endpoint);
 
-    const foreign = await ctx.http.send({ ...base, headers: { ...base.headers, Origin: FOREIGN_ORIGIN }, purpose: `Origin: ${FOREIGN_ORIGIN}` });
-    if (allowsWithCredentials(foreign, FOREIGN_ORIGIN)) ctx.report('foreignAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(foreign) }, [foreign.exchange]);
-    else ctx.report('foreignRefused', { path, allowOrigin: allowOrigin(foreign), credentials: foreign.headers['access-control-allow-credentials'] ?? '(none)' }, [foreign.exchange]);
+    const foreign = await ctx.http.send({
+      ...base,
+      headers: { ...base.headers, Origin: FOREIGN_ORIGIN },
+      purpose: `Origin: ${FOREIGN_ORIGIN}`,
+    });
+    if (allowsWithCredentials(foreign, FOREIGN_ORIGIN))
+      ctx.report('foreignAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(foreign) }, [foreign.exchange]);
+    else
+      ctx.report(
+        'foreignRefused',
+        { path, allowOrigin: allowOrigin(foreign), credentials: foreign.headers['access-control-allow-credentials'] ?? '(none)' },
+        [foreign.exchange],
+      );
 
     const preflight = await ctx.http.send({
       method: 'OPTIONS',
@@ -61,7 +88,8 @@ export default defineCheck({
       auth: false,
       purpose: `preflight from ${FOREIGN_ORIGIN}`,
     });
-    if (allowsWithCredentials(preflight, FOREIGN_ORIGIN)) ctx.report('preflightAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(preflight) }, [preflight.exchange]);
+    if (allowsWithCredentials(preflight, FOREIGN_ORIGIN))
+      ctx.report('preflightAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(preflight) }, [preflight.exchange]);
     else ctx.report('preflightRefused', { path, status: preflight.status, allowOrigin: allowOrigin(preflight) }, [preflight.exchange]);
 
     const nullOrigin = await ctx.http.send({ ...base, headers: { ...base.headers, Origin: 'null' }, purpose: 'Origin: null' });

@@ -20,43 +20,99 @@ export default defineCheck({
     rationale:
       "An API that checks who the caller is but not whether the object is theirs lets any user read or change every other user's records by changing an id (OWASP API1:2023, broken object-level authorization).",
     remediation:
-      "Check ownership on every object access: load the object scoped to the caller (WHERE owner_id = :caller) and answer 404 (or 403) when it is not theirs; filter list queries by the caller the same way.",
-    probes: "GET of the main identity's objects and lists as each identity in auth.identities; with allowWrites, create as the main identity then GET/PATCH/PUT/DELETE as the other",
+      'Check ownership on every object access: load the object scoped to the caller (WHERE owner_id = :caller) and answer 404 (or 403) when it is not theirs; filter list queries by the caller the same way.',
+    probes:
+      "GET of the main identity's objects and lists as each identity in auth.identities; with allowWrites, create as the main identity then GET/PATCH/PUT/DELETE as the other",
     writes: false,
     verdicts: {
       noOtherIdentity: { status: 'skip', message: 'no second identity is configured (auth.identities): cross-user access cannot be tried' },
-      nothingToRead: { status: 'skip', message: 'no GET endpoint with an id in its path, and no list endpoint, needs credentials: nothing of the main identity to request as another' },
-      mainCannotRead: { probe: 'read', status: 'error', message: '{endpoint} answered {status} to the main identity: its own object could not be read, so nothing is proven (check the params)' },
+      nothingToRead: {
+        status: 'skip',
+        message:
+          'no GET endpoint with an id in its path, and no list endpoint, needs credentials: nothing of the main identity to request as another',
+      },
+      mainCannotRead: {
+        probe: 'read',
+        status: 'error',
+        message:
+          '{endpoint} answered {status} to the main identity: its own object could not be read, so nothing is proven (check the params)',
+      },
       readLeaked: {
         probe: 'read',
         status: 'fail',
-        message: "{endpoint} returned the main identity's object to identity \"{identity}\" ({status}): any user can read another's record by its id",
+        message:
+          '{endpoint} returned the main identity\'s object to identity "{identity}" ({status}): any user can read another\'s record by its id',
       },
-      readRefused: { probe: 'read', status: 'pass', message: '{endpoint} refused identity "{identity}" the main identity\'s object ({status})' },
-      readOwnObject: { probe: 'read', status: 'pass', message: '{endpoint} answered identity "{identity}" {status} with a different object, not the main identity\'s' },
-      readUnclear: { probe: 'read', status: 'warn', message: '{endpoint} answered identity "{identity}" {status}: neither a refusal (403/404) nor an object; cannot tell whether it is protected' },
+      readRefused: {
+        probe: 'read',
+        status: 'pass',
+        message: '{endpoint} refused identity "{identity}" the main identity\'s object ({status})',
+      },
+      readOwnObject: {
+        probe: 'read',
+        status: 'pass',
+        message: '{endpoint} answered identity "{identity}" {status} with a different object, not the main identity\'s',
+      },
+      readUnclear: {
+        probe: 'read',
+        status: 'warn',
+        message:
+          '{endpoint} answered identity "{identity}" {status}: neither a refusal (403/404) nor an object; cannot tell whether it is protected',
+      },
       listLeaked: {
         probe: 'list',
         status: 'fail',
-        message: "{endpoint} as identity \"{identity}\" lists {count} of the main identity's items ({ids}): lists are not scoped to the caller",
+        message:
+          '{endpoint} as identity "{identity}" lists {count} of the main identity\'s items ({ids}): lists are not scoped to the caller',
       },
-      listSeparate: { probe: 'list', status: 'pass', message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items' },
-      listNothingToCompare: { probe: 'list', status: 'skip', message: '{endpoint} listed no items with ids for the main identity ({status}): nothing to compare' },
-      writesNotAllowed: { probe: 'write', status: 'skip', message: 'create-then-access-as-another probes change data: they run only with allowWrites: true (or --allow-writes)' },
-      noCreatable: { probe: 'write', status: 'skip', message: 'no POST endpoint has a matching GET endpoint for its items (POST /x and GET /x/:id): no object to create and then request as another identity' },
-      createFailed: { probe: 'write', status: 'error', message: '{endpoint} as the main identity answered {status} with no id in the body: nothing created to try' },
+      listSeparate: {
+        probe: 'list',
+        status: 'pass',
+        message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items',
+      },
+      listNothingToCompare: {
+        probe: 'list',
+        status: 'skip',
+        message: '{endpoint} listed no items with ids for the main identity ({status}): nothing to compare',
+      },
+      writesNotAllowed: {
+        probe: 'write',
+        status: 'skip',
+        message: 'create-then-access-as-another probes change data: they run only with allowWrites: true (or --allow-writes)',
+      },
+      noCreatable: {
+        probe: 'write',
+        status: 'skip',
+        message:
+          'no POST endpoint has a matching GET endpoint for its items (POST /x and GET /x/:id): no object to create and then request as another identity',
+      },
+      createFailed: {
+        probe: 'write',
+        status: 'error',
+        message: '{endpoint} as the main identity answered {status} with no id in the body: nothing created to try',
+      },
       writeAccepted: {
         probe: 'write',
         status: 'fail',
-        message: '{method} {path} (an object the main identity created) as identity "{identity}" answered {status}: another user can {action} it; created for clean-up: {created}',
+        message:
+          '{method} {path} (an object the main identity created) as identity "{identity}" answered {status}: another user can {action} it; created for clean-up: {created}',
       },
-      writeRefused: { probe: 'write', status: 'pass', message: '{method} {path} as identity "{identity}" was refused ({status}); created for clean-up: {created}' },
+      writeRefused: {
+        probe: 'write',
+        status: 'pass',
+        message: '{method} {path} as identity "{identity}" was refused ({status}); created for clean-up: {created}',
+      },
       changed: {
         probe: 'after',
         status: 'fail',
-        message: "{path} read by the main identity after identity \"{identity}\"'s attempts answered {status} and differs from what was created: another user changed or deleted it; created for clean-up: {created}",
+        message:
+          '{path} read by the main identity after identity "{identity}"\'s attempts answered {status} and differs from what was created: another user changed or deleted it; created for clean-up: {created}',
       },
-      unchanged: { probe: 'after', status: 'pass', message: "{path} is unchanged after identity \"{identity}\"'s attempts; created for clean-up: {created}" },
+      unchanged: {
+        probe: 'after',
+        status: 'pass',
+        message: '{path} is unchanged after identity "{identity}"\'s attempts; created for clean-up: {created}',
+      },
     },
   },
   scope: 'target',
@@ -107,7 +163,8 @@ async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, 
   const theirs = await ctx.http.send({ ...request, identity, purpose: `as identity ${identity}` });
   const evidence = [mine.exchange, theirs.exchange];
   if (isRefusal(theirs.status)) ctx.report('readRefused', { ...data, status: theirs.status }, evidence, options);
-  else if (is2xx(theirs.status) && sameObject(mine, theirs)) ctx.report('readLeaked', { ...data, status: theirs.status }, evidence, options);
+  else if (is2xx(theirs.status) && sameObject(mine, theirs))
+    ctx.report('readLeaked', { ...data, status: theirs.status }, evidence, options);
   else if (is2xx(theirs.status)) ctx.report('readOwnObject', { ...data, status: theirs.status }, evidence, options);
   else ctx.report('readUnclear', { ...data, status: theirs.status }, evidence, options);
 }
@@ -123,8 +180,20 @@ async function compareLists(ctx: Ctx, identity: string, list: Endpoint, mine: Pr
   const theirs = await ctx.http.send({ ...endpointRequest(list), identity, purpose: `as identity ${identity}` });
   const listed = is2xx(theirs.status) ? idsIn(theirs, list) : [];
   const shared = listed.filter((id) => mainIds.has(id));
-  if (shared.length) ctx.report('listLeaked', { endpoint: list.label, identity, count: shared.length, ids: shared.slice(0, 5) }, [mine.exchange, theirs.exchange], options);
-  else ctx.report('listSeparate', { endpoint: list.label, identity, status: theirs.status, mainCount: mainIds.size }, [mine.exchange, theirs.exchange], options);
+  if (shared.length)
+    ctx.report(
+      'listLeaked',
+      { endpoint: list.label, identity, count: shared.length, ids: shared.slice(0, 5) },
+      [mine.exchange, theirs.exchange],
+      options,
+    );
+  else
+    ctx.report(
+      'listSeparate',
+      { endpoint: list.label, identity, status: theirs.status, mainCount: mainIds.size },
+      [mine.exchange, theirs.exchange],
+      options,
+    );
   return listed;
 }
 
@@ -161,10 +230,13 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
     const response = await ctx.http.send({ method, path, ...withBody, identity, purpose: `as identity ${identity}` });
     const data = { method, path, identity, status: response.status, ...cleanUp };
     const accepted = is2xx(response.status) && (method !== 'GET' || sameObject(before, response));
-    if (accepted) ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method, endpoint: item.label });
+    if (accepted)
+      ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method, endpoint: item.label });
     else ctx.report('writeRefused', data, [response.exchange], { key: method, endpoint: item.label });
   }
   const after = await ctx.http.send({ ...endpointRequest(item), path, purpose: 'as the main identity, after the other identity tried' });
   const same = is2xx(after.status) && after.body.equals(before.body);
-  ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange], { endpoint: item.label });
+  ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange], {
+    endpoint: item.label,
+  });
 }

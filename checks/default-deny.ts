@@ -24,11 +24,16 @@ export default defineCheck({
     probes: `GET of a random unknown path (one no configured or documented route matches) at the root and under up to ${MAX_PREFIXES} prefixes of protected endpoints, anonymously; reads publicPaths from the config`,
     writes: false,
     verdicts: {
-      allPublic: { probe: 'unknown-paths', status: 'skip', message: 'publicPaths covers every path, so no unknown path is expected to be refused' },
+      allPublic: {
+        probe: 'unknown-paths',
+        status: 'skip',
+        message: 'publicPaths covers every path, so no unknown path is expected to be refused',
+      },
       served: {
         probe: 'unknown-paths',
         status: 'fail',
-        message: 'paths no route serves answered an anonymous caller with 2xx ({answers}): the API is not default-deny, so a route without a rule is public',
+        message:
+          'paths no route serves answered an anonymous caller with 2xx ({answers}): the API is not default-deny, so a route without a rule is public',
       },
       fellOver: {
         probe: 'unknown-paths',
@@ -44,18 +49,25 @@ export default defineCheck({
       },
       refused: { probe: 'unknown-paths', status: 'pass', message: 'paths no route serves were refused anonymously ({answers})' },
       // A 404 says no route answers there; it is not a refusal (a path that 404s for everyone proves no auth ran).
-      notServed: { probe: 'unknown-paths', status: 'pass', message: 'paths no route serves were not served to an anonymous caller ({answers}): nothing falls through to a public handler' },
+      notServed: {
+        probe: 'unknown-paths',
+        status: 'pass',
+        message: 'paths no route serves were not served to an anonymous caller ({answers}): nothing falls through to a public handler',
+      },
       everythingPublic: {
         probe: 'allow-list',
         status: 'fail',
-        message: 'publicPaths contains /*: every path is on the allow-list, so nothing is expected to refuse anonymous calls and the auth probes have nothing to check',
+        message:
+          'publicPaths contains /*: every path is on the allow-list, so nothing is expected to refuse anonymous calls and the auth probes have nothing to check',
         remediation: 'List only the paths that really are public (health, login, docs); everything else must require credentials.',
       },
       adminAllowed: {
         probe: 'allow-list',
         status: 'fail',
-        message: "publicPaths allows {adminLooking}, which look like an admin or internal surface: admin endpoints don't belong on the public allow-list",
-        remediation: 'Take admin, debug and metrics paths off publicPaths and off the public host; put them behind admin auth on an internal listener.',
+        message:
+          "publicPaths allows {adminLooking}, which look like an admin or internal surface: admin endpoints don't belong on the public allow-list",
+        remediation:
+          'Take admin, debug and metrics paths off publicPaths and off the public host; put them behind admin auth on an internal listener.',
       },
       publicWrites: {
         probe: 'allow-list',
@@ -63,8 +75,16 @@ export default defineCheck({
         severity: 'medium',
         message: 'publicPaths wildcards also make {writes} public: anonymous writes, by config; list public endpoints one by one',
       },
-      shortList: { probe: 'allow-list', status: 'pass', message: 'the allow-list (publicPaths) has {count} entries ({publicPaths}); everything else must refuse anonymous calls' },
-      emptyList: { probe: 'allow-list', status: 'pass', message: 'the allow-list (publicPaths) is empty: every path must refuse anonymous calls' },
+      shortList: {
+        probe: 'allow-list',
+        status: 'pass',
+        message: 'the allow-list (publicPaths) has {count} entries ({publicPaths}); everything else must refuse anonymous calls',
+      },
+      emptyList: {
+        probe: 'allow-list',
+        status: 'pass',
+        message: 'the allow-list (publicPaths) is empty: every path must refuse anonymous calls',
+      },
     },
   },
   scope: 'target',
@@ -75,7 +95,6 @@ export default defineCheck({
   },
 });
 
-
 /** /preflight-x, /api/preflight-x, ...: nothing routes there (no configured or documented template matches), so only the default answers. */
 async function unknownPaths(ctx: CheckContext): Promise<void> {
   const prefixes = new Set<string>();
@@ -84,13 +103,20 @@ async function unknownPaths(ctx: CheckContext): Promise<void> {
     if (first && prefixes.size < MAX_PREFIXES) prefixes.add(first);
   }
   const segment = randomSegment();
-  const paths = ['', ...prefixes].map((prefix) => unmatchedPath(ctx.target, prefix, segment)).filter((path) => !isPublicPath(path, ctx.target.publicPaths));
+  const paths = ['', ...prefixes]
+    .map((prefix) => unmatchedPath(ctx.target, prefix, segment))
+    .filter((path) => !isPublicPath(path, ctx.target.publicPaths));
   if (!paths.length) {
     ctx.report('allPublic', {});
     return;
   }
   const tried = await Promise.all(
-    paths.map(async (path) => ({ path, outcome: unlessDown(await probe(ctx, { method: 'GET', path, auth: false, followRedirects: false, purpose: 'a path no route serves, anonymously' })) })),
+    paths.map(async (path) => ({
+      path,
+      outcome: unlessDown(
+        await probe(ctx, { method: 'GET', path, auth: false, followRedirects: false, purpose: 'a path no route serves, anonymously' }),
+      ),
+    })),
   );
   const by = (test: (outcome: Outcome) => boolean): typeof tried => tried.filter((t) => test(t.outcome));
   const answers = (list: typeof tried): string[] => list.map((t) => `GET ${t.path} → ${answerOf(t.outcome)}`);
@@ -103,7 +129,8 @@ async function unknownPaths(ctx: CheckContext): Promise<void> {
   if (served.length) ctx.report('served', data(served), evidence(served));
   else if (crashed.length) ctx.report('fellOver', data(crashed), evidence(crashed));
   else if (other.length) ctx.report('otherAnswer', data(other), evidence(other));
-  else if (tried.some((t) => t.outcome.response?.status === 401 || t.outcome.response?.status === 403)) ctx.report('refused', data(tried), evidence(tried));
+  else if (tried.some((t) => t.outcome.response?.status === 401 || t.outcome.response?.status === 403))
+    ctx.report('refused', data(tried), evidence(tried));
   else ctx.report('notServed', data(tried), evidence(tried));
 }
 
@@ -112,7 +139,14 @@ function allowList(ctx: CheckContext): void {
   const { publicPaths, endpoints } = ctx.target;
   const adminLooking = publicPaths.filter((path) => ADMIN_WORDS.test(path));
   // A wildcard that also makes a configured write endpoint public: anonymous writes, by config.
-  const openWrites = endpoints.filter((e) => e.public && e.method !== 'GET' && e.method !== 'HEAD' && e.method !== 'OPTIONS' && publicPaths.some((p) => p.endsWith('/*') && isPublicPath(e.path, [p])));
+  const openWrites = endpoints.filter(
+    (e) =>
+      e.public &&
+      e.method !== 'GET' &&
+      e.method !== 'HEAD' &&
+      e.method !== 'OPTIONS' &&
+      publicPaths.some((p) => p.endsWith('/*') && isPublicPath(e.path, [p])),
+  );
 
   if (publicPaths.includes('/*')) ctx.report('everythingPublic', { publicPaths });
   else if (adminLooking.length) ctx.report('adminAllowed', { publicPaths, adminLooking });

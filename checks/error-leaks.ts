@@ -36,7 +36,7 @@ export default defineCheck({
     item: 'error-hygiene',
     severity: 'high',
     rationale:
-      'A stack trace, the failing SQL or the database host in a response hands an attacker a map of the system, and it lands in customers\' browsers and support tickets. Details belong in logs.',
+      "A stack trace, the failing SQL or the database host in a response hands an attacker a map of the system, and it lands in customers' browsers and support tickets. Details belong in logs.",
     remediation:
       'Answer unknown errors with a generic 500 in your error shape ("something went wrong; quote this request id") and log the details server-side; turn off debug mode; remove version headers (Server, X-Powered-By).',
     probes: `nothing: reads every response of the run against ${BODY_SIGNATURES.length} body and ${HEADER_SIGNATURES.length} header signatures (2xx bodies only against the unmistakable ones: their paths and hosts are the API's data)`,
@@ -47,18 +47,25 @@ export default defineCheck({
       noErrorAnswer: {
         probe: 'scan',
         status: 'skip',
-        message: "no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the {responses} other responses leaked nothing)",
+        message:
+          "no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the {responses} other responses leaked nothing)",
       },
       clean: {
         probe: 'scan',
         status: 'pass',
-        message: "none of the run's {responses} responses ({errorResponses} of them errors; {distinctBodies} distinct bodies) matched any of {bodySignatures} body or {headerSignatures} header leak signatures",
+        message:
+          "none of the run's {responses} responses ({errorResponses} of them errors; {distinctBodies} distinct bodies) matched any of {bodySignatures} body or {headerSignatures} header leak signatures",
       },
       leakedCritical: { probe: 'leak', status: 'fail', severity: 'critical', message: '{response} revealed {reveals}: {quoted}{more}' },
       leaked: { probe: 'leak', status: 'fail', severity: 'high', message: '{response} revealed {reveals}: {quoted}{more}' },
       leakedMedium: { probe: 'leak', status: 'fail', severity: 'medium', message: '{response} revealed {reveals}: {quoted}{more}' },
       versionHeader: { probe: 'header', status: 'fail', severity: 'low', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
-      debugHeader: { probe: 'header', status: 'fail', severity: 'medium', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
+      debugHeader: {
+        probe: 'header',
+        status: 'fail',
+        severity: 'medium',
+        message: '{seen} (first: {response}) reveal {reveals}: {quoted}',
+      },
       credentialLeaked: {
         probe: 'credential',
         status: 'fail',
@@ -102,13 +109,39 @@ export default defineCheck({
           // A configured endpoint is one place to fix, whatever input made it leak; other paths (other
           // checks' probes, a catch-all under /admin) are grouped by what they leak.
           const key = configured ? id : `${id}:${shortHash(leak.excerpt)}`;
-          add({ kind: 'body', signatureId: id, reveals, severity, ...(configured ? { endpoint } : {}), excerpt: leak.excerpt, alsoMatched, key }, record, endpoint);
+          add(
+            {
+              kind: 'body',
+              signatureId: id,
+              reveals,
+              severity,
+              ...(configured ? { endpoint } : {}),
+              excerpt: leak.excerpt,
+              alsoMatched,
+              key,
+            },
+            record,
+            endpoint,
+          );
         }
       }
       // A version header is usually on every response: one finding per header value, for the whole target.
       for (const leak of scanHeaders(record.exchange.responseHeaders)) {
         const { id, reveals, severity } = leak.signature;
-        add({ kind: 'header', signatureId: id, reveals, severity, endpoint: '*', excerpt: leak.excerpt, alsoMatched: [], key: `${id}=${leak.excerpt}` }, record, labelExchange(record.exchange, ctx.target));
+        add(
+          {
+            kind: 'header',
+            signatureId: id,
+            reveals,
+            severity,
+            endpoint: '*',
+            excerpt: leak.excerpt,
+            alsoMatched: [],
+            key: `${id}=${leak.excerpt}`,
+          },
+          record,
+          labelExchange(record.exchange, ctx.target),
+        );
       }
     }
 
@@ -117,7 +150,14 @@ export default defineCheck({
       const more = leak.count > 1 ? ` (${leak.count} responses)` : '';
       ctx.report(
         'credentialLeaked',
-        { response: describeResponse(leak.first), kind: leak.secret.kind, length: leak.secret.length, masked: leak.secret.masked, where: leak.secret.where, more },
+        {
+          response: describeResponse(leak.first),
+          kind: leak.secret.kind,
+          length: leak.secret.length,
+          masked: leak.secret.masked,
+          where: leak.secret.where,
+          more,
+        },
         leak.exchanges.slice(0, MAX_EVIDENCE),
         { endpoint: labelExchange(leak.first.exchange, ctx.target), key: leak.secret.masked },
       );
@@ -203,7 +243,10 @@ function credentialLeaks(recorded: readonly RecordedResponse[]): CredentialLeak[
 
 /** A leak is as severe as the worst thing its line reveals (a stack frame that also holds a password). */
 function worstSeverity(signatures: ReadonlyArray<{ severity: Severity }>): Severity {
-  return signatures.reduce<Severity>((worst, { severity }) => (SEVERITY_WEIGHT[severity] > SEVERITY_WEIGHT[worst] ? severity : worst), 'low');
+  return signatures.reduce<Severity>(
+    (worst, { severity }) => (SEVERITY_WEIGHT[severity] > SEVERITY_WEIGHT[worst] ? severity : worst),
+    'low',
+  );
 }
 
 /** The first responses of the group, those of the endpoint it is named after first (the curl line is theirs). */

@@ -20,19 +20,37 @@ export default defineCheck({
       'Clients and SDKs are generated from the OpenAPI document: an error body that breaks its documented schema crashes their error handling exactly when the user needs a clear message.',
     remediation:
       'Send every error through the one handler that produces the documented error body, or fix the document so it describes the errors the API really sends.',
-    probes: 'nothing: validates every JSON 4xx/5xx of the run against the documented error schema (with --openapi; bodies cut at maxResponseBytes are not judged)',
+    probes:
+      'nothing: validates every JSON 4xx/5xx of the run against the documented error schema (with --openapi; bodies cut at maxResponseBytes are not judged)',
     writes: false,
     phase: 'analyze',
     verdicts: {
-      schemaBroken: { probe: 'schema', status: 'skip', message: 'the documented error schema could not be compiled ({problem}), so error bodies were not checked against it' },
-      noJsonErrors: { probe: 'schema', status: 'skip', message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema' },
+      schemaBroken: {
+        probe: 'schema',
+        status: 'skip',
+        message: 'the documented error schema could not be compiled ({problem}), so error bodies were not checked against it',
+      },
+      noJsonErrors: {
+        probe: 'schema',
+        status: 'skip',
+        message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema',
+      },
       onlyCutBodies: {
         probe: 'schema',
         status: 'error',
-        message: 'every JSON 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so none could be checked against the documented error schema',
+        message:
+          'every JSON 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so none could be checked against the documented error schema',
       },
-      matches: { probe: 'schema', status: 'pass', message: 'all {checked} JSON error responses match the error schema documented in {source}{notJudged}' },
-      breaks: { probe: 'schema', status: 'fail', message: '{broken} of {checked} JSON error responses break the error schema documented in {source}: {listed}{notJudged}' },
+      matches: {
+        probe: 'schema',
+        status: 'pass',
+        message: 'all {checked} JSON error responses match the error schema documented in {source}{notJudged}',
+      },
+      breaks: {
+        probe: 'schema',
+        status: 'fail',
+        message: '{broken} of {checked} JSON error responses break the error schema documented in {source}: {listed}{notJudged}',
+      },
     },
   },
   scope: 'target',
@@ -72,9 +90,21 @@ export default defineCheck({
     const broken = checked.filter((c) => c.problem);
     const source = ctx.target.spec?.source ?? 'the OpenAPI document';
     const notJudged = cut ? `; ${cut} cut at maxResponseBytes, not judged` : '';
-    if (broken.length === 0) return void ctx.report('matches', { checked: checked.length, source, notJudged, cut }, checked.slice(0, 1).map((c) => c.record.exchange));
-    const listed = `${broken.slice(0, MAX_LISTED).map((c) => `${c.where}: ${c.problem}`).join('; ')}${broken.length > MAX_LISTED ? '; …' : ''}`;
-    ctx.report('breaks', { broken: broken.length, checked: checked.length, source, listed, notJudged, cut }, broken.map((c) => c.record.exchange));
+    if (broken.length === 0)
+      return void ctx.report(
+        'matches',
+        { checked: checked.length, source, notJudged, cut },
+        checked.slice(0, 1).map((c) => c.record.exchange),
+      );
+    const listed = `${broken
+      .slice(0, MAX_LISTED)
+      .map((c) => `${c.where}: ${c.problem}`)
+      .join('; ')}${broken.length > MAX_LISTED ? '; …' : ''}`;
+    ctx.report(
+      'breaks',
+      { broken: broken.length, checked: checked.length, source, listed, notJudged, cut },
+      broken.map((c) => c.record.exchange),
+    );
   },
 });
 
@@ -128,4 +158,3 @@ function describeErrors(validate: ValidateFunction): string {
     .map((e) => `${e.instancePath || 'the body'} ${e.message ?? 'is not valid'}`)
     .join('; ');
 }
-

@@ -12,30 +12,52 @@ interface ErrorResponse {
   where: string;
 }
 
-const CODE_FIX = 'Give every error a stable, documented code field (error.code, or type in problem+json) that clients can branch on; keep the message for humans.';
+const CODE_FIX =
+  'Give every error a stable, documented code field (error.code, or type in problem+json) that clients can branch on; keep the message for humans.';
 
 const VERDICTS = {
   noErrorBodies: {
     probe: 'shape',
     status: 'skip',
-    message: 'no 4xx/5xx response with a body was seen during the run ({withoutBody} without a body), so the error shape could not be judged',
+    message:
+      'no 4xx/5xx response with a body was seen during the run ({withoutBody} without a body), so the error shape could not be judged',
   },
   onlyCutBodies: {
     probe: 'shape',
     status: 'error',
-    message: 'every 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so the error shape could not be judged',
+    message:
+      'every 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so the error shape could not be judged',
   },
-  manyShapes: { probe: 'shape', status: 'fail', message: "the run's {errors} error responses come in {count} shapes: {listed}; clients need one{notJudged}" },
-  notJson: { probe: 'shape', status: 'fail', message: 'this JSON API answers errors with {shape}; send them as JSON in one shape{notJudged}' },
+  manyShapes: {
+    probe: 'shape',
+    status: 'fail',
+    message: "the run's {errors} error responses come in {count} shapes: {listed}; clients need one{notJudged}",
+  },
+  notJson: {
+    probe: 'shape',
+    status: 'fail',
+    message: 'this JSON API answers errors with {shape}; send them as JSON in one shape{notJudged}',
+  },
   oneShape: { probe: 'shape', status: 'pass', message: 'all {errors} error responses ({statuses}) use one shape: {shape}{notJudged}' },
-  noJsonErrors: { probe: 'code', status: 'fail', message: "none of the run's {errors} error responses is JSON, so none carries a machine-readable code", remediation: CODE_FIX },
+  noJsonErrors: {
+    probe: 'code',
+    status: 'fail',
+    message: "none of the run's {errors} error responses is JSON, so none carries a machine-readable code",
+    remediation: CODE_FIX,
+  },
   noCodes: {
     probe: 'code',
     status: 'fail',
-    message: 'no JSON error response carries a machine-readable code field ({json} seen: {listed}); clients can only match the English message',
+    message:
+      'no JSON error response carries a machine-readable code field ({json} seen: {listed}); clients can only match the English message',
     remediation: CODE_FIX,
   },
-  someWithoutCode: { probe: 'code', status: 'warn', message: '{without} of {json} JSON error responses carry no machine-readable code: {listed}', remediation: CODE_FIX },
+  someWithoutCode: {
+    probe: 'code',
+    status: 'warn',
+    message: '{without} of {json} JSON error responses carry no machine-readable code: {listed}',
+    remediation: CODE_FIX,
+  },
   allCoded: { probe: 'code', status: 'pass', message: 'every JSON error response ({json}) carries a machine-readable code' },
 } as const;
 
@@ -114,10 +136,19 @@ function describeShape(shape: { body: ErrorBody; examples: ErrorResponse[] }): s
   return `${shape.body.display} (${shape.examples.length}×, e.g. ${shape.examples[0]!.where})`;
 }
 
-function judgeShape(ctx: Ctx, errors: readonly ErrorResponse[], jsonApi: boolean, counts: { withoutBody: number; cut: number; notJudged: string }): void {
+function judgeShape(
+  ctx: Ctx,
+  errors: readonly ErrorResponse[],
+  jsonApi: boolean,
+  counts: { withoutBody: number; cut: number; notJudged: string },
+): void {
   const shapes = groupShapes(errors);
   const evidence: Exchange[] = shapes.map((shape) => shape.examples[0]!.record.exchange);
-  const data = { errors: errors.length, ...counts, shapes: shapes.map((s) => `${s.body.display}: ${s.examples.length}× (${statusesOf(s.examples)})`) };
+  const data = {
+    errors: errors.length,
+    ...counts,
+    shapes: shapes.map((s) => `${s.body.display}: ${s.examples.length}× (${statusesOf(s.examples)})`),
+  };
   if (shapes.length > 1) {
     const listed = shapes.slice(0, MAX_SHAPES_LISTED).map(describeShape).join('; ');
     const more = shapes.length > MAX_SHAPES_LISTED ? `; and ${shapes.length - MAX_SHAPES_LISTED} more` : '';
@@ -132,10 +163,23 @@ function judgeCodes(ctx: Ctx, errors: readonly ErrorResponse[]): void {
   const json = errors.filter((e) => e.body.json);
   const without = json.filter((e) => !e.body.hasCode);
   const examples = [...new Map(without.map((e) => [e.where, e])).values()];
-  const listed = examples.slice(0, MAX_SHAPES_LISTED).map((e) => e.where).join(', ');
+  const listed = examples
+    .slice(0, MAX_SHAPES_LISTED)
+    .map((e) => e.where)
+    .join(', ');
   const evidence = examples.map((e) => e.record.exchange);
-  if (json.length === 0) ctx.report('noJsonErrors', { errors: errors.length }, errors.slice(0, 3).map((e) => e.record.exchange));
+  if (json.length === 0)
+    ctx.report(
+      'noJsonErrors',
+      { errors: errors.length },
+      errors.slice(0, 3).map((e) => e.record.exchange),
+    );
   else if (without.length === json.length) ctx.report('noCodes', { json: json.length, listed }, evidence);
-  else if (without.length) ctx.report('someWithoutCode', { without: without.length, json: json.length, listed: `${listed}${examples.length > MAX_SHAPES_LISTED ? ', …' : ''}` }, evidence);
+  else if (without.length)
+    ctx.report(
+      'someWithoutCode',
+      { without: without.length, json: json.length, listed: `${listed}${examples.length > MAX_SHAPES_LISTED ? ', …' : ''}` },
+      evidence,
+    );
   else ctx.report('allCoded', { json: json.length }, [json[0]!.record.exchange]);
 }

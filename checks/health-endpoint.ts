@@ -25,27 +25,46 @@ export default defineCheck({
     phase: 'measure',
     // One question, "is there a fast anonymous health endpoint?": every verdict shares its key.
     verdicts: {
-      hangs: { probe: 'health', status: 'fail', message: 'GET {path} without credentials did not answer within {timeoutMs} ms; a load balancer would mark every instance down' },
+      hangs: {
+        probe: 'health',
+        status: 'fail',
+        message: 'GET {path} without credentials did not answer within {timeoutMs} ms; a load balancer would mark every instance down',
+      },
       missing: { probe: 'health', status: 'fail', message: 'no health endpoint: {tried}; add one, or name yours in health:' },
       needsCredentials: {
         probe: 'health',
         status: 'fail',
-        message: 'GET {path} without credentials answered {status}: it needs credentials, but load balancers and orchestrators call it anonymously; it must answer 2xx',
+        message:
+          'GET {path} without credentials answered {status}: it needs credentials, but load balancers and orchestrators call it anonymously; it must answer 2xx',
       },
       notOk: { probe: 'health', status: 'fail', message: 'GET {path} without credentials answered {status}; it must answer 2xx' },
-      flappingNoAnswer: { probe: 'health', status: 'fail', message: 'GET {path} answered {status} once, then none of {planned} timed samples got an answer ({sampled}): {why}' },
-      flapping: { probe: 'health', status: 'fail', message: 'GET {path} answered {status} once, then {failed} of {total} timed samples answered {statuses}: {why}' },
+      flappingNoAnswer: {
+        probe: 'health',
+        status: 'fail',
+        message: 'GET {path} answered {status} once, then none of {planned} timed samples got an answer ({sampled}): {why}',
+      },
+      flapping: {
+        probe: 'health',
+        status: 'fail',
+        message: 'GET {path} answered {status} once, then {failed} of {total} timed samples answered {statuses}: {why}',
+      },
       slow: {
         probe: 'health',
         status: 'fail',
-        message: 'GET {path} answered {status} without credentials but slowly: {timing}, over healthMs ({healthMs} ms); answer from in-process state',
+        message:
+          'GET {path} answered {status} without credentials but slowly: {timing}, over healthMs ({healthMs} ms); answer from in-process state',
       },
       slowest: {
         probe: 'health',
         status: 'warn',
-        message: 'GET {path} answered {status} without credentials in {timing}; the slowest was over healthMs ({healthMs} ms), which a load balancer counts as a failed check',
+        message:
+          'GET {path} answered {status} without credentials in {timing}; the slowest was over healthMs ({healthMs} ms), which a load balancer counts as a failed check',
       },
-      fast: { probe: 'health', status: 'pass', message: 'GET {path} answered {status} without credentials in {timing}, under healthMs ({healthMs} ms)' },
+      fast: {
+        probe: 'health',
+        status: 'pass',
+        message: 'GET {path} answered {status} without credentials in {timing}, under healthMs ({healthMs} ms)',
+      },
     },
   },
   scope: 'target',
@@ -77,7 +96,11 @@ export default defineCheck({
     }
     if (!found) {
       const answers = tried.map((r) => `GET ${new URL(r.exchange.url).pathname} → ${r.status}`);
-      ctx.report('missing', { tried: answers }, tried.map((r) => r.exchange));
+      ctx.report(
+        'missing',
+        { tried: answers },
+        tried.map((r) => r.exchange),
+      );
       return;
     }
     const path = new URL(found.exchange.url).pathname;
@@ -96,7 +119,14 @@ export default defineCheck({
     const samples = await sample(
       ctx.http,
       { method: 'GET', path: configured ?? path, auth: false },
-      { samples: HEALTH_SAMPLES, concurrency: 1, budgetMs: ctx.target.latency.maxSeconds * 1000, budgetName: `latency.maxSeconds: ${ctx.target.latency.maxSeconds}`, slowMs: healthMs, timeoutMs },
+      {
+        samples: HEALTH_SAMPLES,
+        concurrency: 1,
+        budgetMs: ctx.target.latency.maxSeconds * 1000,
+        budgetName: `latency.maxSeconds: ${ctx.target.latency.maxSeconds}`,
+        slowMs: healthMs,
+        timeoutMs,
+      },
       found,
     );
     const round = samples.sequential;
@@ -110,7 +140,12 @@ export default defineCheck({
       ctx.report('flappingNoAnswer', { path, status, planned: round.planned, sampled, why: FLAPPING, latency }, evidence, where);
     } else if (failed.length) {
       const statuses = [...new Set(failed)].join('/');
-      ctx.report('flapping', { path, status, failed: failed.length, total: round.statuses.length, statuses, why: FLAPPING, latency }, evidence, where);
+      ctx.report(
+        'flapping',
+        { path, status, failed: failed.length, total: round.statuses.length, statuses, why: FLAPPING, latency },
+        evidence,
+        where,
+      );
     } else if (summary.p50 >= healthMs) {
       ctx.report('slow', { path, status, timing, healthMs, latency }, evidence, where);
     } else if (summary.max >= healthMs) {

@@ -35,26 +35,30 @@ const check = defineCheck({
       nothingToReplay: {
         probe: 'replay',
         status: 'error',
-        message: 'could not decide: {endpoint} answered {status} to the configured body {body}, so there was nothing to replay; set endpoints[].body to a request it accepts',
+        message:
+          'could not decide: {endpoint} answered {status} to the configured body {body}, so there was nothing to replay; set endpoints[].body to a request it accepts',
       },
       identicalAnswers: {
         probe: 'replay',
         status: 'error',
         message:
           'could not decide: {endpoint} answers every write identically ({status} with the same body to {body} under one key and to {otherBody} under another): is this a mock? Retries, double submits and key reuse cannot be judged on it',
-        remediation: 'Point the audit at a running implementation of the API (not a mock server), or configure idempotency.verify so side effects can be counted.',
+        remediation:
+          'Point the audit at a running implementation of the API (not a mock server), or configure idempotency.verify so side effects can be counted.',
       },
       createdTwice: {
         probe: 'replay',
         status: 'fail',
         severity: 'critical',
-        message: 'the same {header} and body sent twice created two resources ({created}){counted}: a retry or double submit does the write twice',
+        message:
+          'the same {header} and body sent twice created two resources ({created}){counted}: a retry or double submit does the write twice',
       },
       replayStatusDiffers: {
         probe: 'replay',
         status: 'fail',
         severity: 'high',
-        message: 'the retry with the same {header} and body answered {replayStatus} where the first request answered {firstStatus}; a retry must get the first response again{counted} (created: {created})',
+        message:
+          'the retry with the same {header} and body answered {replayStatus} where the first request answered {firstStatus}; a retry must get the first response again{counted} (created: {created})',
       },
       replayBodyDiffers: {
         probe: 'replay',
@@ -66,7 +70,8 @@ const check = defineCheck({
       replayTooLarge: {
         probe: 'replay',
         status: 'error',
-        message: 'could not decide: an answer of {endpoint} was cut at limits.maxResponseBytes, so the retry was not compared with the first response (created: {created})',
+        message:
+          'could not decide: an answer of {endpoint} was cut at limits.maxResponseBytes, so the retry was not compared with the first response (created: {created})',
       },
       replayUnproven: {
         probe: 'replay',
@@ -78,64 +83,90 @@ const check = defineCheck({
       replayed: {
         probe: 'replay',
         status: 'pass',
-        message: 'the same {header} and body sent twice: both answered {status} with the same body{counted}; {evidence} (created: {created})',
+        message:
+          'the same {header} and body sent twice: both answered {status} with the same body{counted}; {evidence} (created: {created})',
       },
       pairCreatedTwice: {
         probe: 'pair',
         status: 'fail',
         severity: 'critical',
-        message: '{timing} created two resources ({created}), answered {statuses}{counted}: a double click writes twice; answer 409 to the second while the first runs',
+        message:
+          '{timing} created two resources ({created}), answered {statuses}{counted}: a double click writes twice; answer 409 to the second while the first runs',
       },
-      pairNoneSucceeded: { probe: 'pair', status: 'error', message: 'could not decide: neither of {timing} succeeded (answered {statuses})' },
+      pairNoneSucceeded: {
+        probe: 'pair',
+        status: 'error',
+        message: 'could not decide: neither of {timing} succeeded (answered {statuses})',
+      },
       pairOneUnanswered: {
         probe: 'pair',
         status: 'warn',
         severity: 'high',
-        message: 'of {timing}, one answered {status} and the other got no answer ({reason}); the duplicate should get 409 or the same result (created: {created})',
+        message:
+          'of {timing}, one answered {status} and the other got no answer ({reason}); the duplicate should get 409 or the same result (created: {created})',
       },
-      pairConflict: { probe: 'pair', status: 'pass', message: '{timing}: one answered {status}, the other got 409 Conflict{counted} (created: {created})' },
-      pairIdentical: { probe: 'pair', status: 'pass', message: '{timing}: one answered {status}, the other got the identical result{counted}; {evidence} (created: {created})' },
+      pairConflict: {
+        probe: 'pair',
+        status: 'pass',
+        message: '{timing}: one answered {status}, the other got 409 Conflict{counted} (created: {created})',
+      },
+      pairIdentical: {
+        probe: 'pair',
+        status: 'pass',
+        message: '{timing}: one answered {status}, the other got the identical result{counted}; {evidence} (created: {created})',
+      },
       pairUnproven: {
         probe: 'pair',
         status: 'error',
-        message: 'could not decide: {timing} both answered {statuses} with the identical result{counted}, but nothing shows the second was deduplicated ({missing}) (created: {created})',
+        message:
+          'could not decide: {timing} both answered {statuses} with the identical result{counted}, but nothing shows the second was deduplicated ({missing}) (created: {created})',
         remediation: SHOW_DEDUP,
       },
       pairTooLarge: {
         probe: 'pair',
         status: 'error',
-        message: 'could not decide: {timing} both answered {statuses}, cut at limits.maxResponseBytes, so the two answers were not compared (created: {created})',
+        message:
+          'could not decide: {timing} both answered {statuses}, cut at limits.maxResponseBytes, so the two answers were not compared (created: {created})',
       },
       pairDifferentBodies: {
         probe: 'pair',
         status: 'warn',
         severity: 'high',
-        message: '{timing} both answered {statuses} with different bodies and no second id{counted}; the duplicate should get 409 or the identical result (created: {created})',
+        message:
+          '{timing} both answered {statuses} with different bodies and no second id{counted}; the duplicate should get 409 or the identical result (created: {created})',
       },
       pairOtherStatus: {
         probe: 'pair',
         status: 'warn',
         severity: 'high',
-        message: '{timing}: one answered {status}, the other {otherStatus}; the IETF draft answers 409 Conflict while the first request is in flight (created: {created})',
+        message:
+          '{timing}: one answered {status}, the other {otherStatus}; the IETF draft answers 409 Conflict while the first request is in flight (created: {created})',
       },
-      reuseNotProbed: { probe: 'reuse', status: 'skip', message: 'the configured body {body} has no field to change, so reusing a {header} with another body was not probed' },
+      reuseNotProbed: {
+        probe: 'reuse',
+        status: 'skip',
+        message: 'the configured body {body} has no field to change, so reusing a {header} with another body was not probed',
+      },
       reuseApplied: {
         probe: 'reuse',
         status: 'fail',
         severity: 'high',
-        message: 'the {header} of an earlier request sent again with another body ({change}) was applied (answered {status}{how}); refuse it with 422 so a client bug cannot write under an old key (created: {created})',
+        message:
+          'the {header} of an earlier request sent again with another body ({change}) was applied (answered {status}{how}); refuse it with 422 so a client bug cannot write under an old key (created: {created})',
       },
       reuseDropped: {
         probe: 'reuse',
         status: 'fail',
         severity: 'high',
-        message: 'the {header} of an earlier request sent again with another body ({change}) got the first response replayed ({status}): the change was silently dropped; refuse it with 422',
+        message:
+          'the {header} of an earlier request sent again with another body ({change}) got the first response replayed ({status}): the change was silently dropped; refuse it with 422',
       },
       reuseAccepted: {
         probe: 'reuse',
         status: 'fail',
         severity: 'high',
-        message: 'the {header} of an earlier request sent again with another body ({change}) was accepted ({status}, {unlike}); the reused key did not stop it: refuse it with 422 (created: {created})',
+        message:
+          'the {header} of an earlier request sent again with another body ({change}) was accepted ({status}, {unlike}); the reused key did not stop it: refuse it with 422 (created: {created})',
       },
       reuseServerError: {
         probe: 'reuse',
@@ -147,26 +178,40 @@ const check = defineCheck({
         probe: 'reuse',
         status: 'fail',
         severity: 'high',
-        message: 'the {header} of an earlier request sent again with another body ({change}) answered {status} but was applied anyway{counted} (created: {created})',
+        message:
+          'the {header} of an earlier request sent again with another body ({change}) answered {status} but was applied anyway{counted} (created: {created})',
       },
       reuseUnproven: {
         probe: 'reuse',
         status: 'error',
-        message: 'could not decide: the changed body ({change}) was refused even with a fresh key ({controlStatus}), so the {status} to the reused key may be validation, not the key',
+        message:
+          'could not decide: the changed body ({change}) was refused even with a fresh key ({controlStatus}), so the {status} to the reused key may be validation, not the key',
       },
       reuseRefused: {
         probe: 'reuse',
         status: 'pass',
-        message: 'the {header} of an earlier request sent again with another body ({change}) was refused with {status} and not applied (the same body with a fresh key was accepted){note} (created: {created})',
+        message:
+          'the {header} of an earlier request sent again with another body ({change}) was refused with {status} and not applied (the same body with a fresh key was accepted){note} (created: {created})',
       },
       missingKeyAccepted: {
         probe: 'missingKey',
         status: 'fail',
         severity: 'medium',
-        message: 'a write without {header} was accepted ({status}) although idempotency.required is true; refuse it with 400 (created: {created})',
+        message:
+          'a write without {header} was accepted ({status}) although idempotency.required is true; refuse it with 400 (created: {created})',
       },
-      missingKeyRefused: { probe: 'missingKey', status: 'pass', severity: 'medium', message: 'a write without {header} was refused with {status}, as idempotency.required says{note}' },
-      missingKeyServerError: { probe: 'missingKey', status: 'fail', severity: 'medium', message: 'a write without {header} answered {status}; refuse it with 400' },
+      missingKeyRefused: {
+        probe: 'missingKey',
+        status: 'pass',
+        severity: 'medium',
+        message: 'a write without {header} was refused with {status}, as idempotency.required says{note}',
+      },
+      missingKeyServerError: {
+        probe: 'missingKey',
+        status: 'fail',
+        severity: 'medium',
+        message: 'a write without {header} answered {status}; refuse it with 400',
+      },
     },
   },
   scope: 'endpoint',
@@ -203,17 +248,45 @@ const check = defineCheck({
     const reuseCount = varied ? probe.grown(afterPair, await probe.snapshot(), varied.body) : undefined;
 
     const pairRef = probe.createdRef(pair.responses.find(ok));
-    const replayEvidence = dedupEvidence({ markers: [probe.replayMarker(replay)], count: replayCount, verify: probe.verifyLabel, sameKeyRefs: [probe.createdRef(first), probe.createdRef(replay)], otherKeyRef: pairRef });
-    const replayLooksRight = replay.status === first.status && probe.compare(first, replay).same === true && !twoCreated(probe, first, replay, replayCount);
+    const replayEvidence = dedupEvidence({
+      markers: [probe.replayMarker(replay)],
+      count: replayCount,
+      verify: probe.verifyLabel,
+      sameKeyRefs: [probe.createdRef(first), probe.createdRef(replay)],
+      otherKeyRef: pairRef,
+    });
+    const replayLooksRight =
+      replay.status === first.status && probe.compare(first, replay).same === true && !twoCreated(probe, first, replay, replayCount);
 
     // 4. The changed body under a fresh key, only when an answer needs telling apart: a refusal of
     // the reused key from a validation error, a dropped change or an unproven replay from a mock.
-    const needsControl = reuse && ((!ok(reuse) && reuse.status < 500) || (ok(reuse) && probe.compare(first, reuse).same === true) || (replayLooksRight && !replayEvidence));
-    const control = varied && needsControl ? await probe.send(varied.body, randomUUID(), `the changed body (${change}) with a fresh key, to tell a key refusal from a validation error and a real store from a mock`) : undefined;
+    const needsControl =
+      reuse &&
+      ((!ok(reuse) && reuse.status < 500) ||
+        (ok(reuse) && probe.compare(first, reuse).same === true) ||
+        (replayLooksRight && !replayEvidence));
+    const control =
+      varied && needsControl
+        ? await probe.send(
+            varied.body,
+            randomUUID(),
+            `the changed body (${change}) with a fresh key, to tell a key refusal from a validation error and a real store from a mock`,
+          )
+        : undefined;
 
-    if (replayLooksRight && !replayEvidence && control && ok(control) && control.status === first.status && probe.compare(first, control).same === true) {
+    if (
+      replayLooksRight &&
+      !replayEvidence &&
+      control &&
+      ok(control) &&
+      control.status === first.status &&
+      probe.compare(first, control).same === true
+    ) {
       const created = refsText(unique([probe.createdRef(first)]));
-      ctx.report('identicalAnswers', { endpoint, status: first.status, body: brief(probe.body), otherBody: brief(varied!.body), created }, [first.exchange, control.exchange]);
+      ctx.report('identicalAnswers', { endpoint, status: first.status, body: brief(probe.body), otherBody: brief(varied!.body), created }, [
+        first.exchange,
+        control.exchange,
+      ]);
     } else {
       judgeReplay(ctx, probe, first, replay, replayCount, replayEvidence);
       judgePair(ctx, probe, pair, pairCount, probe.createdRef(first));
@@ -246,11 +319,20 @@ function twoCreated(probe: KeyProbe, first: ProbeResponse, replay: ProbeResponse
 
 /** What a pass would have needed, for an unproven replay's message. */
 function missingEvidence(probe: KeyProbe, refs: Array<string | undefined>): string {
-  const ids = refs.some(Boolean) ? 'a new key with the same body got no other id' : `no ${probe.verifyLabel ? '' : 'idempotency.verify list and no '}id in the answers`;
+  const ids = refs.some(Boolean)
+    ? 'a new key with the same body got no other id'
+    : `no ${probe.verifyLabel ? '' : 'idempotency.verify list and no '}id in the answers`;
   return `no replay header such as Idempotent-Replayed, ${probe.verifyLabel ? `${probe.verifyLabel} did not grow by exactly 1, ` : ''}${ids}`;
 }
 
-function judgeReplay(ctx: Ctx, probe: KeyProbe, first: ProbeResponse, replay: ProbeResponse, count: Count, evidence: string | undefined): void {
+function judgeReplay(
+  ctx: Ctx,
+  probe: KeyProbe,
+  first: ProbeResponse,
+  replay: ProbeResponse,
+  count: Count,
+  evidence: string | undefined,
+): void {
   const { header } = probe;
   const firstRef = probe.createdRef(first);
   const refs = unique([firstRef, probe.createdRef(replay), ...addedIds(count)]);
@@ -263,14 +345,22 @@ function judgeReplay(ctx: Ctx, probe: KeyProbe, first: ProbeResponse, replay: Pr
     return;
   }
   if (replay.status !== first.status) {
-    ctx.report('replayStatusDiffers', { header, replayStatus: replay.status, firstStatus: first.status, counted, created, ...facts }, exchanges);
+    ctx.report(
+      'replayStatusDiffers',
+      { header, replayStatus: replay.status, firstStatus: first.status, counted, created, ...facts },
+      exchanges,
+    );
     return;
   }
   const comparison = probe.compare(first, replay);
   if (comparison.same === 'unknown') {
     ctx.report('replayTooLarge', { endpoint: ctx.endpoint.label, created, ...facts }, exchanges);
   } else if (!comparison.same) {
-    ctx.report('replayBodyDiffers', { header, path: comparison.path, before: comparison.before, after: comparison.after, created, ...facts }, exchanges);
+    ctx.report(
+      'replayBodyDiffers',
+      { header, path: comparison.path, before: comparison.before, after: comparison.after, created, ...facts },
+      exchanges,
+    );
   } else if (!evidence) {
     const missing = missingEvidence(probe, [firstRef]);
     ctx.report('replayUnproven', { header, status: first.status, counted, missing, created, ...facts }, exchanges);
@@ -286,7 +376,9 @@ function judgePair(ctx: Ctx, probe: KeyProbe, pair: Pair, count: Count, firstRef
   const created = refsText(refs);
   const counted = probe.countText(count);
   const statuses = pair.responses.map((r) => r.status).join(' and ');
-  const timing = pair.overlapped ? 'two requests with one key in flight at once' : 'two requests with one key sent together (they did not overlap on the wire: the first finished first)';
+  const timing = pair.overlapped
+    ? 'two requests with one key in flight at once'
+    : 'two requests with one key sent together (they did not overlap on the wire: the first finished first)';
   const succeeded = pair.responses.filter(ok);
   if (unique(succeeded.map((r) => probe.createdRef(r))).length >= 2 || (typeof count === 'object' && count.added.length >= 2)) {
     ctx.report('pairCreatedTwice', { timing, created, statuses, counted, ...facts }, exchanges);
@@ -307,7 +399,13 @@ function judgePair(ctx: Ctx, probe: KeyProbe, pair: Pair, count: Count, firstRef
     ctx.report('pairTooLarge', { timing, statuses, created, ...facts }, exchanges);
   } else if (ok(other) && probe.compare(winner, other).same === true) {
     const pairRefs = pair.responses.map((r) => probe.createdRef(r));
-    const evidence = dedupEvidence({ markers: pair.responses.map((r) => probe.replayMarker(r)), count, verify: probe.verifyLabel, sameKeyRefs: pairRefs, otherKeyRef: firstRef });
+    const evidence = dedupEvidence({
+      markers: pair.responses.map((r) => probe.replayMarker(r)),
+      count,
+      verify: probe.verifyLabel,
+      sameKeyRefs: pairRefs,
+      otherKeyRef: firstRef,
+    });
     if (evidence) ctx.report('pairIdentical', { timing, status: winner.status, counted, evidence, created, ...facts }, exchanges);
     else ctx.report('pairUnproven', { timing, statuses, counted, missing: missingEvidence(probe, pairRefs), created, ...facts }, exchanges);
   } else if (ok(other)) {
@@ -339,7 +437,13 @@ function judgeReuse(ctx: Ctx, probe: KeyProbe, { first, reuse, control, count, c
   if (ok(reuse)) {
     const reuseRef = probe.createdRef(reuse);
     const newRecord = reuseRef !== undefined && reuseRef !== probe.createdRef(first);
-    const how = grew ? probe.countText(count) : newRecord ? `, a new id ${reuseRef}` : Object.is(fieldAt(reuse.json(), field), value) ? `, its answer carries ${field}: ${brief(value)}` : '';
+    const how = grew
+      ? probe.countText(count)
+      : newRecord
+        ? `, a new id ${reuseRef}`
+        : Object.is(fieldAt(reuse.json(), field), value)
+          ? `, its answer carries ${field}: ${brief(value)}`
+          : '';
     if (how) {
       ctx.report('reuseApplied', { header, change, status: reuse.status, how, created, ...facts }, exchanges);
       return;
@@ -350,14 +454,21 @@ function judgeReuse(ctx: Ctx, probe: KeyProbe, { first, reuse, control, count, c
       ctx.report('reuseDropped', { header, change, status: reuse.status, ...facts }, exchanges);
       return;
     }
-    const unlike = comparison.same === 'unknown' ? 'its answer was cut at limits.maxResponseBytes and not compared' : `unlike the first answer: ${comparison.path} was ${comparison.before}, now ${comparison.after}`;
+    const unlike =
+      comparison.same === 'unknown'
+        ? 'its answer was cut at limits.maxResponseBytes and not compared'
+        : `unlike the first answer: ${comparison.path} was ${comparison.before}, now ${comparison.after}`;
     ctx.report('reuseAccepted', { header, change, status: reuse.status, unlike, created, ...facts }, exchanges);
     return;
   }
   if (reuse.status >= 500) {
     ctx.report('reuseServerError', { header, change, status: reuse.status, ...facts }, exchanges);
   } else if (grew) {
-    ctx.report('reuseAppliedAnyway', { header, change, status: reuse.status, counted: probe.countText(count), created, ...facts }, exchanges);
+    ctx.report(
+      'reuseAppliedAnyway',
+      { header, change, status: reuse.status, counted: probe.countText(count), created, ...facts },
+      exchanges,
+    );
   } else if (!control || !ok(control)) {
     ctx.report('reuseUnproven', { change, controlStatus: control?.status ?? 'no answer', status: reuse.status, ...facts }, exchanges);
   } else {

@@ -18,25 +18,33 @@ export default defineCheck({
       'Whoever knows an HMAC JWT secret can mint a valid token for any user or role. Default and published secrets are tried by attackers first, offline, from a single token.',
     remediation:
       'Rotate the signing secret now to a random value of at least 256 bits (e.g. openssl rand -base64 32) kept in a secrets manager, invalidate tokens signed with the old one, and prefer asymmetric signing (RS256, ES256, EdDSA) so services that verify tokens cannot mint them.',
-    probes: 'tries the configured JWT signatures against a bundled list of known weak secrets, offline; on a match with a second identity, one GET with a forged token',
+    probes:
+      'tries the configured JWT signatures against a bundled list of known weak secrets, offline; on a match with a second identity, one GET with a forged token',
     writes: false,
     verdicts: {
       weakSecret: {
         probe: 'secret',
         status: 'fail',
-        message: '{where} is an {alg} JWT signed with a known weak secret: entry "{entry}" of the bundled list of {count} default and published secrets; anyone can forge a token for any user',
+        message:
+          '{where} is an {alg} JWT signed with a known weak secret: entry "{entry}" of the bundled list of {count} default and published secrets; anyone can forge a token for any user',
       },
-      strongSecret: { probe: 'secret', status: 'pass', message: '{where} is an {alg} JWT whose signature matches none of the {count} known default and weak secrets' },
+      strongSecret: {
+        probe: 'secret',
+        status: 'pass',
+        message: '{where} is an {alg} JWT whose signature matches none of the {count} known default and weak secrets',
+      },
       noHmacJwt: { status: 'skip', message: 'no configured credential is an HS256/384/512 JWT ({found}): nothing to try offline' },
       forgedAccepted: {
         probe: 'impact',
         status: 'fail',
-        message: 'a token forged with that secret for the subject of identity "{identity}" was accepted: GET {path} answered {status} (one read-only request)',
+        message:
+          'a token forged with that secret for the subject of identity "{identity}" was accepted: GET {path} answered {status} (one read-only request)',
       },
       forgedRefused: {
         probe: 'impact',
         status: 'skip',
-        message: 'a token forged with that secret for the subject of identity "{identity}" was refused by GET {path} ({status}); the secret is known all the same',
+        message:
+          'a token forged with that secret for the subject of identity "{identity}" was refused by GET {path} ({status}); the secret is known all the same',
       },
     },
   },
@@ -46,7 +54,9 @@ export default defineCheck({
     const jwts = configuredJwts(ctx.target);
     const hmac = jwts.filter(isHmacJwt);
     if (hmac.length === 0) {
-      ctx.report('noHmacJwt', { found: jwts.length ? `JWTs signed with ${[...new Set(jwts.map((j) => j.alg))].join(', ')}` : 'none is a JWT' });
+      ctx.report('noHmacJwt', {
+        found: jwts.length ? `JWTs signed with ${[...new Set(jwts.map((j) => j.alg))].join(', ')}` : 'none is a JWT',
+      });
       return;
     }
     const count = JWT_WEAK_SECRETS.length;
@@ -71,11 +81,21 @@ async function proveImpact(ctx: Ctx, main: ConfiguredJwt, secret: string, jwts: 
   if (!other?.identity || !endpoint) return;
   const forged = await forgeFor(main, secret, String(other.payload.sub));
   const path = fillPath(endpoint);
-  const carried = main.carrier === 'headers' ? { headers: { ...endpoint.headers, [main.name]: main.value.replace(main.token, forged) }, query: endpoint.query } : { headers: endpoint.headers, query: { ...endpoint.query, [main.name]: forged } };
+  const carried =
+    main.carrier === 'headers'
+      ? { headers: { ...endpoint.headers, [main.name]: main.value.replace(main.token, forged) }, query: endpoint.query }
+      : { headers: endpoint.headers, query: { ...endpoint.query, [main.name]: forged } };
   // auth: false: only the forged token speaks for the caller.
-  const response = await ctx.http.send({ method: 'GET', path, ...carried, auth: false, purpose: `token forged for identity ${other.identity}` });
+  const response = await ctx.http.send({
+    method: 'GET',
+    path,
+    ...carried,
+    auth: false,
+    purpose: `token forged for identity ${other.identity}`,
+  });
   scrubToken(response.exchange, forged);
   const data = { identity: other.identity, path, status: response.status };
-  if (response.status >= 200 && response.status < 300) ctx.report('forgedAccepted', data, [response.exchange], { endpoint: endpoint.label });
+  if (response.status >= 200 && response.status < 300)
+    ctx.report('forgedAccepted', data, [response.exchange], { endpoint: endpoint.label });
   else ctx.report('forgedRefused', data, [response.exchange], { endpoint: endpoint.label });
 }

@@ -1,4 +1,13 @@
-import { defineCheck, describeRound, formatMs, roundMs, samplesOrTimeout, summarize, type EndpointContext, type SampleRound } from './api.js';
+import {
+  defineCheck,
+  describeRound,
+  formatMs,
+  roundMs,
+  samplesOrTimeout,
+  summarize,
+  type EndpointContext,
+  type SampleRound,
+} from './api.js';
 
 /**
  * p95 and p99 within thresholds, per endpoint: one finding for the requests sent one at a time and
@@ -21,15 +30,24 @@ const check = defineCheck({
     phase: 'measure',
     endpointMethodWrites: true,
     verdicts: {
-      timedOut: { probe: 'round', status: 'fail', message: '{endpoint} did not answer the warm-up within {timeoutMs} ms, so it was not sampled' },
+      timedOut: {
+        probe: 'round',
+        status: 'fail',
+        message: '{endpoint} did not answer the warm-up within {timeoutMs} ms, so it was not sampled',
+      },
       noAnswer: { probe: 'round', status: 'error', message: 'could not decide: no sample of {endpoint} was answered ({sampled})' },
       onlyErrors: {
         probe: 'round',
         status: 'error',
-        message: 'could not decide: every sample of {endpoint} answered {statuses}, so only error responses were timed; check auth, params and body ({figures}, {basis})',
+        message:
+          'could not decide: every sample of {endpoint} answered {statuses}, so only error responses were timed; check auth, params and body ({figures}, {basis})',
       },
       overThresholds: { probe: 'round', status: 'fail', message: '{endpoint}: {over}; {figures}, {basis}' },
-      withinThresholds: { probe: 'round', status: 'pass', message: '{endpoint}: {figures}, within p95Ms {p95Ms} ms and p99Ms {p99Ms} ms; {basis}' },
+      withinThresholds: {
+        probe: 'round',
+        status: 'pass',
+        message: '{endpoint}: {figures}, within p95Ms {p95Ms} ms and p99Ms {p99Ms} ms; {basis}',
+      },
       concurrentSkipped: { probe: 'round', status: 'skip', message: '{endpoint} was not timed at {concurrency} in flight: {reason}' },
     },
   },
@@ -55,7 +73,12 @@ const check = defineCheck({
 
 export default check;
 
-async function judgeRound(ctx: EndpointContext, round: SampleRound, key: 'sequential' | 'concurrent', createdIds: string[] = []): Promise<void> {
+async function judgeRound(
+  ctx: EndpointContext,
+  round: SampleRound,
+  key: 'sequential' | 'concurrent',
+  createdIds: string[] = [],
+): Promise<void> {
   const endpoint = ctx.endpoint.label;
   const { p95Ms, p99Ms } = ctx.target.thresholds;
   const summary = await summarize(round.samplesMs);
@@ -78,7 +101,9 @@ async function judgeRound(ctx: EndpointContext, round: SampleRound, key: 'sequen
   const figures = `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)}`;
   const errors = round.statuses.filter((status) => status >= 400);
   const statuses = [...new Set(errors)].join('/');
-  const created = createdIds.length ? `; timing it created ${createdIds.length} record${createdIds.length > 1 ? 's' : ''} on the target (${createdIds.join(', ')}): delete them` : '';
+  const created = createdIds.length
+    ? `; timing it created ${createdIds.length} record${createdIds.length > 1 ? 's' : ''} on the target (${createdIds.join(', ')}): delete them`
+    : '';
   const basis = `time to last byte over ${sampled}${errors.length ? `, ${errors.length} of them answered ${statuses}` : ''}${created}`;
   if (errors.length === round.statuses.length && errors.length > 0) {
     // Timing a 401 or a 404 says nothing about the endpoint's real work.

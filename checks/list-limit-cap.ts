@@ -1,4 +1,16 @@
-import { defineCheck, describeFailure, fillPath, findItems, formatBytes, knownItems, pageSignals, type EndpointContext, type Exchange, type Pagination, type ProbeResponse } from './api.js';
+import {
+  defineCheck,
+  describeFailure,
+  fillPath,
+  findItems,
+  formatBytes,
+  knownItems,
+  pageSignals,
+  type EndpointContext,
+  type Exchange,
+  type Pagination,
+  type ProbeResponse,
+} from './api.js';
 import { LIMIT_ALIASES, OVERSIZED_LIMITS } from './data/list-limits.js';
 import { attemptList, isMissingRoute } from './lib/list-answers.js';
 
@@ -37,9 +49,15 @@ const meta = {
     listRefused: {
       probe: 'cap',
       status: 'error',
-      message: "GET {path} without a limit → {status}, so page sizes could not be tested; check this endpoint's path, params and auth in the config",
+      message:
+        "GET {path} without a limit → {status}, so page sizes could not be tested; check this endpoint's path, params and auth in the config",
     },
-    capped: { probe: 'cap', status: 'pass', message: 'GET {path} held the cap of {maxLimit}: {answers}; largest allowed page {largestItems} items, {largestSize} in {largestMs} ms' },
+    capped: {
+      probe: 'cap',
+      status: 'pass',
+      message:
+        'GET {path} held the cap of {maxLimit}: {answers}; largest allowed page {largestItems} items, {largestSize} in {largestMs} ms',
+    },
     uncapped: {
       probe: 'cap',
       status: 'fail',
@@ -49,7 +67,8 @@ const meta = {
       probe: 'cap',
       status: 'warn',
       message: 'GET {path}: {answers}: too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
-      remediation: 'Clamp {limitParam} to {maxLimit} server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+      remediation:
+        'Clamp {limitParam} to {maxLimit} server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
     },
     capUnproven: {
       probe: 'cap',
@@ -57,8 +76,16 @@ const meta = {
       message:
         'inconclusive: GET {path} with {sent} → all {itemsHeld} items the server holds for this caller (no next page), fewer than the cap of {maxLimit} could show, so a missing cap would not be visible; run against data with more than {maxLimit} items',
     },
-    noPageSeen: { probe: 'cap', status: 'error', message: 'GET {path}: no limit probe returned a page of items ({answers}), so the cap could not be seen' },
-    limitsAnswered: { probe: 'answers', status: 'pass', message: 'GET {path} answered every {limitParam} it was sent without a 5xx, a hang or a non-JSON error' },
+    noPageSeen: {
+      probe: 'cap',
+      status: 'error',
+      message: 'GET {path}: no limit probe returned a page of items ({answers}), so the cap could not be seen',
+    },
+    limitsAnswered: {
+      probe: 'answers',
+      status: 'pass',
+      message: 'GET {path} answered every {limitParam} it was sent without a 5xx, a hang or a non-JSON error',
+    },
     limitCrashes: {
       probe: 'answers',
       status: 'fail',
@@ -86,20 +113,37 @@ export default defineCheck({
     const pagination = endpoint.pagination!;
     const path = fillPath(endpoint);
     const send = async (label: string, limit: Record<string, string>): Promise<Probe> => {
-      const sent = await attemptList(ctx.http, { method: 'GET', path, query: { ...endpoint.query, ...limit }, headers: endpoint.headers, purpose: label });
+      const sent = await attemptList(ctx.http, {
+        method: 'GET',
+        path,
+        query: { ...endpoint.query, ...limit },
+        headers: endpoint.headers,
+        purpose: label,
+      });
       return sent.response
         ? inspect(label, sent.response, pagination)
-        : { label, exchange: sent.failure.exchange, verdict: 'fail', problem: 'no-answer', got: describeFailure(sent.failure), bytes: 0, ms: sent.failure.exchange.durationMs };
+        : {
+            label,
+            exchange: sent.failure.exchange,
+            verdict: 'fail',
+            problem: 'no-answer',
+            got: describeFailure(sent.failure),
+            bytes: 0,
+            ms: sent.failure.exchange.durationMs,
+          };
     };
 
     const plain = await send('no limit', {});
-    if (plain.status !== undefined && isMissingRoute(plain.status)) return void ctx.report('notFound', { path, status: plain.status }, [plain.exchange]);
+    if (plain.status !== undefined && isMissingRoute(plain.status))
+      return void ctx.report('notFound', { path, status: plain.status }, [plain.exchange]);
     if (plain.status !== undefined && plain.status >= 400 && plain.status < 500) {
       // The list itself is refused (auth, a required param): no limit probe could show anything.
       return void ctx.report('listRefused', { path, status: plain.status }, [plain.exchange]);
     }
     const probes: Probe[] = [plain];
-    const limitParams = pagination.limitParam ? [pagination.limitParam] : await detectLimitParam(plain, async (alias) => send(`${alias}=1`, { [alias]: '1' }));
+    const limitParams = pagination.limitParam
+      ? [pagination.limitParam]
+      : await detectLimitParam(plain, async (alias) => send(`${alias}=1`, { [alias]: '1' }));
     const name = limitParams.length === 1 ? limitParams[0]! : limitParams.join('/');
     for (const value of [String(pagination.maxLimit), ...OVERSIZED_LIMITS]) {
       probes.push(await send(`${name}=${value}`, Object.fromEntries(limitParams.map((param) => [param, value]))));
@@ -115,19 +159,27 @@ function inspect(label: string, response: ProbeResponse, pagination: Pagination)
   const base = { label, exchange: response.exchange, status: response.status, bytes: response.body.length, ms: response.durationMs };
   if (response.truncated) {
     // A cut body is not parsed as if whole: it is too large to count, which is a problem in itself.
-    return { ...base, verdict: 'warn', problem: 'too-big', got: `${response.status} with a body over maxResponseBytes (${formatBytes(response.body.length)} read, the rest cut)` };
+    return {
+      ...base,
+      verdict: 'warn',
+      problem: 'too-big',
+      got: `${response.status} with a body over maxResponseBytes (${formatBytes(response.body.length)} read, the rest cut)`,
+    };
   }
   if (response.status >= 500) return { ...base, verdict: 'fail', problem: 'server-error', got: `${response.status}` };
   if (response.status >= 400) {
     const isJson = response.json() !== undefined;
-    return isJson ? { ...base, verdict: 'ok', got: `${response.status}` } : { ...base, verdict: 'warn', problem: 'odd', got: `${response.status} with a non-JSON body, not the API's error shape` };
+    return isJson
+      ? { ...base, verdict: 'ok', got: `${response.status}` }
+      : { ...base, verdict: 'warn', problem: 'odd', got: `${response.status} with a non-JSON body, not the API's error shape` };
   }
   if (response.status >= 300) return { ...base, verdict: 'warn', problem: 'odd', got: `${response.status} redirect that was not followed` };
   const lookup = findItems(response.json(), pagination.dataField);
   if (!lookup.found) return { ...base, verdict: 'warn', problem: 'odd', got: `${response.status}, but ${lookup.problem}` };
   const items = lookup.items.length;
   const got = `${response.status} with ${items} items`;
-  if (items > pagination.maxLimit) return { ...base, items, verdict: 'fail', problem: 'over-cap', got: `${got}, over the cap of ${pagination.maxLimit}` };
+  if (items > pagination.maxLimit)
+    return { ...base, items, verdict: 'fail', problem: 'over-cap', got: `${got}, over the cap of ${pagination.maxLimit}` };
   return { ...base, items, known: knownItems(pageSignals(response, pagination.cursorField), items), verdict: 'pending', got };
 }
 
@@ -162,27 +214,48 @@ type Ctx = EndpointContext<typeof meta.verdicts>;
 function judgeCap(ctx: Ctx, probes: Probe[], limitParam: string, path: string): void {
   const maxLimit = ctx.endpoint.pagination!.maxLimit;
   const largest = largestPage(probes);
-  const evidence = (subset: Probe[]): Exchange[] => [...subset, ...(largest && !subset.includes(largest) ? [largest] : [])].map((p) => p.exchange);
+  const evidence = (subset: Probe[]): Exchange[] =>
+    [...subset, ...(largest && !subset.includes(largest) ? [largest] : [])].map((p) => p.exchange);
 
   const overCap = probes.filter((p) => p.problem === 'over-cap');
   const tooBig = probes.filter((p) => p.problem === 'too-big');
   if (overCap.length) {
     const shown = [...overCap, ...tooBig];
-    return void ctx.report('uncapped', { path, answers: groupByAnswer(shown, maxLimit), limitParam, maxLimit, largestItems: Math.max(...overCap.map((p) => p.items!)) }, evidence(shown));
+    return void ctx.report(
+      'uncapped',
+      { path, answers: groupByAnswer(shown, maxLimit), limitParam, maxLimit, largestItems: Math.max(...overCap.map((p) => p.items!)) },
+      evidence(shown),
+    );
   }
   if (tooBig.length) {
-    return void ctx.report('pageTooLarge', { path, answers: groupByAnswer(tooBig, maxLimit), maxBytes: formatBytes(ctx.target.limits.maxResponseBytes), limitParam, maxLimit }, evidence(tooBig));
+    return void ctx.report(
+      'pageTooLarge',
+      { path, answers: groupByAnswer(tooBig, maxLimit), maxBytes: formatBytes(ctx.target.limits.maxResponseBytes), limitParam, maxLimit },
+      evidence(tooBig),
+    );
   }
   const unseen = probes.filter((p) => p.verdict === 'pending');
   if (unseen.length) {
     const itemsHeld = Math.max(...unseen.map((p) => p.items ?? 0));
     return void ctx.report('capUnproven', { path, sent: unseen[0]!.label, itemsHeld, maxLimit, limitParam }, evidence(unseen));
   }
-  if (!largest) return void ctx.report('noPageSeen', { path, answers: groupByAnswer(probes, maxLimit), limitParam, maxLimit }, evidence(probes));
-  const answers = probes.map((p) => `${p.label.replace(`${limitParam}=`, '')} → ${p.items !== undefined ? `${p.items} items` : (p.status ?? p.got)}`);
+  if (!largest)
+    return void ctx.report('noPageSeen', { path, answers: groupByAnswer(probes, maxLimit), limitParam, maxLimit }, evidence(probes));
+  const answers = probes.map(
+    (p) => `${p.label.replace(`${limitParam}=`, '')} → ${p.items !== undefined ? `${p.items} items` : (p.status ?? p.got)}`,
+  );
   ctx.report(
     'capped',
-    { path, maxLimit, answers, largestItems: largest.items!, largestSize: formatBytes(largest.bytes), largestMs: Math.round(largest.ms), largestBytes: largest.bytes, limitParam },
+    {
+      path,
+      maxLimit,
+      answers,
+      largestItems: largest.items!,
+      largestSize: formatBytes(largest.bytes),
+      largestMs: Math.round(largest.ms),
+      largestBytes: largest.bytes,
+      limitParam,
+    },
     [largest, ...probes.filter((p) => p !== largest)].map((p) => p.exchange),
   );
 }
@@ -191,24 +264,40 @@ function judgeCap(ctx: Ctx, probes: Probe[], limitParam: string, path: string): 
 function judgeAnswers(ctx: Ctx, probes: Probe[], limitParam: string, path: string): void {
   const maxLimit = ctx.endpoint.pagination!.maxLimit;
   const crashed = probes.filter((p) => p.problem === 'server-error' || p.problem === 'no-answer');
-  if (crashed.length) return void ctx.report('limitCrashes', { path, answers: groupByAnswer(crashed, maxLimit), limitParam }, crashed.map((p) => p.exchange));
+  if (crashed.length)
+    return void ctx.report(
+      'limitCrashes',
+      { path, answers: groupByAnswer(crashed, maxLimit), limitParam },
+      crashed.map((p) => p.exchange),
+    );
   const odd = probes.filter((p) => p.problem === 'odd');
-  if (odd.length) return void ctx.report('limitOddAnswers', { path, answers: groupByAnswer(odd, maxLimit), limitParam }, odd.map((p) => p.exchange));
-  ctx.report('limitsAnswered', { path, limitParam, statuses: probes.map((p) => `${p.label} → ${p.status ?? p.got}`) }, probes.filter((p) => p.status !== undefined && p.status >= 400).map((p) => p.exchange));
+  if (odd.length)
+    return void ctx.report(
+      'limitOddAnswers',
+      { path, answers: groupByAnswer(odd, maxLimit), limitParam },
+      odd.map((p) => p.exchange),
+    );
+  ctx.report(
+    'limitsAnswered',
+    { path, limitParam, statuses: probes.map((p) => `${p.label} → ${p.status ?? p.got}`) },
+    probes.filter((p) => p.status !== undefined && p.status >= 400).map((p) => p.exchange),
+  );
 }
 
 /** "no limit, limit=-1 → 200 with 2500 items, over the cap of 100; limit=abc → 500": one clause per kind of answer. */
 function groupByAnswer(probes: Probe[], cap: number): string {
   const groups = new Map<string, Probe[]>();
   for (const probe of probes) {
-    const key = probe.problem === 'over-cap' ? `over-cap ${probe.status}` : probe.problem === 'too-big' ? `too-big ${probe.status}` : probe.got;
+    const key =
+      probe.problem === 'over-cap' ? `over-cap ${probe.status}` : probe.problem === 'too-big' ? `too-big ${probe.status}` : probe.got;
     groups.set(key, [...(groups.get(key) ?? []), probe]);
   }
   return [...groups.values()]
     .map((group) => {
       const labels = group.map((p) => p.label).join(', ');
       const first = group[0]!;
-      if (first.problem === 'too-big') return `${labels} → ${first.status} with a body over maxResponseBytes (${formatBytes(Math.max(...group.map((p) => p.bytes)))} read, the rest cut)`;
+      if (first.problem === 'too-big')
+        return `${labels} → ${first.status} with a body over maxResponseBytes (${formatBytes(Math.max(...group.map((p) => p.bytes)))} read, the rest cut)`;
       if (first.problem !== 'over-cap') return `${labels} → ${first.got}`;
       const counts = group.map((p) => p.items!);
       const [least, most] = [Math.min(...counts), Math.max(...counts)];

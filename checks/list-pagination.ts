@@ -39,17 +39,31 @@ const meta = {
   verdicts: {
     // The first page: is there a way on?
     notFound: { probe: 'way', status: 'error', message: 'GET {path} answered {status} with valid credentials: check its path and params' },
-    firstPageUnreadable: { probe: 'way', status: 'error', message: 'could not read the first page: {where} → {got}; pagination was not checked' },
+    firstPageUnreadable: {
+      probe: 'way',
+      status: 'error',
+      message: 'could not read the first page: {where} → {got}; pagination was not checked',
+    },
     itemsNotFound: { probe: 'way', status: 'error', message: '{where} → {status}, but {problem}; pagination was not checked' },
     firstPageTooLarge: {
       probe: 'way',
       status: 'warn',
-      message: '{where} → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}), so pagination was not checked; a list page should never be that large',
-      remediation: 'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+      message:
+        '{where} → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}), so pagination was not checked; a list page should never be that large',
+      remediation:
+        'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
     },
     nextToken: { probe: 'way', status: 'pass', message: '{where} returned a next-page pointer ({source}: {shown})' },
-    pagesByPosition: { probe: 'way', status: 'pass', message: '{where} pages by {style} ({signals}): {param}={value} returned the next items' },
-    cursorFieldMissing: { probe: 'way', status: 'fail', message: '{where} → {status} with no "{cursorField}" field (pagination.cursorField); return it on every page, null on the last' },
+    pagesByPosition: {
+      probe: 'way',
+      status: 'pass',
+      message: '{where} pages by {style} ({signals}): {param}={value} returned the next items',
+    },
+    cursorFieldMissing: {
+      probe: 'way',
+      status: 'fail',
+      message: '{where} → {status} with no "{cursorField}" field (pagination.cursorField); return it on every page, null on the last',
+    },
     bareArrayNoNext: {
       probe: 'way',
       status: 'fail',
@@ -63,41 +77,71 @@ const meta = {
         '{where} → {status} with no way to the next page: no next-page token (looked for {fields}, links.next and a Link rel=next header) and no page or offset parameter that moves (tried {tried}); add next_cursor to every list response, null on the last page',
     },
     // Following it.
-    chainEnded: { probe: 'chain', status: 'pass', message: 'followed GET {path} to the end: {pages} page(s), {items} items, every page ≤ {maxSize} items{repeats}' },
+    chainEnded: {
+      probe: 'chain',
+      status: 'pass',
+      message: 'followed GET {path} to the end: {pages} page(s), {items} items, every page ≤ {maxSize} items{repeats}',
+    },
     chainStopped: {
       probe: 'chain',
       status: 'pass',
-      message: 'followed GET {path} for {pages} pages ({items} items), none over {maxSize} items{repeats}; stopped at pagination.maxPages ({maxPages}) before the end',
+      message:
+        'followed GET {path} for {pages} pages ({items} items), none over {maxSize} items{repeats}; stopped at pagination.maxPages ({maxPages}) before the end',
     },
-    chainPageShape: { probe: 'chain', status: 'fail', message: 'page {page} of GET {path} → {status}, but {problem}; every page must have the same shape' },
-    chainPageOversized: { probe: 'chain', status: 'fail', message: 'page {page} of GET {path} had {count} items, more than the {maxSize} asked for; keep every page within the page size' },
+    chainPageShape: {
+      probe: 'chain',
+      status: 'fail',
+      message: 'page {page} of GET {path} → {status}, but {problem}; every page must have the same shape',
+    },
+    chainPageOversized: {
+      probe: 'chain',
+      status: 'fail',
+      message: 'page {page} of GET {path} had {count} items, more than the {maxSize} asked for; keep every page within the page size',
+    },
     chainRepeats: {
       probe: 'chain',
       status: 'fail',
-      message: 'item {idField} {id} came on page {earlier} and again on page {page} of GET {path}: pages overlap; page by a keyset cursor (the last {idField} seen) instead of an offset',
+      message:
+        'item {idField} {id} came on page {earlier} and again on page {page} of GET {path}: pages overlap; page by a keyset cursor (the last {idField} seen) instead of an offset',
     },
     chainLoops: {
       probe: 'chain',
       status: 'fail',
-      message: 'the cursor loops: page {page} of GET {path} pointed back to page {to} ({source} {token} again); each cursor must point past the last item returned',
+      message:
+        'the cursor loops: page {page} of GET {path} pointed back to page {to} ({source} {token} again); each cursor must point past the last item returned',
     },
-    chainNoAnswer: { probe: 'chain', status: 'fail', message: 'page {page} of GET {path} ({via}) → {got}; following a cursor must be as fast as the first page' },
-    chainRefused: { probe: 'chain', status: 'fail', message: 'page {page} of GET {path} → {status} for {via}; every page the server points to must be served' },
+    chainNoAnswer: {
+      probe: 'chain',
+      status: 'fail',
+      message: 'page {page} of GET {path} ({via}) → {got}; following a cursor must be as fast as the first page',
+    },
+    chainRefused: {
+      probe: 'chain',
+      status: 'fail',
+      message: 'page {page} of GET {path} → {status} for {via}; every page the server points to must be served',
+    },
     chainPageTooLarge: {
       probe: 'chain',
       status: 'warn',
-      message: 'page {page} of GET {path} ({via}) → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
-      remediation: 'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+      message:
+        'page {page} of GET {path} ({via}) → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
+      remediation:
+        'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
     },
     chainUnfinished: { probe: 'chain', status: 'error', message: 'could not finish following GET {path}: {reason}' },
     // A cursor it never issued.
     garbageRefused: { probe: 'garbage', status: 'pass', message: '{sent} → {status}: a cursor the server never issued is refused' },
-    garbageCrashes: { probe: 'garbage', status: 'fail', message: '{sent} → {status}: a corrupt cursor crashes the handler; answer 400 to a cursor that does not decode' },
+    garbageCrashes: {
+      probe: 'garbage',
+      status: 'fail',
+      message: '{sent} → {status}: a corrupt cursor crashes the handler; answer 400 to a cursor that does not decode',
+    },
     garbageNoAnswer: { probe: 'garbage', status: 'fail', message: '{sent} → {got}; answer 400 to a cursor that does not decode' },
     garbageAccepted: {
       probe: 'garbage',
       status: 'warn',
-      message: '{sent} → {status}: a cursor the server never issued was accepted, so a client with a corrupt cursor silently gets some other page; answer 400 instead',
+      message:
+        '{sent} → {status}: a cursor the server never issued was accepted, so a client with a corrupt cursor silently gets some other page; answer 400 instead',
     },
   },
 } as const;
@@ -129,13 +173,15 @@ export default defineCheck({
     const where = `GET ${path}${pageSize ? `?${pagination.limitParam}=${pageSize}` : ''}`;
     const maxBytes = formatBytes(ctx.target.limits.maxResponseBytes);
     const first = await attemptList(ctx.http, firstRequest);
-    if (!first.response) return void ctx.report('firstPageUnreadable', { where, got: describeFailure(first.failure) }, [first.failure.exchange]);
+    if (!first.response)
+      return void ctx.report('firstPageUnreadable', { where, got: describeFailure(first.failure) }, [first.failure.exchange]);
     const response = first.response;
     const { status, exchange } = response;
     if (isMissingRoute(status)) return void ctx.report('notFound', { path, status }, [exchange]);
     if (status >= 300) return void ctx.report('firstPageUnreadable', { where, got: String(status) }, [exchange]);
     // A cut body is never parsed as if whole (it would read as "not JSON"): too large is the finding.
-    if (response.truncated) return void ctx.report('firstPageTooLarge', { where, status, bytes: formatBytes(response.body.length), maxBytes }, [exchange]);
+    if (response.truncated)
+      return void ctx.report('firstPageTooLarge', { where, status, bytes: formatBytes(response.body.length), maxBytes }, [exchange]);
     const lookup = findItems(response.json(), pagination.dataField);
     if (!lookup.found) return void ctx.report('itemsNotFound', { where, status, problem: lookup.problem }, [exchange]);
 
@@ -145,7 +191,8 @@ export default defineCheck({
     try {
       if (signals.next) {
         const next = signals.next;
-        const shown = next.value === null ? 'null, the last page' : JSON.stringify(next.value.length > 40 ? `${next.value.slice(0, 40)}…` : next.value);
+        const shown =
+          next.value === null ? 'null, the last page' : JSON.stringify(next.value.length > 40 ? `${next.value.slice(0, 40)}…` : next.value);
         ctx.report('nextToken', { where, source: next.source, shown }, [exchange]);
         const stepper = cursorStepper(list, firstRequest.headers ?? {}, pagination.cursorParam, pagination.cursorField);
         if (next.value) await followChain(ctx, response, maxSize, stepper);
@@ -162,8 +209,17 @@ export default defineCheck({
       const found = await findPosition(ctx, firstRequest, { response, items: lookup.items }, signals);
       if ('param' in found) {
         const { param, value, start } = found;
-        ctx.report('pagesByPosition', { where, style: describeStyle(param.style), signals: describeSignals(pageSignals(start.response)), param: param.name, value }, [exchange, found.exchange]);
-        await followChain(ctx, start.response, maxSize, positionStepper(list, firstRequest.headers ?? {}, param, found.firstPosition, start.items.length));
+        ctx.report(
+          'pagesByPosition',
+          { where, style: describeStyle(param.style), signals: describeSignals(pageSignals(start.response)), param: param.name, value },
+          [exchange, found.exchange],
+        );
+        await followChain(
+          ctx,
+          start.response,
+          maxSize,
+          positionStepper(list, firstRequest.headers ?? {}, param, found.firstPosition, start.items.length),
+        );
         return;
       }
       if (lookup.field === undefined) ctx.report('bareArrayNoNext', { where, status, tried: found.tried }, [exchange]);
@@ -178,7 +234,10 @@ export default defineCheck({
 });
 
 /** How to reach the page after the one just read. */
-type Step = { kind: 'next'; request: ProbeRequest; via: string } | { kind: 'end' } | { kind: 'loop'; to: number; source: string; token: string };
+type Step =
+  | { kind: 'next'; request: ProbeRequest; via: string }
+  | { kind: 'end' }
+  | { kind: 'loop'; to: number; source: string; token: string };
 
 interface Stepper {
   next(page: number, response: ProbeResponse, pageItems: number, itemsSoFar: number): Step;
@@ -191,7 +250,12 @@ interface Stepper {
 type ListQuery = { path: string; query: Record<string, string> };
 
 /** Follows what the server hands out: a next token or a next link, watching for one that comes back. */
-function cursorStepper(list: ListQuery, headers: Record<string, string>, cursorParam: string | undefined, cursorField: string | undefined): Stepper {
+function cursorStepper(
+  list: ListQuery,
+  headers: Record<string, string>,
+  cursorParam: string | undefined,
+  cursorField: string | undefined,
+): Stepper {
   const seenTokens = new Map<string, number>();
   const stepper: Stepper = {
     numeric: true,
@@ -203,16 +267,27 @@ function cursorStepper(list: ListQuery, headers: Record<string, string>, cursorP
       seenTokens.set(next.value, page);
       const target = nextPageRequest(list, response.exchange.url, { ...next, value: next.value }, cursorParam);
       if (target.cursorParam) stepper.cursorParam = target.cursorParam;
-      const position = next.isLink && target.cursorParam ? new URL(target.path).searchParams.get(target.cursorParam) : next.isLink ? null : next.value;
+      const position =
+        next.isLink && target.cursorParam ? new URL(target.path).searchParams.get(target.cursorParam) : next.isLink ? null : next.value;
       stepper.numeric &&= position !== null && /^\d+$/.test(position);
-      return { kind: 'next', request: { method: 'GET', path: target.path, ...(target.query ? { query: target.query } : {}), headers }, via: `the ${next.source} the server itself returned on page ${page}` };
+      return {
+        kind: 'next',
+        request: { method: 'GET', path: target.path, ...(target.query ? { query: target.query } : {}), headers },
+        via: `the ${next.source} the server itself returned on page ${page}`,
+      };
     },
   };
   return stepper;
 }
 
 /** Computes the next position itself: page + 1, or offset + the items read, until the list says it ended. */
-function positionStepper(list: ListQuery, headers: Record<string, string>, param: PositionParam, firstPageNumber: number, firstPageItems: number): Stepper {
+function positionStepper(
+  list: ListQuery,
+  headers: Record<string, string>,
+  param: PositionParam,
+  firstPageNumber: number,
+  firstPageItems: number,
+): Stepper {
   return {
     numeric: true,
     cursorParam: param.name,
@@ -221,7 +296,11 @@ function positionStepper(list: ListQuery, headers: Record<string, string>, param
       const pageNumber = signals.page ?? (param.style === 'page' ? firstPageNumber : 1) + page - 1;
       if (isLastPosition({ pageItems, firstPageItems, itemsSoFar, pageNumber }, signals)) return { kind: 'end' };
       const value = String(positionOf(param, page + 1, firstPageNumber, itemsSoFar));
-      return { kind: 'next', request: { method: 'GET', path: list.path, query: { ...list.query, [param.name]: value }, headers }, via: `${param.name}=${value}, the ${describeStyle(param.style)} after page ${page}` };
+      return {
+        kind: 'next',
+        request: { method: 'GET', path: list.path, query: { ...list.query, [param.name]: value }, headers },
+        via: `${param.name}=${value}, the ${describeStyle(param.style)} after page ${page}`,
+      };
     },
   };
 }
@@ -250,7 +329,11 @@ async function findPosition(ctx: Ctx, first: ProbeRequest, firstPage: ReadPage, 
   const firstKeys = keysOf(firstPage.items);
   const seen = new Set(firstKeys);
   const read = async (name: string, value: string): Promise<ReadPage | undefined> => {
-    const sent = await attemptList(ctx.http, { ...first, query: { ...(first.query as Record<string, string>), [name]: value }, purpose: `does ${name} page the list? (${name}=${value})` });
+    const sent = await attemptList(ctx.http, {
+      ...first,
+      query: { ...(first.query as Record<string, string>), [name]: value },
+      purpose: `does ${name} page the list? (${name}=${value})`,
+    });
     const answer = sent.response;
     if (!answer || answer.status >= 300 || answer.truncated) return undefined;
     const lookup = findItems(answer.json(), pagination.dataField);
@@ -299,9 +382,15 @@ async function followChain(ctx: Ctx, firstPage: ProbeResponse, maxSize: number, 
 
   for (let page = 1; ; page++) {
     const lookup = findItems(response.json(), pagination.dataField);
-    if (!lookup.found) return void ctx.report('chainPageShape', { page, path, status: response.status, problem: lookup.problem, pages: page, items }, [response.exchange]);
+    if (!lookup.found)
+      return void ctx.report('chainPageShape', { page, path, status: response.status, problem: lookup.problem, pages: page, items }, [
+        response.exchange,
+      ]);
     if (lookup.items.length > maxSize) {
-      return void ctx.report('chainPageOversized', { page, path, count: lookup.items.length, maxSize, pages: page, items }, [response.exchange, firstExchange]);
+      return void ctx.report('chainPageOversized', { page, path, count: lookup.items.length, maxSize, pages: page, items }, [
+        response.exchange,
+        firstExchange,
+      ]);
     }
     items += lookup.items.length;
     for (const item of lookup.items) {
@@ -312,26 +401,53 @@ async function followChain(ctx: Ctx, firstPage: ProbeResponse, maxSize: number, 
       }
       const earlier = seenIds.get(id);
       if (earlier !== undefined) {
-        return void ctx.report('chainRepeats', { idField, id: JSON.stringify(id), earlier, page, path, duplicate: id, pages: page, items }, [response.exchange, firstExchange]);
+        return void ctx.report(
+          'chainRepeats',
+          { idField, id: JSON.stringify(id), earlier, page, path, duplicate: id, pages: page, items },
+          [response.exchange, firstExchange],
+        );
       }
       seenIds.set(id, page);
     }
 
     const step = stepper.next(page, response, lookup.items.length, items);
-    const repeats = withoutId ? `; ${withoutId} item(s) had no "${idField}" field, so repeats among them were not checked (set pagination.idField)` : ', no item repeated';
-    if (step.kind === 'end') return void ctx.report('chainEnded', { path, pages: page, items, maxSize, repeats, ended: true }, [firstExchange, response.exchange]);
+    const repeats = withoutId
+      ? `; ${withoutId} item(s) had no "${idField}" field, so repeats among them were not checked (set pagination.idField)`
+      : ', no item repeated';
+    if (step.kind === 'end')
+      return void ctx.report('chainEnded', { path, pages: page, items, maxSize, repeats, ended: true }, [firstExchange, response.exchange]);
     if (step.kind === 'loop') {
-      return void ctx.report('chainLoops', { page, path, to: step.to, source: step.source, token: step.token, loop: { from: page, to: step.to }, pages: page, items }, [response.exchange, firstExchange]);
+      return void ctx.report(
+        'chainLoops',
+        { page, path, to: step.to, source: step.source, token: step.token, loop: { from: page, to: step.to }, pages: page, items },
+        [response.exchange, firstExchange],
+      );
     }
     if (page >= pagination.maxPages) {
-      return void ctx.report('chainStopped', { path, pages: page, items, maxSize, repeats, maxPages: pagination.maxPages, ended: false }, [firstExchange, response.exchange]);
+      return void ctx.report('chainStopped', { path, pages: page, items, maxSize, repeats, maxPages: pagination.maxPages, ended: false }, [
+        firstExchange,
+        response.exchange,
+      ]);
     }
     const sent = await attemptList(ctx.http, { ...step.request, purpose: `page ${page + 1}` });
-    if (!sent.response) return void ctx.report('chainNoAnswer', { page: page + 1, path, via: step.via, got: describeFailure(sent.failure), pages: page, items }, [sent.failure.exchange]);
+    if (!sent.response)
+      return void ctx.report(
+        'chainNoAnswer',
+        { page: page + 1, path, via: step.via, got: describeFailure(sent.failure), pages: page, items },
+        [sent.failure.exchange],
+      );
     const { status, exchange } = sent.response;
-    if (status >= 300) return void ctx.report('chainRefused', { page: page + 1, path, status, via: step.via, pages: page, items }, [exchange, response.exchange]);
+    if (status >= 300)
+      return void ctx.report('chainRefused', { page: page + 1, path, status, via: step.via, pages: page, items }, [
+        exchange,
+        response.exchange,
+      ]);
     if (sent.response.truncated) {
-      return void ctx.report('chainPageTooLarge', { page: page + 1, path, via: step.via, status, bytes: formatBytes(sent.response.body.length), maxBytes, pages: page, items }, [exchange]);
+      return void ctx.report(
+        'chainPageTooLarge',
+        { page: page + 1, path, via: step.via, status, bytes: formatBytes(sent.response.body.length), maxBytes, pages: page, items },
+        [exchange],
+      );
     }
     response = sent.response;
   }
@@ -340,8 +456,15 @@ async function followChain(ctx: Ctx, firstPage: ProbeResponse, maxSize: number, 
 /** A cursor the server never issued must be refused with a 4xx, not crash it or restart from page one. */
 async function garbageCursor(ctx: Ctx, first: ProbeRequest, cursorParam: string): Promise<void> {
   const garbage = `zz!not-a-cursor-${randomUUID().slice(0, 8)}`;
-  const result = await attemptList(ctx.http, { ...first, query: { ...(first.query as Record<string, string>), [cursorParam]: garbage }, purpose: 'garbage cursor' });
-  if (!result.response) return void ctx.report('garbageNoAnswer', { sent: requestLine(result.failure.exchange), got: describeFailure(result.failure) }, [result.failure.exchange]);
+  const result = await attemptList(ctx.http, {
+    ...first,
+    query: { ...(first.query as Record<string, string>), [cursorParam]: garbage },
+    purpose: 'garbage cursor',
+  });
+  if (!result.response)
+    return void ctx.report('garbageNoAnswer', { sent: requestLine(result.failure.exchange), got: describeFailure(result.failure) }, [
+      result.failure.exchange,
+    ]);
   const { status, exchange } = result.response;
   const sent = requestLine(exchange);
   if (status >= 500) return void ctx.report('garbageCrashes', { sent, status }, [exchange]);

@@ -21,7 +21,8 @@ export default defineCheck({
       'A body the server cannot parse or validate is the client\'s fault. A 5xx means the parse error or the wrong type reached code that did not expect it (the classic "500 with a stack trace on a missing brace").',
     remediation:
       'Parse bodies strictly before any work: require application/json, answer 400 for invalid JSON or UTF-8, 413 for oversize, 422 (or 400) for fields of the wrong type or range, all in your error shape.',
-    probes: 'POST/PUT/PATCH bodies: truncated JSON, non-JSON as JSON, JSON as text/plain, invalid UTF-8, 10,000-deep nesting, each field wrong-typed, null, 1e400, -0 or 10,000 characters long',
+    probes:
+      'POST/PUT/PATCH bodies: truncated JSON, non-JSON as JSON, JSON as text/plain, invalid UTF-8, 10,000-deep nesting, each field wrong-typed, null, 1e400, -0 or 10,000 characters long',
     writes: true,
     // Heavy write probes run after every read-based check (they can break what those would read).
     phase: 'disruptive',
@@ -48,7 +49,10 @@ function bodyProbes(endpoint: Endpoint): MalformedProbe[] {
       path: fillPath(endpoint),
       query: endpoint.query,
       // The probe's content type replaces the configured one, whatever its spelling.
-      headers: { ...Object.fromEntries(Object.entries(endpoint.headers).filter(([name]) => name.toLowerCase() !== 'content-type')), 'content-type': probe.contentType },
+      headers: {
+        ...Object.fromEntries(Object.entries(endpoint.headers).filter(([name]) => name.toLowerCase() !== 'content-type')),
+        'content-type': probe.contentType,
+      },
       body: probe.body,
     },
   }));

@@ -25,16 +25,33 @@ export default defineCheck({
         message: "GET {path} was sent {header}: {sent} but answered with a different id ({got}); the caller's id is lost",
         remediation: "Keep the caller's {header} when present (validate its length and characters) and generate one only when absent.",
       },
-      notEchoed: { probe: 'echo', status: 'fail', message: 'GET {path} was sent {header}: {sent} and answered {status} with no {header} response header' },
-      notGenerated: { probe: 'generate', status: 'fail', message: 'GET {path} without {header} answered {status} with no {header} response header: the server does not generate one' },
-      notUnique: { probe: 'generate', status: 'fail', message: 'two requests to GET {path} got the same generated {header} ({id}); ids must be unique per request' },
+      notEchoed: {
+        probe: 'echo',
+        status: 'fail',
+        message: 'GET {path} was sent {header}: {sent} and answered {status} with no {header} response header',
+      },
+      notGenerated: {
+        probe: 'generate',
+        status: 'fail',
+        message: 'GET {path} without {header} answered {status} with no {header} response header: the server does not generate one',
+      },
+      notUnique: {
+        probe: 'generate',
+        status: 'fail',
+        message: 'two requests to GET {path} got the same generated {header} ({id}); ids must be unique per request',
+      },
       generated: { probe: 'generate', status: 'pass', message: 'GET {path} without {header} got a fresh id each time ({first}, {second})' },
       noErrorAnswer: {
         probe: 'errors',
         status: 'skip',
-        message: 'no probe produced an error response (unknown path and anonymous calls all succeeded), so ids on errors could not be checked',
+        message:
+          'no probe produced an error response (unknown path and anonymous calls all succeeded), so ids on errors could not be checked',
       },
-      missingOnErrors: { probe: 'errors', status: 'fail', message: 'error responses carry no {header}: {answers}; errors are when support needs the id most' },
+      missingOnErrors: {
+        probe: 'errors',
+        status: 'fail',
+        message: 'error responses carry no {header}: {answers}; errors are when support needs the id most',
+      },
       presentOnErrors: { probe: 'errors', status: 'pass', message: 'error responses carry {header} too ({statuses})' },
     },
   },
@@ -43,7 +60,8 @@ export default defineCheck({
   async run(ctx) {
     const header = ctx.target.requestId.header;
     const name = header.toLowerCase();
-    const getEndpoint = ctx.target.endpoints.find((e) => e.method === 'GET' && !e.path.includes('{')) ?? ctx.target.endpoints.find((e) => e.method === 'GET');
+    const getEndpoint =
+      ctx.target.endpoints.find((e) => e.method === 'GET' && !e.path.includes('{')) ?? ctx.target.endpoints.find((e) => e.method === 'GET');
     const path = getEndpoint ? fillPath(getEndpoint) : (ctx.target.health ?? '/');
     const base: ProbeRequest = { method: 'GET', path, ...(getEndpoint ? { query: getEndpoint.query, headers: getEndpoint.headers } : {}) };
 
@@ -73,7 +91,8 @@ export default defineCheck({
       { what: 'an unknown path', request: { method: 'GET', path: `/preflight-not-found-${randomUUID().slice(0, 8)}` } },
     ];
     const guarded = ctx.target.endpoints.find((e) => e.method === 'GET' && !e.public);
-    if (guarded) errorProbes.push({ what: `${guarded.label} without credentials`, request: { method: 'GET', path: fillPath(guarded), auth: false } });
+    if (guarded)
+      errorProbes.push({ what: `${guarded.label} without credentials`, request: { method: 'GET', path: fillPath(guarded), auth: false } });
     const missingOnError: ProbeResponse[] = [];
     const errorResponses: ProbeResponse[] = [];
     for (const probe of errorProbes) {
@@ -87,9 +106,17 @@ export default defineCheck({
       ctx.report('noErrorAnswer', {});
     } else if (missingOnError.length) {
       const answers = missingOnError.map((r) => `${r.exchange.method} ${new URL(r.exchange.url).pathname} → ${r.status}`);
-      ctx.report('missingOnErrors', { header, answers }, missingOnError.map((r) => r.exchange));
+      ctx.report(
+        'missingOnErrors',
+        { header, answers },
+        missingOnError.map((r) => r.exchange),
+      );
     } else {
-      ctx.report('presentOnErrors', { header, statuses: errorResponses.map((r) => r.status) }, errorResponses.map((r) => r.exchange));
+      ctx.report(
+        'presentOnErrors',
+        { header, statuses: errorResponses.map((r) => r.status) },
+        errorResponses.map((r) => r.exchange),
+      );
     }
   },
 });

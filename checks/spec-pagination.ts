@@ -49,7 +49,13 @@ export default defineCheck({
       return void ctx.report('noSchema', { endpoint: endpoint.label, documented, source: spec.source });
     }
     if (spec.hasPaginationField) {
-      const how = [fields.length ? `response field ${fields.join(', ')}` : '', headers.length ? `header ${headers.join(', ')}` : '', params.length ? `parameter ${params.join(', ')}` : ''].filter(Boolean).join('; ');
+      const how = [
+        fields.length ? `response field ${fields.join(', ')}` : '',
+        headers.length ? `header ${headers.join(', ')}` : '',
+        params.length ? `parameter ${params.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       return void ctx.report('documented', { endpoint: endpoint.label, how, source: spec.source, fields, headers, params });
     }
     ctx.report('undocumented', { endpoint: endpoint.label, documented, body: describeBody(spec.successSchema), source: spec.source });

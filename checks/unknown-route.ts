@@ -23,14 +23,26 @@ export default defineCheck({
     probes: `GET /${UNKNOWN_SEGMENT} at the root and under each API prefix (deeper where a configured or documented route would match it)`,
     writes: false,
     verdicts: {
-      rateLimited: { probe: 'unknown-routes', status: 'error', message: 'unknown routes got 429 (rate limited): {answers}; whether they get a 404 could not be judged' },
-      failed: { probe: 'unknown-routes', status: 'fail', message: 'unknown routes got a 5xx or no answer: {answers}; a path no route matches must get 404' },
+      rateLimited: {
+        probe: 'unknown-routes',
+        status: 'error',
+        message: 'unknown routes got 429 (rate limited): {answers}; whether they get a 404 could not be judged',
+      },
+      failed: {
+        probe: 'unknown-routes',
+        status: 'fail',
+        message: 'unknown routes got a 5xx or no answer: {answers}; a path no route matches must get 404',
+      },
       catchAll: {
         probe: 'unknown-routes',
         status: 'warn',
         message: 'unknown routes did not get 404: {answers}; a catch-all answers paths that do not exist, so client typos go unnoticed',
       },
-      notA404: { probe: 'unknown-routes', status: 'warn', message: 'unknown routes did not get 404: {answers}; clients cannot tell a wrong path from a refusal' },
+      notA404: {
+        probe: 'unknown-routes',
+        status: 'warn',
+        message: 'unknown routes did not get 404: {answers}; clients cannot tell a wrong path from a refusal',
+      },
       notFound: { probe: 'unknown-routes', status: 'pass', message: 'unknown routes got 404: {answers}' },
     },
   },

@@ -1,4 +1,14 @@
-import { attempt, defineCheck, describeFailure, fillPath, formatBytes, type Attempt, type Endpoint, type Exchange, type Target } from './api.js';
+import {
+  attempt,
+  defineCheck,
+  describeFailure,
+  fillPath,
+  formatBytes,
+  type Attempt,
+  type Endpoint,
+  type Exchange,
+  type Target,
+} from './api.js';
 
 const QUERY_SIZES = [16 * 1024, 64 * 1024];
 const HEADER_SIZE = 32 * 1024;
@@ -60,10 +70,22 @@ export default defineCheck({
     const queries: Outcome[] = [];
     for (const size of QUERY_SIZES) {
       const pad = `${PAD_PARAM}=${PAD_CHAR.repeat(size - PAD_PARAM.length - 1)}`;
-      const sent = await attempt(ctx.http, { method: 'GET', path, query: configured ? `${configured}&${pad}` : pad, headers, purpose: `${formatBytes(size)} query string` });
+      const sent = await attempt(ctx.http, {
+        method: 'GET',
+        path,
+        query: configured ? `${configured}&${pad}` : pad,
+        headers,
+        purpose: `${formatBytes(size)} query string`,
+      });
       queries.push(judge(sent, `a ${formatBytes(size)} query`, 'query'));
     }
-    const headerSent = await attempt(ctx.http, { method: 'GET', path, query: endpoint?.query ?? {}, headers: { ...headers, [PAD_HEADER]: PAD_CHAR.repeat(HEADER_SIZE) }, purpose: `one ${formatBytes(HEADER_SIZE)} header` });
+    const headerSent = await attempt(ctx.http, {
+      method: 'GET',
+      path,
+      query: endpoint?.query ?? {},
+      headers: { ...headers, [PAD_HEADER]: PAD_CHAR.repeat(HEADER_SIZE) },
+      purpose: `one ${formatBytes(HEADER_SIZE)} header`,
+    });
     const header = [judge(headerSent, `one ${formatBytes(HEADER_SIZE)} ${PAD_HEADER} header`, 'header')];
 
     const url = summarise(queries);
@@ -107,5 +129,10 @@ const RANK: Record<Judged, number> = { refused: 0, accepted: 1, dropped: 2, fail
 function summarise(outcomes: Outcome[]): { judged: Judged; said: string; sent: string[]; evidence: Exchange[] } {
   const judged = outcomes.reduce<Judged>((worst, o) => (RANK[o.judged] > RANK[worst] ? o.judged : worst), 'refused');
   const bad = outcomes.filter((o) => o.judged !== 'refused');
-  return { judged, said: outcomes.map((o) => o.said).join(', '), sent: outcomes.map((o) => o.said), evidence: (bad.length ? bad : outcomes).map((o) => o.exchange) };
+  return {
+    judged,
+    said: outcomes.map((o) => o.said).join(', '),
+    sent: outcomes.map((o) => o.said),
+    evidence: (bad.length ? bad : outcomes).map((o) => o.exchange),
+  };
 }

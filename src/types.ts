@@ -285,7 +285,6 @@ export interface CheckMeta {
   cost?: { requestsPerEndpoint?: number; requestsPerRun?: number };
 }
 
-
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
@@ -300,7 +299,10 @@ export interface ReportOptions {
 }
 
 type Placeholders<S extends string> = import('./check-api/template.js').Placeholders<S>;
-type DataOf<V extends VerdictSpec> = { [P in Placeholders<V['message']> | Placeholders<NonNullable<V['remediation']>>]: unknown } & Record<string, unknown>;
+type DataOf<V extends VerdictSpec> = { [P in Placeholders<V['message']> | Placeholders<NonNullable<V['remediation']>>]: unknown } & Record<
+  string,
+  unknown
+>;
 
 /**
  * Reports one outcome: the verdict's id, the values for its placeholders, the exchanges that show it.

@@ -47,15 +47,18 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a Python traceback (source file names, lines and code)',
     regex: /Traceback \(most recent call last\):|\bFile "[^"\n]{1,300}\.py", line \d{1,6}, in [\w<>]{1,100}/,
     severity: 'high',
-    positive: 'Traceback (most recent call last):\n  File "/app/orders/views.py", line 42, in list_orders\n    limit = int(request.args["limit"])\nValueError: invalid literal for int() with base 10: \'abc\'',
+    positive:
+      'Traceback (most recent call last):\n  File "/app/orders/views.py", line 42, in list_orders\n    limit = int(request.args["limit"])\nValueError: invalid literal for int() with base 10: \'abc\'',
     negative: '{"detail":"limit must be an integer","hint":"the trace of the request is available to support via the request id"}',
   },
   {
     id: 'jvm-stack-frame',
     reveals: 'a Java/Kotlin/Scala stack trace (class and source file names)',
-    regex: /\bat (?:[\w$]{1,100}\.){2,30}[\w$<>]{1,100}\((?:[\w$]{1,100}\.(?:java|kt|scala|groovy|clj):\d{1,6}|Native Method|Unknown Source)\)|\bException in thread "[^"\n]{1,100}"/,
+    regex:
+      /\bat (?:[\w$]{1,100}\.){2,30}[\w$<>]{1,100}\((?:[\w$]{1,100}\.(?:java|kt|scala|groovy|clj):\d{1,6}|Native Method|Unknown Source)\)|\bException in thread "[^"\n]{1,100}"/,
     severity: 'high',
-    positive: 'java.lang.NullPointerException: null\n\tat com.acme.orders.OrderService.find(OrderService.java:57)\n\tat com.acme.orders.OrderController.get(OrderController.kt:31)',
+    positive:
+      'java.lang.NullPointerException: null\n\tat com.acme.orders.OrderService.find(OrderService.java:57)\n\tat com.acme.orders.OrderController.get(OrderController.kt:31)',
     negative: 'Orders are listed at com.acme.orders in the catalog (see OrderService docs)',
   },
   {
@@ -70,9 +73,11 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'dotnet-stack',
     reveals: 'a .NET stack trace or exception type',
-    regex: /\bat [\w.`<>[\],]{1,300}\([^()\n]{0,300}\) in [^\n]{1,300}:line \d{1,6}|\bSystem\.(?:[A-Z]\w{0,60}\.){0,6}[A-Z]\w{0,80}Exception\b|--- End of (?:inner exception )?stack trace/,
+    regex:
+      /\bat [\w.`<>[\],]{1,300}\([^()\n]{0,300}\) in [^\n]{1,300}:line \d{1,6}|\bSystem\.(?:[A-Z]\w{0,60}\.){0,6}[A-Z]\w{0,80}Exception\b|--- End of (?:inner exception )?stack trace/,
     severity: 'high',
-    positive: 'System.InvalidOperationException: Sequence contains no elements\n   at Orders.Api.OrdersController.Get(Int32 id) in C:\\src\\Orders.Api\\OrdersController.cs:line 48',
+    positive:
+      'System.InvalidOperationException: Sequence contains no elements\n   at Orders.Api.OrdersController.Get(Int32 id) in C:\\src\\Orders.Api\\OrdersController.cs:line 48',
     negative: '{"title":"One or more validation errors occurred.","status":400,"errors":{"limit":["The value \'abc\' is not valid."]}}',
   },
   {
@@ -80,7 +85,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a Go panic or goroutine dump (source paths and internals)',
     regex: /\bgoroutine \d{1,9} \[[a-z][\w ,]{0,60}\]:|\.go:\d{1,6} \+0x[0-9a-f]{1,16}\b|\bpanic: runtime error: /,
     severity: 'high',
-    positive: 'panic: runtime error: index out of range [3] with length 3\n\ngoroutine 18 [running]:\nmain.handler(...)\n\t/src/orders/main.go:41 +0x1d',
+    positive:
+      'panic: runtime error: index out of range [3] with length 3\n\ngoroutine 18 [running]:\nmain.handler(...)\n\t/src/orders/main.go:41 +0x1d',
     negative: '{"error":{"code":"not_found","message":"order go-41 not found"},"retry":"don\'t panic: the order may still be processing"}',
   },
   {
@@ -88,7 +94,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a Node.js stack trace with file paths',
     regex: /\bat (?:async )?(?:[\w$.<>[\] ]{1,200} \()?(?:\/|[A-Za-z]:\\|file:\/\/|node:)[^\s()]{1,300}:\d{1,6}:\d{1,6}\)?/,
     severity: 'high',
-    positive: "TypeError: Cannot read properties of undefined (reading 'id')\n    at OrdersService.get (/srv/orders-api/src/services/orders.js:41:23)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+    positive:
+      "TypeError: Cannot read properties of undefined (reading 'id')\n    at OrdersService.get (/srv/orders-api/src/services/orders.js:41:23)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
     negative: '{"message":"The export started at 10:42:07 (UTC) and will be at /exports/2024-06-01 when done"}',
   },
   {
@@ -102,9 +109,11 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'php-error',
     reveals: 'a PHP error or stack trace (script paths and lines)',
-    regex: /\b(?:Fatal error|Parse error|Warning|Notice|Deprecated): .{1,300}? in [^\s<]{1,300}\.php(?: on line |:)(?:<b>)?\d{1,6}|#\d{1,4} [^\n]{0,300}\.php\(\d{1,6}\): |\bPHP (?:Fatal|Parse) error/,
+    regex:
+      /\b(?:Fatal error|Parse error|Warning|Notice|Deprecated): .{1,300}? in [^\s<]{1,300}\.php(?: on line |:)(?:<b>)?\d{1,6}|#\d{1,4} [^\n]{0,300}\.php\(\d{1,6}\): |\bPHP (?:Fatal|Parse) error/,
     severity: 'high',
-    positive: '<br />\n<b>Fatal error</b>: Uncaught TypeError: count(): Argument #1 must be of type Countable in /var/www/html/api/orders.php:27\nStack trace:\n#0 /var/www/html/api/index.php(14): listOrders()',
+    positive:
+      '<br />\n<b>Fatal error</b>: Uncaught TypeError: count(): Argument #1 must be of type Countable in /var/www/html/api/orders.php:27\nStack trace:\n#0 /var/www/html/api/index.php(14): listOrders()',
     negative: '{"warnings":["Warning: the order total changed since checkout"],"docs":"https://docs.example.com/errors.php"}',
   },
   {
@@ -120,9 +129,11 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'postgres-error',
     reveals: 'a PostgreSQL error (the database, and often the query)',
-    regex: /\bpsycopg2?\.(?:errors\.)?[A-Z]\w{0,80}|\binvalid input syntax for (?:type )?[\w ]{1,40}: |\bsyntax error at or near "|\brelation "[^"\n]{1,100}" does not exist|\bcolumn "[^"\n]{1,100}" (?:of relation "[^"\n]{1,100}" )?does not exist|\bduplicate key value violates unique constraint "|\bviolates (?:foreign key|not-null|check) constraint "|\bPG::[A-Z]\w{0,60}|\bPSQLException\b|\bunterminated quoted string at or near/,
+    regex:
+      /\bpsycopg2?\.(?:errors\.)?[A-Z]\w{0,80}|\binvalid input syntax for (?:type )?[\w ]{1,40}: |\bsyntax error at or near "|\brelation "[^"\n]{1,100}" does not exist|\bcolumn "[^"\n]{1,100}" (?:of relation "[^"\n]{1,100}" )?does not exist|\bduplicate key value violates unique constraint "|\bviolates (?:foreign key|not-null|check) constraint "|\bPG::[A-Z]\w{0,60}|\bPSQLException\b|\bunterminated quoted string at or near/,
     severity: 'high',
-    positive: 'psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type integer: "abc"\nLINE 1: SELECT * FROM orders LIMIT \'abc\'',
+    positive:
+      'psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type integer: "abc"\nLINE 1: SELECT * FROM orders LIMIT \'abc\'',
     negative: '{"error":{"code":"invalid_limit","message":"limit must be an integer, got \\"abc\\""}}',
   },
   {
@@ -130,15 +141,17 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a SQLSTATE database error code',
     regex: /\bSQLSTATE\[?[0-9A-Z]{5}\]?/,
     severity: 'high',
-    positive: 'SQLSTATE[42S22]: Column not found: 1054 Unknown column \'qty2\' in \'field list\'',
+    positive: "SQLSTATE[42S22]: Column not found: 1054 Unknown column 'qty2' in 'field list'",
     negative: '{"state":"ready","code":"42S22-ORDER","message":"order state is ready"}',
   },
   {
     id: 'mysql-error',
     reveals: 'a MySQL/MariaDB error (the database and the query)',
-    regex: /You have an error in your SQL syntax|check the manual that corresponds to your (?:MySQL|MariaDB) server version|\bER_(?:PARSE_ERROR|BAD_FIELD_ERROR|NO_SUCH_TABLE|DUP_ENTRY|TRUNCATED_WRONG_VALUE\w{0,40}|ACCESS_DENIED_ERROR|WRONG_VALUE\w{0,40})\b|Unknown column '[^'\n]{1,100}' in '|\bmysqli?_[a-z_]{3,40}\(\)|\bMySql(?:Client\.)?Exception\b|\bcom\.mysql\.(?:cj\.)?jdbc\b/,
+    regex:
+      /You have an error in your SQL syntax|check the manual that corresponds to your (?:MySQL|MariaDB) server version|\bER_(?:PARSE_ERROR|BAD_FIELD_ERROR|NO_SUCH_TABLE|DUP_ENTRY|TRUNCATED_WRONG_VALUE\w{0,40}|ACCESS_DENIED_ERROR|WRONG_VALUE\w{0,40})\b|Unknown column '[^'\n]{1,100}' in '|\bmysqli?_[a-z_]{3,40}\(\)|\bMySql(?:Client\.)?Exception\b|\bcom\.mysql\.(?:cj\.)?jdbc\b/,
     severity: 'high',
-    positive: "ER_PARSE_ERROR: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''' at line 1",
+    positive:
+      "ER_PARSE_ERROR: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''' at line 1",
     negative: '{"error":"bad_request","message":"You have an error in your request: limit must be a number"}',
   },
   {
@@ -153,7 +166,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'sqlite-error',
     reveals: 'a SQLite error (the database and schema)',
-    regex: /\bSQLITE_(?:ERROR|CONSTRAINT|BUSY|LOCKED|MISMATCH|READONLY|CANTOPEN|CORRUPT|RANGE)\b|\bsqlite3\.(?:Operational|Integrity|Programming|Database)Error\b|\bSQLite3?::\w{1,60}Exception\b|\bno such (?:table|column): [\w.]{1,100}/,
+    regex:
+      /\bSQLITE_(?:ERROR|CONSTRAINT|BUSY|LOCKED|MISMATCH|READONLY|CANTOPEN|CORRUPT|RANGE)\b|\bsqlite3\.(?:Operational|Integrity|Programming|Database)Error\b|\bSQLite3?::\w{1,60}Exception\b|\bno such (?:table|column): [\w.]{1,100}/,
     severity: 'high',
     positive: 'sqlite3.OperationalError: no such column: qtyy',
     negative: '{"error":{"code":"no_such_order","message":"no such order: ord_123"}}',
@@ -161,7 +175,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'mssql-error',
     reveals: 'a SQL Server error (the database and the query)',
-    regex: /Unclosed quotation mark after the character string|Incorrect syntax near '|\bSystem\.Data\.SqlClient\.SqlException|\bMicrosoft\.Data\.SqlClient\b|\[Microsoft\]\[ODBC (?:SQL Server |Driver \d{1,3} for SQL Server)|\bMsg \d{1,6}, Level \d{1,2}, State \d{1,3}/,
+    regex:
+      /Unclosed quotation mark after the character string|Incorrect syntax near '|\bSystem\.Data\.SqlClient\.SqlException|\bMicrosoft\.Data\.SqlClient\b|\[Microsoft\]\[ODBC (?:SQL Server |Driver \d{1,3} for SQL Server)|\bMsg \d{1,6}, Level \d{1,2}, State \d{1,3}/,
     severity: 'high',
     positive: "Unclosed quotation mark after the character string ''.\nIncorrect syntax near ''.",
     negative: '{"message":"Incorrect value for limit; quotation marks are not allowed in ids"}',
@@ -169,7 +184,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'sql-statement',
     reveals: 'the SQL statement the server ran (table and column names)',
-    regex: /\bSELECT\s{1,10}(?:\*|DISTINCT\b|[\w."`,\s()]{1,200}?)\s{1,10}FROM\s{1,10}["`[]?\w{1,100}|\bINSERT\s{1,10}INTO\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{0,10}[(\s]|\bUPDATE\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}SET\s{1,10}["`[]?\w{1,100}["`\]]?\s{0,10}=|\bDELETE\s{1,10}FROM\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}WHERE\b/,
+    regex:
+      /\bSELECT\s{1,10}(?:\*|DISTINCT\b|[\w."`,\s()]{1,200}?)\s{1,10}FROM\s{1,10}["`[]?\w{1,100}|\bINSERT\s{1,10}INTO\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{0,10}[(\s]|\bUPDATE\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}SET\s{1,10}["`[]?\w{1,100}["`\]]?\s{0,10}=|\bDELETE\s{1,10}FROM\s{1,10}["`[]?[\w.]{1,100}["`\]]?\s{1,10}WHERE\b/,
     severity: 'high',
     mayBeData: true,
     positive: '{"query":"SELECT * FROM orders WHERE user_id = \'u_1\' ORDER BY id LIMIT abc"}',
@@ -188,9 +204,11 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'prisma-error',
     reveals: 'a Prisma ORM error (Node.js, the query and schema)',
-    regex: /\bPrismaClient(?:KnownRequest|UnknownRequest|Initialization|Validation|RustPanic)Error\b|Invalid `[\w.]{1,100}\.\w{1,60}\.\w{1,60}\(\)` invocation/,
+    regex:
+      /\bPrismaClient(?:KnownRequest|UnknownRequest|Initialization|Validation|RustPanic)Error\b|Invalid `[\w.]{1,100}\.\w{1,60}\.\w{1,60}\(\)` invocation/,
     severity: 'high',
-    positive: 'Invalid `prisma.order.findUnique()` invocation in\n/app/src/orders.ts:12:38\n\nPrismaClientValidationError: Argument id: Got invalid value \'abc\'',
+    positive:
+      "Invalid `prisma.order.findUnique()` invocation in\n/app/src/orders.ts:12:38\n\nPrismaClientValidationError: Argument id: Got invalid value 'abc'",
     negative: '{"error":{"code":"invalid_id","message":"Invalid id: use the id from the order list"}}',
   },
   {
@@ -198,7 +216,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a SQLAlchemy error (Python, the query and schema)',
     regex: /\bsqlalchemy\.(?:orm\.)?exc\.\w{1,80}|\(Background on this error at: https?:\/\/sqlalche\.me\//,
     severity: 'high',
-    positive: '(sqlalchemy.exc.DataError) (psycopg2.errors.InvalidTextRepresentation) invalid input\n(Background on this error at: https://sqlalche.me/e/20/9h9h)',
+    positive:
+      '(sqlalchemy.exc.DataError) (psycopg2.errors.InvalidTextRepresentation) invalid input\n(Background on this error at: https://sqlalche.me/e/20/9h9h)',
     negative: '{"detail":"The alchemy course is sold out","links":{"self":"https://example.com/courses/alchemy"}}',
   },
   {
@@ -206,7 +225,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'a Hibernate/JPA error (Java, the database layer)',
     regex: /\borg\.hibernate\.[\w.]{1,150}|\bcould not execute (?:statement|query); SQL \[|\b(?:javax|jakarta)\.persistence\.\w{1,80}/,
     severity: 'high',
-    positive: 'could not execute statement; SQL [n/a]; constraint [uk_order_ref]; nested exception is org.hibernate.exception.ConstraintViolationException',
+    positive:
+      'could not execute statement; SQL [n/a]; constraint [uk_order_ref]; nested exception is org.hibernate.exception.ConstraintViolationException',
     negative: '{"message":"could not execute the payment; please retry","hibernate":false}',
   },
   {
@@ -246,7 +266,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'django-debug-page',
     reveals: "Django's technical 500/404 page (settings, paths, code)",
-    regex: /You(?:'|&#x27;|&#39;)re seeing this error because you have <code>DEBUG = True<\/code>|<th>Django Version:<\/th>|\bUsing the URLconf defined in [\w.]{1,100}, Django tried/,
+    regex:
+      /You(?:'|&#x27;|&#39;)re seeing this error because you have <code>DEBUG = True<\/code>|<th>Django Version:<\/th>|\bUsing the URLconf defined in [\w.]{1,100}, Django tried/,
     severity: 'high',
     positive: "<p>You're seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p>",
     negative: '{"detail":"Not found.","framework":"django","debug":false}',
@@ -264,8 +285,10 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: "Express's development error page (a stack trace with file paths)",
     regex: /<pre>[^<]{0,500}<br>(?: ?&nbsp;){1,8} ?at /,
     severity: 'high',
-    positive: '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>TypeError: boom<br> &nbsp; &nbsp;at /app/server.js:14:9<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)</pre>\n</body>\n</html>',
-    negative: '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Internal Server Error</pre>\n</body>\n</html>',
+    positive:
+      '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>TypeError: boom<br> &nbsp; &nbsp;at /app/server.js:14:9<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)</pre>\n</body>\n</html>',
+    negative:
+      '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Internal Server Error</pre>\n</body>\n</html>',
   },
   {
     id: 'spring-whitelabel',
@@ -278,7 +301,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'aspnet-error-page',
     reveals: "ASP.NET's detailed error page (code, paths, versions)",
-    regex: /Server Error in '[^'\n]{1,100}' Application|<b> ?Version Information: ?<\/b>|An unhandled exception occurred while processing the request\./,
+    regex:
+      /Server Error in '[^'\n]{1,100}' Application|<b> ?Version Information: ?<\/b>|An unhandled exception occurred while processing the request\./,
     severity: 'high',
     positive: "<h1>Server Error in '/' Application.</h1><h2><i>Object reference not set to an instance of an object.</i></h2>",
     negative: '{"title":"An error occurred while processing your request.","status":500,"traceId":"00-7f3c-01"}',
@@ -297,10 +321,12 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'environment-dump',
     reveals: 'environment variables (configuration and secrets)',
-    regex: /(?:^|[\s{,"'])(?:DATABASE_URL|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|SECRET_KEY_BASE|DJANGO_SECRET_KEY|JWT_SECRET|REDIS_URL|PGPASSWORD|DB_PASSWORD|MYSQL_ROOT_PASSWORD|STRIPE_SECRET_KEY|GITHUB_TOKEN|SENTRY_DSN)["']?\s{0,5}[:=]|\bPATH[=:] ?["']?\/usr\/(?:local\/)?s?bin:/,
+    regex:
+      /(?:^|[\s{,"'])(?:DATABASE_URL|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|SECRET_KEY_BASE|DJANGO_SECRET_KEY|JWT_SECRET|REDIS_URL|PGPASSWORD|DB_PASSWORD|MYSQL_ROOT_PASSWORD|STRIPE_SECRET_KEY|GITHUB_TOKEN|SENTRY_DSN)["']?\s{0,5}[:=]|\bPATH[=:] ?["']?\/usr\/(?:local\/)?s?bin:/,
     severity: 'critical',
     positive: 'env:\nDATABASE_URL: postgres://orders_rw@db/orders\nNODE_ENV: production',
-    negative: '{"settings":{"database_url_configured":true,"secret_key_rotation":"monthly"},"message":"set DATABASE_URL in your own deployment"}',
+    negative:
+      '{"settings":{"database_url_configured":true,"secret_key_rotation":"monthly"},"message":"set DATABASE_URL in your own deployment"}',
   },
   {
     id: 'credentials-in-url',
@@ -322,16 +348,19 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
   {
     id: 'absolute-file-path',
     reveals: 'an absolute file path on the server (directory layout, user names)',
-    regex: /(?<![\w.:/%-])\/(?:home|usr|var|srv|opt|app|root|tmp|Users|etc|workspace|work|code|src|build|mnt)\/[\w.@-]{1,100}(?:\/[\w.@-]{1,100}){0,30}\.(?:js|mjs|cjs|ts|py|rb|php|java|kt|scala|go|rs|cs|ex|exs|jar|war|so|dll|yml|yaml|env|conf|ini|cfg|toml|log|sql|sh|pem|key)\b|(?<![\w.:/%-])\/etc\/(?:passwd|shadow|hosts|nginx|apache2|ssl)\b|(?<![\w])[A-Z]:\\(?:[\w .@-]{1,100}\\){1,30}[\w .@-]{0,100}\.\w{1,6}\b/,
+    regex:
+      /(?<![\w.:/%-])\/(?:home|usr|var|srv|opt|app|root|tmp|Users|etc|workspace|work|code|src|build|mnt)\/[\w.@-]{1,100}(?:\/[\w.@-]{1,100}){0,30}\.(?:js|mjs|cjs|ts|py|rb|php|java|kt|scala|go|rs|cs|ex|exs|jar|war|so|dll|yml|yaml|env|conf|ini|cfg|toml|log|sql|sh|pem|key)\b|(?<![\w.:/%-])\/etc\/(?:passwd|shadow|hosts|nginx|apache2|ssl)\b|(?<![\w])[A-Z]:\\(?:[\w .@-]{1,100}\\){1,30}[\w .@-]{0,100}\.\w{1,6}\b/,
     severity: 'medium',
     mayBeData: true,
-    positive: 'Error: ENOENT: no such file or directory, open \'/home/deploy/orders-api/config/production.yml\'',
-    negative: '{"links":{"next":"https://api.example.com/var/orders/list.json?cursor=abc","avatar":"/app/assets/avatar.png"},"path":"/api/orders/ord_1"}',
+    positive: "Error: ENOENT: no such file or directory, open '/home/deploy/orders-api/config/production.yml'",
+    negative:
+      '{"links":{"next":"https://api.example.com/var/orders/list.json?cursor=abc","avatar":"/app/assets/avatar.png"},"path":"/api/orders/ord_1"}',
   },
   {
     id: 'private-ip',
     reveals: 'a private network address (internal topology)',
-    regex: /(?<![\d.])(?:10(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|192\.168(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2})(?![\d]|\.\d)/,
+    regex:
+      /(?<![\d.])(?:10(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|192\.168(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){2})(?![\d]|\.\d)/,
     severity: 'medium',
     mayBeData: true,
     host: true,
@@ -343,7 +372,8 @@ export const BODY_SIGNATURES: readonly BodySignature[] = [
     reveals: 'an internal host name (internal topology)',
     // A dotted code such as "server.internal" is not a host: ask for two labels before the internal
     // suffix, a port, or a first label with a digit or hyphen (db-1.internal), as hosts have.
-    regex: /\b(?:[a-z0-9-]{1,63}\.){1,10}(?:svc\.cluster\.local|ec2\.internal|compute\.internal)\b|\b(?:(?:[a-z0-9-]{1,63}\.){2,10}|[a-z0-9-]{1,63}\.(?=[a-z]{3,11}:\d)|[a-z]{0,62}[\d-][a-z0-9-]{0,62}\.)(?:internal|corp|intranet|localdomain|lan)(?![\w-]|\.[a-z])/,
+    regex:
+      /\b(?:[a-z0-9-]{1,63}\.){1,10}(?:svc\.cluster\.local|ec2\.internal|compute\.internal)\b|\b(?:(?:[a-z0-9-]{1,63}\.){2,10}|[a-z0-9-]{1,63}\.(?=[a-z]{3,11}:\d)|[a-z]{0,62}[\d-][a-z0-9-]{0,62}\.)(?:internal|corp|intranet|localdomain|lan)(?![\w-]|\.[a-z])/,
     severity: 'medium',
     mayBeData: true,
     host: true,

@@ -48,7 +48,7 @@ export const HEADER_PROBES: readonly HeaderProbe[] = [
   { name: 'Authorization', value: "Bearer ';--%zz", describe: 'a malformed bearer token', replacesAuth: true },
   { name: 'Range', value: 'bytes=abc-%zz', describe: 'an unparseable Range' },
   { name: 'If-Modified-Since', value: "';-- not a date", describe: 'an unparseable If-Modified-Since' },
-  { name: 'If-None-Match', value: "\"';--", describe: 'an unterminated If-None-Match' },
+  { name: 'If-None-Match', value: '"\';--', describe: 'an unterminated If-None-Match' },
   { name: 'Accept-Language', value: '..%2F..%2Fpreflight', describe: 'path traversal in Accept-Language' },
   { name: 'Cookie', value: "session=%zz; ';--", describe: 'a malformed Cookie' },
 ];
@@ -80,11 +80,21 @@ const EXTRA_FIELD = 'preflight_number';
 export function syntaxBodies(example: unknown): BodyProbe[] {
   const valid = JSON.stringify(example ?? {});
   return [
-    { describe: 'truncated JSON', contentType: 'application/json', body: valid.slice(0, Math.max(1, Math.floor(valid.length / 2))), reject: true },
+    {
+      describe: 'truncated JSON',
+      contentType: 'application/json',
+      body: valid.slice(0, Math.max(1, Math.floor(valid.length / 2))),
+      reject: true,
+    },
     { describe: 'a non-JSON body sent as application/json', contentType: 'application/json', body: "sku=A1&qty=1';--", reject: true },
     { describe: 'valid JSON sent as text/plain', contentType: 'text/plain', body: valid, reject: true },
     { describe: 'invalid UTF-8 inside JSON', contentType: 'application/json', body: invalidUtf8Json(example), reject: true },
-    { describe: `JSON nested ${DEEP_NESTING.toLocaleString('en-US')} levels deep`, contentType: 'application/json', body: '['.repeat(DEEP_NESTING) + ']'.repeat(DEEP_NESTING), reject: false },
+    {
+      describe: `JSON nested ${DEEP_NESTING.toLocaleString('en-US')} levels deep`,
+      contentType: 'application/json',
+      body: '['.repeat(DEEP_NESTING) + ']'.repeat(DEEP_NESTING),
+      reject: false,
+    },
   ];
 }
 
@@ -95,9 +105,16 @@ export function fieldBodies(example: unknown, maxFields = 10): BodyProbe[] {
   for (const [field, value] of Object.entries(example).slice(0, maxFields)) {
     const variants: Array<[string, string]> = [[`${field}: null`, 'null']];
     if (typeof value === 'number') {
-      variants.push([`${field}: "${value}" (a string)`, JSON.stringify(String(value))], [`${field}: 1e400`, '1e400'], [`${field}: -0`, '-0']);
+      variants.push(
+        [`${field}: "${value}" (a string)`, JSON.stringify(String(value))],
+        [`${field}: 1e400`, '1e400'],
+        [`${field}: -0`, '-0'],
+      );
     } else if (typeof value === 'string') {
-      variants.push([`${field}: 12345 (a number)`, '12345'], [`${field}: a ${LONG_STRING.toLocaleString('en-US')}-character string`, JSON.stringify('A'.repeat(LONG_STRING))]);
+      variants.push(
+        [`${field}: 12345 (a number)`, '12345'],
+        [`${field}: a ${LONG_STRING.toLocaleString('en-US')}-character string`, JSON.stringify('A'.repeat(LONG_STRING))],
+      );
     } else if (typeof value === 'boolean') {
       variants.push([`${field}: "${value}" (a string)`, JSON.stringify(String(value))]);
     } else {
@@ -110,7 +127,12 @@ export function fieldBodies(example: unknown, maxFields = 10): BodyProbe[] {
   // No numeric field to overflow: 1e400 and -0 still reach the parser, in a field of their own.
   if (!Object.values(example).some((value) => typeof value === 'number')) {
     for (const raw of ['1e400', '-0']) {
-      probes.push({ describe: `an extra field ${EXTRA_FIELD}: ${raw}`, contentType: 'application/json', body: withRawField(example, EXTRA_FIELD, raw), reject: false });
+      probes.push({
+        describe: `an extra field ${EXTRA_FIELD}: ${raw}`,
+        contentType: 'application/json',
+        body: withRawField(example, EXTRA_FIELD, raw),
+        reject: false,
+      });
     }
   }
   return probes;

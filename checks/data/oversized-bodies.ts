@@ -68,6 +68,12 @@ function deepNesting(): OversizedBody {
     key: 'depth',
     what: 'JSON nested 10,000 deep',
     fix: 'cap JSON nesting depth (e.g. 32 levels) before parsing or validating, and answer 400',
-    body: streamedBody([{ repeat: '[', times: NESTING_DEPTH }, { repeat: ']', times: NESTING_DEPTH }], `${NESTING_DEPTH} nested JSON arrays: [[[…]]]`),
+    body: streamedBody(
+      [
+        { repeat: '[', times: NESTING_DEPTH },
+        { repeat: ']', times: NESTING_DEPTH },
+      ],
+      `${NESTING_DEPTH} nested JSON arrays: [[[…]]]`,
+    ),
   };
 }

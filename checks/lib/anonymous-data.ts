@@ -14,7 +14,10 @@ export function carriesData(anonymous: ProbeResponse, authenticated?: ProbeRespo
   const body = anonymous.json();
   if (body === undefined) return true; // a page, a file, a text: something was served
   const leaves = flatten(body);
-  const comparable = authenticated && !authenticated.truncated && authenticated.status >= 200 && authenticated.status < 300 ? authenticated.json() : undefined;
+  const comparable =
+    authenticated && !authenticated.truncated && authenticated.status >= 200 && authenticated.status < 300
+      ? authenticated.json()
+      : undefined;
   const theirs = comparable === undefined ? undefined : flatten(comparable);
   const theirValues = theirs ? new Set([...theirs.values()].filter((value) => value.startsWith('"'))) : undefined;
   for (const [path, value] of leaves) {

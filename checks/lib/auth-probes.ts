@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { attempt, endpointRequest, ProbeError, type CheckContext, type Endpoint, type Exchange, type ProbeRequest, type ProbeResponse, type Target } from '../api.js';
+import {
+  attempt,
+  endpointRequest,
+  type ProbeError,
+  type CheckContext,
+  type Endpoint,
+  type Exchange,
+  type ProbeRequest,
+  type ProbeResponse,
+  type Target,
+} from '../api.js';
 
 /**
  * Shared by the default-deny checks: how an endpoint is called anonymously, the bad credentials
@@ -7,7 +17,10 @@ import { attempt, endpointRequest, ProbeError, type CheckContext, type Endpoint,
  */
 
 /** The same request with no configured credentials, extra headers on top, redirects not followed. */
-export function anonymous(endpoint: Endpoint, extra: { headers?: Record<string, string>; query?: Record<string, string>; purpose: string }): ProbeRequest {
+export function anonymous(
+  endpoint: Endpoint,
+  extra: { headers?: Record<string, string>; query?: Record<string, string>; purpose: string },
+): ProbeRequest {
   const base = endpointRequest(endpoint);
   return {
     ...base,
@@ -35,7 +48,9 @@ export function verdictOf(status: number): Verdict {
 }
 
 /** An answer, or the hang or reset that stood in for one. */
-export type Outcome = { response: ProbeResponse; verdict: Verdict; error?: undefined } | { error: ProbeError; verdict: 'crashed'; response?: undefined };
+export type Outcome =
+  | { response: ProbeResponse; verdict: Verdict; error?: undefined }
+  | { error: ProbeError; verdict: 'crashed'; response?: undefined };
 
 /**
  * Sends a probe where a hang or reset is itself the finding (a bad token must be refused, not kill
@@ -43,7 +58,9 @@ export type Outcome = { response: ProbeResponse; verdict: Verdict; error?: undef
  */
 export async function probe(ctx: Pick<CheckContext, 'http'>, request: ProbeRequest): Promise<Outcome> {
   const tried = await attempt(ctx.http, request);
-  return tried.response ? { response: tried.response, verdict: verdictOf(tried.response.status) } : { error: tried.failure, verdict: 'crashed' };
+  return tried.response
+    ? { response: tried.response, verdict: verdictOf(tried.response.status) }
+    : { error: tried.failure, verdict: 'crashed' };
 }
 
 /**
@@ -96,32 +113,78 @@ export async function badCredentials(target: Target): Promise<BadCredential[]> {
   // jose is loaded when a run needs tokens, not when `preflight checks` lists the checks.
   const { SignJWT, UnsecuredJWT } = await import('jose');
   const unsigned = new UnsecuredJWT(PROBE_CLAIMS).setIssuedAt(EXPIRED_AT).setExpirationTime(VALID_UNTIL).encode();
-  const forged = await new SignJWT(PROBE_CLAIMS).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(EXPIRED_AT).setExpirationTime(VALID_UNTIL).sign(FORGED_KEY);
-  const expired = await new SignJWT(PROBE_CLAIMS).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(EXPIRED_AT - 3600).setExpirationTime(EXPIRED_AT).sign(FORGED_KEY);
+  const forged = await new SignJWT(PROBE_CLAIMS)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(EXPIRED_AT)
+    .setExpirationTime(VALID_UNTIL)
+    .sign(FORGED_KEY);
+  const expired = await new SignJWT(PROBE_CLAIMS)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(EXPIRED_AT - 3600)
+    .setExpirationTime(EXPIRED_AT)
+    .sign(FORGED_KEY);
 
   const configured = Object.entries(target.auth.headers);
   const authorization = configured.find(([name]) => name.toLowerCase() === 'authorization')?.[1];
   const scheme = /^(\S+)\s/.exec(authorization ?? '')?.[1] ?? 'Bearer';
-  const otherScheme = /^bearer$/i.test(scheme) ? `Basic ${Buffer.from('preflight:preflight').toString('base64')}` : 'Bearer preflight-wrong-scheme';
-  const signatureFix = 'Verify every JWT\'s signature with a fixed list of algorithms (never "none"), using the library\'s verify call, not decode.';
+  const otherScheme = /^bearer$/i.test(scheme)
+    ? `Basic ${Buffer.from('preflight:preflight').toString('base64')}`
+    : 'Bearer preflight-wrong-scheme';
+  const signatureFix =
+    'Verify every JWT\'s signature with a fixed list of algorithms (never "none"), using the library\'s verify call, not decode.';
 
   const variants: BadCredential[] = [
-    { name: 'no credentials', fix: 'Put authentication in middleware that runs before every route, and list the few public routes explicitly.' },
-    { name: 'an empty Authorization header', headers: { Authorization: '' }, fix: 'Treat an empty Authorization header as no credentials: answer 401.' },
-    { name: 'a malformed token', headers: { Authorization: `${scheme} not-a-valid-token` }, fix: 'Validate the token (format, signature, expiry) and answer 401 when it does not check out.' },
-    { name: `a token of the wrong scheme (${/^bearer$/i.test(scheme) ? 'Basic' : 'Bearer'})`, headers: { Authorization: otherScheme }, fix: `Accept only the ${scheme} scheme; answer 401 for any other.` },
+    {
+      name: 'no credentials',
+      fix: 'Put authentication in middleware that runs before every route, and list the few public routes explicitly.',
+    },
+    {
+      name: 'an empty Authorization header',
+      headers: { Authorization: '' },
+      fix: 'Treat an empty Authorization header as no credentials: answer 401.',
+    },
+    {
+      name: 'a malformed token',
+      headers: { Authorization: `${scheme} not-a-valid-token` },
+      fix: 'Validate the token (format, signature, expiry) and answer 401 when it does not check out.',
+    },
+    {
+      name: `a token of the wrong scheme (${/^bearer$/i.test(scheme) ? 'Basic' : 'Bearer'})`,
+      headers: { Authorization: otherScheme },
+      fix: `Accept only the ${scheme} scheme; answer 401 for any other.`,
+    },
     { name: 'an alg:none JWT (unsigned)', headers: { Authorization: `Bearer ${unsigned}` }, fix: signatureFix },
     { name: 'a JWT with a forged signature', headers: { Authorization: `Bearer ${forged}` }, fix: signatureFix },
-    { name: 'an expired JWT', headers: { Authorization: `Bearer ${expired}` }, fix: 'Check exp (and nbf) on every token; an expired token gets 401.' },
+    {
+      name: 'an expired JWT',
+      headers: { Authorization: `Bearer ${expired}` },
+      fix: 'Check exp (and nbf) on every token; an expired token gets 401.',
+    },
   ];
   // A custom credential header (X-API-Key) or query parameter: empty and made-up values there too.
   for (const [name] of configured.filter(([name]) => name.toLowerCase() !== 'authorization')) {
-    variants.push({ name: `an empty ${name} header`, headers: { [name]: '' }, fix: `Treat an empty ${name} as no credentials: answer 401.` });
-    variants.push({ name: `a made-up ${name}`, headers: { [name]: 'preflight-not-a-valid-key' }, fix: `Look the ${name} up and answer 401 when it is unknown.` });
+    variants.push({
+      name: `an empty ${name} header`,
+      headers: { [name]: '' },
+      fix: `Treat an empty ${name} as no credentials: answer 401.`,
+    });
+    variants.push({
+      name: `a made-up ${name}`,
+      headers: { [name]: 'preflight-not-a-valid-key' },
+      fix: `Look the ${name} up and answer 401 when it is unknown.`,
+    });
   }
   for (const name of Object.keys(target.auth.query)) {
-    variants.push({ name: `an empty ${name} parameter`, query: { [name]: '' }, fix: `Treat an empty ${name} as no credentials: answer 401.` });
-    variants.push({ name: `a made-up ${name} parameter`, query: { [name]: 'preflight-not-a-valid-key' }, fix: `Look the ${name} up and answer 401 when it is unknown.` });
+    variants.push({
+      name: `an empty ${name} parameter`,
+      query: { [name]: '' },
+      fix: `Treat an empty ${name} as no credentials: answer 401.`,
+    });
+    variants.push({
+      name: `a made-up ${name} parameter`,
+      query: { [name]: 'preflight-not-a-valid-key' },
+      fix: `Look the ${name} up and answer 401 when it is unknown.`,
+    });
   }
   return variants;
 }

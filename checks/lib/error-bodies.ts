@@ -14,7 +14,15 @@ export function isWholeBody(record: RecordedResponse): boolean {
  * same way) and whether it carries a machine-readable code (so a client can branch on it without
  * matching English sentences).
  */
-export type ShapeFamily = 'problem+json' | 'error-object' | 'error-string' | 'errors-array' | 'message-only' | 'other-json' | 'html' | 'text';
+export type ShapeFamily =
+  | 'problem+json'
+  | 'error-object'
+  | 'error-string'
+  | 'errors-array'
+  | 'message-only'
+  | 'other-json'
+  | 'html'
+  | 'text';
 
 export interface ErrorBody {
   /** Two bodies are the same shape when their keys are equal. */
@@ -46,33 +54,63 @@ export function classifyErrorBody(contentType: string | undefined, body: string)
       ? { key: 'html', family: 'html', display: 'an HTML page', json: false, hasCode: false }
       : { key: 'text', family: 'text', display: `plain text (${type.split(';')[0] || 'no content type'})`, json: false, hasCode: false };
   }
-  if (!isObject(parsed)) return { key: 'json-non-object', family: 'other-json', display: `a bare JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}`, json: true, hasCode: false };
+  if (!isObject(parsed))
+    return {
+      key: 'json-non-object',
+      family: 'other-json',
+      display: `a bare JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}`,
+      json: true,
+      hasCode: false,
+    };
 
   const keys = Object.keys(parsed);
-  const error = parsed['error'];
+  const error = parsed.error;
   if (type.includes('problem+json') || ('title' in parsed && ('status' in parsed || 'detail' in parsed || 'type' in parsed))) {
-    const typeField = parsed['type'];
+    const typeField = parsed.type;
     const hasCode = (isCode(typeField) && typeField !== 'about:blank') || hasCodeField(parsed, ['code', 'error_code', 'errorCode']);
     return { key: 'problem+json', family: 'problem+json', display: 'application/problem+json (RFC 9457)', json: true, hasCode };
   }
   if (isObject(error)) {
-    return { key: 'error-object', family: 'error-object', display: `{"error":{${quoted(Object.keys(error))}}}`, json: true, hasCode: hasCodeField(error, CODE_FIELDS) };
+    return {
+      key: 'error-object',
+      family: 'error-object',
+      display: `{"error":{${quoted(Object.keys(error))}}}`,
+      json: true,
+      hasCode: hasCodeField(error, CODE_FIELDS),
+    };
   }
   if (typeof error === 'string') {
     const hasCode = hasCodeField(parsed, CODE_FIELDS) || CODE_LIKE.test(error);
     return { key: 'error-string', family: 'error-string', display: `{${quoted(keys)}} with "error" a string`, json: true, hasCode };
   }
-  const errors = parsed['errors'];
+  const errors = parsed.errors;
   if (Array.isArray(errors) || isObject(errors)) {
     const first: unknown = Array.isArray(errors) ? errors[0] : errors;
     const hasCode = hasCodeField(parsed, CODE_FIELDS) || (isObject(first) && hasCodeField(first, CODE_FIELDS));
     return { key: 'errors-array', family: 'errors-array', display: '{"errors":[…]}', json: true, hasCode };
   }
-  if (typeof parsed['message'] === 'string' && !keys.some((k) => k !== 'message' && !CODE_FIELDS.includes(k) && !/^(status(Code)?|request_?id|requestId|trace_?id|timestamp|path)$/i.test(k))) {
-    return { key: 'message-only', family: 'message-only', display: `{${quoted(keys)}}`, json: true, hasCode: hasCodeField(parsed, CODE_FIELDS) };
+  if (
+    typeof parsed.message === 'string' &&
+    !keys.some(
+      (k) => k !== 'message' && !CODE_FIELDS.includes(k) && !/^(status(Code)?|request_?id|requestId|trace_?id|timestamp|path)$/i.test(k),
+    )
+  ) {
+    return {
+      key: 'message-only',
+      family: 'message-only',
+      display: `{${quoted(keys)}}`,
+      json: true,
+      hasCode: hasCodeField(parsed, CODE_FIELDS),
+    };
   }
   const sorted = [...keys].sort();
-  return { key: `other-json:${sorted.join(',')}`, family: 'other-json', display: `{${quoted(sorted)}}`, json: true, hasCode: hasCodeField(parsed, CODE_FIELDS) };
+  return {
+    key: `other-json:${sorted.join(',')}`,
+    family: 'other-json',
+    display: `{${quoted(sorted)}}`,
+    json: true,
+    hasCode: hasCodeField(parsed, CODE_FIELDS),
+  };
 }
 
 function parseJson(body: string): unknown {

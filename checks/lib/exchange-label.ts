@@ -9,7 +9,10 @@ export function labelExchange(exchange: Pick<Exchange, 'method' | 'url'>, target
 }
 
 /** The configured endpoint an exchange went to, if its method and path fit one. */
-export function configuredEndpoint(exchange: Pick<Exchange, 'method' | 'url'>, target: Pick<Target, 'baseUrl' | 'endpoints'>): Endpoint | undefined {
+export function configuredEndpoint(
+  exchange: Pick<Exchange, 'method' | 'url'>,
+  target: Pick<Target, 'baseUrl' | 'endpoints'>,
+): Endpoint | undefined {
   const path = pathOf(exchange.url, target.baseUrl);
   return target.endpoints.find((e) => e.method === exchange.method && templateRegex(e).test(path));
 }

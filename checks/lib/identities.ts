@@ -25,5 +25,7 @@ export function sameObject(a: ProbeResponse, b: ProbeResponse): boolean {
 
 /** The item endpoint of a collection: GET /orders/{id} for /orders (one placeholder after it). */
 export function itemEndpointOf(collection: string, endpoints: readonly Endpoint[]): Endpoint | undefined {
-  return endpoints.find((e) => e.method === 'GET' && pathParams(e.path).length === 1 && e.path.replace(/\/\{[^}]+\}$/, '') === collection.replace(/\/+$/, ''));
+  return endpoints.find(
+    (e) => e.method === 'GET' && pathParams(e.path).length === 1 && e.path.replace(/\/\{[^}]+\}$/, '') === collection.replace(/\/+$/, ''),
+  );
 }

@@ -25,7 +25,12 @@ export interface ConfiguredJwt {
 export function configuredJwts(target: Target): ConfiguredJwt[] {
   const sets: Array<{ prefix: string; identity?: string; headers: Record<string, string>; query: Record<string, string> }> = [
     { prefix: 'auth', headers: target.auth.headers, query: target.auth.query },
-    ...Object.entries(target.auth.identities ?? {}).map(([identity, c]) => ({ prefix: `auth.identities.${identity}`, identity, headers: c.headers, query: c.query })),
+    ...Object.entries(target.auth.identities ?? {}).map(([identity, c]) => ({
+      prefix: `auth.identities.${identity}`,
+      identity,
+      headers: c.headers,
+      query: c.query,
+    })),
   ];
   const found: ConfiguredJwt[] = [];
   for (const set of sets) {
@@ -35,7 +40,16 @@ export function configuredJwts(target: Target): ConfiguredJwt[] {
         if (!token) continue;
         try {
           const alg = String(decodeProtectedHeader(token).alg ?? '');
-          found.push({ where: `${set.prefix}.${carrier}.${name}`, ...(set.identity ? { identity: set.identity } : {}), carrier, name, value, token, alg, payload: decodeJwt(token) as Record<string, unknown> });
+          found.push({
+            where: `${set.prefix}.${carrier}.${name}`,
+            ...(set.identity ? { identity: set.identity } : {}),
+            carrier,
+            name,
+            value,
+            token,
+            alg,
+            payload: decodeJwt(token) as Record<string, unknown>,
+          });
         } catch {
           // Looks like a JWT but is not one: nothing to try.
         }
@@ -67,7 +81,9 @@ export function entryHint(secret: string): string {
 
 /** The main token's claims with another subject, signed with the found secret (same alg). */
 export async function forgeFor(jwt: ConfiguredJwt, secret: string, subject: string): Promise<string> {
-  return new SignJWT({ ...jwt.payload, sub: subject }).setProtectedHeader({ alg: jwt.alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+  return new SignJWT({ ...jwt.payload, sub: subject })
+    .setProtectedHeader({ alg: jwt.alg, typ: 'JWT' })
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** A forged token is a working credential: it is blanked from the exchange before anything keeps or prints it. */

@@ -118,7 +118,10 @@ export function excerptAround(text: string, index: number, length: number): stri
 export function maskCredentials(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@"'<>]{1,100}:)[^\s@/"'<>]{1,200}@/gi, '$1***@')
-    .replace(/(\b[\w-]{0,40}(?:secret|password|passwd|token|api_?key|access_?key|private_?key|dsn)[\w-]{0,40}["']?\s{0,5}[:=]\s{0,5}["']?)[^\s"',;}&]{1,300}/gi, '$1***');
+    .replace(
+      /(\b[\w-]{0,40}(?:secret|password|passwd|token|api_?key|access_?key|private_?key|dsn)[\w-]{0,40}["']?\s{0,5}[:=]\s{0,5}["']?)[^\s"',;}&]{1,300}/gi,
+      '$1***',
+    );
 }
 
 function cut(text: string): string {

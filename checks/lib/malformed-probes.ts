@@ -1,4 +1,13 @@
-import { answerOf, attempt, exchangeOf, GLANCE_BYTES, type Attempt, type EndpointContext, type Exchange, type ProbeRequest } from '../api.js';
+import {
+  answerOf,
+  attempt,
+  exchangeOf,
+  GLANCE_BYTES,
+  type Attempt,
+  type EndpointContext,
+  type Exchange,
+  type ProbeRequest,
+} from '../api.js';
 import { isRateLimited } from './rate-limit.js';
 
 /** One malformed request and how the report names it ("query limit=abc (not a number)"). */
@@ -27,24 +36,37 @@ export const INPUT_VERDICTS = {
   inputsFailed: {
     probe: 'inputs',
     status: 'fail',
-    message: "{failed} of {judged} malformed inputs to {where} got a 5xx or no answer: {list}; malformed input is the client's fault and must get a 4xx{unjudged}",
+    message:
+      "{failed} of {judged} malformed inputs to {where} got a 5xx or no answer: {list}; malformed input is the client's fault and must get a 4xx{unjudged}",
   },
   inputsAccepted: {
     probe: 'inputs',
     status: 'warn',
     severity: 'medium',
-    message: '{accepted} of {judged} malformed inputs to {where} were accepted with a 2xx: {list}; reject them with 400 (or 415 for the wrong content type){unjudged}',
+    message:
+      '{accepted} of {judged} malformed inputs to {where} were accepted with a 2xx: {list}; reject them with 400 (or 415 for the wrong content type){unjudged}',
     remediation:
       'Parse the body strictly before acting on it: require Content-Type: application/json, reject bodies that are not valid UTF-8 JSON with 400, and validate every field.',
   },
-  inputsHandled: { probe: 'inputs', status: 'pass', message: '{where} answered all {judged} malformed inputs without a 5xx or a hang ({answers}){unjudged}' },
+  inputsHandled: {
+    probe: 'inputs',
+    status: 'pass',
+    message: '{where} answered all {judged} malformed inputs without a 5xx or a hang ({answers}){unjudged}',
+  },
 } as const;
 
 type InputVerdict = keyof typeof INPUT_VERDICTS;
 
 /** Sends every probe (the client bounds concurrency and rate); a hang or reset is an outcome, not a crash. */
 export async function sendProbes(ctx: EndpointContext, probes: readonly MalformedProbe[]): Promise<ProbeOutcome[]> {
-  return Promise.all(probes.map(async (probe): Promise<ProbeOutcome> => ({ ...(await attempt(ctx.http, { ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe })), probe })));
+  return Promise.all(
+    probes.map(
+      async (probe): Promise<ProbeOutcome> => ({
+        ...(await attempt(ctx.http, { ...probe.request, maxResponseBytes: GLANCE_BYTES, purpose: probe.describe })),
+        probe,
+      }),
+    ),
+  );
 }
 
 function isServerFailure(outcome: ProbeOutcome): boolean {
@@ -116,7 +138,11 @@ export function judgeInputs(where: string, all: readonly ProbeOutcome[]): InputJ
   if (outcomes.length === 0) return { verdict: 'inputsRateLimited', data: { ...base, list: '' }, evidence: evidenceOf(all.slice(0, 1)) };
   if (failed.length) return { verdict: 'inputsFailed', data: { ...base, list: list(failed) }, evidence: evidenceOf(failed) };
   if (accepted.length) return { verdict: 'inputsAccepted', data: { ...base, list: list(accepted) }, evidence: evidenceOf(accepted) };
-  return { verdict: 'inputsHandled', data: { ...base, answers: statusTally(outcomes), list: '' }, evidence: evidenceOf(pickVaried(outcomes)) };
+  return {
+    verdict: 'inputsHandled',
+    data: { ...base, answers: statusTally(outcomes), list: '' },
+    evidence: evidenceOf(pickVaried(outcomes)),
+  };
 }
 
 /** One outcome per distinct answer, so the evidence shows each kind of answer once. */

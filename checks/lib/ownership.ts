@@ -15,7 +15,8 @@ export interface Ownership {
 }
 
 const ID_FIELDS = ['id', '_id', 'uuid'];
-const OWNER_FIELD = /^(user|owner|tenant|account|customer|org|organi[sz]ation|created_?by|author|member)([_-]?(id|name|login|email))?$|^(username|login|email|sub|uid)$/i;
+const OWNER_FIELD =
+  /^(user|owner|tenant|account|customer|org|organi[sz]ation|created_?by|author|member)([_-]?(id|name|login|email))?$|^(username|login|email|sub|uid)$/i;
 const OWNER_PART = /^(id|_id|uuid|name|login|email|username)$/i;
 
 export function ownershipOf(body: unknown): Ownership {

@@ -21,12 +21,28 @@ export type HidingProof =
   | { proven: false; notFound: false; why: string; evidence: Exchange[] };
 
 /** One authenticated call of the endpoint, as configured, to tell hiding from missing. */
-export async function proveHiding(ctx: Pick<CheckContext, 'http' | 'target'>, endpoint: Endpoint, known?: ProbeResponse): Promise<HidingProof> {
-  if (!known && !hasCredentials(ctx.target)) return { proven: false, notFound: false, why: 'no credentials are configured to show that it exists', evidence: [] };
-  const authenticated = known ?? (await ctx.http.send({ ...endpointRequest(endpoint), purpose: 'with the configured credentials, to tell a hidden endpoint from a missing one' }));
+export async function proveHiding(
+  ctx: Pick<CheckContext, 'http' | 'target'>,
+  endpoint: Endpoint,
+  known?: ProbeResponse,
+): Promise<HidingProof> {
+  if (!known && !hasCredentials(ctx.target))
+    return { proven: false, notFound: false, why: 'no credentials are configured to show that it exists', evidence: [] };
+  const authenticated =
+    known ??
+    (await ctx.http.send({
+      ...endpointRequest(endpoint),
+      purpose: 'with the configured credentials, to tell a hidden endpoint from a missing one',
+    }));
   if (authenticated.status >= 200 && authenticated.status < 300) return { proven: true, authenticated };
-  if (isNotFound(authenticated.status)) return { proven: false, notFound: true, status: authenticated.status, evidence: [authenticated.exchange] };
-  return { proven: false, notFound: false, why: `it answered ${authenticated.status} with valid credentials`, evidence: [authenticated.exchange] };
+  if (isNotFound(authenticated.status))
+    return { proven: false, notFound: true, status: authenticated.status, evidence: [authenticated.exchange] };
+  return {
+    proven: false,
+    notFound: false,
+    why: `it answered ${authenticated.status} with valid credentials`,
+    evidence: [authenticated.exchange],
+  };
 }
 
 /** The verdict for an endpoint that 404s with credentials too, for a check's catalogue, under its own probe name. */
@@ -35,7 +51,8 @@ export function notFoundVerdict<P extends string>(probe: P) {
     probe,
     status: 'error',
     message: '{endpoint} answered {status} with valid credentials too: check its path and params',
-    remediation: "Fix the endpoint's path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.",
+    remediation:
+      "Fix the endpoint's path or params in the config so it answers 2xx with the configured credentials; a 404 for everyone proves no refusal.",
   } as const;
 }
 
@@ -45,6 +62,7 @@ export function unprovenVerdict<P extends string>(probe: P) {
     probe,
     status: 'error',
     message: '{endpoint} answered {answer} without credentials, which proves no refusal ({why}): check its path, params and credentials',
-    remediation: 'Configure credentials (auth) and params with which the endpoint answers 2xx, so a 404 without them can be told from a missing endpoint.',
+    remediation:
+      'Configure credentials (auth) and params with which the endpoint answers 2xx, so a 404 without them can be told from a missing endpoint.',
   } as const;
 }

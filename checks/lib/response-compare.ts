@@ -16,7 +16,11 @@ export interface Shape {
 export function shapeOf(response: ProbeResponse, echoed: readonly string[] = []): Shape {
   let text = response.text();
   for (const word of echoed) if (word) text = text.split(word).join('');
-  return { status: response.status, mediaType: (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(), length: text.length };
+  return {
+    status: response.status,
+    mediaType: (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+    length: text.length,
+  };
 }
 
 /**
@@ -25,7 +29,11 @@ export function shapeOf(response: ProbeResponse, echoed: readonly string[] = [])
  * answers every unknown path (a soft 404, or a default-deny 401).
  */
 export function sameShape(a: Shape, b: Shape): boolean {
-  return a.status === b.status && a.mediaType === b.mediaType && Math.abs(a.length - b.length) <= Math.max(32, 0.1 * Math.max(a.length, b.length));
+  return (
+    a.status === b.status &&
+    a.mediaType === b.mediaType &&
+    Math.abs(a.length - b.length) <= Math.max(32, 0.1 * Math.max(a.length, b.length))
+  );
 }
 
 const MAX_FIELDS = 50_000;
@@ -37,7 +45,7 @@ export function flatten(value: unknown): Map<string, string> {
     if (out.size >= MAX_FIELDS) return;
     if (Array.isArray(node)) {
       out.set(`${path}.length`, String(node.length));
-      node.forEach((item, index) => walk(item, `${path}[${index}]`));
+      for (const [index, item] of node.entries()) walk(item, `${path}[${index}]`);
     } else if (node !== null && typeof node === 'object') {
       const entries = Object.entries(node);
       if (!entries.length) out.set(path || '(root)', '{}');
@@ -83,7 +91,8 @@ export function difference(baseline: Map<string, string>, other: Map<string, str
 
 /** "data.length was 2500, now 0 (and 12 other fields)": for one-line messages; values are cut short. */
 export function describeDifference(diff: Difference): string {
-  const cut = (value: string | undefined): string => (value === undefined ? 'absent' : value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  const cut = (value: string | undefined): string =>
+    value === undefined ? 'absent' : value.length > 40 ? `${value.slice(0, 37)}...` : value;
   const more = diff.count > 1 ? ` (and ${diff.count - 1} other field${diff.count > 2 ? 's' : ''})` : '';
   return `${diff.field} was ${cut(diff.before)}, now ${cut(diff.after)}${more}`;
 }

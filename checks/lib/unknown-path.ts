@@ -14,7 +14,11 @@ function templateMatcher(template: string): RegExp {
 
 /** Every route the target is known to serve: configured endpoints, spec operations merged in (--openapi), health and the allow-list. */
 function knownTemplates(target: Target): RegExp[] {
-  const paths = [...target.endpoints.map((e) => e.path), ...(target.health ? [target.health] : []), ...target.publicPaths.filter((p) => !p.includes('*'))];
+  const paths = [
+    ...target.endpoints.map((e) => e.path),
+    ...(target.health ? [target.health] : []),
+    ...target.publicPaths.filter((p) => !p.includes('*')),
+  ];
   return [...new Set(paths)].map(templateMatcher);
 }
 

@@ -9,7 +9,11 @@ import { renderTemplate } from './template.js';
 export const MAX_EVIDENCE = 5;
 
 export function verdictOf(check: Check, verdict: string): VerdictSpec {
-  const spec = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict] : Object.hasOwn(check.meta.verdicts, verdict) ? check.meta.verdicts[verdict] : undefined;
+  const spec = isEngineVerdict(verdict)
+    ? ENGINE_VERDICTS[verdict]
+    : Object.hasOwn(check.meta.verdicts, verdict)
+      ? check.meta.verdicts[verdict]
+      : undefined;
   if (!spec) throw new Error(`${check.meta.id} reported verdict "${verdict}", which its meta.verdicts does not declare`);
   return spec;
 }
@@ -53,7 +57,10 @@ export function makeFinding(
 
 /** Checks put request bodies, ids and paths in data; the redactor sees every string in it. */
 function redactData(data: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**

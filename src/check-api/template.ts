@@ -47,4 +47,8 @@ export function renderTemplate(template: string, data: Readonly<Record<string, u
  * The placeholder names of a template as a type, so `ctx.report('notEchoed', { path })` fails to
  * compile when the message also says {header}.
  */
-export type Placeholders<S extends string> = string extends S ? never : S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+export type Placeholders<S extends string> = string extends S
+  ? never
+  : S extends `${string}{${infer Name}}${infer Rest}`
+    ? Name | Placeholders<Rest>
+    : never;

@@ -40,14 +40,16 @@ export function sourceProblems(meta: CheckMeta, source: string): string[] {
   }
   const calls = reportCalls(body);
   for (const call of calls) {
-    if (!Object.hasOwn(verdicts, call.verdict) && !isEngineVerdict(call.verdict)) problems.push(`report('${call.verdict}') names a verdict meta.verdicts does not declare`);
+    if (!Object.hasOwn(verdicts, call.verdict) && !isEngineVerdict(call.verdict))
+      problems.push(`report('${call.verdict}') names a verdict meta.verdicts does not declare`);
   }
   for (const [id, spec] of Object.entries(verdicts)) {
     const own = calls.filter((call) => call.verdict === id);
     if (!own.length || own.some((call) => call.keys === undefined)) continue;
     const supplied = new Set(own.flatMap((call) => call.keys ?? []));
     const used = [...placeholdersOf(spec.message), ...placeholdersOf(spec.remediation ?? '')];
-    for (const name of used) if (!supplied.has(name)) problems.push(`verdict ${id} uses {${name}}, which no report('${id}', …) call supplies`);
+    for (const name of used)
+      if (!supplied.has(name)) problems.push(`verdict ${id} uses {${name}}, which no report('${id}', …) call supplies`);
   }
   return problems;
 }

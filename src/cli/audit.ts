@@ -15,7 +15,11 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   for (const warning of configured.warnings ?? []) io.stderr.write(`preflight: warning: ${warning}\n`);
   const discover = !flags.openapi && flags.discover !== false && configured.discover !== false;
-  const target = flags.openapi ? await withOpenApi(configured, flags.openapi, io) : discover ? await withDiscoveredSpec(configured, io) : configured;
+  const target = flags.openapi
+    ? await withOpenApi(configured, flags.openapi, io)
+    : discover
+      ? await withDiscoveredSpec(configured, io)
+      : configured;
   const report = await auditAndPresent(
     target,
     {
@@ -77,10 +81,16 @@ async function withDiscoveredSpec(target: Target, io: Io): Promise<Target> {
 async function withOpenApi(target: Target, source: string, io: Io): Promise<Target> {
   const started = performance.now();
   const { mergeSpecSource } = await import('../openapi/merge.js');
-  const merged = await mergeSpecSource(target, source, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) });
+  const merged = await mergeSpecSource(target, source, {
+    cwd: io.cwd,
+    warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`),
+  });
   // limits.maxDurationMs bounds the whole run: the time spent loading the spec comes off it.
   const spent = Math.ceil(performance.now() - started);
   const left = target.limits.maxDurationMs - spent;
-  if (left <= 0) throw new UsageError(`--openapi ${source}: loading the spec took ${spent} ms, the whole of limits.maxDurationMs (${target.limits.maxDurationMs} ms); raise maxDurationMs or pass a smaller spec`);
+  if (left <= 0)
+    throw new UsageError(
+      `--openapi ${source}: loading the spec took ${spent} ms, the whole of limits.maxDurationMs (${target.limits.maxDurationMs} ms); raise maxDurationMs or pass a smaller spec`,
+    );
   return { ...merged.target, limits: { ...merged.target.limits, maxDurationMs: left } };
 }

@@ -20,7 +20,9 @@ export async function checksCommand(io: Io, options: { verdicts?: boolean; json?
         .map(({ meta }) => ({
           ...meta,
           writes: meta.writes === true,
-          verdicts: Object.fromEntries(verdictsOf({ meta } as Check).map(([id, spec]) => [`${meta.id}/${id}`, { severity: meta.severity, ...spec }])),
+          verdicts: Object.fromEntries(
+            verdictsOf({ meta } as Check).map(([id, spec]) => [`${meta.id}/${id}`, { severity: meta.severity, ...spec }]),
+          ),
         })),
     }));
     io.stdout.write(`${JSON.stringify({ items }, null, 2)}\n`);

@@ -14,7 +14,10 @@ import { SIGNAL_EXIT } from './interrupt.js';
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   const c = makeColors(shouldColor(io.stdout, io.env, flags.color));
-  checkOutputs(flags.output.flatMap((file) => [withSuffix(file, 'broken'), withSuffix(file, 'fixed')]), io.cwd);
+  checkOutputs(
+    flags.output.flatMap((file) => [withSuffix(file, 'broken'), withSuffix(file, 'fixed')]),
+    io.cwd,
+  );
   const reports: Report[] = [];
   const written: string[] = [];
   for (const [label, start, suffix] of [
@@ -28,7 +31,11 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
       // One file per API: demo.html → demo-broken.html and demo-fixed.html.
       const outputs = flags.output.map((file) => withSuffix(file, suffix));
       written.push(...outputs);
-      const report = await auditAndPresent(target, { format: 'terminal', outputs, progress: flags.progress, color: flags.color, verbose: flags.verbose === true, label }, io);
+      const report = await auditAndPresent(
+        target,
+        { format: 'terminal', outputs, progress: flags.progress, color: flags.color, verbose: flags.verbose === true, label },
+        io,
+      );
       if (report.interrupted) return SIGNAL_EXIT[report.interrupted];
       reports.push(report);
     } finally {
@@ -36,12 +43,15 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
     }
   }
   const [broken, fixed] = reports as [Report, Report];
-  const verdict = (report: Report): string => `${report.score ?? '–'}/100 (${report.grade}), gate ${report.gate.passed ? 'passed' : 'failed'}`;
+  const verdict = (report: Report): string =>
+    `${report.score ?? '–'}/100 (${report.grade}), gate ${report.gate.passed ? 'passed' : 'failed'}`;
   const cell = (report: Report, index: number): string => {
     const item = report.items[index]!;
     return c.status(item.status, `${item.status.toUpperCase()} ${item.score ?? '–'}`.padEnd(9));
   };
-  const rows = broken.items.map((item, index) => `  ${String(index + 1).padStart(2)}. ${item.title.padEnd(58)} ${cell(broken, index)} → ${cell(fixed, index)}`);
+  const rows = broken.items.map(
+    (item, index) => `  ${String(index + 1).padStart(2)}. ${item.title.padEnd(58)} ${cell(broken, index)} → ${cell(fixed, index)}`,
+  );
   io.stdout.write(
     `\n${c.bold('━━ What the fixes changed ━━')}\n` +
       `${rows.join('\n')}\n` +

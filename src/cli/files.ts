@@ -62,13 +62,16 @@ export function checkWritable(file: string, flag = '--output'): void {
  * planted in a shared workspace would overwrite whatever it points at.
  */
 export function assertWritableTarget(file: string, flag = '--output'): void {
-  let stats;
+  let stats: ReturnType<typeof lstatSync>;
   try {
     stats = lstatSync(file);
   } catch {
     return; // does not exist yet: created below
   }
-  if (stats.isSymbolicLink()) throw new UsageError(`cannot write ${flag} ${file}: it is a symbolic link; preflight writes only regular files (remove the link or choose another path)`);
+  if (stats.isSymbolicLink())
+    throw new UsageError(
+      `cannot write ${flag} ${file}: it is a symbolic link; preflight writes only regular files (remove the link or choose another path)`,
+    );
   if (!stats.isFile()) throw new UsageError(`cannot write ${flag} ${file}: it exists and is not a regular file`);
 }
 

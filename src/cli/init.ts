@@ -20,7 +20,9 @@ const BASE_URL = /^https?:\/\/[^\s/?#]+[^\s?#]*$/;
 /** `preflight init`: write a commented config, from an OpenAPI document when given one. Never overwrites without --force. */
 export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   if (flags.baseUrl !== undefined && !BASE_URL.test(flags.baseUrl)) {
-    throw new UsageError(`--base-url ${JSON.stringify(flags.baseUrl)} must be an http:// or https:// URL without query or fragment (e.g. https://staging.example.com/v1)`);
+    throw new UsageError(
+      `--base-url ${JSON.stringify(flags.baseUrl)} must be an http:// or https:// URL without query or fragment (e.g. https://staging.example.com/v1)`,
+    );
   }
   const toStdout = flags.output === '-';
   const path = resolve(io.cwd, flags.output);
@@ -34,7 +36,11 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     for (const warning of spec.warnings) io.stderr.write(`preflight: warning: ${flags.fromOpenapi}: ${warning}\n`);
     plan = planImport(spec);
   }
-  const written = renderConfig({ ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}), ...(plan ? { plan, specName: flags.fromOpenapi } : {}), outputName: flags.output });
+  const written = renderConfig({
+    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+    ...(plan ? { plan, specName: flags.fromOpenapi } : {}),
+    outputName: flags.output,
+  });
   await assertLoads(written, flags.output);
 
   const summary = summarise(flags, plan, written);
@@ -52,7 +58,8 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
       // 'wx' fails if the file appeared since the check above: --force is still the only way to overwrite.
       writeFileSync(path, written.text, { flag: 'wx' });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
       throw new UsageError(`cannot write ${flags.output}: ${(error as Error).message}`);
     }
   }
@@ -64,16 +71,28 @@ function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: Retu
   const where = flags.output === '-' ? 'the config' : flags.output;
   const lines: string[] = [];
   if (plan) {
-    const kinds = ['list', 'write', 'async', 'read'].map((kind) => [kind, plan.endpoints.filter((e) => e.kind === kind).length] as const).filter(([, n]) => n > 0);
-    lines.push(`wrote ${where}: ${written.endpoints} endpoint(s) from ${flags.fromOpenapi} (${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'}), ${plan.publicPaths.length} public path(s)${plan.health ? `, health ${plan.health}` : ''}`);
+    const kinds = ['list', 'write', 'async', 'read']
+      .map((kind) => [kind, plan.endpoints.filter((e) => e.kind === kind).length] as const)
+      .filter(([, n]) => n > 0);
+    lines.push(
+      `wrote ${where}: ${written.endpoints} endpoint(s) from ${flags.fromOpenapi} (${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'}), ${plan.publicPaths.length} public path(s)${plan.health ? `, health ${plan.health}` : ''}`,
+    );
   } else {
     lines.push(`wrote ${where}: a starter config; list your endpoints in it, or run preflight init --from-openapi FILE --force`);
   }
   // Said first: an audit skips every endpoint that still has a TODO, so this decides what is tested.
-  if (written.todos) lines.push(`  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints`);
+  if (written.todos)
+    lines.push(
+      `  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints`,
+    );
   for (const variable of written.env) lines.push(`  set ${variable.name}: ${variable.what}`);
-  const audit = (config: string): string => `preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`;
+  const audit = (config: string): string =>
+    `preflight audit --config ${config}${flags.fromOpenapi ? ` --openapi ${flags.fromOpenapi}` : ''}`;
   // On stdout nothing was saved yet: say how to save it before auditing it.
-  lines.push(flags.output === '-' ? `next: save it (add > preflight.yaml to this command, or use -o preflight.yaml), then ${audit('preflight.yaml')}` : `next: ${audit(flags.output)}`);
+  lines.push(
+    flags.output === '-'
+      ? `next: save it (add > preflight.yaml to this command, or use -o preflight.yaml), then ${audit('preflight.yaml')}`
+      : `next: ${audit(flags.output)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

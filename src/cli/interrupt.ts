@@ -37,7 +37,9 @@ export function watchInterrupts(): InterruptWatch {
   return {
     signal: controller.signal,
     stoppedBy: () => stoppedBy,
-    dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)),
+    dispose: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
   };
 }
 
@@ -48,7 +50,12 @@ export function markInterrupted(report: Report, signal: StopSignal): Report {
 }
 
 /** Stopped while the target was still being checked: a report with every item undecided, so the --output files still say what happened. */
-export function reportBeforeAnyCheck(target: Target, signal: StopSignal, startedAt: Date, options: { only?: string[]; skip?: string[] }): Report {
+export function reportBeforeAnyCheck(
+  target: Target,
+  signal: StopSignal,
+  startedAt: Date,
+  options: { only?: string[]; skip?: string[] },
+): Report {
   const redact = new Redactor(target.secrets);
   const items = scoreItems([]).map((item) => ({ ...item, status: 'error' as const }));
   return markInterrupted(

@@ -42,14 +42,24 @@ Each command's --help has its own examples.`,
     .command('audit')
     .description('Probe the API in the config and print a scored readiness checklist')
     .requiredOption('-c, --config <file>', 'target config (YAML); see config.example.yaml')
-    .option('--openapi <file-or-url>', "also probe every operation in this OpenAPI 3.x document: a file, or a URL on the target's own origin (the config wins where both speak)")
-    .option('--no-discover', "without --openapi, do not look for an OpenAPI document the target serves itself (/openapi.json, /v3/api-docs, ...)")
+    .option(
+      '--openapi <file-or-url>',
+      "also probe every operation in this OpenAPI 3.x document: a file, or a URL on the target's own origin (the config wins where both speak)",
+    )
+    .option(
+      '--no-discover',
+      'without --openapi, do not look for an OpenAPI document the target serves itself (/openapi.json, /v3/api-docs, ...)',
+    )
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
     .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
     .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
-    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
+    .option(
+      '--max-chars <n>',
+      'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more',
+      intIn(1000, 10_000_000),
+    )
     .option('--fail-under <score>', 'gate: fail when the score is below this (0-100)', intIn(0, 100))
     .option('--only <ids>', 'run only these checklist items or checks (comma-separated)', list)
     .option('--skip <ids>', 'skip these checklist items or checks (comma-separated)', list)
@@ -62,14 +72,21 @@ Each command's --help has its own examples.`,
     .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')
     .option('--verbose', 'print every finding and its exchanges, and debug logs on stderr')
-    .addHelpText('after', subcommandHelp('audit', [
-      ['preflight audit -c preflight.yaml', 'print the checklist'],
-      ['preflight audit -c preflight.yaml -o report.json -o report.html --fail-under 90', 'also write files; gate at 90'],
-      ['preflight audit -c preflight.yaml --openapi https://staging.example.com/openapi.json', "also probe the spec's operations"],
-      ['preflight audit -c preflight.yaml --only default-deny,request-id', 'only these items or checks'],
-      ['preflight audit -c preflight.yaml --baseline last.json --fail-on-regression', 'fail when anything got worse'],
-      ['preflight audit -c preflight.yaml --format markdown --max-chars 65536', 'Markdown for a PR comment'],
-    ], AUDIT_EXIT))
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'audit',
+        [
+          ['preflight audit -c preflight.yaml', 'print the checklist'],
+          ['preflight audit -c preflight.yaml -o report.json -o report.html --fail-under 90', 'also write files; gate at 90'],
+          ['preflight audit -c preflight.yaml --openapi https://staging.example.com/openapi.json', "also probe the spec's operations"],
+          ['preflight audit -c preflight.yaml --only default-deny,request-id', 'only these items or checks'],
+          ['preflight audit -c preflight.yaml --baseline last.json --fail-on-regression', 'fail when anything got worse'],
+          ['preflight audit -c preflight.yaml --format markdown --max-chars 65536', 'Markdown for a PR comment'],
+        ],
+        AUDIT_EXIT,
+      ),
+    )
     .action(async (opts: AuditFlags) => {
       const { auditCommand } = await import('./audit.js');
       exitCode = await auditCommand(opts, io);
@@ -84,13 +101,24 @@ Each command's --help has its own examples.`,
     .option('-q, --quiet', 'print nothing on stdout')
     .option('--baseline <file>', 'compare with an earlier JSON report')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
-    .option('--max-chars <n>', 'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more', intIn(1000, 10_000_000))
+    .option(
+      '--max-chars <n>',
+      'with --format markdown: keep stdout under N characters (65536 for a GitHub comment): verdict, checklist, then failures by weight, then how many more',
+      intIn(1000, 10_000_000),
+    )
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
-    .addHelpText('after', subcommandHelp('report', [
-      ['preflight report last.json --format html -o last.html', 'the HTML of a saved report'],
-      ['preflight report new.json --baseline old.json --fail-on-regression', 'gate on a comparison, no probing'],
-    ], 'Exit codes: 0 the saved gate passed · 1 it failed (or a regression with --fail-on-regression) · 2 usage error or unreadable file'))
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'report',
+        [
+          ['preflight report last.json --format html -o last.html', 'the HTML of a saved report'],
+          ['preflight report new.json --baseline old.json --fail-on-regression', 'gate on a comparison, no probing'],
+        ],
+        'Exit codes: 0 the saved gate passed · 1 it failed (or a regression with --fail-on-regression) · 2 usage error or unreadable file',
+      ),
+    )
     .action(async (file: string, opts: OutputFlags) => {
       const { reportCommand } = await import('./report.js');
       exitCode = await reportCommand(file, opts, io);
@@ -103,11 +131,21 @@ Each command's --help has its own examples.`,
     .option('--from-openapi <file-or-url>', 'an OpenAPI document (JSON or YAML): every operation becomes an endpoint')
     .option('-o, --output <file>', 'where to write the config ("-" for stdout)', 'preflight.yaml')
     .option('--force', 'overwrite the output file if it exists')
-    .addHelpText('after', subcommandHelp('init', [
-      ['preflight init --from-openapi openapi.yaml', 'write preflight.yaml from a spec'],
-      ['preflight init --from-openapi https://staging.example.com/openapi.json --base-url https://staging.example.com', 'from a spec URL'],
-      ['preflight init --base-url https://staging.example.com -o - > preflight.yaml', 'a starter config on stdout'],
-    ], 'Exit codes: 0 written · 2 usage error, unreadable spec, or the file exists (use --force)'))
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'init',
+        [
+          ['preflight init --from-openapi openapi.yaml', 'write preflight.yaml from a spec'],
+          [
+            'preflight init --from-openapi https://staging.example.com/openapi.json --base-url https://staging.example.com',
+            'from a spec URL',
+          ],
+          ['preflight init --base-url https://staging.example.com -o - > preflight.yaml', 'a starter config on stdout'],
+        ],
+        'Exit codes: 0 written · 2 usage error, unreadable spec, or the file exists (use --force)',
+      ),
+    )
     .action(async (opts: InitFlags) => {
       const { initCommand } = await import('./init.js');
       exitCode = await initCommand(opts, io);
@@ -118,11 +156,18 @@ Each command's --help has its own examples.`,
     .description('List every check: id, checklist item, severity and what it probes')
     .option('--verdicts', 'also list every verdict of every check: its id (check/verdict), status and message')
     .option('--json', 'print the checklist items, their checks and every verdict as JSON')
-    .addHelpText('after', subcommandHelp('checks', [
-      ['preflight checks', 'read the list'],
-      ['preflight checks --verdicts', 'every verdict id (what waivers, baselines and SARIF rules name)'],
-      ['preflight checks --json', 'for scripts: items, checks, severities, whether they write, verdicts'],
-    ], 'Exit codes: 0'))
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'checks',
+        [
+          ['preflight checks', 'read the list'],
+          ['preflight checks --verdicts', 'every verdict id (what waivers, baselines and SARIF rules name)'],
+          ['preflight checks --json', 'for scripts: items, checks, severities, whether they write, verdicts'],
+        ],
+        'Exit codes: 0',
+      ),
+    )
     .action(async (opts: { verdicts?: boolean; json?: boolean }) => {
       const { checksCommand } = await import('./checks.js');
       exitCode = await checksCommand(io, opts);
@@ -135,10 +180,17 @@ Each command's --help has its own examples.`,
     .option('--no-progress', 'no spinner')
     .option('--no-color', 'no colors')
     .option('--verbose', 'print every finding')
-    .addHelpText('after', subcommandHelp('demo', [
-      ['preflight demo', 'audit both demo APIs, print what the fixes changed'],
-      ['preflight demo -o /tmp/preflight-demo/demo.html', 'also write demo-broken.html and demo-fixed.html there'],
-    ], 'Exit codes: 0 both audits ran · 2 usage error or an output that cannot be written'))
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'demo',
+        [
+          ['preflight demo', 'audit both demo APIs, print what the fixes changed'],
+          ['preflight demo -o /tmp/preflight-demo/demo.html', 'also write demo-broken.html and demo-fixed.html there'],
+        ],
+        'Exit codes: 0 both audits ran · 2 usage error or an output that cannot be written',
+      ),
+    )
     .action(async (opts: DemoFlags) => {
       const { demoCommand } = await import('./demo.js');
       exitCode = await demoCommand(opts, io);
@@ -212,16 +264,20 @@ function handleError(error: unknown, io: Io): number {
   return EXIT.unreachable;
 }
 
-const AUDIT_EXIT = 'Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error, or an output that cannot be written · 3 target unreachable or credentials refused · 130/143 interrupted (partial report written)';
+const AUDIT_EXIT =
+  'Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error, or an output that cannot be written · 3 target unreachable or credentials refused · 130/143 interrupted (partial report written)';
 
 /** Examples and exit codes under a subcommand's --help. */
 function subcommandHelp(name: string, examples: Array<[string, string]>, exitCodes: string): string {
   const width = Math.max(...examples.map(([command]) => command.length));
-  const lines = examples.map(([command, what]) => (command.length > 60 ? `  ${command}\n  ${' '.repeat(4)}${what}` : `  ${command.padEnd(Math.min(width, 60))}   ${what}`));
+  const lines = examples.map(([command, what]) =>
+    command.length > 60 ? `  ${command}\n  ${' '.repeat(4)}${what}` : `  ${command.padEnd(Math.min(width, 60))}   ${what}`,
+  );
   return `\nExamples (${name}):\n${lines.join('\n')}\n\n${exitCodes}`;
 }
 
-const OUTPUT_HELP = 'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';
+const OUTPUT_HELP =
+  'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';
 
 function formatOption(): Option {
   return new Option('-f, --format <format>', 'what to print on stdout').choices(FORMATS).default('terminal');
@@ -249,7 +305,8 @@ function intIn(min: number, max: number) {
 function numberIn(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`must be a number from ${min} to ${max}`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be a number from ${min} to ${max}`);
     return n;
   };
 }

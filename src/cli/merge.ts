@@ -13,7 +13,14 @@ export interface MergeFlags {
   quiet?: boolean;
 }
 
-const BY_EXTENSION: Record<string, FleetFormat> = { '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.html': 'html', '.htm': 'html', '.txt': 'terminal' };
+const BY_EXTENSION: Record<string, FleetFormat> = {
+  '.json': 'json',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.txt': 'terminal',
+};
 
 /**
  * `preflight report merge a.json b.json ... -o fleet.html`: one view of many services' reports. A file
@@ -38,7 +45,9 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: Io): 
     }
   }
   if (!inputs.some((input) => 'report' in input)) {
-    throw new UsageError(`none of the ${files.length} file(s) is a readable preflight JSON report (${inputs.map((i) => ('problem' in i ? i.problem : '')).join('; ')})`);
+    throw new UsageError(
+      `none of the ${files.length} file(s) is a readable preflight JSON report (${inputs.map((i) => ('problem' in i ? i.problem : '')).join('; ')})`,
+    );
   }
   const fleet = mergeReports(inputs);
   for (const output of outputs) {
@@ -51,4 +60,3 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: Io): 
   if (!flags.quiet) io.stdout.write(renderFleet(fleet, flags.format));
   return fleet.failed ? EXIT.gateFailed : EXIT.ok;
 }
-

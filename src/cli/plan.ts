@@ -25,7 +25,9 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   if (flags.openapi) {
     const { mergeSpecSource } = await import('../openapi/merge.js');
-    target = (await mergeSpecSource(target, flags.openapi, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) })).target;
+    target = (
+      await mergeSpecSource(target, flags.openapi, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) })
+    ).target;
   }
   const checks = selectChecks(await loadChecks(), flags.only ?? [], flags.skip ?? []);
   const plan = planAudit(target, tasksOf(checks, target));
@@ -42,14 +44,22 @@ export function renderPlan(plan: Omit<AuditPlan, 'tasks'>, target: { name: strin
   const rows = plan.checks.map((c) => [
     c.checkId,
     c.item,
-    c.scope === 'target' ? 'whole target' : c.planned === c.applicable ? `all ${fmt(c.applicable)}` : `${fmt(c.planned)} of ${fmt(c.applicable)}`,
+    c.scope === 'target'
+      ? 'whole target'
+      : c.planned === c.applicable
+        ? `all ${fmt(c.applicable)}`
+        : `${fmt(c.planned)} of ${fmt(c.applicable)}`,
     c.skipped ? '–' : c.scope === 'target' ? '' : String(c.requestsPerEndpoint),
     c.skipped ? `skipped (${c.skipped})` : fmt(c.requests),
     c.scope === 'endpoints' && c.planned < c.applicable ? `${c.groups.covered} of ${c.groups.total} ${c.groups.by}` : '',
   ]);
   const header = ['check', 'item', 'endpoints', 'req/endpoint', 'requests', 'sample spans'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [
     `plan for ${target.name}: ${fmt(target.endpoints)} endpoint(s), ${plan.checks.length} check(s); nothing is sent`,
     '',

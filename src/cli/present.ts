@@ -62,7 +62,8 @@ export async function outputOptions(flags: OutputFlags, io: Io): Promise<ShowOpt
 
 /** Reads --baseline (a saved JSON report), failing with a usage error when it is missing or invalid. */
 export async function loadBaseline(flags: { baseline?: string; failOnRegression?: boolean }, io: Io): Promise<Baseline | undefined> {
-  if (flags.failOnRegression && !flags.baseline) throw new UsageError('--fail-on-regression needs --baseline FILE (a JSON report of an earlier run)');
+  if (flags.failOnRegression && !flags.baseline)
+    throw new UsageError('--fail-on-regression needs --baseline FILE (a JSON report of an earlier run)');
   if (!flags.baseline) return undefined;
   return { file: flags.baseline, report: await loadReportFile(flags.baseline, io.cwd, 'baseline') };
 }
@@ -84,7 +85,10 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
     const diff = diffReports(options.baseline.report, report);
     baseline = { diff, file: options.baseline.file };
     if (options.failOnRegression && diff.regressions.length) {
-      report = { ...report, gate: { ...report.gate, passed: false, reasons: [...report.gate.reasons, regressionReason(diff, options.baseline.file)] } };
+      report = {
+        ...report,
+        gate: { ...report.gate, passed: false, reasons: [...report.gate.reasons, regressionReason(diff, options.baseline.file)] },
+      };
     }
   }
   const extra = baseline ? { baseline } : {};

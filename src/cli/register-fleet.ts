@@ -8,10 +8,21 @@ import type { PlanFlags } from './plan.js';
  * and `preflight report merge` (one fleet view from many JSON reports). Registered here so main.ts
  * names them in one line; like every command, the engine is imported only when one runs.
  */
-export function registerFleetCommands(program: Command, io: Io, setExit: (code: number) => void, parse: { list: (v: string) => string[]; intIn: (min: number, max: number) => (v: string) => number; numberIn: (min: number, max: number) => (v: string) => number }): void {
+export function registerFleetCommands(
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+  parse: {
+    list: (v: string) => string[];
+    intIn: (min: number, max: number) => (v: string) => number;
+    numberIn: (min: number, max: number) => (v: string) => number;
+  },
+): void {
   program
     .command('plan')
-    .description('Print what an audit would send with these limits: checks × endpoints, estimated requests and time, what is sampled. Sends nothing.')
+    .description(
+      'Print what an audit would send with these limits: checks × endpoints, estimated requests and time, what is sampled. Sends nothing.',
+    )
     .requiredOption('-c, --config <file>', 'target config (YAML)')
     .option('--openapi <file>', 'plan for every operation in this OpenAPI 3.x document too, as audit --openapi does')
     .option('--only <ids>', 'only these checklist items or checks (comma-separated)', parse.list)
@@ -32,10 +43,19 @@ export function registerFleetCommands(program: Command, io: Io, setExit: (code: 
   report?.enablePositionalOptions();
   (report ?? program)
     .command('merge')
-    .description('Merge many services\' JSON reports into one fleet view: score, grade, gate and top failures per service, worst first, and the items failing across the most services (exit 1 when any service failed its gate)')
+    .description(
+      "Merge many services' JSON reports into one fleet view: score, grade, gate and top failures per service, worst first, and the items failing across the most services (exit 1 when any service failed its gate)",
+    )
     .argument('<reports...>', 'JSON reports, one per service (e.g. the artifacts of a CI matrix)')
-    .addOption(new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'markdown', 'html', 'json']).default('terminal'))
-    .option('-o, --output <file>', 'also write the fleet view to a file, format from the extension: .html .md .json .txt; repeatable', (value: string, previous: string[]) => [...previous, value], [])
+    .addOption(
+      new Option('-f, --format <format>', 'what to print on stdout').choices(['terminal', 'markdown', 'html', 'json']).default('terminal'),
+    )
+    .option(
+      '-o, --output <file>',
+      'also write the fleet view to a file, format from the extension: .html .md .json .txt; repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('-q, --quiet', 'print nothing on stdout')
     .action(async (files: string[], opts: MergeFlags) => {
       const { mergeCommand } = await import('./merge.js');

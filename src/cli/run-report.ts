@@ -56,7 +56,9 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
   if (target.discovered) {
     const { url, public: open } = target.discovered;
     report.discovered = { url, public: open };
-    report.notes.push(`used the OpenAPI document the target serves at ${url} (found without --openapi; ${open ? 'public: it answered without credentials' : 'it needed the configured credentials'}); its operations the config does not list were probed too (--no-discover turns this off)`);
+    report.notes.push(
+      `used the OpenAPI document the target serves at ${url} (found without --openapi; ${open ? 'public: it answered without credentials' : 'it needed the configured credentials'}); its operations the config does not list were probed too (--no-discover turns this off)`,
+    );
   }
   return showReport(report, options, io);
 }

@@ -29,5 +29,8 @@ function stripTrailingSlash(path: string): string {
 /** "GET /api/orders" → the endpoint with that label, or one whose path is that path. */
 export function findEndpoint(endpoints: readonly Endpoint[], label: string): Endpoint | undefined {
   const trimmed = label.trim();
-  return endpoints.find((endpoint) => endpoint.label === trimmed) ?? endpoints.find((endpoint) => endpoint.method === 'GET' && endpoint.path === trimmed);
+  return (
+    endpoints.find((endpoint) => endpoint.label === trimmed) ??
+    endpoints.find((endpoint) => endpoint.method === 'GET' && endpoint.path === trimmed)
+  );
 }

@@ -16,7 +16,14 @@ export class ConfigError extends Error {
   }
 }
 
-function formatConfigError(file: string, line: number | undefined, col: number | undefined, path: string | undefined, problem: string, hint?: string): string {
+function formatConfigError(
+  file: string,
+  line: number | undefined,
+  col: number | undefined,
+  path: string | undefined,
+  problem: string,
+  hint?: string,
+): string {
   const where = line ? `${file}:${line}:${col ?? 1}` : file;
   const subject = path ? `${path}: ` : '';
   const fix = hint ? ` (${hint})` : '';

@@ -28,11 +28,25 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
     throw new ConfigError(file, undefined, undefined, undefined, 'config file not found', 'check the path given to --config');
   }
   if (size > MAX_CONFIG_BYTES) {
-    throw new ConfigError(file, undefined, undefined, undefined, `config file is ${size} bytes, over the 1 MiB limit`, 'a config is a short YAML file; check the path');
+    throw new ConfigError(
+      file,
+      undefined,
+      undefined,
+      undefined,
+      `config file is ${size} bytes, over the 1 MiB limit`,
+      'a config is a short YAML file; check the path',
+    );
   }
   const bytes = readFileSync(fullPath);
   if (bytes.includes(0)) {
-    throw new ConfigError(file, undefined, undefined, undefined, 'config file is binary, not YAML text', 'check the path given to --config');
+    throw new ConfigError(
+      file,
+      undefined,
+      undefined,
+      undefined,
+      'config file is binary, not YAML text',
+      'check the path given to --config',
+    );
   }
   const target = await loadConfigText(bytes.toString('utf8'), file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
@@ -53,11 +67,25 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
   if (syntax) {
     const pos = syntax.linePos?.[0] ?? lineCounter.linePos(syntax.pos[0]);
     const problem = syntax.message.split('\n')[0] ?? 'YAML syntax error';
-    throw new ConfigError(file, pos?.line, pos?.col, undefined, `YAML syntax error: ${problem.replace(/ at line \d+, column \d+:?$/, '')}`, 'fix the YAML at that line');
+    throw new ConfigError(
+      file,
+      pos?.line,
+      pos?.col,
+      undefined,
+      `YAML syntax error: ${problem.replace(/ at line \d+, column \d+:?$/, '')}`,
+      'fix the YAML at that line',
+    );
   }
   if (!isMap(doc.contents)) {
     const where = at(doc.contents as Node | null);
-    throw new ConfigError(file, where.line ?? 1, where.col ?? 1, undefined, 'the config must be a YAML mapping with a target: key', 'start from config.example.yaml');
+    throw new ConfigError(
+      file,
+      where.line ?? 1,
+      where.col ?? 1,
+      undefined,
+      'the config must be a YAML mapping with a target: key',
+      'start from config.example.yaml',
+    );
   }
 
   const secrets = interpolate(doc, file, options.env, at);
@@ -66,7 +94,14 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
     data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   } catch (error) {
     // yaml refuses alias bombs ("billion laughs") and the like; say so in one line.
-    throw new ConfigError(file, undefined, undefined, undefined, `cannot read the YAML: ${(error as Error).message}`, 'a config needs no more than a few YAML aliases');
+    throw new ConfigError(
+      file,
+      undefined,
+      undefined,
+      undefined,
+      `cannot read the YAML: ${(error as Error).message}`,
+      'a config needs no more than a few YAML aliases',
+    );
   }
 
   const validate = await configValidator();
@@ -82,7 +117,14 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
 
 function redactConfigError(error: ConfigError, secrets: readonly Secret[]): ConfigError {
   const redactor = new Redactor(secrets);
-  return new ConfigError(error.file, error.line, error.col, error.path, redactor.text(error.problem), error.hint === undefined ? undefined : redactor.text(error.hint));
+  return new ConfigError(
+    error.file,
+    error.line,
+    error.col,
+    error.path,
+    redactor.text(error.problem),
+    error.hint === undefined ? undefined : redactor.text(error.hint),
+  );
 }
 
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => { line?: number; col?: number };
@@ -109,11 +151,25 @@ function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: A
         const [, name, fallback] = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/.exec(inner) ?? [];
         const where = at(node);
         if (!name) {
-          throw new ConfigError(file, where.line, where.col, undefined, `"\${${inner}}" is not a valid variable reference`, 'write ${NAME} or ${NAME:-default}; $${...} for a literal');
+          throw new ConfigError(
+            file,
+            where.line,
+            where.col,
+            undefined,
+            `"\${${inner}}" is not a valid variable reference`,
+            'write ${NAME} or ${NAME:-default}; $${...} for a literal',
+          );
         }
         const value = env[name] ?? fallback;
         if (value === undefined) {
-          throw new ConfigError(file, where.line, where.col, undefined, `environment variable ${name} is not set`, `export ${name}=... before running, or write \${${name}:-default}`);
+          throw new ConfigError(
+            file,
+            where.line,
+            where.col,
+            undefined,
+            `environment variable ${name} is not set`,
+            `export ${name}=... before running, or write \${${name}:-default}`,
+          );
         }
         if (env[name] !== undefined && !isPublic) secrets.push({ value, envVar: name });
         return value;
@@ -162,7 +218,10 @@ export function displayPath(parts: ReadonlyArray<string | number>): string {
 
 /** Friendly words for the patterns in the schema, keyed by the property they constrain. */
 const PATTERN_HINTS: Record<string, { problem: string; hint: string }> = {
-  baseUrl: { problem: 'must be an http:// or https:// URL without query or fragment', hint: 'e.g. https://staging.example.com or http://127.0.0.1:8080/v1' },
+  baseUrl: {
+    problem: 'must be an http:// or https:// URL without query or fragment',
+    hint: 'e.g. https://staging.example.com or http://127.0.0.1:8080/v1',
+  },
   path: { problem: 'must start with /', hint: 'e.g. /api/orders/{id}' },
   publicPaths: { problem: 'must start with /', hint: 'e.g. /health or /public/*' },
   health: { problem: 'must start with /', hint: 'e.g. /health' },
@@ -190,16 +249,45 @@ function toConfigError(error: ErrorObject, doc: Document, data: unknown, file: s
     }
     case 'required': {
       const missing = String(params.missingProperty);
-      return new ConfigError(file, where.line ?? 1, where.col ?? 1, path || undefined, `missing required key "${missing}"`, missing === 'baseUrl' ? 'add baseUrl: https://your-api.example.com under target:' : `add ${missing}: under ${path || 'the top level'}`);
+      return new ConfigError(
+        file,
+        where.line ?? 1,
+        where.col ?? 1,
+        path || undefined,
+        `missing required key "${missing}"`,
+        missing === 'baseUrl'
+          ? 'add baseUrl: https://your-api.example.com under target:'
+          : `add ${missing}: under ${path || 'the top level'}`,
+      );
     }
     case 'type':
-      return new ConfigError(file, where.line, where.col, path, `must be ${article(String(params.type))}, got ${describe(value)}`, 'see config.example.yaml for this key');
+      return new ConfigError(
+        file,
+        where.line,
+        where.col,
+        path,
+        `must be ${article(String(params.type))}, got ${describe(value)}`,
+        'see config.example.yaml for this key',
+      );
     case 'enum':
-      return new ConfigError(file, where.line, where.col, path, `must be one of ${(params.allowedValues as unknown[]).join(', ')}, got ${describe(value)}`);
+      return new ConfigError(
+        file,
+        where.line,
+        where.col,
+        path,
+        `must be one of ${(params.allowedValues as unknown[]).join(', ')}, got ${describe(value)}`,
+      );
     case 'pattern': {
       const key = [...parts].reverse().find((part): part is string => typeof part === 'string') ?? '';
       const friendly = PATTERN_HINTS[key];
-      return new ConfigError(file, where.line, where.col, path, friendly ? `${friendly.problem}, got ${describe(value)}` : `does not match ${String(params.pattern)}`, friendly?.hint);
+      return new ConfigError(
+        file,
+        where.line,
+        where.col,
+        path,
+        friendly ? `${friendly.problem}, got ${describe(value)}` : `does not match ${String(params.pattern)}`,
+        friendly?.hint,
+      );
     }
     case 'minimum':
     case 'maximum':
@@ -221,7 +309,9 @@ function allowedKeys(parentSchema: unknown): string[] {
 }
 
 function article(type: string): string {
-  const words = type.split(',').map((t) => (t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`));
+  const words = type
+    .split(',')
+    .map((t) => (t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`));
   return words.join(' or ');
 }
 
@@ -265,7 +355,15 @@ interface RawEndpoint {
   query: Record<string, string | number | boolean>;
   headers: Record<string, string>;
   body?: unknown;
-  pagination?: { limitParam?: string; cursorParam?: string; cursorField?: string; dataField?: string; idField: string; maxLimit: number; maxPages: number };
+  pagination?: {
+    limitParam?: string;
+    cursorParam?: string;
+    cursorField?: string;
+    dataField?: string;
+    idField: string;
+    maxLimit: number;
+    maxPages: number;
+  };
 }
 
 type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'configFile' | 'discover'> & {
@@ -294,12 +392,18 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
   const endpoints: Endpoint[] = raw.endpoints.map((e, index) => {
     const method = e.method.toUpperCase();
     const label = `${method} ${e.path}`;
-    if (seen.has(label)) fail(['endpoints', index], `duplicate endpoint ${label} (also endpoints[${seen.get(label)}])`, 'list each method and path once');
+    if (seen.has(label))
+      fail(['endpoints', index], `duplicate endpoint ${label} (also endpoints[${seen.get(label)}])`, 'list each method and path once');
     seen.set(label, index);
     const params = Object.fromEntries(Object.entries(e.params).map(([k, v]) => [k, String(v)]));
     for (const name of pathParams(e.path)) {
       if (!name) fail(['endpoints', index, 'path'], 'has an empty {} placeholder');
-      if (params[name] === undefined) fail(['endpoints', index, 'path'], `placeholder {${name}} has no value`, `add params: { ${name}: <an existing id> } to this endpoint`);
+      if (params[name] === undefined)
+        fail(
+          ['endpoints', index, 'path'],
+          `placeholder {${name}} has no value`,
+          `add params: { ${name}: <an existing id> } to this endpoint`,
+        );
     }
     const safe = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
     const kind: EndpointKind = e.kind ?? (safe ? 'read' : 'write');
@@ -313,7 +417,11 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
       query: Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, String(v)])),
       headers: allowedHeaders(e.headers, ['endpoints', index, 'headers']),
       ...(e.body !== undefined ? { body: e.body } : {}),
-      ...(kind === 'list' ? { pagination: e.pagination ?? { idField: 'id', maxLimit: 100, maxPages: 20 } } : e.pagination ? { pagination: e.pagination } : {}),
+      ...(kind === 'list'
+        ? { pagination: e.pagination ?? { idField: 'id', maxLimit: 100, maxPages: 20 } }
+        : e.pagination
+          ? { pagination: e.pagination }
+          : {}),
       public: isPublicPath(e.path, raw.publicPaths),
     };
   });
@@ -325,10 +433,18 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     }
   });
   if (raw.thresholds.p99Ms < raw.thresholds.p95Ms) {
-    fail(['thresholds', 'p99Ms'], `p99Ms (${raw.thresholds.p99Ms}) is below p95Ms (${raw.thresholds.p95Ms})`, 'p99 can never be faster than p95; raise p99Ms');
+    fail(
+      ['thresholds', 'p99Ms'],
+      `p99Ms (${raw.thresholds.p99Ms}) is below p95Ms (${raw.thresholds.p95Ms})`,
+      'p99 can never be faster than p95; raise p99Ms',
+    );
   }
   if (raw.limits.timeoutMs > raw.limits.maxDurationMs) {
-    fail(['limits', 'timeoutMs'], `one request may take ${raw.limits.timeoutMs} ms but the whole run only ${raw.limits.maxDurationMs} ms`, 'lower timeoutMs or raise maxDurationMs');
+    fail(
+      ['limits', 'timeoutMs'],
+      `one request may take ${raw.limits.timeoutMs} ms but the whole run only ${raw.limits.maxDurationMs} ms`,
+      'lower timeoutMs or raise maxDurationMs',
+    );
   }
   if (raw.idempotency.verify) {
     const verify = raw.idempotency.verify.replace(/^GET\s+/, '');
@@ -339,15 +455,22 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
   let ca: string | undefined;
   if (raw.tls.ca) {
     ca = raw.tls.ca;
-    if (!existsSync(resolve(dirname(file), ca))) fail(['tls', 'ca'], `CA file ${raw.tls.ca} not found`, 'give a PEM file path relative to the config file');
+    if (!existsSync(resolve(dirname(file), ca)))
+      fail(['tls', 'ca'], `CA file ${raw.tls.ca} not found`, 'give a PEM file path relative to the config file');
   }
   for (const [name, value] of Object.entries(raw.auth.headers)) {
-    if (/[\r\n]/.test(value)) fail(['auth', 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
+    if (/[\r\n]/.test(value))
+      fail(['auth', 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
   }
   const identities = raw.auth.identities ?? {};
   for (const [identity, credentials] of Object.entries(identities)) {
     for (const [name, value] of Object.entries(credentials.headers)) {
-      if (/[\r\n]/.test(value)) fail(['auth', 'identities', identity, 'headers', name], 'header value contains a line break', 'check the environment variable it comes from');
+      if (/[\r\n]/.test(value))
+        fail(
+          ['auth', 'identities', identity, 'headers', name],
+          'header value contains a line break',
+          'check the environment variable it comes from',
+        );
     }
   }
   const identityValues = Object.values(identities).flatMap((c) => [...Object.values(c.headers), ...Object.values(c.query)]);

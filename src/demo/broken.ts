@@ -1,5 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jwtUserOf, listen, readBody, registerDemoTokens, seedOrders, sendJson, sendText, sleep, type Order, type RunningServer } from './common.js';
+import {
+  jwtUserOf,
+  listen,
+  readBody,
+  registerDemoTokens,
+  seedOrders,
+  sendJson,
+  sendText,
+  sleep,
+  type Order,
+  type RunningServer,
+} from './common.js';
 
 /** jwt.io's example secret, shipped to production more often than anyone would like. */
 const WEAK_JWT_SECRET = 'your-256-bit-secret';
@@ -27,25 +38,38 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
       '    at OrdersRepository.list (/srv/orders-api/src/repositories/orders.js:41:23)',
       '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
     ].join('\n');
-    sendJson(res, 500, { error: error, stack, query: sql, db: 'postgres://orders_rw@db-primary.internal.corp:5432/orders' }, { 'x-powered-by': 'Express', server: 'nginx/1.18.0' });
+    sendJson(
+      res,
+      500,
+      { error: error, stack, query: sql, db: 'postgres://orders_rw@db-primary.internal.corp:5432/orders' },
+      { 'x-powered-by': 'Express', server: 'nginx/1.18.0' },
+    );
   };
 
   // Trusts whatever the caller says about who it is: the frontend "always" sets X-User-Id.
-  const identify = (req: IncomingMessage): string | undefined => (req.headers['x-user-id'] as string | undefined) ?? jwtUserOf(req, WEAK_JWT_SECRET);
+  const identify = (req: IncomingMessage): string | undefined =>
+    (req.headers['x-user-id'] as string | undefined) ?? jwtUserOf(req, WEAK_JWT_SECRET);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://demo');
     const path = url.pathname;
     const origin = req.headers.origin;
     // "CORS errors in the console": fixed by allowing whoever asks, cookies included.
-    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {};
+    const cors: Record<string, string> = origin
+      ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' }
+      : {};
     const headers = { 'x-powered-by': 'Express', server: 'nginx/1.18.0', ...cors };
 
     if (path === '/health') return sendJson(res, 200, { status: 'ok' }, headers);
 
     // "Only ops know this URL." Any method, no auth.
     if (path.startsWith('/admin')) {
-      return sendJson(res, 200, { recalculated: true, accounts: 1832, env: { DATABASE_URL: 'postgres://orders_rw@db-primary.internal.corp:5432/orders' } }, headers);
+      return sendJson(
+        res,
+        200,
+        { recalculated: true, accounts: 1832, env: { DATABASE_URL: 'postgres://orders_rw@db-primary.internal.corp:5432/orders' } },
+        headers,
+      );
     }
 
     // Forgot the auth middleware on this route; and the report is computed inline, every time.
@@ -60,7 +84,11 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
     if (path === '/api/orders' && req.method === 'GET') {
       const limit = url.searchParams.get('limit');
       if (limit !== null && !/^-?\d+$/.test(limit)) {
-        return leak(res, `error: invalid input syntax for type integer: "${limit}"`, `SELECT * FROM orders WHERE user_id = '${user}' ORDER BY id LIMIT ${limit}`);
+        return leak(
+          res,
+          `error: invalid input syntax for type integer: "${limit}"`,
+          `SELECT * FROM orders WHERE user_id = '${user}' ORDER BY id LIMIT ${limit}`,
+        );
       }
       // The limit is "applied in the frontend": every order goes out.
       return sendJson(res, 200, { data: orders.filter((o) => o.user === user) }, headers);
@@ -82,7 +110,13 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
         return leak(res, `SyntaxError: ${(error as Error).message}`, `INSERT INTO orders (user_id, sku, qty) VALUES ('${user}', ?, ?)`);
       }
       // Idempotency-Key? Never heard of it: every submit is a new order.
-      const order: Order = { id: `ord_new_${nextId++}`, user: user!, sku: String(input.sku), qty: Number(input.qty), created_at: new Date().toISOString() };
+      const order: Order = {
+        id: `ord_new_${nextId++}`,
+        user: user!,
+        sku: String(input.sku),
+        qty: Number(input.qty),
+        created_at: new Date().toISOString(),
+      };
       orders.push(order);
       return sendJson(res, 201, order, headers);
     }
@@ -95,9 +129,21 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
     }
 
     if (path.startsWith('/api/')) {
-      return sendText(res, 500, `TypeError: Cannot read properties of undefined (reading 'handler')\n    at Router.dispatch (/srv/orders-api/src/router.js:88:17)`, 'text/plain', headers);
+      return sendText(
+        res,
+        500,
+        `TypeError: Cannot read properties of undefined (reading 'handler')\n    at Router.dispatch (/srv/orders-api/src/router.js:88:17)`,
+        'text/plain',
+        headers,
+      );
     }
-    return sendText(res, 404, `<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot ${req.method} ${path}</pre></body></html>`, 'text/html; charset=utf-8', headers);
+    return sendText(
+      res,
+      404,
+      `<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot ${req.method} ${path}</pre></body></html>`,
+      'text/html; charset=utf-8',
+      headers,
+    );
   };
   return registerDemoTokens(await listen(handler), WEAK_JWT_SECRET);
 }

@@ -16,7 +16,13 @@ export function seedOrders(): Order[] {
   const orders: Order[] = [];
   const at = Date.UTC(2026, 0, 1);
   for (let i = 1; i <= 2500; i++) {
-    orders.push({ id: `ord_${String(i).padStart(5, '0')}`, user: 'u_alice', sku: `SKU-${i % 37}`, qty: 1 + (i % 5), created_at: new Date(at + i * 60_000).toISOString() });
+    orders.push({
+      id: `ord_${String(i).padStart(5, '0')}`,
+      user: 'u_alice',
+      sku: `SKU-${i % 37}`,
+      qty: 1 + (i % 5),
+      created_at: new Date(at + i * 60_000).toISOString(),
+    });
   }
   for (let i = 1; i <= 3; i++) {
     orders.push({ id: `ord_b${i}`, user: 'u_bob', sku: 'SKU-BOB', qty: i, created_at: new Date(at).toISOString() });
@@ -30,7 +36,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
@@ -39,7 +51,10 @@ export function sendText(res: ServerResponse, status: number, body: string, cont
  * Reads the body, giving up (and reporting how much arrived) past `limit` bytes. `utf8` is false when
  * the bytes are not valid UTF-8 (decoding them anyway would silently store U+FFFD).
  */
-export async function readBody(req: IncomingMessage, limit = Infinity): Promise<{ text: string; tooLarge: boolean; bytes: number; utf8: boolean }> {
+export async function readBody(
+  req: IncomingMessage,
+  limit = Infinity,
+): Promise<{ text: string; tooLarge: boolean; bytes: number; utf8: boolean }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -63,7 +78,10 @@ export interface RunningServer {
 }
 
 /** Starts a handler on 127.0.0.1, on a free port. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>, options: { maxHeaderSize?: number } = {}): Promise<RunningServer> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  options: { maxHeaderSize?: number } = {},
+): Promise<RunningServer> {
   const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16 * 1024 }, (req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) sendText(res, 500, String(error));
@@ -118,7 +136,13 @@ const demoTokens = new Map<string, { DEMO_TOKEN: string; DEMO_OTHER_TOKEN: strin
 export function registerDemoTokens(server: RunningServer, secret: string | Buffer): RunningServer {
   demoTokens.set(server.url, { DEMO_TOKEN: signDemoJwt(DEMO_USERS.main, secret), DEMO_OTHER_TOKEN: signDemoJwt(DEMO_USERS.other, secret) });
   const close = server.close;
-  return { ...server, close: () => (demoTokens.delete(server.url), close()) };
+  return {
+    ...server,
+    close: () => {
+      demoTokens.delete(server.url);
+      return close();
+    },
+  };
 }
 
 /** The env the demo config is loaded with for the demo API at `url`. */

@@ -92,7 +92,8 @@ export async function startFixedApi(): Promise<RunningServer> {
           } catch {
             return fail(400, 'invalid_json', 'The body is not valid JSON.');
           }
-          if (typeof source !== 'string' || source.length < 1 || source.length > 2048) return fail(422, 'validation_failed', 'source must be a URL string of at most 2048 characters.');
+          if (typeof source !== 'string' || source.length < 1 || source.length > 2048)
+            return fail(422, 'validation_failed', 'source must be a URL string of at most 2048 characters.');
           const id = `job_${randomUUID().slice(0, 8)}`;
           jobs.set(id, { status: 'queued' });
           return sendJson(res, 202, { job_id: id, status_url: `/api/jobs/${id}` }, { location: `/api/jobs/${id}` });
@@ -108,7 +109,12 @@ export async function startFixedApi(): Promise<RunningServer> {
     }
   };
 
-  async function createOrder(req: IncomingMessage, res: ServerResponse, user: string, fail: (status: number, code: string, message: string) => void): Promise<void> {
+  async function createOrder(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: string,
+    fail: (status: number, code: string, message: string) => void,
+  ): Promise<void> {
     const body = await readJsonBody(req, res, fail);
     if (!body) return;
     let input: unknown;
@@ -118,7 +124,14 @@ export async function startFixedApi(): Promise<RunningServer> {
       return fail(400, 'invalid_json', 'The body is not valid JSON.');
     }
     const { sku, qty } = (input ?? {}) as { sku?: unknown; qty?: unknown };
-    if (typeof sku !== 'string' || sku.length < 1 || sku.length > 64 || !Number.isInteger(qty) || (qty as number) < 1 || (qty as number) > 1000) {
+    if (
+      typeof sku !== 'string' ||
+      sku.length < 1 ||
+      sku.length > 64 ||
+      !Number.isInteger(qty) ||
+      (qty as number) < 1 ||
+      (qty as number) > 1000
+    ) {
       return fail(422, 'validation_failed', 'sku must be a string (1-64 chars) and qty an integer from 1 to 1000.');
     }
     const key = req.headers['idempotency-key'];
@@ -127,7 +140,8 @@ export async function startFixedApi(): Promise<RunningServer> {
     if (slot) {
       const seen = idempotency.get(slot);
       if (seen?.inFlight) return fail(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
-      if (seen && seen.bodyHash !== bodyHash) return fail(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
+      if (seen && seen.bodyHash !== bodyHash)
+        return fail(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
       if (seen) return sendJson(res, seen.status, seen.body, { 'idempotent-replayed': 'true' });
       idempotency.set(slot, { bodyHash, status: 0, body: null, inFlight: true });
     }
@@ -151,15 +165,23 @@ function tooLarge(res: ServerResponse, fail: (status: number, code: string, mess
  * The body of a JSON write, or undefined once the refusal is sent: the wrong media type (415), too
  * large (413), or bytes that are not UTF-8 (400: decoding them anyway would store U+FFFD).
  */
-async function readJsonBody(req: IncomingMessage, res: ServerResponse, fail: (status: number, code: string, message: string) => void): Promise<{ text: string } | undefined> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return void fail(415, 'unsupported_media_type', 'Send application/json.');
+async function readJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fail: (status: number, code: string, message: string) => void,
+): Promise<{ text: string } | undefined> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    return void fail(415, 'unsupported_media_type', 'Send application/json.');
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body.tooLarge) return void tooLarge(res, fail);
   if (!body.utf8) return void fail(400, 'invalid_utf8', 'The body is not valid UTF-8.');
   return body;
 }
 
-type Route = { name: 'list-orders' | 'create-order' | 'report-summary' | 'create-import'; id?: undefined; allow?: undefined } | { name: 'get-order' | 'get-job'; id: string; allow?: undefined } | { name?: undefined; allow: string; id?: undefined };
+type Route =
+  | { name: 'list-orders' | 'create-order' | 'report-summary' | 'create-import'; id?: undefined; allow?: undefined }
+  | { name: 'get-order' | 'get-job'; id: string; allow?: undefined }
+  | { name?: undefined; allow: string; id?: undefined };
 
 /** Routes by path, then method; a known path with the wrong method is a 405 with Allow. */
 function routeOf(method: string, path: string): Route | 'not-found' {

@@ -13,13 +13,20 @@ import type { Exchange } from '../types.js';
  */
 export type FailureMeaning = 'answer' | 'down';
 
-const FAILURE_MEANINGS: Partial<Record<ProbeErrorCode, FailureMeaning>> = { timeout: 'answer', reset: 'answer', network: 'answer', refused: 'down' };
+const FAILURE_MEANINGS: Partial<Record<ProbeErrorCode, FailureMeaning>> = {
+  timeout: 'answer',
+  reset: 'answer',
+  network: 'answer',
+  refused: 'down',
+};
 
 export function failureMeaning(code: ProbeErrorCode): FailureMeaning | undefined {
   return FAILURE_MEANINGS[code];
 }
 
-export type Attempt = { response: ProbeResponse; failure?: undefined } | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
+export type Attempt =
+  | { response: ProbeResponse; failure?: undefined }
+  | { response?: undefined; failure: ProbeError & { exchange: Exchange } };
 
 /**
  * Sends a probe where a hang or a dropped connection is itself the finding ("never a 5xx or a hang").
@@ -54,7 +61,9 @@ export function describeFailure(failure: ProbeError): string {
       return `no answer within ${/within (\d+) ms/.exec(failure.message)?.[1] ?? 'the timeout'} ms`;
     case 'reset':
       // An idempotent probe is tried twice before a reset counts (see fluke-retry.ts).
-      return failure.exchange?.retried ? 'the connection was closed without a complete answer, twice (retried once)' : 'the connection was closed without a complete answer';
+      return failure.exchange?.retried
+        ? 'the connection was closed without a complete answer, twice (retried once)'
+        : 'the connection was closed without a complete answer';
     case 'refused':
       return 'the connection was refused (did an earlier probe bring the server down?)';
     default:

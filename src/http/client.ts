@@ -5,14 +5,7 @@ import type { Credentials, Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
-import {
-  ProbeError,
-  type ClientStats,
-  type HttpClient,
-  type ProbeRequest,
-  type ProbeResponse,
-  type RecordedResponse,
-} from './types.js';
+import { ProbeError, type ClientStats, type HttpClient, type ProbeRequest, type ProbeResponse, type RecordedResponse } from './types.js';
 import { isWriteMethod, overrideMethods } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
 import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
@@ -141,7 +134,7 @@ class Client implements HttpClient {
         await this.backOff(response, rateLimitedTries);
         continue;
       }
-      const location = response.headers['location'];
+      const location = response.headers.location;
       if (request.followRedirects === false || !location || response.status < 300 || response.status > 399) {
         return response;
       }
@@ -152,7 +145,11 @@ class Client implements HttpClient {
         return response;
       }
       if (hop >= MAX_REDIRECTS) {
-        throw new ProbeError('redirect-loop', `more than ${MAX_REDIRECTS} redirects from ${method} ${this.redact(request.path)}`, response.exchange);
+        throw new ProbeError(
+          'redirect-loop',
+          `more than ${MAX_REDIRECTS} redirects from ${method} ${this.redact(request.path)}`,
+          response.exchange,
+        );
       }
       // 303 (and 301/302 after POST, as browsers do) turn into GET without a body.
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
@@ -174,11 +171,17 @@ class Client implements HttpClient {
     const method = request.method.toUpperCase();
     if (!this.options.allowWrites) {
       if (isWriteMethod(method)) {
-        throw new ProbeError('write-not-allowed', `${method} is a state-changing method; it is sent only with allowWrites: true (or --allow-writes)`);
+        throw new ProbeError(
+          'write-not-allowed',
+          `${method} is a state-changing method; it is sent only with allowWrites: true (or --allow-writes)`,
+        );
       }
       const override = overrideMethods(request).find(isWriteMethod);
       if (override) {
-        throw new ProbeError('write-not-allowed', `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`);
+        throw new ProbeError(
+          'write-not-allowed',
+          `a method override to ${override} could change state; it is sent only with allowWrites: true (or --allow-writes)`,
+        );
       }
     }
     // undici refuses a bad header only after the request has taken a connection slot, and the slot
@@ -186,12 +189,15 @@ class Client implements HttpClient {
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       const problem = value === undefined ? undefined : invalidHeader(name, String(value));
       if (problem) throw new ProbeError('invalid-header', `${this.redact(problem)}; the request was not sent`);
-      }
+    }
     if (request.identity !== undefined && request.auth !== false && !this.options.auth?.identities?.[request.identity]) {
       throw new ProbeError('network', `no identity "${request.identity}" is configured under auth.identities`);
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(request.path) && new URL(request.path).origin !== this.origin) {
-      throw new ProbeError('off-origin', `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`);
+      throw new ProbeError(
+        'off-origin',
+        `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`,
+      );
     }
   }
 
@@ -230,7 +236,12 @@ class Client implements HttpClient {
    * connection, a restarting proxy): an idempotent probe gets one more try after a short pause, and the
    * record says so. Only a failure that repeats is the probe's answer.
    */
-  private async exchangeWithFlukeRetry(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body']): Promise<ProbeResponse> {
+  private async exchangeWithFlukeRetry(
+    request: ProbeRequest,
+    method: string,
+    url: Location,
+    body: ProbeRequest['body'],
+  ): Promise<ProbeResponse> {
     try {
       return await this.limit(() => this.exchange(request, method, url, body));
     } catch (error) {
@@ -244,7 +255,13 @@ class Client implements HttpClient {
     }
   }
 
-  private async exchange(request: ProbeRequest, method: string, url: Location, body: ProbeRequest['body'], retried?: Exchange['retried']): Promise<ProbeResponse> {
+  private async exchange(
+    request: ProbeRequest,
+    method: string,
+    url: Location,
+    body: ProbeRequest['body'],
+    retried?: Exchange['retried'],
+  ): Promise<ProbeResponse> {
     if (this.signal.aborted) throw this.abortReason();
     if (this.counters.requests >= this.options.limits.maxRequests && !request.cleanup) {
       throw new ProbeError('budget', `the request budget (maxRequests: ${this.options.limits.maxRequests}) is spent`);
@@ -264,7 +281,7 @@ class Client implements HttpClient {
       'user-agent': this.options.userAgent ?? 'api-preflight',
       accept: 'application/json, */*;q=0.5',
       'accept-encoding': 'gzip, deflate, br',
-      ...(request.auth === false ? {} : this.credentials(request).headers ?? {}),
+      ...(request.auth === false ? {} : (this.credentials(request).headers ?? {})),
       ...(request.headers ?? {}),
     };
     for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
@@ -277,7 +294,10 @@ class Client implements HttpClient {
       const buf = Buffer.from(body);
       requestBodyBytes = buf.length;
       requestBodyExcerpt = buf.subarray(0, EXCERPT_BYTES).toString('utf8');
-      curlBody = buf.length <= inlineBodyLimit() ? { inline: buf.toString('utf8') } : { describe: this.redactor.text(`${buf.length} bytes, starts ${JSON.stringify(buf.subarray(0, 60).toString('utf8'))}`) };
+      curlBody =
+        buf.length <= inlineBodyLimit()
+          ? { inline: buf.toString('utf8') }
+          : { describe: this.redactor.text(`${buf.length} bytes, starts ${JSON.stringify(buf.subarray(0, 60).toString('utf8'))}`) };
     } else if (body) {
       wireBody = Readable.from(body.stream());
       requestBodyBytes = body.bytes;
@@ -310,7 +330,10 @@ class Client implements HttpClient {
       durationMs: 0,
       startedAt,
       // toCurl writes whole secrets as "${VAR}"; the redactor then catches any cut-off piece of one.
-      curl: clip(this.redactor.text(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets)), MAX_CURL_CHARS),
+      curl: clip(
+        this.redactor.text(toCurl({ method, url: displayUrl, headers, body: curlBody, rawPath: url.raw }, this.secrets)),
+        MAX_CURL_CHARS,
+      ),
     };
     if (request.purpose) exchange.note = this.redactor.text(request.purpose);
     if (retried) {
@@ -330,7 +353,15 @@ class Client implements HttpClient {
       // An injected dispatcher (tests' MockAgent) sees every request.
       const res =
         this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
-          ? await sendTolerantOfEarlyAnswers({ origin: url.origin, path: target, method, headers, body: wireBody, signal, ...(this.options.tls ? { tls: this.options.tls } : {}) })
+          ? await sendTolerantOfEarlyAnswers({
+              origin: url.origin,
+              path: target,
+              method,
+              headers,
+              body: wireBody,
+              signal,
+              ...(this.options.tls ? { tls: this.options.tls } : {}),
+            })
           : await this.dispatcher.request({
               origin: url.origin,
               path: target,
@@ -356,8 +387,13 @@ class Client implements HttpClient {
       exchange.responseBytes = read.body.length;
       exchange.truncated = read.truncated;
       exchange.responseBodyExcerpt = this.redactor.text(read.body.subarray(0, EXCERPT_BYTES).toString('utf8'));
-      if (read.truncated) exchange.note = joinNotes(exchange.note, `body cut at ${cap} bytes${cap === this.options.limits.maxResponseBytes ? ' (maxResponseBytes)' : ''}; the rest was discarded unread`);
-      if (read.decodeError) exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
+      if (read.truncated)
+        exchange.note = joinNotes(
+          exchange.note,
+          `body cut at ${cap} bytes${cap === this.options.limits.maxResponseBytes ? ' (maxResponseBytes)' : ''}; the rest was discarded unread`,
+        );
+      if (read.decodeError)
+        exchange.note = joinNotes(exchange.note, `could not decode the ${responseHeaders['content-encoding']} body: ${read.decodeError}`);
       this.record(exchange, read.body, responseHeaders);
       let parsed: { value: unknown } | undefined;
       return {
@@ -401,7 +437,8 @@ class Client implements HttpClient {
     const scanned = this.redactor.scan(bodyText);
     const leakedSecrets = [...scanned.hits.map((hit) => leak(hit, 'body')), ...this.redactor.headerLeaks(headers)];
     // A credential across the excerpt's cut is masked whole in the longer text: take the excerpt from there.
-    if (scanned.hits.length && bodyText === kept && body.length > EXCERPT_BYTES) exchange.responseBodyExcerpt = cutOutsideMasks(scanned.text, EXCERPT_BYTES);
+    if (scanned.hits.length && bodyText === kept && body.length > EXCERPT_BYTES)
+      exchange.responseBodyExcerpt = cutOutsideMasks(scanned.text, EXCERPT_BYTES);
     // The kept body is for checks to read (error-leaks looks for connection strings in it); what they
     // print of it passes the redactor again in makeFinding, which masks what was found here.
     this.records.push({ exchange, bodyText: scanned.redacted, ...(leakedSecrets.length ? { leakedSecrets } : {}) });
@@ -423,16 +460,23 @@ class Client implements HttpClient {
       return new ProbeError('timeout', `${where} did not answer within ${timeoutMs} ms`);
     }
     if (code === 'ECONNREFUSED') return new ProbeError('refused', `${where}: connection refused by ${this.redact(url.origin)}`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ProbeError('unreachable', `${where}: the host of ${this.redact(url.origin)} was not found`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new ProbeError('unreachable', `${where}: the host of ${this.redact(url.origin)} was not found`);
     if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
       return new ProbeError('reset', `${where}: the server closed the connection before the response was complete`);
     }
     // https:// pointed at a plain-HTTP port: OpenSSL reads "HTTP/1.1 ..." as a TLS record of the wrong version.
     if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message)) {
-      return new ProbeError('tls', `${where}: the server speaks plain HTTP: did you mean ${this.redact(url.origin.replace(/^https:/, 'http:'))}?`);
+      return new ProbeError(
+        'tls',
+        `${where}: the server speaks plain HTTP: did you mean ${this.redact(url.origin.replace(/^https:/, 'http:'))}?`,
+      );
     }
     if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code ?? '') || /certificate/i.test(message)) {
-      return new ProbeError('tls', `${where}: TLS failed (${this.redact(message.trim().replace(/\s*\n\s*/g, ' '))}); name the CA in tls.ca, or set tls.insecure: true for a test host`);
+      return new ProbeError(
+        'tls',
+        `${where}: TLS failed (${this.redact(message.trim().replace(/\s*\n\s*/g, ' '))}); name the CA in tls.ca, or set tls.insecure: true for a test host`,
+      );
     }
     return new ProbeError('network', `${where}: ${this.redact(message)}`);
   }

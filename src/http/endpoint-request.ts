@@ -6,7 +6,10 @@ import type { Endpoint } from '../types.js';
  * The request a configured endpoint describes: its method, filled path, query, headers and example
  * body (JSON unless the config gives a string; a Content-Type from the config wins).
  */
-export function endpointRequest(endpoint: Endpoint, overrides: { body?: unknown; headers?: Record<string, string>; purpose?: string } = {}): ProbeRequest {
+export function endpointRequest(
+  endpoint: Endpoint,
+  overrides: { body?: unknown; headers?: Record<string, string>; purpose?: string } = {},
+): ProbeRequest {
   const body = 'body' in overrides ? overrides.body : endpoint.body;
   const headers: Record<string, string> = { ...endpoint.headers };
   let wireBody: string | undefined;

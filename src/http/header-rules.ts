@@ -4,7 +4,18 @@
 // and a control character makes undici refuse the request after it has taken a connection slot.
 
 /** Headers the HTTP client owns: the connection, the framing and the routing. Never taken from config or spec. */
-const FORBIDDEN = new Set(['host', 'connection', 'transfer-encoding', 'content-length', 'te', 'trailer', 'upgrade', 'keep-alive', 'expect', 'http2-settings']);
+const FORBIDDEN = new Set([
+  'host',
+  'connection',
+  'transfer-encoding',
+  'content-length',
+  'te',
+  'trailer',
+  'upgrade',
+  'keep-alive',
+  'expect',
+  'http2-settings',
+]);
 
 /** RFC 9110 §5.6.2 token: the only characters a field name may have. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -16,7 +27,8 @@ export function headerProblem(name: string, value: string): string | undefined {
   if (!TOKEN.test(name)) return 'the name is not a valid HTTP header name (RFC 9110 token)';
   const lower = name.toLowerCase();
   if (FORBIDDEN.has(lower) || lower.startsWith('proxy-')) return `${name} is set by the HTTP client, never from the config or a spec`;
-  if (!FIELD_VALUE.test(value)) return 'the value has a character HTTP does not allow (a control character, a line break, or text outside Latin-1)';
+  if (!FIELD_VALUE.test(value))
+    return 'the value has a character HTTP does not allow (a control character, a line break, or text outside Latin-1)';
   return undefined;
 }
 

@@ -6,9 +6,23 @@ export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * which method probes may send (a server should answer 405/501 without acting on it).
  */
 const WRITE_METHODS = new Set([
-  'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'TRACE',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'CONNECT',
+  'TRACE',
   // WebDAV and friends: a server that implements them will act on them.
-  'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'MERGE', 'PURGE', 'LINK', 'UNLINK',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'MERGE',
+  'PURGE',
+  'LINK',
+  'UNLINK',
 ]);
 
 export function isWriteMethod(method: string): boolean {
@@ -36,18 +50,33 @@ export function methodOverrideValue(headers: Record<string, string> | undefined)
  * parameter, or a `_method` field of a form or JSON body. A value may list several ("DELETE, GET"):
  * each token counts, since servers differ in which one they take.
  */
-export function overrideMethods(request: { path: string; headers?: Record<string, string | undefined>; query?: Record<string, string | number | undefined> | string; body?: unknown }): string[] {
+export function overrideMethods(request: {
+  path: string;
+  headers?: Record<string, string | undefined>;
+  query?: Record<string, string | number | undefined> | string;
+  body?: unknown;
+}): string[] {
   const values: string[] = [];
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (value !== undefined && OVERRIDE_HEADERS.includes(name.toLowerCase())) values.push(value);
   }
   const queries = [request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : ''];
   if (typeof request.query === 'string') queries.push(request.query.replace(/^\?/, ''));
-  else for (const [key, value] of Object.entries(request.query ?? {})) if (key.toLowerCase() === OVERRIDE_PARAM && value !== undefined) values.push(String(value));
+  else
+    for (const [key, value] of Object.entries(request.query ?? {}))
+      if (key.toLowerCase() === OVERRIDE_PARAM && value !== undefined) values.push(String(value));
   for (const query of queries) values.push(...paramValues(new URLSearchParams(query)));
-  const body = typeof request.body === 'string' ? request.body.slice(0, BODY_SCAN_BYTES) : request.body instanceof Uint8Array ? Buffer.from(request.body.subarray(0, BODY_SCAN_BYTES)).toString('utf8') : undefined;
+  const body =
+    typeof request.body === 'string'
+      ? request.body.slice(0, BODY_SCAN_BYTES)
+      : request.body instanceof Uint8Array
+        ? Buffer.from(request.body.subarray(0, BODY_SCAN_BYTES)).toString('utf8')
+        : undefined;
   if (body) values.push(...bodyValues(body));
-  return values.flatMap((value) => value.split(/[\s,;]+/)).map((token) => token.trim().toUpperCase()).filter(Boolean);
+  return values
+    .flatMap((value) => value.split(/[\s,;]+/))
+    .map((token) => token.trim().toUpperCase())
+    .filter(Boolean);
 }
 
 function paramValues(params: URLSearchParams): string[] {
@@ -58,7 +87,9 @@ function bodyValues(body: string): string[] {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object') {
-      return Object.entries(parsed).filter(([key, value]) => key.toLowerCase() === OVERRIDE_PARAM && value !== null).map(([, value]) => String(value));
+      return Object.entries(parsed)
+        .filter(([key, value]) => key.toLowerCase() === OVERRIDE_PARAM && value !== null)
+        .map(([, value]) => String(value));
     }
   } catch {
     // not JSON: read as a form below

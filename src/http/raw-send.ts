@@ -47,7 +47,19 @@ export async function sendTolerantOfEarlyAnswers(request: EarlyAnswerRequest): P
     path: request.path,
     headers,
     // No agent: one connection per request, closed after it (node:http sends Connection: close).
-    createConnection: () => keepReadingAfterWriteErrors(secure ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), rejectUnauthorized: !request.tls?.insecure, ...(request.tls?.ca ? { ca: request.tls.ca } : {}), ALPNProtocols: ['http/1.1'] }) : net.connect({ host, port })),
+    createConnection: () =>
+      keepReadingAfterWriteErrors(
+        secure
+          ? tls.connect({
+              host,
+              port,
+              ...(net.isIP(host) ? {} : { servername: host }),
+              rejectUnauthorized: !request.tls?.insecure,
+              ...(request.tls?.ca ? { ca: request.tls.ca } : {}),
+              ALPNProtocols: ['http/1.1'],
+            })
+          : net.connect({ host, port }),
+      ),
     signal: request.signal,
   });
   // A reset after the answer was read surfaces here too; the answer is what counts.
@@ -136,7 +148,12 @@ const EARLY_HEAD_BYTES = 8 * 1024;
  * Requests a server may refuse before reading them whole and then close: a large body, a large
  * request line or header block, or a method token its HTTP parser does not know.
  */
-export function mayBeAnsweredEarly(method: string, target: string, headers: Record<string, string>, bodyBytes: number | undefined): boolean {
+export function mayBeAnsweredEarly(
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  bodyBytes: number | undefined,
+): boolean {
   if (!KNOWN_METHODS.has(method)) return true;
   if ((bodyBytes ?? 0) > EARLY_BODY_BYTES) return true;
   let head = method.length + target.length;

@@ -22,7 +22,11 @@ interface CappedBody {
  * Reads at most `cap` decoded bytes, decompressing gzip/deflate/br on the way, then drops the
  * connection. A gzip bomb or an endless body costs at most `cap` bytes of memory.
  */
-export async function readCapped(source: AsyncIterable<Buffer> & { destroy(error?: Error): void }, encoding: string | undefined, cap: number): Promise<CappedBody> {
+export async function readCapped(
+  source: AsyncIterable<Buffer> & { destroy(error?: Error): void },
+  encoding: string | undefined,
+  cap: number,
+): Promise<CappedBody> {
   const decoder = makeDecoder(encoding);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -58,7 +62,8 @@ export async function readCapped(source: AsyncIterable<Buffer> & { destroy(error
   } catch (error) {
     const name = (error as Error).name;
     const code = errorCode(error);
-    if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || (code && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE')) throw error;
+    if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || (code && !code.startsWith('Z_') && code !== 'ERR_STREAM_PREMATURE_CLOSE'))
+      throw error;
     // A body that claims an encoding it does not have: keep what decoded and say so.
     decodeError = error instanceof Error ? error.message : String(error);
   } finally {

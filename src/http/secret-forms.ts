@@ -7,7 +7,15 @@
 /** Secrets shorter than this are matched only literally: fuzzy matching a short value blanks out words. */
 export const FUZZY_MIN_LENGTH = 8;
 
-const NAMED_ENTITIES: Record<string, string[]> = { '&': ['amp'], '<': ['lt'], '>': ['gt'], '"': ['quot'], "'": ['apos'], '/': ['sol'], ' ': ['nbsp'] };
+const NAMED_ENTITIES: Record<string, string[]> = {
+  '&': ['amp'],
+  '<': ['lt'],
+  '>': ['gt'],
+  '"': ['quot'],
+  "'": ['apos'],
+  '/': ['sol'],
+  ' ': ['nbsp'],
+};
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -44,7 +52,12 @@ export function fuzzyPattern(secret: string): string {
 
 /** The exact forms the client produces itself (matched literally, and cut-off starts of them too). */
 export function wireForms(secret: string): string[] {
-  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURI(secret), new URLSearchParams({ v: secret }).toString().slice(2)]);
+  const forms = new Set<string>([
+    secret,
+    encodeURIComponent(secret),
+    encodeURI(secret),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+  ]);
   for (const form of [...forms]) forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   forms.add(Buffer.from(secret).toString('base64'));
   forms.add(Buffer.from(secret).toString('base64url'));

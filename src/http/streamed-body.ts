@@ -10,7 +10,10 @@ const CHUNK_BYTES = 64 * 1024;
  * the stream yields chunks of at most 64 KiB, and its exact length is known up front (Content-Length).
  */
 export function streamedBody(parts: readonly BodyPart[], describe: string): Extract<RequestBody, { stream: unknown }> {
-  const bytes = parts.reduce((sum, part) => sum + (typeof part === 'string' ? Buffer.byteLength(part) : Buffer.byteLength(part.repeat) * part.times), 0);
+  const bytes = parts.reduce(
+    (sum, part) => sum + (typeof part === 'string' ? Buffer.byteLength(part) : Buffer.byteLength(part.repeat) * part.times),
+    0,
+  );
   return {
     bytes,
     describe,

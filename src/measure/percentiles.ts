@@ -1,4 +1,3 @@
-
 /** The figures of one set of timings, in ms rounded to 0.01. */
 export interface LatencySummary {
   count: number;
@@ -20,7 +19,11 @@ export async function summarize(samplesMs: readonly number[]): Promise<LatencySu
   if (samplesMs.length === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
   // hdr-histogram-js costs ~15 MB and tens of ms to load: only runs that sample latency pay for it.
   const hdr = await import('hdr-histogram-js');
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3 });
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: 3,
+  });
   try {
     for (const ms of samplesMs) histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(ms * 1000))));
     const at = (percentile: number): number => roundMs(histogram.getValueAtPercentile(percentile) / 1000);

@@ -72,7 +72,8 @@ export async function sample(http: HttpClient, request: ProbeRequest, plan: Samp
   const warmup = warmedUpBy ?? (await send('warm-up, not counted'));
   const sequential = await sequentialRound(send, plan, deadline, warmup.durationMs);
   if (plan.concurrency <= 1) return { warmup, sequential, createdIds };
-  if (sequential.stopped) return { warmup, sequential, concurrentSkipped: `the sequential round stopped early (${sequential.stopped})`, createdIds };
+  if (sequential.stopped)
+    return { warmup, sequential, concurrentSkipped: `the sequential round stopped early (${sequential.stopped})`, createdIds };
   const concurrent = await concurrentRound(send, plan, deadline, (await summarize(sequential.samplesMs)).p50);
   return { warmup, sequential, concurrent, createdIds };
 }
@@ -138,7 +139,11 @@ function emptyRound(concurrency: number, planned: number): SampleRound {
 }
 
 /** One sample into the round: its timing, undefined when it was lost, a reason when sampling must stop. */
-async function take(send: Send, purpose: string, round: SampleRound): Promise<{ durationMs: number; endedAt: number } | string | undefined> {
+async function take(
+  send: Send,
+  purpose: string,
+  round: SampleRound,
+): Promise<{ durationMs: number; endedAt: number } | string | undefined> {
   let exchange: Exchange;
   let durationMs: number;
   let status: number | undefined;
@@ -168,10 +173,13 @@ async function take(send: Send, purpose: string, round: SampleRound): Promise<{ 
 
 /** The most intervals that overlap at any instant. */
 export function peakOverlap(intervals: ReadonlyArray<readonly [number, number]>): number {
-  const edges = intervals.flatMap(([start, end]) => [
-    [start, 1],
-    [end, -1],
-  ] as const);
+  const edges = intervals.flatMap(
+    ([start, end]) =>
+      [
+        [start, 1],
+        [end, -1],
+      ] as const,
+  );
   // Ends sort before starts at the same instant: back-to-back requests do not overlap.
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let open = 0;
@@ -229,7 +237,10 @@ export function endpointSamples(ctx: Pick<CheckContext, 'http' | 'target'>, endp
  * The endpoint's samples, or the timeout that stopped its warm-up: for a timing check an endpoint
  * that never answers is a finding (slower than any threshold), not an undecided probe.
  */
-export async function samplesOrTimeout(ctx: Pick<CheckContext, 'http' | 'target'>, endpoint: Endpoint): Promise<Samples | { timedOut: ProbeError }> {
+export async function samplesOrTimeout(
+  ctx: Pick<CheckContext, 'http' | 'target'>,
+  endpoint: Endpoint,
+): Promise<Samples | { timedOut: ProbeError }> {
   try {
     return await endpointSamples(ctx, endpoint);
   } catch (error) {
@@ -245,7 +256,8 @@ export function describeRound(round: SampleRound): string {
   if (round.concurrency === 1) what += ' one at a time';
   else {
     what += ` at ${round.concurrency} in flight`;
-    if (round.peakInFlight < round.concurrency) what += ` (at most ${round.peakInFlight} overlapped: limits.requestsPerSecond spaced them out)`;
+    if (round.peakInFlight < round.concurrency)
+      what += ` (at most ${round.peakInFlight} overlapped: limits.requestsPerSecond spaced them out)`;
   }
   const notes: string[] = [];
   if (round.timeouts) notes.push(`${round.timeouts} timed out, counted at ${formatMs(Math.max(...round.samplesMs))}`);

@@ -9,7 +9,15 @@ import { mergeSpec, type MergeResult } from './merge.js';
 import { planImport } from './plan.js';
 
 /** Where frameworks serve their own OpenAPI document (FastAPI, springdoc, Swashbuckle, NestJS, ...). */
-export const SPEC_PATHS = ['/openapi.json', '/openapi.yaml', '/swagger.json', '/v3/api-docs', '/api-docs', '/docs/openapi.json', '/swagger/v1/swagger.json'];
+export const SPEC_PATHS = [
+  '/openapi.json',
+  '/openapi.yaml',
+  '/swagger.json',
+  '/v3/api-docs',
+  '/api-docs',
+  '/docs/openapi.json',
+  '/swagger/v1/swagger.json',
+];
 
 /** A handful of GETs at most: discovery must not read like a scan. */
 export const MAX_DISCOVERY_REQUESTS = 12;
@@ -36,7 +44,11 @@ export function candidatePaths(baseUrl: string): string[] {
  * 401/403 is asked again with the configured credentials. The first valid document is merged like
  * --openapi (the config wins where both speak). Undefined when none is found.
  */
-export async function discoverSpec(target: Target, http: HttpClient, options: { warn: (message: string) => void }): Promise<Discovered | undefined> {
+export async function discoverSpec(
+  target: Target,
+  http: HttpClient,
+  options: { warn: (message: string) => void },
+): Promise<Discovered | undefined> {
   const origin = new URL(target.baseUrl).origin;
   let sent = 0;
   for (const path of candidatePaths(target.baseUrl)) {
@@ -45,7 +57,15 @@ export async function discoverSpec(target: Target, http: HttpClient, options: { 
       sent++;
       const url = `${origin}${path}`;
       const response = await http
-        .send({ method: 'GET', path: url, auth: !anonymous, followRedirects: false, retryOn429: false, timeoutMs: Math.min(target.limits.timeoutMs, DISCOVERY_TIMEOUT_MS), purpose: 'looking for a served OpenAPI document' })
+        .send({
+          method: 'GET',
+          path: url,
+          auth: !anonymous,
+          followRedirects: false,
+          retryOn429: false,
+          timeoutMs: Math.min(target.limits.timeoutMs, DISCOVERY_TIMEOUT_MS),
+          purpose: 'looking for a served OpenAPI document',
+        })
         .catch(() => undefined);
       if (!response) return undefined; // the target does not answer: the audit will say so
       if (anonymous && (response.status === 401 || response.status === 403)) continue;
@@ -66,7 +86,9 @@ function openApiDocument(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  return isObject(data) && typeof data.openapi === 'string' && /^3\.[01]\.\d+/.test(data.openapi) && isObject(data.paths) ? data : undefined;
+  return isObject(data) && typeof data.openapi === 'string' && /^3\.[01]\.\d+/.test(data.openapi) && isObject(data.paths)
+    ? data
+    : undefined;
 }
 
 /**
@@ -74,7 +96,12 @@ function openApiDocument(text: string): Record<string, unknown> | undefined {
  * file; references outside the document are dropped first, so a hostile spec cannot make the tool
  * read local files (and send them to the target as request bodies).
  */
-async function mergeDocument(target: Target, document: Record<string, unknown>, url: string, warn: (message: string) => void): Promise<MergeResult> {
+async function mergeDocument(
+  target: Target,
+  document: Record<string, unknown>,
+  url: string,
+  warn: (message: string) => void,
+): Promise<MergeResult> {
   const dropped = dropExternalRefs(document);
   if (dropped) warn(`${url}: ${dropped} reference(s) outside the document were not followed`);
   const dir = mkdtempSync(join(tmpdir(), 'preflight-discovered-'));
@@ -93,7 +120,10 @@ async function mergeDocument(target: Target, document: Record<string, unknown>, 
 function dropExternalRefs(value: unknown): number {
   let count = 0;
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (!isObject(node)) return;
     if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) {
       delete node.$ref;

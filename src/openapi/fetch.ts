@@ -11,10 +11,15 @@ const MAX_REDIRECTS = 5;
  * GETs a spec the user named by URL: one request (plus same-origin redirects), bounded in time and
  * bytes. A redirect to another origin is refused rather than followed, like the audit's own client.
  */
-export async function fetchSpecText(url: string, options: { maxBytes: number; timeoutMs?: number; tls?: { insecure: boolean; ca?: string } }): Promise<string> {
+export async function fetchSpecText(
+  url: string,
+  options: { maxBytes: number; timeoutMs?: number; tls?: { insecure: boolean; ca?: string } },
+): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   // The same TLS trust as the audit: a staging host with its own CA serves its spec under it too.
-  const dispatcher = options.tls ? new Agent({ connect: { rejectUnauthorized: !options.tls.insecure, ...(options.tls.ca ? { ca: readFileSync(options.tls.ca) } : {}) } }) : undefined;
+  const dispatcher = options.tls
+    ? new Agent({ connect: { rejectUnauthorized: !options.tls.insecure, ...(options.tls.ca ? { ca: readFileSync(options.tls.ca) } : {}) } })
+    : undefined;
   try {
     return await fetchWith(url, options.maxBytes, timeoutMs, dispatcher);
   } finally {
@@ -28,7 +33,10 @@ async function fetchWith(url: string, maxBytes: number, timeoutMs: number, dispa
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const response = await request(current, {
       method: 'GET',
-      headers: { accept: 'application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5', 'user-agent': 'api-preflight (openapi import)' },
+      headers: {
+        accept: 'application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5',
+        'user-agent': 'api-preflight (openapi import)',
+      },
       signal,
       ...(dispatcher ? { dispatcher } : {}),
       headersTimeout: timeoutMs,
@@ -40,7 +48,8 @@ async function fetchWith(url: string, maxBytes: number, timeoutMs: number, dispa
     if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
       await response.body.dump();
       const next = new URL(location, current);
-      if (next.origin !== current.origin) throw new Error(`redirected to another origin (${next.origin}), not followed; pass the final URL`);
+      if (next.origin !== current.origin)
+        throw new Error(`redirected to another origin (${next.origin}), not followed; pass the final URL`);
       current = next;
       continue;
     }
@@ -66,5 +75,9 @@ async function fetchWith(url: string, maxBytes: number, timeoutMs: number, dispa
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string }; code?: string }) ?? {};
   const code = cause.code ?? cause.cause?.code;
-  return code ? `${code} (${error instanceof Error ? error.message : String(error)})` : error instanceof Error ? error.message : String(error);
+  return code
+    ? `${code} (${error instanceof Error ? error.message : String(error)})`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }

@@ -43,7 +43,9 @@ export function renderConfig(input: InitInput): WrittenConfig {
   line('# yaml-language-server: $schema=./node_modules/api-preflight/schema/config.schema.json');
   if (plan) {
     line(`# Written by \`preflight init\` from ${input.specName ?? plan.spec.source}`);
-    line(`# (${plan.spec.title}${plan.spec.version ? ` ${plan.spec.version}` : ''}, OpenAPI ${plan.spec.openapi}): ${plan.operations.length} operations.`);
+    line(
+      `# (${plan.spec.title}${plan.spec.version ? ` ${plan.spec.version}` : ''}, OpenAPI ${plan.spec.openapi}): ${plan.operations.length} operations.`,
+    );
   } else {
     line('# Written by `preflight init`: a starter config. List your endpoints below, or run');
     line('#   preflight init --from-openapi openapi.yaml --force   to fill them in from your OpenAPI document.');
@@ -54,14 +56,22 @@ export function renderConfig(input: InitInput): WrittenConfig {
 
   // target
   const base = baseUrlOf(input);
-  if (base.env) env.push({ name: BASE_URL_ENV, what: 'the API\'s base URL (staging, not production)' });
+  if (base.env) env.push({ name: BASE_URL_ENV, what: "the API's base URL (staging, not production)" });
   line('target:');
   if (plan) line(`  name: ${scalar(literal(plan.spec.title))}`);
   line(`  baseUrl: ${scalar(base.value)}${base.comment ? `   # ${base.comment}` : ''}`);
   line();
 
   // auth
-  const auth = plan ? plan.auth : { headers: { Authorization: 'Bearer ${API_TOKEN}' }, query: {}, env: [{ name: 'API_TOKEN', what: 'a token the API accepts' }], from: [], unsupported: [] };
+  const auth = plan
+    ? plan.auth
+    : {
+        headers: { Authorization: 'Bearer ${API_TOKEN}' },
+        query: {},
+        env: [{ name: 'API_TOKEN', what: 'a token the API accepts' }],
+        from: [],
+        unsupported: [],
+      };
   if (auth && (Object.keys(auth.headers).length || Object.keys(auth.query).length)) {
     env.push(...auth.env);
     line(`# What makes a request authenticated${auth.from.length ? `: from securitySchemes ${auth.from.join(', ')}` : ''}.`);
@@ -70,7 +80,9 @@ export function renderConfig(input: InitInput): WrittenConfig {
     if (Object.keys(auth.headers).length) line(`  headers: ${flow(auth.headers)}`);
     if (Object.keys(auth.query).length) line(`  query: ${flow(auth.query)}`);
   } else if (plan) {
-    line(`# The spec declares no security${auth?.unsupported.length ? ` preflight can send (${auth.unsupported.join(', ')})` : ''}. If the API needs credentials, add them:`);
+    line(
+      `# The spec declares no security${auth?.unsupported.length ? ` preflight can send (${auth.unsupported.join(', ')})` : ''}. If the API needs credentials, add them:`,
+    );
     line('# auth:');
     line('#   headers: { Authorization: "Bearer ${API_TOKEN}" }');
   }
@@ -80,14 +92,18 @@ export function renderConfig(input: InitInput): WrittenConfig {
   const publicPaths = plan ? plan.publicPaths : ['/health'];
   line('# The allow-list: paths anyone may call. Everything else must refuse anonymous requests.');
   if (plan) line(`# From the operations documented with \`security: []\`${publicPaths.length ? '' : ' (there are none)'}.`);
-  if (plan?.mixedPaths.length) line(`# Public for some methods only (the list is per path, so they are left out): ${plan.mixedPaths.join(', ')}`);
-  if (plan?.undeclared.length) line(`# No security requirement in the spec (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
+  if (plan?.mixedPaths.length)
+    line(`# Public for some methods only (the list is per path, so they are left out): ${plan.mixedPaths.join(', ')}`);
+  if (plan?.undeclared.length)
+    line(`# No security requirement in the spec (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
   line(`publicPaths: ${flow(literal(publicPaths))}`);
   line();
 
   // endpoints
   if (plan) {
-    line(`# One per operation in the spec${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`);
+    line(
+      `# One per operation in the spec${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`,
+    );
     line('# write = state-changing (probed only with allowWrites), async = should answer 202 fast, read = the rest.');
     line(plan.endpoints.length ? 'endpoints:' : 'endpoints: []');
     for (const op of plan.endpoints) {
@@ -97,7 +113,9 @@ export function renderConfig(input: InitInput): WrittenConfig {
     }
   } else {
     line('# What to probe: list every endpoint (method defaults to GET). For example:');
-    line('#   - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data } }');
+    line(
+      '#   - { method: GET, path: /api/orders, kind: list, pagination: { limitParam: limit, cursorParam: cursor, cursorField: next_cursor, dataField: data } }',
+    );
     line('#   - { method: POST, path: /api/orders, kind: write, body: { sku: A1, qty: 1 } }');
     line('#   - { method: GET, path: "/api/orders/{id}", params: { id: ord_123 } }');
     line('endpoints: []');
@@ -106,9 +124,17 @@ export function renderConfig(input: InitInput): WrittenConfig {
 
   const health = plan ? plan.health : undefined;
   if (health) line(`health: ${scalar(literal(health))}                          # answers 2xx fast, without auth`);
-  else line(`# health: /health                         # ${plan ? 'the spec has no health-like path; ' : ''}without it, /health, /healthz, /readyz and /livez are tried`);
-  line('allowWrites: false                         # POST/PUT/PATCH/DELETE probes only when true (or --allow-writes): use a test environment');
-  if (plan?.verify) line(`idempotency: ${flow({ verify: literal(plan.verify) })}   # a list whose count must grow by one, not two, after a replayed create`);
+  else
+    line(
+      `# health: /health                         # ${plan ? 'the spec has no health-like path; ' : ''}without it, /health, /healthz, /readyz and /livez are tried`,
+    );
+  line(
+    'allowWrites: false                         # POST/PUT/PATCH/DELETE probes only when true (or --allow-writes): use a test environment',
+  );
+  if (plan?.verify)
+    line(
+      `idempotency: ${flow({ verify: literal(plan.verify) })}   # a list whose count must grow by one, not two, after a replayed create`,
+    );
 
   const text = `${out.join('\n')}\n`;
   return { text, env, todos, todoEndpoints, endpoints: plan?.endpoints.length ?? 0 };
@@ -133,7 +159,9 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
     for (const m of missing) values[m.name] = TODO;
     if (!Object.keys(values).length) continue;
     todos += missing.length;
-    const comment = missing.length ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value` : '';
+    const comment = missing.length
+      ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value`
+      : '';
     line(`    ${key}: ${flow(literal(values))}${comment}`);
   }
   for (const ignored of op.ignoredHeaders ?? []) line(`    # ${ignored}`);
@@ -160,11 +188,23 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
 function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: string } {
   const server = input.plan?.server;
   if (input.baseUrl) {
-    const prefix = server && !server.absolute && server.url.startsWith('/') && !new URL(input.baseUrl).pathname.replace(/\/+$/, '') ? server.url : undefined;
-    return { value: input.baseUrl, ...(prefix ? { comment: `the spec's paths are below ${prefix}: add it here if the API is served there` } : {}) };
+    const prefix =
+      server && !server.absolute && server.url.startsWith('/') && !new URL(input.baseUrl).pathname.replace(/\/+$/, '')
+        ? server.url
+        : undefined;
+    return {
+      value: input.baseUrl,
+      ...(prefix ? { comment: `the spec's paths are below ${prefix}: add it here if the API is served there` } : {}),
+    };
   }
   if (server?.absolute) return { value: literal(server.url), comment: "the spec's servers[0]: point it at staging, not production" };
-  return { value: `\${${BASE_URL_ENV}}`, env: true, comment: server?.url ? `the spec's servers[0] is ${server.url}: set ${BASE_URL_ENV} to a full URL` : `set ${BASE_URL_ENV}, or write the URL here` };
+  return {
+    value: `\${${BASE_URL_ENV}}`,
+    env: true,
+    comment: server?.url
+      ? `the spec's servers[0] is ${server.url}: set ${BASE_URL_ENV} to a full URL`
+      : `set ${BASE_URL_ENV}, or write the URL here`,
+  };
 }
 
 function scalar(value: unknown): string {
@@ -189,6 +229,8 @@ function abbreviate(labels: readonly string[]): string {
  * writes a file `audit` would refuse. Throws the loader's ConfigError if it would.
  */
 export async function assertLoads(written: WrittenConfig, file: string): Promise<void> {
-  const env = Object.fromEntries(written.env.map((e) => [e.name, e.name === BASE_URL_ENV ? 'https://staging.example.com' : `placeholder-${e.name.toLowerCase()}`]));
+  const env = Object.fromEntries(
+    written.env.map((e) => [e.name, e.name === BASE_URL_ENV ? 'https://staging.example.com' : `placeholder-${e.name.toLowerCase()}`]),
+  );
   await loadConfigText(written.text, file, { env });
 }

@@ -47,11 +47,17 @@ export const MAX_SPEC_BYTES = 20 * 1024 * 1024;
 export async function loadSpec(source: string, options: LoadSpecOptions): Promise<LoadedSpec> {
   const fromUrl = isUrl(source);
   if (fromUrl && options.requireOrigin && new URL(source).origin !== options.requireOrigin) {
-    throw new SpecError(source, `is not on the target's origin (${options.requireOrigin})`, 'during an audit preflight talks only to the target: download the spec and pass the file');
+    throw new SpecError(
+      source,
+      `is not on the target's origin (${options.requireOrigin})`,
+      'during an audit preflight talks only to the target: download the spec and pass the file',
+    );
   }
-  const text = fromUrl ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES, ...(options.tls ? { tls: options.tls } : {}) }).catch((error: unknown) => {
-    throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
-  }) : readSpecFile(source, options.cwd);
+  const text = fromUrl
+    ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES, ...(options.tls ? { tls: options.tls } : {}) }).catch((error: unknown) => {
+        throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+      })
+    : readSpecFile(source, options.cwd);
 
   const raw = parseText(text, source);
   const openapi = checkVersion(raw, source);
@@ -67,13 +73,20 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
 
   const warnings: string[] = [];
   try {
-    const result = await validate(input, { ...parserOptions, dereference: { circular: 'ignore' }, validate: { rules: { openapi: LENIENT_RULES } } });
+    const result = await validate(input, {
+      ...parserOptions,
+      dereference: { circular: 'ignore' },
+      validate: { rules: { openapi: LENIENT_RULES } },
+    });
     // A $ref that points nowhere comes back as a result (no specification was read), not thrown.
-    if (!result.valid && result.specification === null && /\$ref|pointer/i.test(result.errors[0]?.message ?? '')) throw new Error(result.errors[0]!.message);
+    if (!result.valid && result.specification === null && /\$ref|pointer/i.test(result.errors[0]?.message ?? ''))
+      throw new Error(result.errors[0]!.message);
     const problems = result.valid ? result.warnings : result.errors;
     if (!result.valid) {
       const first = problems[0] ? oneLine(problems[0].message) : 'no detail given';
-      warnings.push(`does not validate against OpenAPI ${openapi} (${problems.length + result.additionalErrors} problem(s); first: ${first}); imported what could be read`);
+      warnings.push(
+        `does not validate against OpenAPI ${openapi} (${problems.length + result.additionalErrors} problem(s); first: ${first}); imported what could be read`,
+      );
     }
     for (const warning of result.valid ? problems : result.warnings) warnings.push(oneLine(warning.message));
   } catch (error) {
@@ -85,12 +98,22 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
     // validate() dereferences the object it is given in place (circular $refs left as { $ref }), so a
     // self-contained spec is already resolved: dereferencing it again would cost seconds on a large
     // spec and hold a second tree. A split spec was read from disk by the parser and is read again here.
-    document = (split ? await dereference(input, { ...parserOptions, dereference: { circular: 'ignore' } }) : raw) as unknown as OpenApiDocument;
+    document = (split
+      ? await dereference(input, { ...parserOptions, dereference: { circular: 'ignore' } })
+      : raw) as unknown as OpenApiDocument;
   } catch (error) {
     throw referenceError(error, source);
   }
-  if (!isObject(document.paths)) throw new SpecError(source, 'has no paths: object', 'an OpenAPI document lists its operations under paths:');
-  return { source, document, openapi, title: String(document.info?.title ?? 'API'), version: String(document.info?.version ?? ''), warnings };
+  if (!isObject(document.paths))
+    throw new SpecError(source, 'has no paths: object', 'an OpenAPI document lists its operations under paths:');
+  return {
+    source,
+    document,
+    openapi,
+    title: String(document.info?.title ?? 'API'),
+    version: String(document.info?.version ?? ''),
+    warnings,
+  };
 }
 
 /** Rules real specs often break without harm to the import: reported, not fatal. */
@@ -148,7 +171,10 @@ function parseText(text: string, source: string): Record<string, unknown> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const line = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
-    throw new SpecError(source, `is not valid JSON or YAML${line ? ` (line ${line})` : ''}: ${oneLine(message).replace(/ at line \d+, column \d+:?$/, '')}`);
+    throw new SpecError(
+      source,
+      `is not valid JSON or YAML${line ? ` (line ${line})` : ''}: ${oneLine(message).replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
   }
   if (!isObject(data)) throw new SpecError(source, 'is not an OpenAPI document (expected a mapping with an openapi: key)');
   return data;
@@ -156,7 +182,11 @@ function parseText(text: string, source: string): Record<string, unknown> {
 
 function checkVersion(raw: Record<string, unknown>, source: string): string {
   if (raw.swagger !== undefined) {
-    throw new SpecError(source, `is a Swagger ${String(raw.swagger)} document; preflight reads OpenAPI 3.0 and 3.1`, `convert it first, e.g. npx swagger2openapi ${source} -o openapi.yaml`);
+    throw new SpecError(
+      source,
+      `is a Swagger ${String(raw.swagger)} document; preflight reads OpenAPI 3.0 and 3.1`,
+      `convert it first, e.g. npx swagger2openapi ${source} -o openapi.yaml`,
+    );
   }
   const version = raw.openapi;
   if (version === undefined) throw new SpecError(source, 'is not an OpenAPI document (no openapi: key)', 'give an OpenAPI 3.0 or 3.1 file');
@@ -168,7 +198,12 @@ function checkVersion(raw: Record<string, unknown>, source: string): string {
 
 function referenceError(error: unknown, source: string): SpecError {
   const message = oneLine(error instanceof Error ? error.message : String(error));
-  if (/\$ref|pointer/i.test(message)) return new SpecError(source, `has a $ref that cannot be resolved: ${message}`, 'fix or remove the reference; $refs to URLs are not followed, bundle the spec into one file');
+  if (/\$ref|pointer/i.test(message))
+    return new SpecError(
+      source,
+      `has a $ref that cannot be resolved: ${message}`,
+      'fix or remove the reference; $refs to URLs are not followed, bundle the spec into one file',
+    );
   return new SpecError(source, `could not be read as OpenAPI: ${message}`);
 }
 

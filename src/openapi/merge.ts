@@ -13,7 +13,8 @@ export interface MergeResult {
 }
 
 /** "/orders/{orderId}" and "/orders/{id}" name the same route. */
-const routeKey = (method: string, path: string): string => `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, '{}').replace(/(.)\/+$/, '$1')}`;
+const routeKey = (method: string, path: string): string =>
+  `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, '{}').replace(/(.)\/+$/, '$1')}`;
 
 /**
  * `audit --openapi`: every operation the spec lists and the config does not is added as an endpoint,
@@ -77,7 +78,11 @@ function toEndpoint(op: SpecOperation, publicPaths: readonly string[]): Endpoint
 }
 
 /** Loads the spec named by --openapi and merges it; warnings (spec problems, placeholder values) go to `warn`. */
-export async function mergeSpecSource(target: Target, source: string, options: { cwd: string; warn: (message: string) => void }): Promise<MergeResult> {
+export async function mergeSpecSource(
+  target: Target,
+  source: string,
+  options: { cwd: string; warn: (message: string) => void },
+): Promise<MergeResult> {
   // An audit talks to its target only: a spec URL must be on the target's origin.
   const spec = await loadSpec(source, { cwd: options.cwd, requireOrigin: new URL(target.baseUrl).origin, tls: target.tls });
   for (const warning of spec.warnings) options.warn(`${source}: ${warning}`);
@@ -88,7 +93,9 @@ export async function mergeSpecSource(target: Target, source: string, options: {
     if (added.has(label(op))) for (const line of op.ignoredHeaders ?? []) options.warn(`${source}: ${label(op)}: ${line}`);
   }
   if (result.placeholders.length) {
-    options.warn(`${source}: ${result.placeholders.length} endpoint(s) have parameters the spec gives no example for and are probed with sample values (list them in the config with real values): ${result.placeholders.slice(0, 5).join(', ')}${result.placeholders.length > 5 ? ', ...' : ''}`);
+    options.warn(
+      `${source}: ${result.placeholders.length} endpoint(s) have parameters the spec gives no example for and are probed with sample values (list them in the config with real values): ${result.placeholders.slice(0, 5).join(', ')}${result.placeholders.length > 5 ? ', ...' : ''}`,
+    );
   }
   return result;
 }

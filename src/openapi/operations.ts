@@ -1,5 +1,13 @@
 import type { EndpointKind, EndpointSpec } from '../types.js';
-import { HTTP_METHODS, type Operation, type Parameter, type PathItem, type Response, type Schema, type SecurityRequirement } from './document.js';
+import {
+  HTTP_METHODS,
+  type Operation,
+  type Parameter,
+  type PathItem,
+  type Response,
+  type Schema,
+  type SecurityRequirement,
+} from './document.js';
 import { isObject, type LoadedSpec } from './load.js';
 import { headerProblem } from '../http/header-rules.js';
 import { boundedSchema, WALKED_SCHEMA_REF_BUDGET } from './ref-budget.js';
@@ -51,7 +59,8 @@ export interface SpecOperation {
   spec: EndpointSpec;
 }
 
-const HEALTH_PATH = /^\/(?:api\/)?(?:v\d+\/)?(?:_?health(?:z|check)?(?:\/(?:live|ready|liveness|readiness))?|livez|readyz|ready|live|liveness|readiness|ping|heartbeat|actuator\/health)$/i;
+const HEALTH_PATH =
+  /^\/(?:api\/)?(?:v\d+\/)?(?:_?health(?:z|check)?(?:\/(?:live|ready|liveness|readiness))?|livez|readyz|ready|live|liveness|readiness|ping|heartbeat|actuator\/health)$/i;
 const SUPPORTED = new Set<string>(HTTP_METHODS);
 
 /** Every operation in the document, in document order, classified for the config. */
@@ -69,7 +78,11 @@ export function extractOperations(spec: LoadedSpec): SpecOperation[] {
 
 function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: string, operation: Operation): SpecOperation {
   const parameters = mergeParameters(item.parameters, operation.parameters);
-  const valued = (where: Parameter['in'], onlyRequired: boolean) => valuesOf(parameters.filter((p) => p.in === where && (!onlyRequired || p.required === true || where === 'path')), spec);
+  const valued = (where: Parameter['in'], onlyRequired: boolean) =>
+    valuesOf(
+      parameters.filter((p) => p.in === where && (!onlyRequired || p.required === true || where === 'path')),
+      spec,
+    );
   const pathValues = valued('path', false);
   const queryValues = valued('query', true);
   const headerValues = valued('header', true);
@@ -102,7 +115,15 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
     const pagedByParams = paging.limit ?? paging.page ?? paging.cursor;
     if (dataField !== undefined || pagedByParams) {
       kind = 'list';
-      kindReason = dataField === '' ? 'the 200 response is an array' : dataField ? `the 200 response holds an array in ${dataField}` : `it takes ${[paging.limit, paging.page, paging.cursor].filter(Boolean).map((p) => p!.name).join('/')} parameters`;
+      kindReason =
+        dataField === ''
+          ? 'the 200 response is an array'
+          : dataField
+            ? `the 200 response holds an array in ${dataField}`
+            : `it takes ${[paging.limit, paging.page, paging.cursor]
+                .filter(Boolean)
+                .map((p) => p!.name)
+                .join('/')} parameters`;
       pagination = guessPagination(paging, fields, dataField);
     }
   } else if (kind === 'write' && successCode === '202' && !codes.some((code) => /^20[0-14-9]$/.test(code))) {
@@ -111,7 +132,11 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
   }
 
   const security = operation.security ?? spec.document.security;
-  const access = !Array.isArray(security) ? 'undeclared' : security.length === 0 || security.some((req) => isObject(req) && Object.keys(req).length === 0) ? 'public' : 'secured';
+  const access = !Array.isArray(security)
+    ? 'undeclared'
+    : security.length === 0 || security.some((req) => isObject(req) && Object.keys(req).length === 0)
+      ? 'public'
+      : 'secured';
   const body = kind === 'write' || kind === 'async' ? bodyOf(operation, spec) : undefined;
 
   return {
@@ -148,12 +173,16 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
 
 /** Path-level parameters apply to every operation below; an operation's own one with the same name and place wins. */
 function mergeParameters(shared: unknown, own: unknown): Parameter[] {
-  const list = (value: unknown): Parameter[] => (Array.isArray(value) ? value.filter((p): p is Parameter => isObject(p) && typeof p.name === 'string') : []);
+  const list = (value: unknown): Parameter[] =>
+    Array.isArray(value) ? value.filter((p): p is Parameter => isObject(p) && typeof p.name === 'string') : [];
   const mine = list(own);
   return [...list(shared).filter((p) => !mine.some((o) => o.name === p.name && o.in === p.in)), ...mine];
 }
 
-function valuesOf(parameters: Parameter[], spec: LoadedSpec): { values: Record<string, string>; missing: MissingValue[]; ignored: string[] } {
+function valuesOf(
+  parameters: Parameter[],
+  spec: LoadedSpec,
+): { values: Record<string, string>; missing: MissingValue[]; ignored: string[] } {
   const values: Record<string, string> = {};
   const missing: MissingValue[] = [];
   const ignored: string[] = [];
@@ -162,7 +191,8 @@ function valuesOf(parameters: Parameter[], spec: LoadedSpec): { values: Record<s
     if (parameter.in === 'header' && /^(authorization|content-type|accept|content-length)$/i.test(name)) continue; // the tool sets these itself
     // An id in a path must exist, so only a documented one will do; a query or header value may be
     // any the schema enumerates (status=available).
-    const documented = firstScalar(documentedValue(parameter)) ?? (parameter.in === 'path' ? undefined : firstScalar(enumValue(parameter.schema)));
+    const documented =
+      firstScalar(documentedValue(parameter)) ?? (parameter.in === 'path' ? undefined : firstScalar(enumValue(parameter.schema)));
     const value = documented !== undefined ? String(documented) : undefined;
     // A served spec is untrusted: a Host header or a control character in an example is never sent.
     const problem = parameter.in === 'header' ? headerProblem(name, value ?? scalarSample(parameter.schema, spec)) : undefined;
@@ -208,10 +238,10 @@ function bodyOf(operation: Operation, spec: LoadedSpec): { value?: unknown; note
   const json = jsonMedia(content);
   if (!json) return { note: `the spec's body is ${Object.keys(content).join(', ')}; preflight sends JSON bodies, so none is set` };
   const documented = documentedValue(json.media);
-  if (documented !== undefined) return { value: documented, note: 'from the spec\'s example' };
+  if (documented !== undefined) return { value: documented, note: "from the spec's example" };
   const sampled = sampleOf(json.media.schema, spec.document);
-  if (sampled !== undefined) return { value: sampled, note: 'a minimal instance of the spec\'s schema: replace with realistic values' };
-  return { note: 'the spec\'s body schema could not be sampled: TODO write an example body' };
+  if (sampled !== undefined) return { value: sampled, note: "a minimal instance of the spec's schema: replace with realistic values" };
+  return { note: "the spec's body schema could not be sampled: TODO write an example body" };
 }
 
 function tagsOf(operation: Operation): string[] {

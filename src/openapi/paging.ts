@@ -6,23 +6,96 @@ import { isArraySchema, propertiesOf } from './schema.js';
  * How list operations name their paging, as seen across public APIs (Stripe, GitHub, Django REST,
  * JSON:API, OData, Google, Slack...). Names are compared lower-case without _ and -.
  */
-const LIMIT_PARAMS = new Set(['limit', 'perpage', 'pagesize', 'size', 'maxresults', 'top', 'first', 'take', 'pagelimit', 'maxitems', 'count']);
+const LIMIT_PARAMS = new Set([
+  'limit',
+  'perpage',
+  'pagesize',
+  'size',
+  'maxresults',
+  'top',
+  'first',
+  'take',
+  'pagelimit',
+  'maxitems',
+  'count',
+]);
 const PAGE_PARAMS = new Set(['page', 'pagenumber', 'pageno', 'pagenum', 'offset', 'skip', 'startindex']);
-const CURSOR_PARAMS = new Set(['cursor', 'after', 'before', 'startingafter', 'endingbefore', 'pagetoken', 'nextpagetoken', 'nexttoken', 'continuation', 'continuationtoken', 'marker', 'pagecursor']);
+const CURSOR_PARAMS = new Set([
+  'cursor',
+  'after',
+  'before',
+  'startingafter',
+  'endingbefore',
+  'pagetoken',
+  'nextpagetoken',
+  'nexttoken',
+  'continuation',
+  'continuationtoken',
+  'marker',
+  'pagecursor',
+]);
 
 /** Response fields that carry the next page's token. */
-const CURSOR_FIELDS = new Set(['nextcursor', 'cursor', 'nextpagetoken', 'nexttoken', 'pagetoken', 'continuationtoken', 'endcursor', 'after', 'nextmarker', 'marker']);
+const CURSOR_FIELDS = new Set([
+  'nextcursor',
+  'cursor',
+  'nextpagetoken',
+  'nexttoken',
+  'pagetoken',
+  'continuationtoken',
+  'endcursor',
+  'after',
+  'nextmarker',
+  'marker',
+]);
 /** Response fields that show paging at all: a next link, a has-more flag, a page number or a total. */
 const PAGING_FIELDS = new Set([
   ...CURSOR_FIELDS,
-  'next', 'nextpage', 'nexturl', 'nextlink', 'hasmore', 'hasnext', 'hasnextpage', 'more', 'islastpage',
-  'total', 'totalcount', 'totalpages', 'totalresults', 'totalitems', 'totalsize', 'page', 'pagenumber', 'currentpage', 'lastpage', 'offset',
-  'pageinfo', 'paging', 'pagination',
+  'next',
+  'nextpage',
+  'nexturl',
+  'nextlink',
+  'hasmore',
+  'hasnext',
+  'hasnextpage',
+  'more',
+  'islastpage',
+  'total',
+  'totalcount',
+  'totalpages',
+  'totalresults',
+  'totalitems',
+  'totalsize',
+  'page',
+  'pagenumber',
+  'currentpage',
+  'lastpage',
+  'offset',
+  'pageinfo',
+  'paging',
+  'pagination',
 ]);
 /** Objects that hold paging fields one level down: links.next, meta.next_cursor, _links.next.href. */
 const PAGING_HOLDERS = new Set(['links', 'link', 'meta', 'metadata', 'pageinfo', 'paging', 'pagination', 'page', 'cursor', 'cursors']);
 /** Where list bodies keep their items. */
-const DATA_FIELDS = new Set(['data', 'items', 'results', 'records', 'entries', 'list', 'content', 'values', 'objects', 'elements', 'rows', 'hits', 'nodes', 'edges', 'collection', 'resources']);
+const DATA_FIELDS = new Set([
+  'data',
+  'items',
+  'results',
+  'records',
+  'entries',
+  'list',
+  'content',
+  'values',
+  'objects',
+  'elements',
+  'rows',
+  'hits',
+  'nodes',
+  'edges',
+  'collection',
+  'resources',
+]);
 const PAGING_HEADER = /^(link|x-next.*|x-total.*|x-page.*|x-pagination.*|x-per-page|x-.*cursor.*|x-has-more|x-continuation.*)$/i;
 
 const normal = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');

@@ -42,7 +42,9 @@ export function planImport(spec: LoadedSpec): ImportPlan {
   const anySecured = operations.some((op) => op.access === 'secured');
   const undeclared = anySecured ? operations.filter((op) => op.access === 'undeclared').map(label) : [];
 
-  const list = endpoints.find((op) => op.kind === 'list' && endpoints.some((w) => w.method === 'POST' && w.path === op.path && w.kind === 'write'));
+  const list = endpoints.find(
+    (op) => op.kind === 'list' && endpoints.some((w) => w.method === 'POST' && w.path === op.path && w.kind === 'write'),
+  );
   const server = serverOf(spec);
   const auth = authFromSpec(spec.document, operations);
   return {

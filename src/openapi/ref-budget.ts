@@ -75,8 +75,15 @@ export function assertRefBudget(raw: unknown, source: string): void {
   const size = expandedSize(raw, SPEC_REF_BUDGET);
   const maxNodes = Math.min(SPEC_REF_BUDGET.maxNodes, Math.max(SPEC_FLOOR, SPEC_GROWTH * size.written));
   if (size.nodes <= maxNodes && size.depth <= SPEC_REF_BUDGET.maxDepth) return;
-  const what = size.depth > SPEC_REF_BUDGET.maxDepth ? `nests deeper than ${SPEC_REF_BUDGET.maxDepth} levels` : `expands to more than ${maxNodes.toLocaleString('en')} nodes`;
-  throw new SpecError(source, `${what} once its $refs are resolved (schemas that each reference the next more than once grow exponentially)`, 'refused before resolving; make shared schemas reference each other once, or cut the chain');
+  const what =
+    size.depth > SPEC_REF_BUDGET.maxDepth
+      ? `nests deeper than ${SPEC_REF_BUDGET.maxDepth} levels`
+      : `expands to more than ${maxNodes.toLocaleString('en')} nodes`;
+  throw new SpecError(
+    source,
+    `${what} once its $refs are resolved (schemas that each reference the next more than once grow exponentially)`,
+    'refused before resolving; make shared schemas reference each other once, or cut the chain',
+  );
 }
 
 /** The schema, or undefined when it inlines past the budget: nothing later walks, samples or compiles it. */

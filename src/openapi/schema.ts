@@ -4,14 +4,21 @@ import { isObject } from './load.js';
 
 // openapi-sampler ships CommonJS with a types file that declares no ESM default export.
 const { sample } = createRequire(import.meta.url)('openapi-sampler') as {
-  sample(schema: unknown, options?: { skipReadOnly?: boolean; skipWriteOnly?: boolean; skipNonRequired?: boolean; quiet?: boolean; enablePatterns?: boolean }, spec?: unknown): unknown;
+  sample(
+    schema: unknown,
+    options?: { skipReadOnly?: boolean; skipWriteOnly?: boolean; skipNonRequired?: boolean; quiet?: boolean; enablePatterns?: boolean },
+    spec?: unknown,
+  ): unknown;
 };
 
 /** The JSON media type of a request or response body, if it has one (application/json, +json, problem+json). */
 export function jsonMedia(content: Record<string, MediaType | undefined> | undefined): { type: string; media: MediaType } | undefined {
   if (!isObject(content)) return undefined;
   const entries = Object.entries(content).filter((entry): entry is [string, MediaType] => isObject(entry[1]));
-  const found = entries.find(([type]) => /^application\/json\b/i.test(type)) ?? entries.find(([type]) => /[/+]json\b/i.test(type)) ?? entries.find(([type]) => type === '*/*');
+  const found =
+    entries.find(([type]) => /^application\/json\b/i.test(type)) ??
+    entries.find(([type]) => /[/+]json\b/i.test(type)) ??
+    entries.find(([type]) => type === '*/*');
   return found ? { type: found[0], media: found[1] } : undefined;
 }
 
@@ -24,7 +31,8 @@ export function propertiesOf(schema: Schema | undefined, depth = 0): Record<stri
   const merged: Record<string, Schema> = {};
   for (const part of Array.isArray(schema.allOf) ? schema.allOf : []) Object.assign(merged, propertiesOf(part, depth + 1));
   // A oneOf/anyOf of object shapes: the first variant stands for the rest.
-  const variant = (Array.isArray(schema.oneOf) ? schema.oneOf[0] : undefined) ?? (Array.isArray(schema.anyOf) ? schema.anyOf[0] : undefined);
+  const variant =
+    (Array.isArray(schema.oneOf) ? schema.oneOf[0] : undefined) ?? (Array.isArray(schema.anyOf) ? schema.anyOf[0] : undefined);
   if (variant) Object.assign(merged, propertiesOf(variant, depth + 1));
   return { ...merged, ...own };
 }

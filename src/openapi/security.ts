@@ -47,7 +47,13 @@ function addScheme(guess: AuthGuess, name: string, scheme: SecurityScheme, envNa
   if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openidconnect') {
     const env = envName('API_TOKEN');
     guess.headers.Authorization = `Bearer \${${env}}`;
-    guess.env.push({ name: env, what: type === 'http' ? `a bearer token${scheme.bearerFormat ? ` (${scheme.bearerFormat})` : ''}` : `an access token from the ${type === 'oauth2' ? 'OAuth2' : 'OpenID Connect'} flow (scheme ${name})` });
+    guess.env.push({
+      name: env,
+      what:
+        type === 'http'
+          ? `a bearer token${scheme.bearerFormat ? ` (${scheme.bearerFormat})` : ''}`
+          : `an access token from the ${type === 'oauth2' ? 'OAuth2' : 'OpenID Connect'} flow (scheme ${name})`,
+    });
     return type === 'http' ? 'http bearer' : type === 'oauth2' ? 'oauth2, sent as a bearer token' : 'openIdConnect, sent as a bearer token';
   }
   if (type === 'http' && httpScheme === 'basic') {
@@ -60,7 +66,8 @@ function addScheme(guess: AuthGuess, name: string, scheme: SecurityScheme, envNa
     const env = envName('API_KEY');
     if (scheme.in === 'query') guess.query[scheme.name] = `\${${env}}`;
     // The cookie name is spec text inside a value: written $${ so it can never read the environment.
-    else if (scheme.in === 'cookie') guess.headers.Cookie = [guess.headers.Cookie, `${scheme.name.replace(/\$\{/g, '$$$${')}=\${${env}}`].filter(Boolean).join('; ');
+    else if (scheme.in === 'cookie')
+      guess.headers.Cookie = [guess.headers.Cookie, `${scheme.name.replace(/\$\{/g, '$$$${')}=\${${env}}`].filter(Boolean).join('; ');
     else guess.headers[scheme.name] = `\${${env}}`;
     guess.env.push({ name: env, what: `the API key (${scheme.in ?? 'header'} ${scheme.name})` });
     return `apiKey in ${scheme.in ?? 'header'} ${scheme.name}`;
@@ -73,7 +80,8 @@ function describeScheme(scheme: SecurityScheme): string {
 }
 
 function pickRequirement(global: SecurityRequirement[] | undefined, operations: readonly SpecOperation[]): SecurityRequirement | undefined {
-  const nonEmpty = (list: SecurityRequirement[] | undefined): SecurityRequirement | undefined => (Array.isArray(list) ? list.find((req) => isObject(req) && Object.keys(req).length > 0) : undefined);
+  const nonEmpty = (list: SecurityRequirement[] | undefined): SecurityRequirement | undefined =>
+    Array.isArray(list) ? list.find((req) => isObject(req) && Object.keys(req).length > 0) : undefined;
   const fromGlobal = nonEmpty(global);
   if (fromGlobal) return fromGlobal;
   const counts = new Map<string, { requirement: SecurityRequirement; count: number }>();

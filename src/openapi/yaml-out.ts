@@ -32,7 +32,9 @@ export function yamlValue(value: unknown, options: ToStringOptions = {}): string
   // Never folded over lines: a value stays on its one line.
   const text = doc.toString({ lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER, ...options });
   // Only double-quoted scalars can hold these characters now, and \uXXXX is an escape there.
-  return unicodeEscapes(text).replace(/\ufeff/g, '\\ufeff').trim();
+  return unicodeEscapes(text)
+    .replace(/\ufeff/g, '\\ufeff')
+    .trim();
 }
 
 /** Text for a # comment: control characters and line breaks become one space. */

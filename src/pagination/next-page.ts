@@ -59,7 +59,7 @@ export function findNextPage(response: PageResponse, cursorField?: string): Next
     return { source: field, value, isLink: value !== null && looksLikeLink(value) };
   }
   if (cursorField) return undefined;
-  return linkHeaderNext(response.headers['link']);
+  return linkHeaderNext(response.headers.link);
 }
 
 /** rel="next" of a Link header; a Link header without one means the last page (value null). */
@@ -121,7 +121,12 @@ export interface NextPageRequest {
  * How to ask for the page a next pointer names: a link (absolute, or relative to the page it came
  * from) is fetched as given; a token goes back in `cursorParam`, guessed from the field when unset.
  */
-export function nextPageRequest(list: { path: string; query: Record<string, string> }, pageUrl: string, next: NextPage & { value: string }, cursorParam?: string): NextPageRequest {
+export function nextPageRequest(
+  list: { path: string; query: Record<string, string> },
+  pageUrl: string,
+  next: NextPage & { value: string },
+  cursorParam?: string,
+): NextPageRequest {
   if (next.isLink) {
     const url = new URL(next.value, pageUrl).href;
     const param = cursorParam ?? positionParam(pageUrl, url);

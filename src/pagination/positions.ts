@@ -36,7 +36,10 @@ export function positionOf(param: PositionParam, n: number, firstPageNumber: num
  * Whether the list ends with the page just read: an empty or short page (fewer items than the first),
  * the stated total reached, or the last of the stated pages.
  */
-export function isLastPosition(state: { pageItems: number; firstPageItems: number; itemsSoFar: number; pageNumber: number }, signals: PageSignals): boolean {
+export function isLastPosition(
+  state: { pageItems: number; firstPageItems: number; itemsSoFar: number; pageNumber: number },
+  signals: PageSignals,
+): boolean {
   if (state.pageItems === 0 || state.pageItems < state.firstPageItems) return true;
   if (signals.total !== undefined && state.itemsSoFar >= signals.total.value) return true;
   return signals.totalPages !== undefined && state.pageNumber >= signals.totalPages.value;

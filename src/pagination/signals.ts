@@ -49,7 +49,18 @@ const TOTAL_PAGES_FIELDS = [
 const TOTAL_PAGES_HEADERS = ['x-total-pages', 'x-pagination-page-count'];
 
 /** Fields that state which page this is. */
-const PAGE_FIELDS = ['page', 'current_page', 'currentPage', 'page_number', 'pageNumber', 'meta.page', 'meta.current_page', 'pagination.page', 'pagination.current_page', 'paging.page'];
+const PAGE_FIELDS = [
+  'page',
+  'current_page',
+  'currentPage',
+  'page_number',
+  'pageNumber',
+  'meta.page',
+  'meta.current_page',
+  'pagination.page',
+  'pagination.current_page',
+  'paging.page',
+];
 
 /** A figure a page states, and where it said it ("X-Total-Count", "hits.total.value"). */
 export interface Stated {
@@ -76,7 +87,12 @@ export function pageSignals(response: PageResponse, cursorField?: string): PageS
   const total = statedIn(body, TOTAL_FIELDS) ?? statedInHeaders(response.headers, TOTAL_HEADERS);
   const totalPages = statedIn(body, TOTAL_PAGES_FIELDS) ?? statedInHeaders(response.headers, TOTAL_PAGES_HEADERS);
   const page = statedIn(body, PAGE_FIELDS)?.value;
-  return { ...(next ? { next } : {}), ...(total ? { total } : {}), ...(totalPages ? { totalPages } : {}), ...(page !== undefined ? { page } : {}) };
+  return {
+    ...(next ? { next } : {}),
+    ...(total ? { total } : {}),
+    ...(totalPages ? { totalPages } : {}),
+    ...(page !== undefined ? { page } : {}),
+  };
 }
 
 /**

@@ -81,11 +81,24 @@ export function diffReports(before: Report, after: Report): BaselineDiff {
     added: [],
     gone: [],
     regressions: [],
-    ...(legacy ? { legacyPairing: 'the baseline was written by an older preflight (report schemaVersion 1) whose findings have no keys: they are paired by check, endpoint and position, and a skipped sub-probe can shift the pairs; re-save the baseline with this version' } : {}),
+    ...(legacy
+      ? {
+          legacyPairing:
+            'the baseline was written by an older preflight (report schemaVersion 1) whose findings have no keys: they are paired by check, endpoint and position, and a skipped sub-probe can shift the pairs; re-save the baseline with this version',
+        }
+      : {}),
   };
   for (const [key, finding] of now) {
     const previous = old.get(key);
-    const change: FindingChange = { id: finding.id, key: finding.key, checkId: finding.checkId, endpoint: finding.endpoint, before: previous?.status ?? 'absent', after: finding.status, message: finding.message };
+    const change: FindingChange = {
+      id: finding.id,
+      key: finding.key,
+      checkId: finding.checkId,
+      endpoint: finding.endpoint,
+      before: previous?.status ?? 'absent',
+      after: finding.status,
+      message: finding.message,
+    };
     const delta = BADNESS[change.after] - BADNESS[change.before];
     if (delta > 0) diff.worse.push(change);
     else if (delta < 0) diff.better.push(change);
@@ -94,15 +107,26 @@ export function diffReports(before: Report, after: Report): BaselineDiff {
   }
   for (const [key, finding] of old) {
     if (now.has(key)) continue;
-    diff.gone.push({ id: finding.id, key: finding.key, checkId: finding.checkId, endpoint: finding.endpoint, before: finding.status, after: 'absent', message: finding.message });
+    diff.gone.push({
+      id: finding.id,
+      key: finding.key,
+      checkId: finding.checkId,
+      endpoint: finding.endpoint,
+      before: finding.status,
+      after: 'absent',
+      message: finding.message,
+    });
   }
 
   if (diff.worse.length) {
     const fresh = diff.worse.filter((change) => change.after === 'fail').length;
-    diff.regressions.push(`${diff.worse.length} finding${diff.worse.length > 1 ? 's' : ''} got worse${fresh ? ` (${fresh} new failure${fresh > 1 ? 's' : ''})` : ''}`);
+    diff.regressions.push(
+      `${diff.worse.length} finding${diff.worse.length > 1 ? 's' : ''} got worse${fresh ? ` (${fresh} new failure${fresh > 1 ? 's' : ''})` : ''}`,
+    );
   }
   if (diff.scoreDelta !== null && diff.scoreDelta < 0) diff.regressions.push(`the score dropped from ${before.score} to ${after.score}`);
-  if (before.score !== null && after.score === null) diff.regressions.push(`the score went from ${before.score} to none (nothing could be decided)`);
+  if (before.score !== null && after.score === null)
+    diff.regressions.push(`the score went from ${before.score} to none (nothing could be decided)`);
   if (before.gate.passed && !after.gate.passed) diff.regressions.push('the gate passed before and fails now');
   if (before.target.baseUrl !== after.target.baseUrl || before.target.name !== after.target.name) {
     diff.targetChanged = `the baseline is of ${before.target.name} (${before.target.baseUrl}), this run of ${after.target.name} (${after.target.baseUrl})`;
@@ -133,9 +157,17 @@ function listed(changes: readonly FindingChange[]): string[] {
 /** The headline ("score 72 → 65 (−7), gate passed → failed") and the sections worth showing. */
 export function baselineSummary(diff: BaselineDiff, file: string): { headline: string; sections: BaselineSection[] } {
   const score = (s: number | null): string => (s === null ? 'no score' : String(s));
-  const delta = diff.scoreDelta === null ? '' : ` (${diff.scoreDelta > 0 ? '+' : diff.scoreDelta < 0 ? '−' : '±'}${Math.abs(diff.scoreDelta)})`;
-  const gate = diff.before.gatePassed === diff.after.gatePassed ? `gate ${diff.after.gatePassed ? 'passed' : 'failed'} both times` : `gate ${diff.before.gatePassed ? 'passed' : 'failed'} → ${diff.after.gatePassed ? 'passed' : 'failed'}`;
-  const verdict = diff.regressions.length ? `WORSE: ${diff.regressions.join('; ')}` : diff.better.length || (diff.scoreDelta ?? 0) > 0 ? 'better, nothing got worse' : 'nothing got worse';
+  const delta =
+    diff.scoreDelta === null ? '' : ` (${diff.scoreDelta > 0 ? '+' : diff.scoreDelta < 0 ? '−' : '±'}${Math.abs(diff.scoreDelta)})`;
+  const gate =
+    diff.before.gatePassed === diff.after.gatePassed
+      ? `gate ${diff.after.gatePassed ? 'passed' : 'failed'} both times`
+      : `gate ${diff.before.gatePassed ? 'passed' : 'failed'} → ${diff.after.gatePassed ? 'passed' : 'failed'}`;
+  const verdict = diff.regressions.length
+    ? `WORSE: ${diff.regressions.join('; ')}`
+    : diff.better.length || (diff.scoreDelta ?? 0) > 0
+      ? 'better, nothing got worse'
+      : 'nothing got worse';
   const headline = `Compared with ${file} (${diff.before.startedAt}): score ${score(diff.before.score)} → ${score(diff.after.score)}${delta}, ${gate}. ${verdict}.`;
 
   const stillFailing = diff.unchanged.filter((change) => BADNESS[change.after] > 0);
@@ -145,10 +177,18 @@ export function baselineSummary(diff: BaselineDiff, file: string): { headline: s
   sections.push({
     kind: 'unchanged',
     title: `Unchanged (${diff.unchanged.length})`,
-    lines: [`${diff.unchanged.length} finding${diff.unchanged.length === 1 ? '' : 's'} kept their status${stillFailing.length ? `, ${stillFailing.length} of them still failing or warning:` : ''}`, ...listed(stillFailing)],
+    lines: [
+      `${diff.unchanged.length} finding${diff.unchanged.length === 1 ? '' : 's'} kept their status${stillFailing.length ? `, ${stillFailing.length} of them still failing or warning:` : ''}`,
+      ...listed(stillFailing),
+    ],
   });
   if (diff.added.length) sections.push({ kind: 'added', title: `New, not failing (${diff.added.length})`, lines: listed(diff.added) });
-  if (diff.gone.length) sections.push({ kind: 'gone', title: `No longer reported (${diff.gone.length}): a check or endpoint was removed or skipped`, lines: listed(diff.gone) });
+  if (diff.gone.length)
+    sections.push({
+      kind: 'gone',
+      title: `No longer reported (${diff.gone.length}): a check or endpoint was removed or skipped`,
+      lines: listed(diff.gone),
+    });
   const notes = [diff.targetChanged, diff.legacyPairing].filter((note): note is string => Boolean(note));
   if (notes.length) sections.push({ kind: 'note', title: 'Note', lines: notes });
   return { headline, sections };
@@ -158,4 +198,3 @@ export function baselineSummary(diff: BaselineDiff, file: string): { headline: s
 export function regressionReason(diff: BaselineDiff, file: string): string {
   return `worse than the baseline ${file}: ${diff.regressions.join('; ')}`;
 }
-

@@ -18,7 +18,9 @@ export function needsAttention(finding: Finding): boolean {
 
 /** Worst status first; within a status, the heaviest severity first (a leaked stack trace before a Server header). */
 export function worstFirst(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity]);
+  return [...findings].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity],
+  );
 }
 
 /** How many findings of each status, over the whole report or one item. */
@@ -55,7 +57,8 @@ export function summariseItem(item: ItemReport, max: number): string {
   // A row built on a few answers among many undecided ones must say so, not look like a clean result.
   const undecided = item.findings.filter((f) => f.status === 'error').length;
   const decided = item.findings.filter((f) => f.status !== 'error' && f.status !== 'skip').length;
-  const caveat = undecided > decided && decided > 0 ? `mostly undecided (${undecided} of ${undecided + decided} findings could not be decided): ` : '';
+  const caveat =
+    undecided > decided && decided > 0 ? `mostly undecided (${undecided} of ${undecided + decided} findings could not be decided): ` : '';
   return `${cut(`${caveat}${prefix}${worst.message}`, max)}${more}`;
 }
 
@@ -134,4 +137,3 @@ function headerLines(headers: Record<string, string>): string[] {
   if (entries.length > MAX_HEADERS) lines.push(`(${entries.length - MAX_HEADERS} more headers)`);
   return lines;
 }
-

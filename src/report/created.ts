@@ -11,7 +11,9 @@ export function createdLine(resource: CreatedResource): string {
   const parts = [`${resource.request} → ${resource.status}`];
   if (resource.id !== undefined) parts.push(`id ${resource.id}`);
   if (resource.location) parts.push(`at ${resource.location}`);
-  parts.push(resource.cleanup ? resource.cleanup.message : resource.delete ? 'left on the target' : 'left on the target; no DELETE known for it');
+  parts.push(
+    resource.cleanup ? resource.cleanup.message : resource.delete ? 'left on the target' : 'left on the target; no DELETE known for it',
+  );
   return visible(parts.join(' · ')).replace(/[\r\n]+/g, ' ');
 }
 
@@ -40,13 +42,23 @@ export function createdTerminal(report: Report): string[] {
     lines.push(`  • ${createdLine(resource)}`);
     if (!resource.cleanup?.deleted && resource.delete) lines.push(`    delete: ${visible(resource.delete.curl)}`);
   }
-  if (report.created.length > TERMINAL_LISTED) lines.push(`  … and ${report.created.length - TERMINAL_LISTED} more (--format json/markdown/html lists every one with its DELETE line)`);
+  if (report.created.length > TERMINAL_LISTED)
+    lines.push(
+      `  … and ${report.created.length - TERMINAL_LISTED} more (--format json/markdown/html lists every one with its DELETE line)`,
+    );
   return lines;
 }
 
 export function createdMarkdown(report: Report): string[] {
   if (!report.created?.length) return [];
-  const out = [`## ${CREATED_TITLE} (${report.created.length})`, '', headline(report), '', fenced(report.created.map(createdLine).join('\n'), 'text'), ''];
+  const out = [
+    `## ${CREATED_TITLE} (${report.created.length})`,
+    '',
+    headline(report),
+    '',
+    fenced(report.created.map(createdLine).join('\n'), 'text'),
+    '',
+  ];
   const deletes = leftDeletes(report);
   if (deletes.length) out.push('To delete what is left:', '', fenced(deletes.join('\n'), 'sh'), '');
   return out;

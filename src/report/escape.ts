@@ -4,7 +4,8 @@
 // escaping libraries for HTML do not handle.
 
 // eslint-disable-next-line no-control-regex
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** DEL, C1 controls, line/paragraph separators and the bidi controls that reorder what is shown. */
 export const INVISIBLE_CONTROLS = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
@@ -19,11 +20,13 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 
 /** Text safe inside an element or a quoted attribute of HTML or XML. */
 export function escapeMarkup(value: unknown): string {
-  return String(value)
-    .replace(NOT_XML_CHAR, '\uFFFD')
-    // C1 and bidi controls are legal XML but reorder or hide what a reader sees: shown as escapes.
-    .replace(SHOWN_AS_ESCAPES, (ch) => unicodeEscapes(ch))
-    .replace(/[&<>"']/g, (ch) => ENTITY[ch]!);
+  return (
+    String(value)
+      .replace(NOT_XML_CHAR, '\uFFFD')
+      // C1 and bidi controls are legal XML but reorder or hide what a reader sees: shown as escapes.
+      .replace(SHOWN_AS_ESCAPES, (ch) => unicodeEscapes(ch))
+      .replace(/[&<>"']/g, (ch) => ENTITY[ch]!)
+  );
 }
 
 // Characters a terminal acts on instead of printing: C0 controls (ESC starts a sequence), DEL, C1
@@ -55,6 +58,7 @@ export function terminalText(text: string, options: { lines?: boolean } = {}): s
 export function terminalSafe<T>(value: T): T {
   if (typeof value === 'string') return terminalText(value) as T;
   if (Array.isArray(value)) return value.map(terminalSafe) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalText(k), terminalSafe(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalText(k), terminalSafe(v)])) as T;
   return value;
 }

@@ -87,7 +87,10 @@ export function histogram(series: LatencySeries, title: string): string {
     .join('');
 
   const axis = [start, start + (end - start) / 2, end]
-    .map((value, i) => `<text class="axis" x="${num(x(value))}" y="${H - 10}" text-anchor="${['start', 'middle', 'end'][i]}">${ms(value)}</text>`)
+    .map(
+      (value, i) =>
+        `<text class="axis" x="${num(x(value))}" y="${H - 10}" text-anchor="${['start', 'middle', 'end'][i]}">${ms(value)}</text>`,
+    )
     .join('');
 
   // On a phone the chart shrinks to half its width; the percentile labels then move to the HTML legend under it.

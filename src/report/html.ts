@@ -4,7 +4,18 @@
 import { createHash } from 'node:crypto';
 import type { CheckMeta, Finding } from '../types.js';
 import { baselineSummary, type BaselineDiff } from './baseline.js';
-import { allFindings, checkOf, countStatuses, exchangeLine, exchangeText, needsAttention, seconds, STATUS_ORDER, summariseItem, worstFirst } from './common.js';
+import {
+  allFindings,
+  checkOf,
+  countStatuses,
+  exchangeLine,
+  exchangeText,
+  needsAttention,
+  seconds,
+  STATUS_ORDER,
+  summariseItem,
+  worstFirst,
+} from './common.js';
 import { createdHtml } from './created.js';
 import { escapeMarkup as esc } from './escape.js';
 import { gauge, histogram, ms, scoreBar } from './html-charts.js';
@@ -114,7 +125,14 @@ function latencySection(report: Report): string {
     .map((s) => {
       // Two charts of one endpoint differ by concurrency: the title says which.
       const label = `${s.endpoint === '*' ? 'the target' : s.endpoint}${s.concurrency ? ` at concurrency ${s.concurrency}` : ''}`;
-      const figures = [`${s.samplesMs.length} samples`, s.concurrency ? `concurrency ${s.concurrency}` : '', `p50 ${ms(s.p50)}`, `p95 ${ms(s.p95)}`, `p99 ${ms(s.p99)}`, `max ${ms(s.max)}`]
+      const figures = [
+        `${s.samplesMs.length} samples`,
+        s.concurrency ? `concurrency ${s.concurrency}` : '',
+        `p50 ${ms(s.p50)}`,
+        `p95 ${ms(s.p95)}`,
+        `p99 ${ms(s.p99)}`,
+        `max ${ms(s.max)}`,
+      ]
         .filter(Boolean)
         .join(' · ');
       return `<div class="panel latency">
@@ -131,7 +149,16 @@ ${histogram(s, `Latency of ${label}: ${figures}`)}
 function itemSection(report: Report, item: ItemReport, index: number, ids: IdMaker): string {
   const checkIds = [...new Set(worstFirst(item.findings).map((f) => f.checkId))];
   const body = checkIds.length
-    ? checkIds.map((checkId) => checkBlock(checkOf(report, checkId), checkId, item.findings.filter((f) => f.checkId === checkId), ids)).join('\n')
+    ? checkIds
+        .map((checkId) =>
+          checkBlock(
+            checkOf(report, checkId),
+            checkId,
+            item.findings.filter((f) => f.checkId === checkId),
+            ids,
+          ),
+        )
+        .join('\n')
     : '<p class="muted">No check ran for this item.</p>';
   return `<section class="panel item" id="item-${esc(item.id)}">
 <h3>${index + 1}. ${esc(item.title)} ${pill(item.status)} <span class="muted">${item.score === null ? '' : `${item.score}/100`}</span></h3>
@@ -146,25 +173,37 @@ function checkBlock(meta: CheckMeta | undefined, checkId: string, findings: Find
   const cards = sorted.map((f) => findingCard(f, meta, ids)).join('\n');
   if (!sorted.some((f) => needsAttention(f) || f.status === 'waived')) {
     const counts = countStatuses(sorted);
-    const summary = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+    const summary = STATUS_ORDER.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(', ');
     return `<details class="check"><summary>${heading} — ${esc(summary)}</summary>\n${cards}\n</details>`;
   }
-  const why = meta ? `<p class="why"><b>Why it matters:</b> ${esc(meta.rationale)}</p><p class="fix"><b>How to fix:</b> ${esc(meta.remediation)}</p>` : '';
+  const why = meta
+    ? `<p class="why"><b>Why it matters:</b> ${esc(meta.rationale)}</p><p class="fix"><b>How to fix:</b> ${esc(meta.remediation)}</p>`
+    : '';
   return `<div class="check"><h4>${heading}</h4>${why}\n${cards}</div>`;
 }
 
 function findingCard(finding: Finding, meta: CheckMeta | undefined, ids: IdMaker): string {
-  const parts = [`<div>${pill(finding.status)}<span class="sev">${esc(finding.severity)}</span><code>${esc(finding.endpoint)}</code></div>`, `<p class="msg">${esc(finding.message)}</p>`];
+  const parts = [
+    `<div>${pill(finding.status)}<span class="sev">${esc(finding.severity)}</span><code>${esc(finding.endpoint)}</code></div>`,
+    `<p class="msg">${esc(finding.message)}</p>`,
+  ];
   if (finding.waiver) parts.push(`<p class="waiver">Waived until ${esc(finding.waiver.expires)}: ${esc(finding.waiver.reason)}</p>`);
-  if (finding.remediation && finding.remediation !== meta?.remediation && needsAttention(finding)) parts.push(`<p class="fix"><b>Fix:</b> ${esc(finding.remediation)}</p>`);
+  if (finding.remediation && finding.remediation !== meta?.remediation && needsAttention(finding))
+    parts.push(`<p class="fix"><b>Fix:</b> ${esc(finding.remediation)}</p>`);
   if (finding.reproduce) {
     const id = ids.next('curl');
-    parts.push(`<div class="curl"><code id="${id}">${esc(finding.reproduce)}</code><button type="button" class="copy" data-copy="${id}" title="Copy the curl line">Copy</button></div>`);
+    parts.push(
+      `<div class="curl"><code id="${id}">${esc(finding.reproduce)}</code><button type="button" class="copy" data-copy="${id}" title="Copy the curl line">Copy</button></div>`,
+    );
   }
   if (finding.evidence.length) {
     const n = finding.evidence.length;
     const transcripts = finding.evidence.map((exchange) => `<pre>${esc(exchangeText(exchange))}</pre>`).join('');
-    parts.push(`<details class="evidence"><summary>Evidence: ${n} exchange${n > 1 ? 's' : ''} — ${esc(exchangeLine(finding.evidence[0]!))}</summary>${transcripts}</details>`);
+    parts.push(
+      `<details class="evidence"><summary>Evidence: ${n} exchange${n > 1 ? 's' : ''} — ${esc(exchangeLine(finding.evidence[0]!))}</summary>${transcripts}</details>`,
+    );
   }
   return `<article class="finding f-${esc(finding.status)}">${parts.join('\n')}</article>`;
 }

@@ -21,11 +21,25 @@ interface Case {
 const secs = (ms: number): string => (ms / 1000).toFixed(3);
 
 export function renderJunit(report: Report): string {
-  const suites = report.items.map((item) => suite(item.id, item.title, casesOf(report, item), report, [
-    ['status', item.status],
-    ['score', item.score === null ? 'none' : String(item.score)],
-  ]));
-  suites.push(suite('gate', 'The gate', [gateCase(report)], report, [['failUnder', String(report.gate.failUnder)], ['score', report.score === null ? 'none' : String(report.score)]], createdText(report)));
+  const suites = report.items.map((item) =>
+    suite(item.id, item.title, casesOf(report, item), report, [
+      ['status', item.status],
+      ['score', item.score === null ? 'none' : String(item.score)],
+    ]),
+  );
+  suites.push(
+    suite(
+      'gate',
+      'The gate',
+      [gateCase(report)],
+      report,
+      [
+        ['failUnder', String(report.gate.failUnder)],
+        ['score', report.score === null ? 'none' : String(report.score)],
+      ],
+      createdText(report),
+    ),
+  );
   const all = suites.map((s) => s.totals);
   const sum = (key: keyof Totals): number => all.reduce((n, t) => n + t[key], 0);
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -43,7 +57,14 @@ interface Totals {
   seconds: number;
 }
 
-function suite(id: string, title: string, cases: Case[], report: Report, properties: Array<[string, string]>, systemOut = ''): { xml: string; totals: Totals } {
+function suite(
+  id: string,
+  title: string,
+  cases: Case[],
+  report: Report,
+  properties: Array<[string, string]>,
+  systemOut = '',
+): { xml: string; totals: Totals } {
   const totals: Totals = {
     tests: cases.length,
     failures: cases.filter((c) => c.kind === 'failure').length,
@@ -53,7 +74,10 @@ function suite(id: string, title: string, cases: Case[], report: Report, propert
   };
   const props = properties.map(([name, value]) => `      <property name="${esc(name)}" value="${esc(value)}"/>`).join('\n');
   const body = cases
-    .map((c) => `    <testcase name="${esc(c.name)}" classname="${esc(c.classname)}" time="${c.seconds.toFixed(3)}"${c.body ? `>\n      ${c.body}\n    </testcase>` : '/>'}`)
+    .map(
+      (c) =>
+        `    <testcase name="${esc(c.name)}" classname="${esc(c.classname)}" time="${c.seconds.toFixed(3)}"${c.body ? `>\n      ${c.body}\n    </testcase>` : '/>'}`,
+    )
     .join('\n');
   const xml = `  <testsuite name="${esc(`${id}: ${title}`)}" id="${esc(id)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${totals.seconds.toFixed(3)}" timestamp="${esc(report.startedAt)}">
     <properties>
@@ -66,7 +90,15 @@ ${body}${systemOut ? `\n    <system-out>${esc(systemOut)}</system-out>` : ''}
 
 function casesOf(report: Report, item: ItemReport): Case[] {
   if (!item.findings.length) {
-    return [{ name: `${item.id}: no check ran`, classname: `api-preflight.${item.id}`, seconds: 0, kind: 'skipped', body: '<skipped message="no check ran for this item (none selected, or none applies to the configured endpoints)"/>' }];
+    return [
+      {
+        name: `${item.id}: no check ran`,
+        classname: `api-preflight.${item.id}`,
+        seconds: 0,
+        kind: 'skipped',
+        body: '<skipped message="no check ran for this item (none selected, or none applies to the configured endpoints)"/>',
+      },
+    ];
   }
   const seen = new Map<string, number>();
   return item.findings.map((finding) => {
@@ -83,13 +115,25 @@ function findingCase(report: Report, finding: Finding, name: string): Case {
   const message = esc(finding.message);
   switch (finding.status) {
     case 'fail':
-      return { ...base, kind: 'failure', body: `<failure message="${message}" type="${esc(finding.severity)}">${esc(details(report, finding))}</failure>` };
+      return {
+        ...base,
+        kind: 'failure',
+        body: `<failure message="${message}" type="${esc(finding.severity)}">${esc(details(report, finding))}</failure>`,
+      };
     case 'error':
-      return { ...base, kind: 'error', body: `<error message="${message}" type="could-not-decide">${esc(details(report, finding))}</error>` };
+      return {
+        ...base,
+        kind: 'error',
+        body: `<error message="${message}" type="could-not-decide">${esc(details(report, finding))}</error>`,
+      };
     case 'skip':
       return { ...base, kind: 'skipped', body: `<skipped message="${message}"/>` };
     case 'waived':
-      return { ...base, kind: 'skipped', body: `<skipped message="${esc(`waived until ${finding.waiver?.expires ?? '?'}: ${finding.waiver?.reason ?? ''} — ${finding.message}`)}"/>` };
+      return {
+        ...base,
+        kind: 'skipped',
+        body: `<skipped message="${esc(`waived until ${finding.waiver?.expires ?? '?'}: ${finding.waiver?.reason ?? ''} — ${finding.message}`)}"/>`,
+      };
     case 'warn':
       return { ...base, kind: 'pass', body: `<system-out>${esc(`WARNING: ${details(report, finding)}`)}</system-out>` };
     case 'pass':
@@ -110,8 +154,16 @@ function details(report: Report, finding: Finding): string {
 }
 
 function gateCase(report: Report): Case {
-  const base = { name: `score at or above failUnder ${report.gate.failUnder} and no unwaived critical failure`, classname: 'api-preflight.gate', seconds: 0 };
+  const base = {
+    name: `score at or above failUnder ${report.gate.failUnder} and no unwaived critical failure`,
+    classname: 'api-preflight.gate',
+    seconds: 0,
+  };
   if (report.gate.passed) return { ...base, kind: 'pass', body: `<system-out>${esc(gateText(report))}</system-out>` };
   const reasons = report.gate.reasons.join('; ');
-  return { ...base, kind: 'failure', body: `<failure message="${esc(`gate failed: ${reasons}`)}" type="gate">${esc(report.gate.reasons.join('\n'))}</failure>` };
+  return {
+    ...base,
+    kind: 'failure',
+    body: `<failure message="${esc(`gate failed: ${reasons}`)}" type="gate">${esc(report.gate.reasons.join('\n'))}</failure>`,
+  };
 }

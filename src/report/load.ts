@@ -34,18 +34,24 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file}: the ${role} is not JSON (${error instanceof Error ? error.message : String(error)}); save one with --format json or --output report.json`);
+    throw new UsageError(
+      `${file}: the ${role} is not JSON (${error instanceof Error ? error.message : String(error)}); save one with --format json or --output report.json`,
+    );
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version === 1) data = upgradeFromVersion1(data as Report);
   else if (version !== REPORT_SCHEMA_VERSION) {
-    throw new UsageError(`${file}: the ${role} has schemaVersion ${JSON.stringify(version)}, this preflight reads ${REPORT_SCHEMA_VERSION}; re-run the audit with this version`);
+    throw new UsageError(
+      `${file}: the ${role} has schemaVersion ${JSON.stringify(version)}, this preflight reads ${REPORT_SCHEMA_VERSION}; re-run the audit with this version`,
+    );
   }
   const validate = await validator();
   if (!validate(data)) {
     const first = validate.errors?.[0];
     const where = first?.instancePath || '(top level)';
-    throw new UsageError(`${file}: not a valid preflight ${role}: ${where} ${first?.message ?? 'is invalid'} (see schema/report.schema.json)`);
+    throw new UsageError(
+      `${file}: not a valid preflight ${role}: ${where} ${first?.message ?? 'is invalid'} (see schema/report.schema.json)`,
+    );
   }
   return data as Report;
 }

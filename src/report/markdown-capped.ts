@@ -40,7 +40,12 @@ export function renderMarkdownCapped(report: Report, maxChars: number, options: 
 function byWeight(findings: Finding[]): Finding[] {
   return findings
     .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => SEVERITY_WEIGHT[b.finding.severity] - SEVERITY_WEIGHT[a.finding.severity] || STATUS_RANK[a.finding.status] - STATUS_RANK[b.finding.status] || a.index - b.index)
+    .sort(
+      (a, b) =>
+        SEVERITY_WEIGHT[b.finding.severity] - SEVERITY_WEIGHT[a.finding.severity] ||
+        STATUS_RANK[a.finding.status] - STATUS_RANK[b.finding.status] ||
+        a.index - b.index,
+    )
     .map(({ finding }) => finding);
 }
 
@@ -48,7 +53,11 @@ function byWeight(findings: Finding[]): Finding[] {
 function labelled(finding: Finding, block: string[], remediation: string | undefined): string[] {
   const [first = '', ...rest] = block;
   const fix = finding.remediation ?? remediation;
-  return [first.replace(/^- (\S+) /, `- $1 ${code(finding.checkId)} `), ...(fix && !finding.remediation ? [`  - **Fix:** ${text(fix)}`] : []), ...rest];
+  return [
+    first.replace(/^- (\S+) /, `- $1 ${code(finding.checkId)} `),
+    ...(fix && !finding.remediation ? [`  - **Fix:** ${text(fix)}`] : []),
+    ...rest,
+  ];
 }
 
 function footer(more: number): string {

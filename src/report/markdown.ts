@@ -3,7 +3,20 @@
 // what came back (redacted by the HTTP client, cut here), why it matters, how to fix it and a curl line.
 import type { Finding, FindingStatus } from '../types.js';
 import { baselineSummary, type BaselineDiff } from './baseline.js';
-import { checkOf, countsLine, exchangeOutcome, exchangeText, gateText, MARK, needsAttention, scoreText, seconds, summariseItem, visible, worstFirst } from './common.js';
+import {
+  checkOf,
+  countsLine,
+  exchangeOutcome,
+  exchangeText,
+  gateText,
+  MARK,
+  needsAttention,
+  scoreText,
+  seconds,
+  summariseItem,
+  visible,
+  worstFirst,
+} from './common.js';
 import { createdMarkdown } from './created.js';
 import type { ItemReport, Report } from './types.js';
 import { terminalText } from './escape.js';
@@ -28,14 +41,18 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const waived = report.items.flatMap((item) => item.findings).filter((f) => f.status === 'waived');
   if (waived.length) {
     out.push(`## Waived (${waived.length})`, '');
-    for (const f of waived) out.push(`- ${mark('waived')} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)} — **waived until ${text(f.waiver?.expires ?? '?')}:** ${text(f.waiver?.reason ?? '')}`);
+    for (const f of waived)
+      out.push(
+        `- ${mark('waived')} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)} — **waived until ${text(f.waiver?.expires ?? '?')}:** ${text(f.waiver?.reason ?? '')}`,
+      );
     out.push('');
   }
 
   const rest = report.items.flatMap((item) => item.findings).filter((f) => f.status === 'pass' || f.status === 'skip');
   if (rest.length) {
     out.push(`<details><summary>What passed or was skipped (${rest.length})</summary>`, '');
-    for (const f of worstFirst(rest)) out.push(`- ${mark(f.status)} ${f.status} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)}`);
+    for (const f of worstFirst(rest))
+      out.push(`- ${mark(f.status)} ${f.status} ${code(f.checkId)} · ${code(f.endpoint)}: ${text(f.message)}`);
     out.push('', '</details>', '');
   }
 
@@ -53,7 +70,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 export function markdownHead(report: Report, options: MarkdownOptions = {}): string[] {
   const out: string[] = [];
   out.push(`# API preflight: ${text(report.target.name)}`, '');
-  out.push(`**Score ${scoreText(report)} · grade ${text(report.grade)} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`, '');
+  out.push(
+    `**Score ${scoreText(report)} · grade ${text(report.grade)} · ${report.gate.passed ? 'gate passed' : 'gate FAILED'}**${report.gate.passed ? '' : ` — ${text(report.gate.reasons.join('; '))}`}`,
+    '',
+  );
   out.push(
     `${code(report.target.baseUrl)} · started ${text(report.startedAt)} · ${report.requests} requests in ${seconds(report.durationMs)} · ${text(report.tool.name)} ${text(report.tool.version)}` +
       ` · write probes ${report.options.allowWrites ? 'on' : 'off'}${report.options.only.length ? ` · only ${code(report.options.only.join(','))}` : ''}${report.options.skip.length ? ` · skipped ${code(report.options.skip.join(','))}` : ''}`,
@@ -62,7 +82,9 @@ export function markdownHead(report: Report, options: MarkdownOptions = {}): str
 
   out.push('## Checklist', '', '| # | Item | Status | Score | Findings | What we saw |', '|---|---|---|---:|---|---|');
   report.items.forEach((item, index) => {
-    out.push(`| ${index + 1} | ${text(item.title)} (${code(item.id)}) | ${mark(item.status)} ${item.status.toUpperCase()} | ${item.score ?? '–'} | ${countsLine(item.findings)} | ${text(summariseItem(item, 200))} |`);
+    out.push(
+      `| ${index + 1} | ${text(item.title)} (${code(item.id)}) | ${mark(item.status)} ${item.status.toUpperCase()} | ${item.score ?? '–'} | ${countsLine(item.findings)} | ${text(summariseItem(item, 200))} |`,
+    );
   });
   out.push('');
 
@@ -73,7 +95,10 @@ export function markdownHead(report: Report, options: MarkdownOptions = {}): str
 /** One checklist item: per check, why it matters and how to fix it once, then each of its findings. */
 function itemSection(report: Report, item: ItemReport, evidence: boolean): string[] {
   const index = report.items.indexOf(item) + 1;
-  const out = [`### ${mark(item.status)} ${index}. ${text(item.title)} — ${item.status}${item.score === null ? '' : `, ${item.score}/100`}`, ''];
+  const out = [
+    `### ${mark(item.status)} ${index}. ${text(item.title)} — ${item.status}${item.score === null ? '' : `, ${item.score}/100`}`,
+    '',
+  ];
   const attention = worstFirst(item.findings.filter(needsAttention));
   const checkIds = [...new Set(attention.map((f) => f.checkId))];
   for (const checkId of checkIds) {
@@ -86,7 +111,9 @@ function itemSection(report: Report, item: ItemReport, evidence: boolean): strin
 }
 
 export function findingBlock(finding: Finding, checkRemediation: string | undefined, evidence: boolean): string[] {
-  const out = [`- ${mark(finding.status)} **${finding.status}** [${text(finding.severity)}] ${code(finding.endpoint)}: ${text(finding.message)}`];
+  const out = [
+    `- ${mark(finding.status)} **${finding.status}** [${text(finding.severity)}] ${code(finding.endpoint)}: ${text(finding.message)}`,
+  ];
   if (finding.remediation && finding.remediation !== checkRemediation) out.push(`  - **Fix:** ${text(finding.remediation)}`);
   const first = finding.evidence[0];
   if (first) {
@@ -95,7 +122,10 @@ export function findingBlock(finding: Finding, checkRemediation: string | undefi
   }
   if (finding.reproduce) out.push(`  - **Reproduce:**`, '', indent(fence(finding.reproduce, 'sh'), 4), '');
   if (evidence && finding.evidence.length) {
-    out.push(indent(`<details><summary>Request and response${finding.evidence.length > 1 ? `s (${finding.evidence.length})` : ''}</summary>`, 4), '');
+    out.push(
+      indent(`<details><summary>Request and response${finding.evidence.length > 1 ? `s (${finding.evidence.length})` : ''}</summary>`, 4),
+      '',
+    );
     for (const exchange of finding.evidence) out.push(indent(fence(exchangeText(exchange), 'http'), 4), '');
     out.push(indent('</details>', 4), '');
   }
@@ -120,7 +150,8 @@ export function mark(status: FindingStatus): string {
 
 // What GitHub turns into a live link or a notification when it stands in plain text: URLs, www.
 // hosts, e-mail addresses, @user and @org/team mentions, #123 references. Target text is shown, never linked.
-const LINKABLE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*[^\s<>`.,;:!?)\]'"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`@])@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|(?<![\w&#])#\d+\b/gi;
+const LINKABLE =
+  /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*[^\s<>`.,;:!?)\]'"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`@])@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|(?<![\w&#])#\d+\b/gi;
 
 /** Inline text from the target or the config, with Markdown and HTML syntax made literal. */
 export function text(value: string): string {

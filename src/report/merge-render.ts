@@ -24,7 +24,8 @@ export function renderFleet(fleet: Fleet, format: FleetFormat): string {
 const scoreOf = (s: FleetService): string => (s.score === null ? '–' : String(s.score));
 const gateOf = (s: FleetService): string => (s.problem ? 'no report' : s.gate.passed ? 'passed' : 'FAILED');
 const headline = (fleet: Fleet): string => `${fleet.services.length} service(s): ${fleet.passed} passed the gate, ${fleet.failed} failed`;
-const failureLine = (f: Fleet['services'][number]['topFailures'][number]): string => `${f.checkId} ${f.endpoint === '*' ? '' : `${f.endpoint} `}(${f.severity}): ${f.message}`;
+const failureLine = (f: Fleet['services'][number]['topFailures'][number]): string =>
+  `${f.checkId} ${f.endpoint === '*' ? '' : `${f.endpoint} `}(${f.severity}): ${f.message}`;
 const whyLine = (s: FleetService): string => s.problem ?? (s.gate.passed ? '' : s.gate.reasons.join('; '));
 
 function fleetText(fleet: Fleet): string {
@@ -33,17 +34,27 @@ function fleetText(fleet: Fleet): string {
   out.push(`${'service'.padEnd(width)}  score  grade  gate       top failure`);
   for (const s of fleet.services) {
     const top = s.topFailures[0] ? failureLine(s.topFailures[0]) : whyLine(s);
-    out.push(`${s.name.padEnd(width)}  ${scoreOf(s).padStart(5)}  ${(s.grade ?? '–').padEnd(5)}  ${gateOf(s).padEnd(9)}  ${top.slice(0, 120)}`);
+    out.push(
+      `${s.name.padEnd(width)}  ${scoreOf(s).padStart(5)}  ${(s.grade ?? '–').padEnd(5)}  ${gateOf(s).padEnd(9)}  ${top.slice(0, 120)}`,
+    );
   }
   if (fleet.items.length) {
     out.push('', 'items failing across services:');
-    for (const item of fleet.items) out.push(`  ${item.id}: ${item.failing.length} of ${fleet.services.length} (${item.failing.join(', ')})`);
+    for (const item of fleet.items)
+      out.push(`  ${item.id}: ${item.failing.length} of ${fleet.services.length} (${item.failing.join(', ')})`);
   }
   return `${out.join('\n')}\n`;
 }
 
 function fleetMarkdown(fleet: Fleet): string {
-  const out = ['# API preflight: fleet', '', `**${headline(fleet)}** · merged ${fleet.generatedAt}`, '', '| Service | Score | Grade | Gate | Top failures |', '|---|---:|---|---|---|'];
+  const out = [
+    '# API preflight: fleet',
+    '',
+    `**${headline(fleet)}** · merged ${fleet.generatedAt}`,
+    '',
+    '| Service | Score | Grade | Gate | Top failures |',
+    '|---|---:|---|---|---|',
+  ];
   for (const s of fleet.services) {
     const failures = s.topFailures.length ? s.topFailures.map((f) => mdText(failureLine(f))).join('<br>') : mdText(whyLine(s));
     out.push(`| ${mdText(s.name)} | ${scoreOf(s)} | ${s.grade ?? '–'} | ${gateOf(s)} | ${failures} |`);
@@ -52,7 +63,10 @@ function fleetMarkdown(fleet: Fleet): string {
   if (!fleet.items.length) out.push('No checklist item fails in any service.');
   else {
     out.push('| Item | Failing in | Services |', '|---|---:|---|');
-    for (const item of fleet.items) out.push(`| ${mdText(item.title)} (\`${item.id}\`) | ${item.failing.length} of ${fleet.services.length} | ${item.failing.map(mdText).join(', ')} |`);
+    for (const item of fleet.items)
+      out.push(
+        `| ${mdText(item.title)} (\`${item.id}\`) | ${item.failing.length} of ${fleet.services.length} | ${item.failing.map(mdText).join(', ')} |`,
+      );
   }
   return `${out.join('\n')}\n`;
 }
@@ -67,7 +81,9 @@ function fleetHtml(fleet: Fleet): string {
   const sha = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
   const rows = fleet.services
     .map((s) => {
-      const failures = s.topFailures.length ? `<ul>${s.topFailures.map((f) => `<li>${esc(failureLine(f))}</li>`).join('')}</ul>` : esc(whyLine(s));
+      const failures = s.topFailures.length
+        ? `<ul>${s.topFailures.map((f) => `<li>${esc(failureLine(f))}</li>`).join('')}</ul>`
+        : esc(whyLine(s));
       return `<tr><td>${esc(s.name)}<br><small>${esc(s.file)}</small></td><td class="num">${esc(scoreOf(s))}</td><td>${esc(s.grade ?? '–')}</td><td class="${s.gate.passed ? 'pass' : 'fail'}">${esc(gateOf(s))}</td><td>${failures}</td></tr>`;
     })
     .join('\n');

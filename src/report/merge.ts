@@ -50,16 +50,38 @@ export type FleetInput = { file: string; report: Report } | { file: string; prob
 
 export function mergeReports(inputs: readonly FleetInput[], now: Date = new Date()): Fleet {
   const services = inputs.map(serviceOf).sort(worstFirst);
-  const items = CHECKLIST.map((item) => ({ id: item.id, title: item.title, failing: services.filter((s) => s.failingItems.includes(item.id)).map((s) => s.name) }))
+  const items = CHECKLIST.map((item) => ({
+    id: item.id,
+    title: item.title,
+    failing: services.filter((s) => s.failingItems.includes(item.id)).map((s) => s.name),
+  }))
     .filter((item) => item.failing.length > 0)
     .sort((a, b) => b.failing.length - a.failing.length);
   const passed = services.filter((s) => s.gate.passed).length;
-  return { schemaVersion: FLEET_SCHEMA_VERSION, kind: 'preflight-fleet', generatedAt: now.toISOString(), passed, failed: services.length - passed, services, items };
+  return {
+    schemaVersion: FLEET_SCHEMA_VERSION,
+    kind: 'preflight-fleet',
+    generatedAt: now.toISOString(),
+    passed,
+    failed: services.length - passed,
+    services,
+    items,
+  };
 }
 
 function serviceOf(input: FleetInput): FleetService {
   if ('problem' in input) {
-    return { file: input.file, name: input.file, score: null, grade: null, gate: { passed: false, reasons: [input.problem] }, undecided: 0, failingItems: [], topFailures: [], problem: input.problem };
+    return {
+      file: input.file,
+      name: input.file,
+      score: null,
+      grade: null,
+      gate: { passed: false, reasons: [input.problem] },
+      undecided: 0,
+      failingItems: [],
+      topFailures: [],
+      problem: input.problem,
+    };
   }
   const { report } = input;
   const findings = allFindings(report);

@@ -55,12 +55,28 @@ function resultOf(finding: Finding, report: Report, ruleIndex: number | undefine
     message: { text: `${finding.message}${reproduce}` },
     locations: [
       {
-        logicalLocations: [{ name: finding.endpoint, fullyQualifiedName: `${report.target.baseUrl} ${finding.endpoint}`, kind: 'resource' }],
+        logicalLocations: [
+          { name: finding.endpoint, fullyQualifiedName: `${report.target.baseUrl} ${finding.endpoint}`, kind: 'resource' },
+        ],
       },
     ],
-    partialFingerprints: { 'preflightFindingKey/v1': createHash('sha256').update(`${report.target.baseUrl}\u0000${finding.key}`).digest('hex') },
-    ...(finding.waiver ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${finding.waiver.reason} (until ${finding.waiver.expires})` }] } : {}),
-    properties: { key: finding.key, endpoint: finding.endpoint, status: finding.status, severity: finding.severity, ...(finding.remediation ? { remediation: finding.remediation } : {}) },
+    partialFingerprints: {
+      'preflightFindingKey/v1': createHash('sha256').update(`${report.target.baseUrl}\u0000${finding.key}`).digest('hex'),
+    },
+    ...(finding.waiver
+      ? {
+          suppressions: [
+            { kind: 'external', status: 'accepted', justification: `${finding.waiver.reason} (until ${finding.waiver.expires})` },
+          ],
+        }
+      : {}),
+    properties: {
+      key: finding.key,
+      endpoint: finding.endpoint,
+      status: finding.status,
+      severity: finding.severity,
+      ...(finding.remediation ? { remediation: finding.remediation } : {}),
+    },
   };
 }
 
@@ -77,7 +93,13 @@ export function renderSarif(report: Report): string {
       {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
         automationDetails: { id: `api-preflight/${report.target.name}/` },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt, properties: { gatePassed: report.gate.passed, gateReasons: report.gate.reasons } }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: report.startedAt,
+            properties: { gatePassed: report.gate.passed, gateReasons: report.gate.reasons },
+          },
+        ],
         results,
         properties: { target: report.target, score: report.score, grade: report.grade, requests: report.requests },
       },

@@ -34,7 +34,13 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
     style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
   });
   report.items.forEach((item, index) => {
-    table.push([String(index + 1), item.title, c.status(item.status), item.score === null ? '–' : String(item.score), summariseItem(item, evidenceWidth * 3)]);
+    table.push([
+      String(index + 1),
+      item.title,
+      c.status(item.status),
+      item.score === null ? '–' : String(item.score),
+      summariseItem(item, evidenceWidth * 3),
+    ]);
   });
   lines.push(table.toString());
 
@@ -44,7 +50,8 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
     // --verbose promises every finding; otherwise the worst MAX_LISTED, so the verdict stays on screen.
     const shown = options.verbose ? listed : listed.slice(0, MAX_LISTED);
     for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose));
-    if (listed.length > shown.length) lines.push(c.dim(`  … and ${listed.length - shown.length} more (--verbose or --format json/markdown/html shows every finding)`));
+    if (listed.length > shown.length)
+      lines.push(c.dim(`  … and ${listed.length - shown.length} more (--verbose or --format json/markdown/html shows every finding)`));
   }
   if (report.notes.length) {
     lines.push('', c.bold('Notes'));
@@ -62,7 +69,8 @@ function findingLines(finding: Finding, c: Colors, verbose: boolean): string[] {
   if (finding.status === 'fail' || finding.status === 'warn') {
     if (finding.remediation) out.push(`    ${c.bold('fix:')} ${finding.remediation}`);
   }
-  if (finding.reproduce && finding.status !== 'pass' && finding.status !== 'skip') out.push(`    ${c.dim('reproduce:')} ${finding.reproduce}`);
+  if (finding.reproduce && finding.status !== 'pass' && finding.status !== 'skip')
+    out.push(`    ${c.dim('reproduce:')} ${finding.reproduce}`);
   if (verbose) {
     for (const exchange of finding.evidence) {
       out.push(c.dim(`    → ${exchangeLine(exchange)}`));
@@ -81,7 +89,14 @@ function verdict(report: Report, c: Colors): string {
 export function renderBaselineTerminal(diff: BaselineDiff, file: string, color: boolean): string {
   const c = makeColors(color);
   const { headline, sections } = terminalSafe(baselineSummary(diff, file));
-  const paint: Record<BaselineSection['kind'], (text: string) => string> = { worse: c.red, better: c.green, unchanged: c.dim, added: c.dim, gone: c.yellow, note: c.yellow };
+  const paint: Record<BaselineSection['kind'], (text: string) => string> = {
+    worse: c.red,
+    better: c.green,
+    unchanged: c.dim,
+    added: c.dim,
+    gone: c.yellow,
+    note: c.yellow,
+  };
   const lines = ['', c.bold('Compared with the baseline'), `  ${diff.regressions.length ? c.red(headline) : headline}`];
   for (const section of sections) {
     lines.push(`  ${paint[section.kind](section.title)}`);

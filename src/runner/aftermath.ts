@@ -9,7 +9,12 @@ import type { EndpointAnswer } from './coverage.js';
 import { describe, type LivenessWatch } from './liveness.js';
 
 /** A crash becomes a critical finding of the check that sent the request (or of each, when several were in flight). */
-export function crashFindings(watch: LivenessWatch, checks: readonly Check[], recoveryMs: number, redact: (text: string) => string): Finding[] {
+export function crashFindings(
+  watch: LivenessWatch,
+  checks: readonly Check[],
+  recoveryMs: number,
+  redact: (text: string) => string,
+): Finding[] {
   const findings: Finding[] = [];
   for (const crash of watch.crashes) {
     const outcome = crash.recovered
@@ -27,7 +32,17 @@ export function crashFindings(watch: LivenessWatch, checks: readonly Check[], re
     }
     const several = crash.suspects.length > 1 ? ' (one of the requests in flight when it died)' : '';
     for (const { check, endpoint, exchanges } of bySender.values()) {
-      findings.push(makeFinding(check, endpoint, 'tookTargetDown', { requests: exchanges.map(describe), outcome: `${outcome}${several}` }, exchanges, {}, redact));
+      findings.push(
+        makeFinding(
+          check,
+          endpoint,
+          'tookTargetDown',
+          { requests: exchanges.map(describe), outcome: `${outcome}${several}` },
+          exchanges,
+          {},
+          redact,
+        ),
+      );
     }
   }
   return findings;
@@ -67,7 +82,12 @@ export async function brokenByWrites(
         culprit.check,
         endpoint.label,
         'brokeEndpoint',
-        { requests: related.slice(-2).map((w) => describe(w.exchange)), endpoint: endpoint.label, status: reads.map((r) => r.answer).join(', '), before: answer.status },
+        {
+          requests: related.slice(-2).map((w) => describe(w.exchange)),
+          endpoint: endpoint.label,
+          status: reads.map((r) => r.answer).join(', '),
+          before: answer.status,
+        },
         [...related.slice(-2).map((w) => w.exchange), ...reads.flatMap((r) => (r.exchange ? [r.exchange] : []))],
         {},
         redact,
@@ -79,10 +99,15 @@ export async function brokenByWrites(
 
 async function reread(endpoint: Endpoint, http: HttpClient): Promise<{ failed: boolean; answer: string; exchange?: Exchange }> {
   try {
-    const response = await http.send({ ...endpointRequest(endpoint), maxResponseBytes: 16 * 1024, purpose: 'still answering after the write probes?' });
+    const response = await http.send({
+      ...endpointRequest(endpoint),
+      maxResponseBytes: 16 * 1024,
+      purpose: 'still answering after the write probes?',
+    });
     return { failed: response.status >= 500, answer: String(response.status), exchange: response.exchange };
   } catch (error) {
-    if (!(error instanceof ProbeError) || ['budget', 'deadline', 'aborted', 'target-down'].includes(error.code)) return { failed: false, answer: 'not read' };
+    if (!(error instanceof ProbeError) || ['budget', 'deadline', 'aborted', 'target-down'].includes(error.code))
+      return { failed: false, answer: 'not read' };
     return { failed: true, answer: `no answer (${error.code})`, ...(error.exchange ? { exchange: error.exchange } : {}) };
   }
 }

@@ -38,13 +38,21 @@ export const ENDPOINT_EXISTS: Check = {
     // A wrong path is most dangerous for default-deny: a 404 would read as a refusal.
     item: 'default-deny',
     severity: 'high',
-    rationale: 'A check can only vouch for an endpoint that answered; a 404 with valid credentials means the path, params or base URL are wrong and nothing about the endpoint was seen.',
-    remediation: 'Fix the endpoint\'s path or params (or target.baseUrl\'s prefix) in the config so that it answers with valid credentials, or remove it.',
+    rationale:
+      'A check can only vouch for an endpoint that answered; a 404 with valid credentials means the path, params or base URL are wrong and nothing about the endpoint was seen.',
+    remediation:
+      "Fix the endpoint's path or params (or target.baseUrl's prefix) in the config so that it answers with valid credentials, or remove it.",
     probes: 'one authenticated request per configured endpoint before any check (GET; writes only with allowWrites)',
     writes: false,
     verdicts: {
-      absent: { status: 'error', message: '{endpoint} answered {status} with valid credentials: check its path and params; no check judged it' },
-      wrongMethod: { status: 'error', message: '{endpoint} answered 405 with valid credentials: the path exists but not with this method; no check judged it' },
+      absent: {
+        status: 'error',
+        message: '{endpoint} answered {status} with valid credentials: check its path and params; no check judged it',
+      },
+      wrongMethod: {
+        status: 'error',
+        message: '{endpoint} answered 405 with valid credentials: the path exists but not with this method; no check judged it',
+      },
     },
   },
   applies: () => 'not-applicable',
@@ -70,7 +78,11 @@ export function unfilledEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
 }
 
 export function unfilledNote(unfilled: readonly Endpoint[]): string {
-  const named = unfilled.slice(0, 5).map((e) => e.label).join(', ') + (unfilled.length > 5 ? ', …' : '');
+  const named =
+    unfilled
+      .slice(0, 5)
+      .map((e) => e.label)
+      .join(', ') + (unfilled.length > 5 ? ', …' : '');
   return `${unfilled.length} endpoint${unfilled.length === 1 ? ' still has' : 's still have'} TODO values, not probed: fill them in or remove them (${named})`;
 }
 
@@ -89,7 +101,11 @@ export async function probeCoverage(target: Target, http: HttpClient): Promise<C
     if (read && !ABSENT.has(read.status!)) coverage.present.push({ endpoint: write });
     else coverage.unknown.push(write);
   }
-  coverage.unknown.push(...target.endpoints.filter((endpoint) => !probed.includes(endpoint) && !(isWriteMethod(endpoint.method) && readPaths.has(endpoint.path))));
+  coverage.unknown.push(
+    ...target.endpoints.filter(
+      (endpoint) => !probed.includes(endpoint) && !(isWriteMethod(endpoint.method) && readPaths.has(endpoint.path)),
+    ),
+  );
   for (const answer of answers) {
     if (answer.status === undefined) coverage.unknown.push(answer.endpoint);
     else if (ABSENT.has(answer.status)) coverage.absent.push(answer);
@@ -114,7 +130,11 @@ async function existenceOf(endpoint: Endpoint, http: HttpClient): Promise<Endpoi
 /** Every probed endpoint is absent: exit 3 with what to fix, naming a prefix that works when one does. */
 async function refuseWrongBase(target: Target, http: HttpClient, absent: EndpointAnswer[]): Promise<never> {
   const statuses = [...new Set(absent.map((a) => a.status))].join('/');
-  const names = absent.slice(0, 3).map((a) => a.endpoint.label).join(', ') + (absent.length > 3 ? ', …' : '');
+  const names =
+    absent
+      .slice(0, 3)
+      .map((a) => a.endpoint.label)
+      .join(', ') + (absent.length > 3 ? ', …' : '');
   const base = new URL(target.baseUrl);
   const sample = absent.find((a) => a.endpoint.method === 'GET')?.endpoint;
   let hint = `is target.baseUrl (${http.redact(target.baseUrl)}) missing a path prefix such as /v1, or are the paths wrong?`;
@@ -122,7 +142,12 @@ async function refuseWrongBase(target: Target, http: HttpClient, absent: Endpoin
     for (const prefix of PREFIXES) {
       const path = `${prefix}${fillPath(sample)}`;
       try {
-        const response = await http.send({ ...endpointRequest(sample), path, maxResponseBytes: 4096, purpose: `is the API under ${prefix}?` });
+        const response = await http.send({
+          ...endpointRequest(sample),
+          path,
+          maxResponseBytes: 4096,
+          purpose: `is the API under ${prefix}?`,
+        });
         if (!ABSENT.has(response.status) && response.status < 500) {
           const fixed = `${base.origin}${base.pathname.replace(/\/$/, '')}${prefix}`;
           hint = `GET ${path} answers ${response.status}: set target.baseUrl to ${http.redact(fixed)}`;

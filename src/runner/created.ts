@@ -21,7 +21,12 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
   const created = findCreated(http.recorded(), target, http);
   if (!created.length) return { created, notes: [] };
   if (!target.cleanup || !target.allowWrites) {
-    return { created, notes: [`this audit created ${count(created.length)} on the target and left ${created.length > 1 ? 'them' : 'it'} there (listed under "Created by this audit"; cleanup: true or --cleanup deletes them at the end of the run)`] };
+    return {
+      created,
+      notes: [
+        `this audit created ${count(created.length)} on the target and left ${created.length > 1 ? 'them' : 'it'} there (listed under "Created by this audit"; cleanup: true or --cleanup deletes them at the end of the run)`,
+      ],
+    };
   }
   const order = [...created].sort((a, b) => (b.requestBodyBytes ?? 0) - (a.requestBodyBytes ?? 0));
   for (const resource of order) resource.cleanup = await deleteOne(resource, http);
@@ -29,19 +34,25 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
   const deleted = created.length - failed;
   return {
     created,
-    notes: [`cleanup: deleted ${deleted} of the ${count(created.length)} this audit created${failed ? `; ${failed} could not be deleted (see "Created by this audit")` : ''}`],
+    notes: [
+      `cleanup: deleted ${deleted} of the ${count(created.length)} this audit created${failed ? `; ${failed} could not be deleted (see "Created by this audit")` : ''}`,
+    ],
   };
 }
 
 /** The records the run's write probes created, once each, in the order they were made. */
-export function findCreated(records: readonly RecordedResponse[], target: Target, http: Pick<HttpClient, 'authHeaders' | 'redact'>): CreatedResource[] {
+export function findCreated(
+  records: readonly RecordedResponse[],
+  target: Target,
+  http: Pick<HttpClient, 'authHeaders' | 'redact'>,
+): CreatedResource[] {
   const origin = new URL(target.baseUrl).origin;
   const seen = new Set<string>();
   const out: CreatedResource[] = [];
   for (const { exchange, bodyText } of records) {
     const status = exchange.status ?? 0;
     if (status < 200 || status > 299 || (exchange.method !== 'POST' && exchange.method !== 'PUT')) continue;
-    const location = locationOf(exchange.responseHeaders?.['location'], exchange.url, origin, status);
+    const location = locationOf(exchange.responseHeaders?.location, exchange.url, origin, status);
     const id = exchange.method === 'POST' ? idOf(bodyText, target.idempotency.idField) : undefined;
     if (!location && id === undefined) continue;
     const requestPath = pathOf(exchange.url, target.baseUrl);
@@ -64,9 +75,19 @@ export function findCreated(records: readonly RecordedResponse[], target: Target
 }
 
 async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<NonNullable<CreatedResource['cleanup']>> {
-  if (!resource.delete) return { deleted: false, message: 'not deleted: no DELETE is known for it (no Location, and no DELETE endpoint on its item path in the config or spec)' };
+  if (!resource.delete)
+    return {
+      deleted: false,
+      message: 'not deleted: no DELETE is known for it (no Location, and no DELETE endpoint on its item path in the config or spec)',
+    };
   try {
-    const response = await http.send({ method: 'DELETE', path: resource.delete.url, followRedirects: false, cleanup: true, purpose: `cleanup: delete what ${resource.request} created` });
+    const response = await http.send({
+      method: 'DELETE',
+      path: resource.delete.url,
+      followRedirects: false,
+      cleanup: true,
+      purpose: `cleanup: delete what ${resource.request} created`,
+    });
     const { status } = response;
     if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
     if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };
@@ -106,7 +127,10 @@ function idOf(bodyText: string, idField: string): string | undefined {
 /** A DELETE endpoint (config or spec) on the item path below the collection the record was POSTed to. */
 function deleteEndpoint(target: Target, collectionPath: string, id: string): { url: string; from: 'endpoint' } | undefined {
   const collection = collectionPath.replace(/\/+$/, '');
-  const found = target.endpoints.find((e: Endpoint) => e.method === 'DELETE' && /\/\{[^}]+\}$/.test(e.path) && templateRegex(e.path.replace(/\/\{[^}]+\}$/, '')).test(collection));
+  const found = target.endpoints.find(
+    (e: Endpoint) =>
+      e.method === 'DELETE' && /\/\{[^}]+\}$/.test(e.path) && templateRegex(e.path.replace(/\/\{[^}]+\}$/, '')).test(collection),
+  );
   if (!found) return undefined;
   return { url: `${target.baseUrl}${collection}/${encodeURIComponent(id)}`, from: 'endpoint' };
 }

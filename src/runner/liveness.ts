@@ -92,7 +92,10 @@ export class LivenessWatch {
 
   private targetDown(): ProbeError {
     const last = this.crashes.at(-1)?.suspects.at(-1);
-    return new ProbeError('target-down', `the target was down (it stopped answering${last ? ` after ${describe(last)}` : ''}); nothing could be judged`);
+    return new ProbeError(
+      'target-down',
+      `the target was down (it stopped answering${last ? ` after ${describe(last)}` : ''}); nothing could be judged`,
+    );
   }
 
   /** Is the target up? One probe at a time; a recent good answer is trusted. On a fresh crash, waits for recovery. */
@@ -111,7 +114,13 @@ export class LivenessWatch {
 
   private async ping(): Promise<Ping> {
     try {
-      const response = await this.http.send({ ...this.knownGood, timeoutMs: 3000, maxResponseBytes: 1024, retryOn429: false, purpose: 'is the target still up?' });
+      const response = await this.http.send({
+        ...this.knownGood,
+        timeoutMs: 3000,
+        maxResponseBytes: 1024,
+        retryOn429: false,
+        purpose: 'is the target still up?',
+      });
       this.pings.add(response.exchange.id);
       this.lastAlive = Date.now();
       return 'up';

@@ -29,10 +29,14 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
   // Write endpoints are probed only with allowWrites (they answer a skip otherwise).
   'auth-anonymous': (target, endpoint) => ({ requestsPerEndpoint: probesWrites(target, endpoint) ? 7 : 0 }),
   // 35 spellings of a few roots, then about 3.5 per GET endpoint for at most 10 of them.
-  'auth-path-tricks': (target) => ({ requestsPerRun: 35 + 3.5 * Math.min(10, target.endpoints.filter((e) => e.method === 'GET' && !e.public).length) }),
+  'auth-path-tricks': (target) => ({
+    requestsPerRun: 35 + 3.5 * Math.min(10, target.endpoints.filter((e) => e.method === 'GET' && !e.public).length),
+  }),
   'auth-spoofing': (target, endpoint) => ({ requestsPerEndpoint: probesWrites(target, endpoint) ? 13 : 0 }),
   // Shares its samples with latency-percentiles: free where that check runs on the same endpoint.
-  'background-work': (target, endpoint, running) => ({ requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false) }),
+  'background-work': (target, endpoint, running) => ({
+    requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false),
+  }),
   'body-size-caps': () => ({ requestsPerEndpoint: 3 }),
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
@@ -40,7 +44,7 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
   'error-schema': () => ({ requestsPerRun: 0 }),
   'error-shape': () => ({ requestsPerRun: 0 }),
   'health-endpoint': () => ({ requestsPerRun: 6 }),
-  'idempotency': () => ({ requestsPerEndpoint: 5 }),
+  idempotency: () => ({ requestsPerEndpoint: 5 }),
   'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: timed(target, endpoint, true) }),
   'list-limit-cap': () => ({ requestsPerEndpoint: 8 }),
   'list-pagination': () => ({ requestsPerEndpoint: 3 }),
@@ -136,7 +140,12 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
   const fixed = PREFLIGHT_REQUESTS + sum(tasks.filter((t) => !t.endpoint).map((t) => costOf(t.check, target, undefined, running)));
 
   const byCheck = new Map<Check, T[]>();
-  for (const task of tasks) if (task.endpoint) byCheck.set(task.check, byCheck.get(task.check) ?? []).get(task.check)!.push(task);
+  for (const task of tasks)
+    if (task.endpoint)
+      byCheck
+        .set(task.check, byCheck.get(task.check) ?? [])
+        .get(task.check)!
+        .push(task);
   const groups = groupsOf([...new Set(tasks.flatMap((t) => (t.endpoint ? [t.endpoint] : [])))]);
 
   // Tasks that send nothing (a write endpoint without allowWrites, a check that reads the spec) all run;
@@ -155,7 +164,10 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
   if (sampled) {
     // Free tasks (skipped writes, spec-only reads) all run; followers run where their leader does.
     const leaderOf = (d: (typeof demands)[number]) => demands.find((l) => l.check.meta.id === FOLLOWS[d.check.meta.id]);
-    allocate(demands.filter((d) => sum(d.costs) > 0 && !leaderOf(d)), Math.max(0, capacity - fixed));
+    allocate(
+      demands.filter((d) => sum(d.costs) > 0 && !leaderOf(d)),
+      Math.max(0, capacity - fixed),
+    );
     for (const d of demands) {
       const leader = leaderOf(d);
       if (!leader) continue;
@@ -179,7 +191,17 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
     const demand = demands.find((d) => d.check === check);
     const skipped = check.meta.writes && !target.allowWrites ? 'needs allowWrites' : undefined;
     if (!demand) {
-      checks.push({ checkId: check.meta.id, item: check.meta.item, scope: 'target', applicable: 1, planned: 1, requestsPerEndpoint: 0, requests: costOf(check, target, undefined, running), groups: { covered: 0, total: 0, by: groups.by }, ...(skipped ? { skipped } : {}) });
+      checks.push({
+        checkId: check.meta.id,
+        item: check.meta.item,
+        scope: 'target',
+        applicable: 1,
+        planned: 1,
+        requestsPerEndpoint: 0,
+        requests: costOf(check, target, undefined, running),
+        groups: { covered: 0, total: 0, by: groups.by },
+        ...(skipped ? { skipped } : {}),
+      });
       continue;
     }
     // A check whose every task is free (it sends nothing here) is counted by those tasks.
@@ -195,12 +217,26 @@ export function planAudit<T extends PlanTask>(target: Target, tasks: readonly T[
       planned: chosen.length,
       requestsPerEndpoint: demand.sorted.length ? round1(sum(demand.costs) / demand.sorted.length) : 0,
       requests,
-      groups: { covered: new Set(chosen.map(groups.key)).size, total: new Set(applicable.map((t) => groups.key(t.endpoint!))).size, by: groups.by },
+      groups: {
+        covered: new Set(chosen.map(groups.key)).size,
+        total: new Set(applicable.map((t) => groups.key(t.endpoint!))).size,
+        by: groups.by,
+      },
       ...(skipped ? { skipped } : {}),
     });
   }
   const requests = Math.round(fixed + sum(checks.filter((c) => c.scope === 'endpoints').map((c) => c.requests)));
-  const plan = { tasks: planTasks, checks, requests, fullRequests: Math.round(fullRequests), capacity, capacityFrom, sampled, estimatedMs: Math.round((requests / target.limits.requestsPerSecond) * 1000), notes: [] as string[] };
+  const plan = {
+    tasks: planTasks,
+    checks,
+    requests,
+    fullRequests: Math.round(fullRequests),
+    capacity,
+    capacityFrom,
+    sampled,
+    estimatedMs: Math.round((requests / target.limits.requestsPerSecond) * 1000),
+    notes: [] as string[],
+  };
   plan.notes = planNotes(plan);
   return plan;
 }
@@ -210,7 +246,10 @@ function capacityOf(target: Target): { capacity: number; capacityFrom: string } 
   const { maxRequests, maxDurationMs, requestsPerSecond } = target.limits;
   const byTime = Math.floor((maxDurationMs / 1000) * requestsPerSecond);
   return byTime < maxRequests
-    ? { capacity: Math.floor(byTime * HEADROOM), capacityFrom: `maxDurationMs ${fmt(maxDurationMs)} at ${fmt(requestsPerSecond)} requests/s` }
+    ? {
+        capacity: Math.floor(byTime * HEADROOM),
+        capacityFrom: `maxDurationMs ${fmt(maxDurationMs)} at ${fmt(requestsPerSecond)} requests/s`,
+      }
     : { capacity: Math.floor(maxRequests * HEADROOM), capacityFrom: `maxRequests ${fmt(maxRequests)}` };
 }
 
@@ -255,7 +294,11 @@ export function representativeOrder(endpoints: readonly Endpoint[]): Endpoint[] 
   const { key } = groupsOf(endpoints);
   const spread = (list: Endpoint[]): Endpoint[] => {
     const byGroup = new Map<string, Endpoint[]>();
-    for (const endpoint of [...list].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) byGroup.set(key(endpoint), byGroup.get(key(endpoint)) ?? []).get(key(endpoint))!.push(endpoint);
+    for (const endpoint of [...list].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)))
+      byGroup
+        .set(key(endpoint), byGroup.get(key(endpoint)) ?? [])
+        .get(key(endpoint))!
+        .push(endpoint);
     const queues = [...byGroup.keys()].sort().map((group) => interleaveKinds(byGroup.get(group)!));
     const out: Endpoint[] = [];
     for (let i = 0; out.length < list.length; i++) for (const queue of queues) if (queue[i]) out.push(queue[i]!);
@@ -266,7 +309,11 @@ export function representativeOrder(endpoints: readonly Endpoint[]): Endpoint[] 
 
 function interleaveKinds(list: Endpoint[]): Endpoint[] {
   const byKind = new Map<string, Endpoint[]>();
-  for (const endpoint of list) byKind.set(endpoint.kind, byKind.get(endpoint.kind) ?? []).get(endpoint.kind)!.push(endpoint);
+  for (const endpoint of list)
+    byKind
+      .set(endpoint.kind, byKind.get(endpoint.kind) ?? [])
+      .get(endpoint.kind)!
+      .push(endpoint);
   const queues = [...byKind.values()];
   const out: Endpoint[] = [];
   for (let i = 0; out.length < list.length; i++) for (const queue of queues) if (queue[i]) out.push(queue[i]!);
@@ -287,7 +334,9 @@ function planNotes(plan: Omit<AuditPlan, 'notes'>): string[] {
   ];
   for (const check of plan.checks) {
     if (check.scope !== 'endpoints' || check.skipped || check.planned === check.applicable) continue;
-    lines.push(`${check.checkId}: ${fmt(check.planned)} of ${fmt(check.applicable)} endpoints, sampled across ${check.groups.covered} of ${check.groups.total} ${check.groups.by}`);
+    lines.push(
+      `${check.checkId}: ${fmt(check.planned)} of ${fmt(check.applicable)} endpoints, sampled across ${check.groups.covered} of ${check.groups.total} ${check.groups.by}`,
+    );
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 import { fillPath } from '../config/endpoints.js';
-import { ProbeError, type HttpClient } from '../http/types.js';
+import { ProbeError, type HttpClient, type ProbeResponse } from '../http/types.js';
 import type { Logger, Target } from '../types.js';
 
 /** The target cannot be audited at all: exit 3 with this one-line message. */
@@ -36,9 +36,15 @@ export async function checkTarget(target: Target, http: HttpClient, log: Logger)
     return notes;
   }
   if (!probe) return notes;
-  let response;
+  let response: ProbeResponse;
   try {
-    response = await http.send({ method: 'GET', path: fillPath(probe), query: probe.query, headers: probe.headers, purpose: 'are the configured credentials accepted?' });
+    response = await http.send({
+      method: 'GET',
+      path: fillPath(probe),
+      query: probe.query,
+      headers: probe.headers,
+      purpose: 'are the configured credentials accepted?',
+    });
   } catch (error) {
     // The endpoint itself misbehaves (hangs, resets): the checks will say so; the audit goes on.
     if (!(error instanceof ProbeError)) throw error;

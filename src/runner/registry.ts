@@ -20,7 +20,10 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
   if (dir === checksDir() && cache) return cache;
   const loading = (async () => {
     const files = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name))
+      .filter(
+        (entry) =>
+          entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
+      )
       .map((entry) => entry.name)
       .sort();
     const checks: Check[] = [];
@@ -44,7 +47,8 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
 export function assertCheck(check: Check | undefined, file: string, source?: string): asserts check is Check {
   const meta = check?.meta;
   const problems: string[] = [];
-  if (!check || typeof check.run !== 'function' || typeof check.applies !== 'function') problems.push('default export must have meta, applies() and run()');
+  if (!check || typeof check.run !== 'function' || typeof check.applies !== 'function')
+    problems.push('default export must have meta, applies() and run()');
   else if (!meta) problems.push('missing meta');
   else {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) problems.push(`id "${meta.id}" is not kebab-case`);

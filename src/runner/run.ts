@@ -69,7 +69,17 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     if (unfilled.length) notes.push(unfilledNote(unfilled));
     const coverage = await probeCoverage({ ...target, endpoints: target.endpoints.filter((e) => !unfilled.includes(e)) }, http);
     for (const { endpoint, status, exchange } of coverage.absent) {
-      findings.push(makeFinding(ENDPOINT_EXISTS, endpoint.label, status === 405 ? 'wrongMethod' : 'absent', { endpoint: endpoint.label, status }, exchange ? [exchange] : [], {}, redact));
+      findings.push(
+        makeFinding(
+          ENDPOINT_EXISTS,
+          endpoint.label,
+          status === 405 ? 'wrongMethod' : 'absent',
+          { endpoint: endpoint.label, status },
+          exchange ? [exchange] : [],
+          {},
+          redact,
+        ),
+      );
     }
     const absent = new Set([...coverage.absent.map((a) => a.endpoint), ...unfilled]);
     const judged: Target = { ...target, endpoints: target.endpoints.filter((endpoint) => !absent.has(endpoint)) };
@@ -89,14 +99,16 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     notes.push(...budget.notes);
     let done = 0;
     const total = tasks.length;
-    const progress = (current?: string): void => options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });
+    const progress = (current?: string): void =>
+      options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });
     http.onExchange(() => progress());
     const heavyWrites: Array<{ check: Check; exchange: Exchange }> = [];
     const runTask = async (task: Task): Promise<void> => {
       progress(`${task.check.meta.id}${task.endpoint ? ` ${task.endpoint.label}` : ''}`);
       const label = task.endpoint?.label ?? '*';
       const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
-      const client = phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
+      const client =
+        phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
       findings.push(...(await runOne(task, judged, client, log)));
       done++;
       progress();
@@ -123,9 +135,14 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const settled = await settleCreated(http, target);
     notes.push(...settled.notes);
     const stats = http.stats();
-    if (stats.rateLimited) notes.push(`the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`);
+    if (stats.rateLimited)
+      notes.push(
+        `the target answered 429 (rate limited) ${stats.rateLimited} time(s); the run backed off ${Math.round(stats.backoffMs)} ms in all, as Retry-After asked`,
+      );
     if (findings.some((f) => f.status === 'error' && f.data?.code === 'budget')) {
-      notes.push(`the request budget (maxRequests: ${target.limits.maxRequests}) ran out; some probes could not run (raise limits.maxRequests or --max-requests)`);
+      notes.push(
+        `the request budget (maxRequests: ${target.limits.maxRequests}) ran out; some probes could not run (raise limits.maxRequests or --max-requests)`,
+      );
     }
     const waived = applyWaivers(orderFindings(findings, checks), target.waivers, (options.now ?? (() => new Date()))());
     notes.push(...waived.notes);
@@ -146,7 +163,12 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       }),
       items,
       checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS.meta] : [])],
-      coverage: { endpoints: target.endpoints.length, answered: coverage.present.length, absent: coverage.absent.length, notProbed: coverage.unknown.length + unfilled.length },
+      coverage: {
+        endpoints: target.endpoints.length,
+        answered: coverage.present.length,
+        absent: coverage.absent.length,
+        notProbed: coverage.unknown.length + unfilled.length,
+      },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
       ...(settled.created.length ? { created: settled.created } : {}),
@@ -231,12 +253,16 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   }
 }
 
-
 /** Stable order whatever finished first: by check (registry order), then endpoint. */
 function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[] {
   const rank = new Map(checks.map((check, index) => [check.meta.id, index]));
   return findings
     .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => (rank.get(a.finding.checkId) ?? 0) - (rank.get(b.finding.checkId) ?? 0) || a.finding.endpoint.localeCompare(b.finding.endpoint) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        (rank.get(a.finding.checkId) ?? 0) - (rank.get(b.finding.checkId) ?? 0) ||
+        a.finding.endpoint.localeCompare(b.finding.endpoint) ||
+        a.index - b.index,
+    )
     .map(({ finding }) => finding);
 }

@@ -6,13 +6,20 @@ const CREDIT: Partial<Record<Finding['status'], number>> = { pass: 1, warn: 0.5,
 
 /** "get  /metrics" and "GET /metrics" name the same endpoint: methods are case-insensitive, spacing is not meaningful. */
 function sameEndpoint(a: string, b: string): boolean {
-  const norm = (label: string): string => label.trim().replace(/\s+/g, ' ').replace(/^\S+/, (method) => method.toUpperCase());
+  const norm = (label: string): string =>
+    label
+      .trim()
+      .replace(/\s+/g, ' ')
+      .replace(/^\S+/, (method) => method.toUpperCase());
   return norm(a) === norm(b);
 }
 
 function waiverMatches(waiver: Waiver, finding: Finding): boolean {
   // An item, a whole check, or one verdict of a check (check/verdict: the finding's id).
-  return (waiver.check === finding.checkId || waiver.check === finding.item || waiver.check === finding.id) && (!waiver.endpoint || sameEndpoint(waiver.endpoint, finding.endpoint));
+  return (
+    (waiver.check === finding.checkId || waiver.check === finding.item || waiver.check === finding.id) &&
+    (!waiver.endpoint || sameEndpoint(waiver.endpoint, finding.endpoint))
+  );
 }
 
 /**
@@ -34,7 +41,8 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], to
   });
   for (const waiver of waivers) {
     const name = `${waiver.check}${waiver.endpoint ? ` on ${waiver.endpoint}` : ''}`;
-    if (waiver.expires < day) notes.push(`waiver for ${name} expired on ${waiver.expires}; its failures count again (renew it or fix them)`);
+    if (waiver.expires < day)
+      notes.push(`waiver for ${name} expired on ${waiver.expires}; its failures count again (renew it or fix them)`);
     else if (!used.has(waiver)) notes.push(`waiver for ${name} matched no failure; remove it if the problem is fixed`);
   }
   return { findings: out, notes };
@@ -90,9 +98,15 @@ export interface RunFacts {
  * an item that decided nothing, nothing probed, or a target that went down (design.md, exit 1).
  * Undecided never adds up to green.
  */
-export function gateOf(score: number | null, items: readonly ItemReport[], failUnder: number, facts: RunFacts = { probed: 1 }): { passed: boolean; failUnder: number; reasons: string[] } {
+export function gateOf(
+  score: number | null,
+  items: readonly ItemReport[],
+  failUnder: number,
+  facts: RunFacts = { probed: 1 },
+): { passed: boolean; failUnder: number; reasons: string[] } {
   const reasons: string[] = [];
-  if (facts.probed === 0) reasons.push('nothing was probed: add endpoints to the config (or give --openapi), or fix the ones that answered 404');
+  if (facts.probed === 0)
+    reasons.push('nothing was probed: add endpoints to the config (or give --openapi), or fix the ones that answered 404');
   if (facts.targetDown) reasons.push(facts.targetDown);
   if (score === null) reasons.push('no check could decide anything, so readiness is unknown');
   else if (score < failUnder) reasons.push(`score ${score} is below failUnder ${failUnder}`);
@@ -102,17 +116,26 @@ export function gateOf(score: number | null, items: readonly ItemReport[], failU
   const undecided = findings.filter((f) => f.status === 'error').length;
   const considered = findings.filter((f) => f.status !== 'skip').length;
   if (score !== null && considered > 0 && undecided / considered > MAX_UNDECIDED_SHARE) {
-    reasons.push(`${undecided} of ${considered} findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready`);
+    reasons.push(
+      `${undecided} of ${considered} findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready`,
+    );
   }
   // An item with findings but none decided (only errors) is unknown, not fine; one that only skipped
   // (not opted in, nothing to look at) says so in its row and does not stop the gate.
-  const blind = items.filter((item) => item.findings.some((f) => f.status === 'error') && !item.findings.some((f) => CREDIT[f.status] !== undefined || f.status === 'waived'));
-  if (score !== null && blind.length) reasons.push(`${blind.length} of ${items.length} items could not be decided (${blind.map((item) => item.id).join(', ')})`);
+  const blind = items.filter(
+    (item) =>
+      item.findings.some((f) => f.status === 'error') &&
+      !item.findings.some((f) => CREDIT[f.status] !== undefined || f.status === 'waived'),
+  );
+  if (score !== null && blind.length)
+    reasons.push(`${blind.length} of ${items.length} items could not be decided (${blind.map((item) => item.id).join(', ')})`);
   const critical = findings.filter((f) => f.status === 'fail' && f.severity === 'critical');
   if (critical.length) {
     // One name per check and endpoint: a check that fails twice on one endpoint is named once.
     const named = [...new Set(critical.map((f) => `${f.checkId} on ${f.endpoint}`))];
-    reasons.push(`${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.slice(0, 3).join(', ')}${named.length > 3 ? ', …' : ''}`);
+    reasons.push(
+      `${critical.length} critical failure${critical.length > 1 ? 's' : ''}: ${named.slice(0, 3).join(', ')}${named.length > 3 ? ', …' : ''}`,
+    );
   }
   return { passed: reasons.length === 0, failUnder, reasons };
 }

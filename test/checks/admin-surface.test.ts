@@ -19,7 +19,9 @@ limits: { requestsPerSecond: 1000, concurrency: 8 }
 `;
 
 const pathOnly = (path: string): string => path.split('?')[0]!;
-const SIGNED = ADMIN_PATHS.filter((entry): entry is AdminPath & { signature: NonNullable<AdminPath['signature']> } => entry.signature !== undefined);
+const SIGNED = ADMIN_PATHS.filter(
+  (entry): entry is AdminPath & { signature: NonNullable<AdminPath['signature']> } => entry.signature !== undefined,
+);
 
 /** Serves one sample per product-specific entry at its own path (headers for a HEAD entry); 404 elsewhere. */
 function serveSamples(which: 'positive' | 'negative') {
@@ -35,7 +37,9 @@ function serveSamples(which: 'positive' | 'negative') {
 }
 
 function headersOnly(res: ServerResponse, lines: string): void {
-  const headers = Object.fromEntries(lines.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   res.writeHead(200, headers).end();
 }
 
@@ -45,7 +49,25 @@ describe('admin-surface wordlist', () => {
     expect(new Set(ADMIN_PATHS.map((p) => p.path)).size).toBe(ADMIN_PATHS.length);
     for (const kind of ['action', 'secret', 'info']) expect(ADMIN_PATHS.some((p) => p.kind === kind)).toBe(true);
     const paths = ADMIN_PATHS.map((p) => pathOnly(p.path));
-    for (const path of ['/db', '/api/v1/status/config', '/api/v1/status/flags', '/federate', '/api/v1/admin/tsdb/snapshot', '/debug/pprof/', '/debug/vars', '/actuator/env', '/actuator/heapdump', '/v2/members', '/v2/stats/self', '/__debug__/', '/rails/info/properties', '/_ignition/health-check', '/server-status', '/.git/config', '/graphql']) {
+    for (const path of [
+      '/db',
+      '/api/v1/status/config',
+      '/api/v1/status/flags',
+      '/federate',
+      '/api/v1/admin/tsdb/snapshot',
+      '/debug/pprof/',
+      '/debug/vars',
+      '/actuator/env',
+      '/actuator/heapdump',
+      '/v2/members',
+      '/v2/stats/self',
+      '/__debug__/',
+      '/rails/info/properties',
+      '/_ignition/health-check',
+      '/server-status',
+      '/.git/config',
+      '/graphql',
+    ]) {
       expect(paths).toContain(path);
     }
     expect(ADMIN_PATHS.find((p) => p.path === '/actuator/heapdump')!.method).toBe('HEAD');
@@ -70,7 +92,10 @@ checkTester.run(check, {
     },
     {
       name: 'a single-page app that answers its index to every path, .env and .git/config included',
-      server: () => startServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Orders</title><div id="root"></div>')),
+      server: () =>
+        startServer((_req, res) =>
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Orders</title><div id="root"></div>'),
+        ),
       verdicts: ['noneFound'],
     },
     {
@@ -93,7 +118,10 @@ checkTester.run(check, {
     {
       // Issue 13.5: GET /.env → 400 {"error":"invalid package"} was ".env file exists".
       name: 'a 4xx JSON error for dot-paths (a package registry rejecting the name)',
-      server: () => startServer((req, res) => (req.url?.startsWith('/.') ? json(res, 400, { error: 'invalid package' }) : json(res, 404, { error: 'not_found' }))),
+      server: () =>
+        startServer((req, res) =>
+          req.url?.startsWith('/.') ? json(res, 400, { error: 'invalid package' }) : json(res, 404, { error: 'not_found' }),
+        ),
       verdicts: ['noneFound'],
     },
     {
@@ -107,11 +135,21 @@ checkTester.run(check, {
       name: 'an open /actuator/env: critical, each path sent once, anonymously, GET or HEAD',
       server: () =>
         startServer((req, res) => {
-          if (req.url === '/actuator/env') return json(res, 200, { activeProfiles: ['prod'], propertySources: [{ name: 'systemEnvironment', properties: { DB_PASSWORD: { value: '******' } } }] });
+          if (req.url === '/actuator/env')
+            return json(res, 200, {
+              activeProfiles: ['prod'],
+              propertySources: [{ name: 'systemEnvironment', properties: { DB_PASSWORD: { value: '******' } } }],
+            });
           if (req.url === '/health') return json(res, 200, { status: 'ok' });
           json(res, 404, { error: 'not_found', path: req.url });
         }),
-      verdicts: [{ verdict: 'exposed', endpoint: 'GET /actuator/env', data: { status: 200, what: 'actuator env (configuration and secrets)', kind: 'secret' } }],
+      verdicts: [
+        {
+          verdict: 'exposed',
+          endpoint: 'GET /actuator/env',
+          data: { status: 200, what: 'actuator env (configuration and secrets)', kind: 'secret' },
+        },
+      ],
       assert: (findings) => {
         expect(findings[0]!.severity).toBe('critical');
         expect(findings[0]!.reproduce).toMatch(/^curl -sS -i '.*\/actuator\/env'$/);
@@ -123,7 +161,13 @@ checkTester.run(check, {
       name: 'an info endpoint (metrics) is high, not critical',
       server: () =>
         startMswServer(
-          http.get('/metrics', () => new HttpResponse('# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total 1027\n', { headers: { 'Content-Type': 'text/plain' } })),
+          http.get(
+            '/metrics',
+            () =>
+              new HttpResponse('# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total 1027\n', {
+                headers: { 'Content-Type': 'text/plain' },
+              }),
+          ),
         ),
       verdicts: [{ verdict: 'exposedInfo', endpoint: 'GET /metrics' }],
       assert: (findings) => expect(findings[0]!.severity).toBe('high'),
@@ -137,20 +181,28 @@ checkTester.run(check, {
           res.writeHead(404, { 'content-type': 'text/html' }).end(`<pre>Cannot GET ${req.url}</pre>`);
         }),
       verdicts: [{ verdict: 'exposed', endpoint: 'GET /admin' }],
-      assert: (findings) => expect(findings[0]!.data!.alike).toEqual(expect.arrayContaining(['/administrator', '/adminer', '/admin/users', '/admin/jobs', '/admin/queues', '/admin/config'])),
+      assert: (findings) =>
+        expect(findings[0]!.data!.alike).toEqual(
+          expect.arrayContaining(['/administrator', '/adminer', '/admin/users', '/admin/jobs', '/admin/queues', '/admin/config']),
+        ),
     },
     {
       name: 'admin endpoints behind auth on the public host',
       server: () =>
         startMswServer(
-          http.all('/admin*', ({ request }) => (request.headers.get('authorization') === TOKEN ? HttpResponse.json({ accounts: 1832 }) : HttpResponse.json({ error: 'unauthorized' }, { status: 401 }))),
+          http.all('/admin*', ({ request }) =>
+            request.headers.get('authorization') === TOKEN
+              ? HttpResponse.json({ accounts: 1832 })
+              : HttpResponse.json({ error: 'unauthorized' }, { status: 401 }),
+          ),
           http.get('/health', () => HttpResponse.json({ status: 'ok' })),
         ),
       verdicts: [{ verdict: 'behindAuth', endpoint: 'GET /admin', data: { status: 401, unknown: '404' } }],
     },
     {
       name: 'a redirect to the sign-in page is behind auth',
-      server: () => startServer((req, res) => (req.url === '/sidekiq' ? res.writeHead(302, { location: '/users/sign_in' }).end() : json(res, 404, {}))),
+      server: () =>
+        startServer((req, res) => (req.url === '/sidekiq' ? res.writeHead(302, { location: '/users/sign_in' }).end() : json(res, 404, {}))),
       verdicts: [{ verdict: 'behindAuth', endpoint: 'GET /sidekiq', data: { status: 302 } }],
     },
     {
@@ -166,9 +218,18 @@ checkTester.run(check, {
     },
     {
       name: 'the Prometheus TSDB admin API answers a read-only GET with 405 (the route is there)',
-      server: () => startServer((req, res) => (/^\/api\/v1\/admin\/tsdb\/(snapshot|delete_series)$/.test(req.url ?? '') ? res.writeHead(405, { 'content-type': 'text/plain' }).end('Method Not Allowed\n') : json(res, 404, {}))),
+      server: () =>
+        startServer((req, res) =>
+          /^\/api\/v1\/admin\/tsdb\/(snapshot|delete_series)$/.test(req.url ?? '')
+            ? res.writeHead(405, { 'content-type': 'text/plain' }).end('Method Not Allowed\n')
+            : json(res, 404, {}),
+        ),
       verdicts: [
-        { verdict: 'exists', endpoint: 'GET /api/v1/admin/tsdb/snapshot', data: { status: 405, alike: ['/api/v1/admin/tsdb/delete_series'] } },
+        {
+          verdict: 'exists',
+          endpoint: 'GET /api/v1/admin/tsdb/snapshot',
+          data: { status: 405, alike: ['/api/v1/admin/tsdb/delete_series'] },
+        },
       ],
     },
   ],
@@ -187,7 +248,11 @@ describe('admin-surface on every product sample (issue 13.10)', () => {
       expect(hits.find((f) => f.endpoint === 'HEAD /actuator/heapdump')?.id).toBe('admin-surface/exposed');
       // Bounded: the wordlist once; no calibration was needed (every other answer was a 404).
       expect(server.requests).toHaveLength(ADMIN_PATHS.length);
-      expect(server.requests.every((r) => r.method === (r.url === '/actuator/heapdump' ? 'HEAD' : 'GET') && r.headers.authorization === undefined)).toBe(true);
+      expect(
+        server.requests.every(
+          (r) => r.method === (r.url === '/actuator/heapdump' ? 'HEAD' : 'GET') && r.headers.authorization === undefined,
+        ),
+      ).toBe(true);
     } finally {
       await server.close();
     }

@@ -75,7 +75,9 @@ checkTester.run(check, {
         expect(sent).toContain(undefined);
         expect(sent).toContain('');
         expect(sent.some((a) => a?.startsWith('Basic '))).toBe(true);
-        const jwts = sent.filter((a) => a?.startsWith('Bearer ey')).map((a) => JSON.parse(Buffer.from(a!.split(' ')[1]!.split('.')[0]!, 'base64url').toString()) as { alg: string });
+        const jwts = sent
+          .filter((a) => a?.startsWith('Bearer ey'))
+          .map((a) => JSON.parse(Buffer.from(a!.split(' ')[1]!.split('.')[0]!, 'base64url').toString()) as { alg: string });
         expect(jwts.map((h) => h.alg).sort()).toEqual(['HS256', 'HS256', 'none']);
         expect(sent).not.toContain(`Bearer ${token}`);
         expect(server.requests.some((r) => r.url === '/health')).toBe(false);
@@ -84,7 +86,10 @@ checkTester.run(check, {
     {
       name: 'a 404 that hides the endpoint from strangers (2xx with credentials) is a refusal',
       config: oneEndpoint('{ path: /api/orders }'),
-      server: () => recorded(async (req, res) => ((await userOf(req.headers)) ? json(res, 200, { data: [{ id: 'ord_1' }] }) : json(res, 404, { error: 'not_found' }))),
+      server: () =>
+        recorded(async (req, res) =>
+          (await userOf(req.headers)) ? json(res, 200, { data: [{ id: 'ord_1' }] }) : json(res, 404, { error: 'not_found' }),
+        ),
       verdicts: [{ verdict: 'refused', data: { summary: '404 ×7' } }],
     },
     {
@@ -139,8 +144,16 @@ checkTester.run(check, {
       name: 'an API that accepts an unsigned alg:none token',
       server: () => startMswServer(defaultDenyApi('accepts-alg-none')),
       verdicts: [
-        { verdict: 'badCredentialAccepted', endpoint: 'GET /api/orders', data: { refusal: '401', accepted: ['an alg:none JWT (unsigned)'] } },
-        { verdict: 'badCredentialAccepted', endpoint: 'GET /api/reports/summary', data: { refusal: '401', accepted: ['an alg:none JWT (unsigned)'] } },
+        {
+          verdict: 'badCredentialAccepted',
+          endpoint: 'GET /api/orders',
+          data: { refusal: '401', accepted: ['an alg:none JWT (unsigned)'] },
+        },
+        {
+          verdict: 'badCredentialAccepted',
+          endpoint: 'GET /api/reports/summary',
+          data: { refusal: '401', accepted: ['an alg:none JWT (unsigned)'] },
+        },
       ],
       assert: ([first]) => {
         expect(first!.severity).toBe('critical');
@@ -152,8 +165,16 @@ checkTester.run(check, {
       name: 'an API that decodes tokens without verifying them: alg:none and the forged signature named (expired still refused)',
       server: () => startMswServer(defaultDenyApi('decode-only')),
       verdicts: [
-        { verdict: 'badCredentialAccepted', endpoint: 'GET /api/orders', data: { accepted: ['an alg:none JWT (unsigned)', 'a JWT with a forged signature'] } },
-        { verdict: 'badCredentialAccepted', endpoint: 'GET /api/reports/summary', data: { accepted: ['an alg:none JWT (unsigned)', 'a JWT with a forged signature'] } },
+        {
+          verdict: 'badCredentialAccepted',
+          endpoint: 'GET /api/orders',
+          data: { accepted: ['an alg:none JWT (unsigned)', 'a JWT with a forged signature'] },
+        },
+        {
+          verdict: 'badCredentialAccepted',
+          endpoint: 'GET /api/reports/summary',
+          data: { accepted: ['an alg:none JWT (unsigned)', 'a JWT with a forged signature'] },
+        },
       ],
     },
     {
@@ -167,13 +188,21 @@ checkTester.run(check, {
           if (!(await userOf(req.headers))) return json(res, 401, { error: 'unauthorized' });
           json(res, 200, {});
         }),
-      verdicts: [{ verdict: 'authErrors', data: { answers: '500 and no answer (timeout)', names: 'a malformed token and a token of the wrong scheme (Basic)' } }],
+      verdicts: [
+        {
+          verdict: 'authErrors',
+          data: { answers: '500 and no answer (timeout)', names: 'a malformed token and a token of the wrong scheme (Basic)' },
+        },
+      ],
       assert: ([finding]) => expect(finding!.severity).toBe('high'),
     },
     {
       name: 'a validation error before auth (400) is an unclear refusal',
       config: oneEndpoint('{ path: /api/orders }'),
-      server: () => recorded(async (req, res) => ((await userOf(req.headers)) ? json(res, 200, { data: [] }) : json(res, 400, { error: 'missing tenant' }))),
+      server: () =>
+        recorded(async (req, res) =>
+          (await userOf(req.headers)) ? json(res, 200, { data: [] }) : json(res, 400, { error: 'missing tenant' }),
+        ),
       verdicts: [{ verdict: 'unclearRefusal', data: { answers: '400' } }],
     },
     // Issue 13, class 2: permission-filtered answers were "critical: anyone who finds the URL can call it".
@@ -214,7 +243,12 @@ checkTester.run(check, {
     {
       name: 'an empty anonymous result does not hide a forged token that gets the data',
       config: oneEndpoint('{ path: /api/orders }'),
-      server: () => startMswServer(http.all('*', async ({ request }) => HttpResponse.json((await userOf(request.headers, 'decode-only')) ? { data: [{ id: 'ord_1' }] } : { data: [] }))),
+      server: () =>
+        startMswServer(
+          http.all('*', async ({ request }) =>
+            HttpResponse.json((await userOf(request.headers, 'decode-only')) ? { data: [{ id: 'ord_1' }] } : { data: [] }),
+          ),
+        ),
       verdicts: ['emptyForAnonymous', { verdict: 'badCredentialAccepted', data: { refusal: '200 with an empty result' } }],
     },
     {
@@ -238,7 +272,10 @@ checkTester.run(check, {
         expect(finding!.status).toBe('error');
         expect(finding!.message).toBe('GET /x answered 404 with valid credentials too: check its path and params');
         // One anonymous call and one with the credentials: the bad-token variants would prove nothing more.
-        expect(server.requests.map((r) => (r.headers.authorization === `Bearer ${token}` ? 'with credentials' : 'anonymous'))).toEqual(['anonymous', 'with credentials']);
+        expect(server.requests.map((r) => (r.headers.authorization === `Bearer ${token}` ? 'with credentials' : 'anonymous'))).toEqual([
+          'anonymous',
+          'with credentials',
+        ]);
       },
     },
     {

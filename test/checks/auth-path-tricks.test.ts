@@ -43,11 +43,16 @@ checkTester.run(check, {
       name: 'default-deny middleware: every spelling of a refused path stays refused',
       server: () => {
         const app = express();
-        app.use((req, res, next) => (req.path === '/health' || req.headers.authorization === TOKEN ? next() : res.status(401).json({ error: 'unauthorized' })));
+        app.use((req, res, next) =>
+          req.path === '/health' || req.headers.authorization === TOKEN ? next() : res.status(401).json({ error: 'unauthorized' }),
+        );
         return serveApp(routes(app));
       },
       // /api/orders and the five admin roots are all refused (401 before routing), each stays refused.
-      verdicts: [{ verdict: 'stayedRefused', endpoint: 'GET /api/orders', data: { count: 6, answers: '401' } }, ...Array(5).fill('stayedRefused')],
+      verdicts: [
+        { verdict: 'stayedRefused', endpoint: 'GET /api/orders', data: { count: 6, answers: '401' } },
+        ...Array(5).fill('stayedRefused'),
+      ],
     },
     {
       name: 'a catch-all 200 page is not mistaken for the protected resource',
@@ -60,12 +65,19 @@ checkTester.run(check, {
     },
     {
       name: 'a configured endpoint hidden by a 404 (2xx with credentials) is a refusal to get around',
-      server: () => recorded((req, res) => (req.url === '/api/orders' && req.headers.authorization === TOKEN ? json(res, 200, { data: [] }) : json(res, 404, { error: 'not_found' }))),
+      server: () =>
+        recorded((req, res) =>
+          req.url === '/api/orders' && req.headers.authorization === TOKEN
+            ? json(res, 200, { data: [] })
+            : json(res, 404, { error: 'not_found' }),
+        ),
       verdicts: [{ verdict: 'stayedRefused', endpoint: 'GET /api/orders', data: { answers: '404' } }],
     },
     {
       name: 'nothing refuses an anonymous GET: skipped with the reason',
-      config: config.replace('{ path: /api/orders }', '{ path: /api/orders }\npublicPaths: [/api/orders]').replace('publicPaths: [/health]\n', ''),
+      config: config
+        .replace('{ path: /api/orders }', '{ path: /api/orders }\npublicPaths: [/api/orders]')
+        .replace('publicPaths: [/health]\n', ''),
       server: () => recorded((_req, res) => json(res, 404, { error: 'not_found' })),
       verdicts: ['nothingRefused'],
     },
@@ -76,10 +88,18 @@ checkTester.run(check, {
       server: () => {
         const app = express();
         // The mistake: a string prefix rule in front of a router that ignores case by default.
-        app.use((req, res, next) => (req.path.startsWith('/admin') && req.headers.authorization !== TOKEN ? res.status(401).json({ error: 'unauthorized' }) : next()));
+        app.use((req, res, next) =>
+          req.path.startsWith('/admin') && req.headers.authorization !== TOKEN ? res.status(401).json({ error: 'unauthorized' }) : next(),
+        );
         return serveApp(routes(app));
       },
-      verdicts: [{ verdict: 'bypassed', endpoint: 'GET /admin', data: { refusal: '401', variants: '/Admin (another case)', answer: '200', paths: ['/Admin'] } }],
+      verdicts: [
+        {
+          verdict: 'bypassed',
+          endpoint: 'GET /admin',
+          data: { refusal: '401', variants: '/Admin (another case)', answer: '200', paths: ['/Admin'] },
+        },
+      ],
       assert: (findings) => {
         const bypass = findings.find((f) => f.id === 'auth-path-tricks/bypassed')!;
         expect(bypass.severity).toBe('critical');
@@ -92,7 +112,10 @@ checkTester.run(check, {
       server: () => exactRule((path) => path.replace(/;.*$/, '').replace(/\/+$/, '')),
       verdicts: [{ verdict: 'bypassed', data: { paths: ['/api/orders/', '/api/orders;x'] } }],
       // The tricks went out exactly as written.
-      assert: () => expect(server.requests.map((r) => r.url)).toEqual(expect.arrayContaining(['//api/orders', '/%61pi/orders', '/Api/orders', '/api/orders;x', '/api/orders/.'])),
+      assert: () =>
+        expect(server.requests.map((r) => r.url)).toEqual(
+          expect.arrayContaining(['//api/orders', '/%61pi/orders', '/Api/orders', '/api/orders;x', '/api/orders/.']),
+        ),
     },
     {
       name: 'a dot segment slips past a rule matched before the path is resolved',
@@ -105,7 +128,9 @@ checkTester.run(check, {
       server: () => recorded((_req, res) => json(res, 404, { error: 'not_found' })),
       verdicts: [{ verdict: 'notFoundWithCredentials', endpoint: 'GET /api/orders', data: { status: 404 } }],
       assert: (findings) => {
-        expect(findings.find((f) => f.status === 'error')!.message).toBe('GET /api/orders answered 404 with valid credentials too: check its path and params');
+        expect(findings.find((f) => f.status === 'error')!.message).toBe(
+          'GET /api/orders answered 404 with valid credentials too: check its path and params',
+        );
         expect(findings.map((f) => f.id).sort()).toEqual(['auth-path-tricks/notFoundWithCredentials', 'auth-path-tricks/nothingRefused']);
       },
     },

@@ -30,7 +30,10 @@ function ordersOf(user: string): unknown {
 let server: TestServer;
 
 /** An orders API on loopback whose idea of who is calling is `identify`; /health is public. */
-async function ordersApi(identify: (req: IncomingMessage) => Promise<string | undefined>, body: (user: string) => unknown = ordersOf): Promise<TestServer> {
+async function ordersApi(
+  identify: (req: IncomingMessage) => Promise<string | undefined>,
+  body: (user: string) => unknown = ordersOf,
+): Promise<TestServer> {
   server = await startServer(async (req, res) => {
     if (req.url === '/health') return json(res, 200, { status: 'ok' });
     const user = await identify(req);
@@ -61,7 +64,9 @@ checkTester.run(check, {
       assert: () => {
         // Each spoof went out: identity headers anonymously and with the token, the rest anonymously.
         const carrying = (header: string): number => server.requests.filter((r) => r.headers[header] !== undefined).length;
-        expect(['x-user-id', 'x-remote-user', 'x-forwarded-for', 'x-real-ip', 'x-original-url', 'x-rewrite-url'].map(carrying)).toEqual([2, 2, 1, 1, 1, 1]);
+        expect(['x-user-id', 'x-remote-user', 'x-forwarded-for', 'x-real-ip', 'x-original-url', 'x-rewrite-url'].map(carrying)).toEqual([
+          2, 2, 1, 1, 1, 1,
+        ]);
         expect(server.requests.every((r) => ['GET', 'HEAD'].includes(r.method))).toBe(true);
       },
     },
@@ -134,7 +139,12 @@ checkTester.run(check, {
           json(res, answer.status, answer.body);
         });
       },
-      verdicts: [{ verdict: 'pathOverrideServed', data: { headers: 'GET /health with X-Original-URL: /api/orders', answer: '200', path: '/api/orders' } }],
+      verdicts: [
+        {
+          verdict: 'pathOverrideServed',
+          data: { headers: 'GET /health with X-Original-URL: /api/orders', answer: '200', path: '/api/orders' },
+        },
+      ],
       assert: (findings) => expect(find(findings, 'pathOverrideServed').reproduce).toMatch(/\/health' -H 'X-Original-URL: \/api\/orders'/),
     },
     {
@@ -148,29 +158,44 @@ checkTester.run(check, {
         return server;
       },
       verdicts: [{ verdict: 'headUnprotected', data: { answers: '200 to HEAD with X-HTTP-Method-Override: GET and 200 to a plain HEAD' } }],
-      assert: () => expect(server.requests.filter((r) => r.headers['x-http-method-override']).map((r) => `${r.method} ${r.headers['x-http-method-override']}`)).toEqual(['HEAD GET']),
+      assert: () =>
+        expect(
+          server.requests
+            .filter((r) => r.headers['x-http-method-override'])
+            .map((r) => `${r.method} ${r.headers['x-http-method-override']}`),
+        ).toEqual(['HEAD GET']),
     },
     {
       // Issue 13, class 1: the real thing must still fail, critical, with another writer growing the list too.
-      name: 'an API that honours X-Forwarded-User: admin with a valid token (returns the admin\'s objects)',
+      name: "an API that honours X-Forwarded-User: admin with a valid token (returns the admin's objects)",
       config: config().replace('/api/orders', '/api/tokens'),
-      server: () => ordersApi(async (req) => ((await userOf(req.headers)) ? ((req.headers['x-forwarded-user'] as string | undefined) ?? 'alice') : undefined), growingTokens()),
+      server: () =>
+        ordersApi(
+          async (req) => ((await userOf(req.headers)) ? ((req.headers['x-forwarded-user'] as string | undefined) ?? 'alice') : undefined),
+          growingTokens(),
+        ),
       verdicts: [{ verdict: 'identityChanged', data: { accepted: ['X-Forwarded-User: admin'] } }],
       assert: (findings) => {
         const changed = find(findings, 'identityChanged');
         expect(changed.severity).toBe('critical');
-        expect(changed.message).toMatch(/returned user=admin, tok_admin_1, .*which neither plain call did, and left out user=alice, tok_alice_1/);
+        expect(changed.message).toMatch(
+          /returned user=admin, tok_admin_1, .*which neither plain call did, and left out user=alice, tok_alice_1/,
+        );
         expect(changed.reproduce).toMatch(/X-Forwarded-User: admin/);
       },
     },
     {
       // Issue 13, class 1: was "critical: … changed what GET /api/tokens returns (objects[0].user was alice, now absent)".
       name: 'a list that outgrows maxResponseBytes between the reads: undecided on a cut-off body, not a fail',
-      config: config('').replace('/api/orders', '/api/tokens').replace('requestsPerSecond: 500', 'requestsPerSecond: 500, maxResponseBytes: 1024'),
+      config: config('')
+        .replace('/api/orders', '/api/tokens')
+        .replace('requestsPerSecond: 500', 'requestsPerSecond: 500, maxResponseBytes: 1024'),
       server: () => {
         let reads = 0;
         // Three small answers, then (after "the audit's own writes") far more than 1 KiB of alice's tokens.
-        const tokens = (user: string): unknown => ({ objects: Array.from({ length: ++reads <= 3 ? 1 : 200 }, (_, i) => ({ id: `tok_${i + 1}`, user })) });
+        const tokens = (user: string): unknown => ({
+          objects: Array.from({ length: ++reads <= 3 ? 1 : 200 }, (_, i) => ({ id: `tok_${i + 1}`, user })),
+        });
         return ordersApi((req) => userOf(req.headers), tokens);
       },
       verdicts: [{ verdict: 'identityTruncated', data: { limit: '1 KiB' } }],
@@ -188,9 +213,13 @@ checkTester.run(check, {
     },
     {
       name: 'an endpoint that answers 404 with valid credentials too is undecided, not a pass',
-      server: async () => (server = await startServer((req, res) => (req.url === '/health' ? json(res, 200, { status: 'ok' }) : json(res, 404, { error: 'not_found' })))),
+      server: async () =>
+        (server = await startServer((req, res) =>
+          req.url === '/health' ? json(res, 200, { status: 'ok' }) : json(res, 404, { error: 'not_found' }),
+        )),
       verdicts: [{ verdict: 'notFoundWithCredentials', data: { status: 404 } }],
-      assert: ([finding]) => expect(finding!.message).toBe('GET /api/orders answered 404 with valid credentials too: check its path and params'),
+      assert: ([finding]) =>
+        expect(finding!.message).toBe('GET /api/orders answered 404 with valid credentials too: check its path and params'),
     },
   ],
 });

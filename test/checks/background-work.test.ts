@@ -5,7 +5,8 @@ import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
 /** slowMs scaled down with the delays, so no test waits seconds. */
-const settings = 'limits: { requestsPerSecond: 1000, timeoutMs: 2000 }\nthresholds: { slowMs: 150 }\nlatency: { samples: 5, concurrency: 1, maxSeconds: 5 }\n';
+const settings =
+  'limits: { requestsPerSecond: 1000, timeoutMs: 2000 }\nthresholds: { slowMs: 150 }\nlatency: { samples: 5, concurrency: 1, maxSeconds: 5 }\n';
 const summary = `endpoints:\n  - { path: /api/reports/summary }\n${settings}`;
 const asyncImport = `endpoints:\n  - { method: POST, path: /api/imports, kind: async, body: { source: "s3://bucket/file.csv" } }\nallowWrites: true\n${settings}`;
 
@@ -31,7 +32,11 @@ const properJob = kept(() =>
 const withoutWrites = kept(() => startServer((_req, res) => json(res, 202, {})));
 const fastErrors = kept(() => startServer((_req, res) => json(res, 500, { error: 'internal' })));
 let calls = 0;
-const someErrors = kept(() => startServer((_req, res) => (++calls % 2 === 0 ? json(res, 500, { error: 'internal' }) : void setTimeout(() => json(res, 200, { total: 1 }), 300))));
+const someErrors = kept(() =>
+  startServer((_req, res) =>
+    ++calls % 2 === 0 ? json(res, 500, { error: 'internal' }) : void setTimeout(() => json(res, 200, { total: 1 }), 300),
+  ),
+);
 
 checkTester.run(check, {
   config: summary,
@@ -45,8 +50,19 @@ checkTester.run(check, {
       name: 'a proper async endpoint: 202 at once, a Location that answers',
       server: properJob.server,
       config: asyncImport,
-      verdicts: [{ verdict: 'asyncFollowable', data: { status: 202, statusUrl: '/api/jobs/job_1', statusAnswer: 200, sampled: '5 requests one at a time' } }],
-      assert: () => expect(properJob.seen().requests.filter((r) => r.method === 'GET').map((r) => r.url)).toEqual(['/api/jobs/job_1']),
+      verdicts: [
+        {
+          verdict: 'asyncFollowable',
+          data: { status: 202, statusUrl: '/api/jobs/job_1', statusAnswer: 200, sampled: '5 requests one at a time' },
+        },
+      ],
+      assert: () =>
+        expect(
+          properJob
+            .seen()
+            .requests.filter((r) => r.method === 'GET')
+            .map((r) => r.url),
+        ).toEqual(['/api/jobs/job_1']),
     },
     {
       name: 'async (write) endpoints are skipped without allowWrites, sending nothing',
@@ -60,7 +76,12 @@ checkTester.run(check, {
     {
       name: 'a median over slowMs, stopping after three slow samples',
       server: slowSummary.server,
-      verdicts: [{ verdict: 'slow', data: { slowMs: 150, samples: 3, sampled: '3 of 5 requests one at a time (stopped early: all 3 were over 150 ms)' } }],
+      verdicts: [
+        {
+          verdict: 'slow',
+          data: { slowMs: 150, samples: 3, sampled: '3 of 5 requests one at a time (stopped early: all 3 were over 150 ms)' },
+        },
+      ],
       assert: (findings) => {
         expect(only(findings).data!.median).toMatch(/^3\d\d ms$/);
         expect(slowSummary.seen().requests).toHaveLength(1 + 3);
@@ -87,7 +108,8 @@ checkTester.run(check, {
     },
     {
       name: 'a 202 whose status URL does not answer',
-      server: () => startServer((req, res) => (req.method === 'POST' ? json(res, 202, {}, { location: '/api/jobs/gone' }) : json(res, 404, {}))),
+      server: () =>
+        startServer((req, res) => (req.method === 'POST' ? json(res, 202, {}, { location: '/api/jobs/gone' }) : json(res, 404, {}))),
       config: asyncImport,
       verdicts: [{ verdict: 'asyncStatusBroken', data: { statusUrl: '/api/jobs/gone', statusAnswer: 404 } }],
     },

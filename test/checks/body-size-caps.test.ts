@@ -46,7 +46,15 @@ checkTester.run(check, {
       name: "fastify's defaults: 413 over its 1 MiB bodyLimit, 400 from its schema",
       server: async () => {
         const app = Fastify();
-        app.post('/api/orders', { schema: { body: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer' } } } } }, async (_req, reply) => reply.code(201).send({ id: 'ord_1' }));
+        app.post(
+          '/api/orders',
+          {
+            schema: {
+              body: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer' } } },
+            },
+          },
+          async (_req, reply) => reply.code(201).send({ id: 'ord_1' }),
+        );
         const url = await app.listen({ port: 0, host: '127.0.0.1' });
         return { url, close: () => app.close() };
       },
@@ -54,7 +62,11 @@ checkTester.run(check, {
       assert: (findings) => {
         expect(byKey(findings, 'size').message).toMatch(/10 MiB JSON body → 413 in \d+ ms: refused$/);
         expect(byKey(findings, 'depth').message).toMatch(/nested 10,000 deep → 400 in \d+ ms: refused$/);
-        expect(findings.map((f) => f.key).sort()).toEqual(['body-size-caps/cap@POST /api/orders#array', 'body-size-caps/cap@POST /api/orders#depth', 'body-size-caps/cap@POST /api/orders#size']);
+        expect(findings.map((f) => f.key).sort()).toEqual([
+          'body-size-caps/cap@POST /api/orders#array',
+          'body-size-caps/cap@POST /api/orders#depth',
+          'body-size-caps/cap@POST /api/orders#size',
+        ]);
       },
     },
     {
@@ -72,7 +84,15 @@ checkTester.run(check, {
         (seen = await startServer(async (req, res) => {
           const body = await readUpTo(req);
           const parsed = JSON.parse(body.text) as unknown;
-          received.push(Array.isArray(parsed) ? { bytes: body.bytes, length: parsed.length, first: parsed[0] } : { bytes: body.bytes, keys: Object.keys(parsed as object), padding: (parsed as { preflight_padding?: string }).preflight_padding?.length });
+          received.push(
+            Array.isArray(parsed)
+              ? { bytes: body.bytes, length: parsed.length, first: parsed[0] }
+              : {
+                  bytes: body.bytes,
+                  keys: Object.keys(parsed as object),
+                  padding: (parsed as { preflight_padding?: string }).preflight_padding?.length,
+                },
+          );
           json(res, 201, { id: `ord_${received.length}` });
         })),
       verdicts: [
@@ -82,11 +102,17 @@ checkTester.run(check, {
       ],
       assert: (findings) => {
         const size = byKey(findings, 'size');
-        expect(size.message).toMatch(/^POST \/api\/orders with a 10 MiB JSON body → 201 in \d+ ms: accepted; cap request bodies .* 413 Payload Too Large$/);
+        expect(size.message).toMatch(
+          /^POST \/api\/orders with a 10 MiB JSON body → 201 in \d+ ms: accepted; cap request bodies .* 413 Payload Too Large$/,
+        );
         expect(byKey(findings, 'array').message).toMatch(/maxItems/);
         expect(byKey(findings, 'depth').message).toMatch(/nesting depth/);
         expect(size.reproduce).toMatch(/^curl .* -X 'POST' .*\/api\/orders.*--data-binary @body.bin {2}# 10 MiB of JSON/);
-        expect(received[0]).toEqual({ bytes: 10 * 1024 * 1024, keys: ['sku', 'qty', 'preflight_padding'], padding: expect.any(Number) as number });
+        expect(received[0]).toEqual({
+          bytes: 10 * 1024 * 1024,
+          keys: ['sku', 'qty', 'preflight_padding'],
+          padding: expect.any(Number) as number,
+        });
         expect(received[1]).toEqual({ bytes: 100_000 * 21 - 1 + 2, length: 100_000, first: { sku: 'A1', qty: 1 } });
         expect((received[2] as { bytes: number }).bytes).toBe(20_000);
         expect(seen.requests.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
@@ -106,7 +132,8 @@ checkTester.run(check, {
           json(res, 201, { id: 'ord_1' });
         }),
       verdicts: [{ verdict: 'serverError', data: { sent: 'JSON nested 10,000 deep', status: 500 } }],
-      assert: (findings) => expect(byKey(findings, 'depth').message).toMatch(/→ 500 in \d+ ms: the server failed on it; cap JSON nesting depth/),
+      assert: (findings) =>
+        expect(byKey(findings, 'depth').message).toMatch(/→ 500 in \d+ ms: the server failed on it; cap JSON nesting depth/),
     },
     {
       name: "grows the example body's own array field, and fails a refusal slower than slowMs",

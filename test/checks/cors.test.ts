@@ -28,7 +28,9 @@ endpoints:
   valid: [
     {
       name: 'an allow-list of its own front end',
-      server: api((origin) => (origin === ALLOWED ? { 'access-control-allow-origin': ALLOWED, 'access-control-allow-credentials': 'true', vary: 'Origin' } : {})),
+      server: api((origin) =>
+        origin === ALLOWED ? { 'access-control-allow-origin': ALLOWED, 'access-control-allow-credentials': 'true', vary: 'Origin' } : {},
+      ),
       verdicts: ['foreignRefused', 'preflightRefused', 'nullRefused'],
     },
     {
@@ -41,11 +43,17 @@ endpoints:
     {
       name: 'reflects any origin, null included, with credentials',
       server: api((origin) => (origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {})),
-      verdicts: [{ verdict: 'foreignAllowed', data: { allowOrigin: 'https://preflight-foreign-origin.example' } }, 'preflightAllowed', 'nullAllowed'],
+      verdicts: [
+        { verdict: 'foreignAllowed', data: { allowOrigin: 'https://preflight-foreign-origin.example' } },
+        'preflightAllowed',
+        'nullAllowed',
+      ],
     },
     {
       name: 'allows null with credentials only',
-      server: api((origin) => (origin === 'null' ? { 'access-control-allow-origin': 'null', 'access-control-allow-credentials': 'true' } : {})),
+      server: api((origin) =>
+        origin === 'null' ? { 'access-control-allow-origin': 'null', 'access-control-allow-credentials': 'true' } : {},
+      ),
       verdicts: ['nullAllowed'],
     },
   ],

@@ -121,7 +121,13 @@ function scopedListsOnly() {
   return startServer((req, res) => {
     const user = USERS[req.headers.authorization ?? ''];
     if (!user) return json(res, 401, { error: 'unauthorized' });
-    const mine = user === 'alice' ? [{ id: 'o1', sku: 'A1' }, { id: 'o2', sku: 'B2' }] : [{ id: 'o3', sku: 'C3' }];
+    const mine =
+      user === 'alice'
+        ? [
+            { id: 'o1', sku: 'A1' },
+            { id: 'o2', sku: 'B2' },
+          ]
+        : [{ id: 'o3', sku: 'C3' }];
     if (req.url === '/api/orders') return json(res, 200, { data: mine });
     const id = /^\/api\/orders\/(o\d)$/.exec(req.url ?? '')?.[1];
     return id ? json(res, 200, { id, sku: 'any' }) : json(res, 404, {});
@@ -135,7 +141,10 @@ checkTester.run(check, {
     {
       name: 'scoped lists, unscoped reads by id: ids seen in lists are tried',
       server: scopedListsOnly,
-      verdicts: [{ verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o1' } }, { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o2' } }],
+      verdicts: [
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o1' } },
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o2' } },
+      ],
     },
   ],
 });

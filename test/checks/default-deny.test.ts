@@ -43,7 +43,11 @@ checkTester.run(check, {
       verdicts: ['refused', { verdict: 'shortList', data: { publicPaths: '/health and /api/login', count: 2 } }],
       assert: (findings) => {
         const refused = findings.find((f) => f.id === 'default-deny/refused')!;
-        expect(refused.data!.paths).toEqual([expect.stringMatching(/^\/preflight-\w+$/), expect.stringMatching(/^\/api\/preflight-\w+$/), expect.stringMatching(/^\/v2\/preflight-\w+$/)]);
+        expect(refused.data!.paths).toEqual([
+          expect.stringMatching(/^\/preflight-\w+$/),
+          expect.stringMatching(/^\/api\/preflight-\w+$/),
+          expect.stringMatching(/^\/v2\/preflight-\w+$/),
+        ]);
         expect(refused.evidence.every((e) => e.method === 'GET' && e.requestHeaders.authorization === undefined)).toBe(true);
       },
     },
@@ -87,7 +91,8 @@ checkTester.run(check, {
     },
     {
       name: 'an API that crashes on a path without a route',
-      server: () => startServer((req, res) => (req.url === '/health' ? json(res, 200, {}) : res.writeHead(500).end('TypeError: route is undefined'))),
+      server: () =>
+        startServer((req, res) => (req.url === '/health' ? json(res, 200, {}) : res.writeHead(500).end('TypeError: route is undefined'))),
       verdicts: ['fellOver'],
       assert: (findings) => expect(findings[0]!.data!.answers).toContainEqual(expect.stringMatching(/^GET \/preflight-\w+ → 500$/)),
     },
@@ -132,8 +137,18 @@ describe('default-deny with --openapi (issue 13.3)', () => {
           security: [{ key: [] }],
           components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'api_key' } } },
           paths: {
-            '/pet/findByStatus': { get: { parameters: [{ name: 'status', in: 'query', example: 'available', schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
-            '/user/{username}': { get: { parameters: [{ name: 'username', in: 'path', required: true, example: 'user1', schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
+            '/pet/findByStatus': {
+              get: {
+                parameters: [{ name: 'status', in: 'query', example: 'available', schema: { type: 'string' } }],
+                responses: { '200': { description: 'ok' } },
+              },
+            },
+            '/user/{username}': {
+              get: {
+                parameters: [{ name: 'username', in: 'path', required: true, example: 'user1', schema: { type: 'string' } }],
+                responses: { '200': { description: 'ok' } },
+              },
+            },
           },
         }),
       );
@@ -145,7 +160,11 @@ describe('default-deny with --openapi (issue 13.3)', () => {
       const unknown = findings.find((f) => f.key.startsWith('default-deny/unknown-paths'))!;
       // Before: GET /user/preflight-x → 200 (the documented route), reported "served" (high).
       expect(unknown.id).toBe('default-deny/notServed');
-      expect(unknown.data!.paths).toEqual([expect.stringMatching(/^\/preflight-\w+$/), expect.stringMatching(/^\/pet\/preflight-\w+$/), expect.stringMatching(/^\/user\/(preflight-\w+)\/\1$/)]);
+      expect(unknown.data!.paths).toEqual([
+        expect.stringMatching(/^\/preflight-\w+$/),
+        expect.stringMatching(/^\/pet\/preflight-\w+$/),
+        expect.stringMatching(/^\/user\/(preflight-\w+)\/\1$/),
+      ]);
       expect(server.requests.filter((r) => /^\/user\/preflight-\w+$/.test(r.url ?? ''))).toEqual([]);
     } finally {
       await server.close();

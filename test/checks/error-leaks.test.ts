@@ -34,13 +34,20 @@ async function startExpress(env: 'development' | 'production'): Promise<{ url: s
   // Express decodes :id itself; "%zz" makes it throw a URIError, answered by the default handler.
   app.get('/api/items/:id', (req, res) => res.json({ id: req.params.id }));
   const served = await serveApp(app);
-  return { url: served.url, close: () => (quiet.mockRestore(), served.close()) };
+  return {
+    url: served.url,
+    close: () => {
+      quiet.mockRestore();
+      return served.close();
+    },
+  };
 }
 
 /** An HS256 session token, as a login endpoint hands out (signature made up, but shaped like one). */
-const ISSUED_JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1XzQyIiwiaWF0IjoxNzAwMDAwMDAwfQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk4';
+const ISSUED_JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1XzQyIiwiaWF0IjoxNzAwMDAwMDAwfQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk4';
 
-const bySignature = (findings: Finding[], signature: string): Finding[] => findings.filter((f) => f.data?.['signature'] === signature);
+const bySignature = (findings: Finding[], signature: string): Finding[] => findings.filter((f) => f.data?.signature === signature);
 const leak = (signature: string, endpoint: string, verdict = 'leaked') => ({ verdict, endpoint, data: { signature } });
 
 /** What other checks of a run would have sent. */
@@ -59,11 +66,19 @@ checkTester.run(check, {
       server: () => startServer((_req, res) => json(res, 404, { error: { code: 'not_found', message: 'No such item.' } })),
       alongside: [malformedInput],
       verdicts: ['clean'],
-      assert: (findings) => expect(findings[0]!.message).toMatch(/^none of the run's \d+ responses \(\d+ of them errors; \d+ distinct bodies\) matched any of \d+ body or \d+ header leak signatures$/),
+      assert: (findings) =>
+        expect(findings[0]!.message).toMatch(
+          /^none of the run's \d+ responses \(\d+ of them errors; \d+ distinct bodies\) matched any of \d+ body or \d+ header leak signatures$/,
+        ),
     },
     {
       name: 'a run that saw no error response (all 2xx, or only 429s) is skipped, not passed',
-      server: () => startServer((req, res) => (req.url === '/limited' ? json(res, 429, { error: { code: 'rate_limited' } }, { 'retry-after': '0' }) : json(res, 200, { data: [] }))),
+      server: () =>
+        startServer((req, res) =>
+          req.url === '/limited'
+            ? json(res, 429, { error: { code: 'rate_limited' } }, { 'retry-after': '0' })
+            : json(res, 200, { data: [] }),
+        ),
       before: send('/api/items', '/limited'),
       verdicts: ['noErrorAnswer'],
     },
@@ -77,7 +92,13 @@ checkTester.run(check, {
       name: "paths and hosts inside 2xx data are the API's data; X-Powered-By that names no product is no leak",
       server: () =>
         startServer((req, res) => {
-          if (req.url === '/api/items') return json(res, 200, { data: [{ id: 'k1', file: '/src/some-dir/kernel.rs', host: 'build-1.internal.corp', note: 'SELECT * FROM items' }] }, { 'x-powered-by': 'hidden' });
+          if (req.url === '/api/items')
+            return json(
+              res,
+              200,
+              { data: [{ id: 'k1', file: '/src/some-dir/kernel.rs', host: 'build-1.internal.corp', note: 'SELECT * FROM items' }] },
+              { 'x-powered-by': 'hidden' },
+            );
           json(res, 404, { error: { code: 'not_found' } }, { 'x-powered-by': 'hidden' });
         }),
       before: send('/api/items', '/api/items/2'),
@@ -105,11 +126,18 @@ checkTester.run(check, {
       ]),
       assert: (findings) => {
         const traceback = bySignature(findings, 'python-traceback').find((f) => f.endpoint === 'GET /api/items')!;
-        expect(traceback.data).toMatchObject({ response: "GET /api/items?preflight=%27 → 500", excerpt: 'Traceback (most recent call last):' });
-        expect(traceback.message).toMatch(/^GET \/api\/items\?preflight=%27 → 500 revealed a Python traceback .*: "Traceback \(most recent call last\):"/);
+        expect(traceback.data).toMatchObject({
+          response: 'GET /api/items?preflight=%27 → 500',
+          excerpt: 'Traceback (most recent call last):',
+        });
+        expect(traceback.message).toMatch(
+          /^GET \/api\/items\?preflight=%27 → 500 revealed a Python traceback .*: "Traceback \(most recent call last\):"/,
+        );
         expect(traceback.evidence[0]!.status).toBe(500);
         expect(traceback.reproduce).toMatch(/^curl /);
-        expect(bySignature(findings, 'postgres-error')[0]!.data?.['excerpt']).toContain('psycopg2.errors.SyntaxError: unterminated quoted string at or near');
+        expect(bySignature(findings, 'postgres-error')[0]!.data?.excerpt).toContain(
+          'psycopg2.errors.SyntaxError: unterminated quoted string at or near',
+        );
         expect(traceback.key).toBe('error-leaks/leak@GET /api/items#python-traceback');
       },
     },
@@ -117,14 +145,20 @@ checkTester.run(check, {
       name: "express's development error page (a stack with file paths) and its X-Powered-By",
       server: () => startExpress('development'),
       alongside: [malformedInput],
-      verdicts: [leak('express-error-page', 'GET /api/items/{id}'), leak('node-stack', 'GET /api/items/{id}'), { verdict: 'versionHeader', endpoint: '*', data: { signature: 'x-powered-by' } }],
+      verdicts: [
+        leak('express-error-page', 'GET /api/items/{id}'),
+        leak('node-stack', 'GET /api/items/{id}'),
+        { verdict: 'versionHeader', endpoint: '*', data: { signature: 'x-powered-by' } },
+      ],
       assert: (findings) => {
         const page = bySignature(findings, 'express-error-page')[0]!;
         expect(page.data).toMatchObject({ response: 'GET /api/items/%zz → 400' });
-        expect(page.data?.['excerpt']).toContain('URIError: Failed to decode param');
+        expect(page.data?.excerpt).toContain('URIError: Failed to decode param');
         const header = bySignature(findings, 'x-powered-by')[0]!;
         expect(header.severity).toBe('low');
-        expect(header.message).toMatch(/^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/);
+        expect(header.message).toMatch(
+          /^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/,
+        );
       },
     },
     {
@@ -144,7 +178,7 @@ checkTester.run(check, {
       server: () =>
         startServer((req, res) =>
           req.url === '/api/items'
-            ? json(res, 200, { data: [], debug: "TypeError: x is undefined\n    at list (/srv/app/src/items.js:12:9)" })
+            ? json(res, 200, { data: [], debug: 'TypeError: x is undefined\n    at list (/srv/app/src/items.js:12:9)' })
             : json(res, 404, { error: { code: 'not_found' } }),
         ),
       before: send('/api/items', '/nope'),
@@ -154,7 +188,10 @@ checkTester.run(check, {
       name: 'scans responses other checks collected: an environment dump and a Server version',
       server: () =>
         startServer((req, res) => {
-          if (req.url === '/debug/vars') return json(res, 200, { env: { DATABASE_URL: 'postgres://svc:hunter22@10.0.4.12:5432/app', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG' } });
+          if (req.url === '/debug/vars')
+            return json(res, 200, {
+              env: { DATABASE_URL: 'postgres://svc:hunter22@10.0.4.12:5432/app', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG' },
+            });
           json(res, 200, { ok: true }, { server: 'nginx/1.18.0' });
         }),
       before: send('/debug/vars', '/api/items', '/api/items'),
@@ -167,22 +204,27 @@ checkTester.run(check, {
       assert: (findings) => {
         // The password is on the dumped DATABASE_URL line: one finding, not two (its host and IP are data-like, not counted on a 200).
         const env = bySignature(findings, 'environment-dump')[0]!;
-        expect(env.data?.['alsoMatched']).toEqual(['credentials-in-url']);
+        expect(env.data?.alsoMatched).toEqual(['credentials-in-url']);
         expect(env.severity).toBe('critical');
         // The target's own leaked secrets are not printed again.
         for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
-        expect(bySignature(findings, 'server-version')[0]!.message).toBe('2 responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"');
+        expect(bySignature(findings, 'server-version')[0]!.message).toBe(
+          '2 responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"',
+        );
       },
     },
     {
       name: 'one leak seen on many unconfigured paths (a catch-all) is one finding that lists them',
-      server: () => startServer((req, res) => json(res, 500, { env: { DATABASE_URL: 'postgres://svc@db-1.internal.corp/app' }, path: req.url })),
+      server: () =>
+        startServer((req, res) => json(res, 500, { env: { DATABASE_URL: 'postgres://svc@db-1.internal.corp/app' }, path: req.url })),
       before: send('/admin/jobs', '/admin', '/admin/config'),
       verdicts: [leak('environment-dump', 'GET /admin', 'leakedCritical')],
       assert: (findings) => {
         const dump = findings[0]!;
-        expect(dump.data?.['alsoMatched']).toEqual(['connection-string', 'internal-hostname']);
-        expect(dump.message).toBe('GET /admin → 500 revealed environment variables (configuration and secrets): "DATABASE_URL: postgres://svc@db-1.internal.corp/app" (3 responses, also on GET /admin/config, GET /admin/jobs)');
+        expect(dump.data?.alsoMatched).toEqual(['connection-string', 'internal-hostname']);
+        expect(dump.message).toBe(
+          'GET /admin → 500 revealed environment variables (configuration and secrets): "DATABASE_URL: postgres://svc@db-1.internal.corp/app" (3 responses, also on GET /admin/config, GET /admin/jobs)',
+        );
         expect(dump.evidence).toHaveLength(3);
         expect(dump.evidence[0]!.url).toMatch(/\/admin$/);
       },
@@ -201,11 +243,14 @@ checkTester.run(check, {
         { verdict: 'credentialLeaked', endpoint: 'GET /api/items/{id}', data: { kind: 'AWS secret key', length: 40 } },
       ],
       assert: (findings) => {
-        const aws = findings.find((f) => f.data?.['kind'] === 'AWS secret key')!;
+        const aws = findings.find((f) => f.data?.kind === 'AWS secret key')!;
         expect(aws.severity).toBe('critical');
-        expect(aws.message).toBe("GET /api/items/1 → 500 sent a credential in its body (2 responses): [AWS secret key, 40 chars, wJal…], masked in this report");
+        expect(aws.message).toBe(
+          'GET /api/items/1 → 500 sent a credential in its body (2 responses): [AWS secret key, 40 chars, wJal…], masked in this report',
+        );
         const everything = JSON.stringify(findings);
-        for (const raw of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9aB', ISSUED_JWT]) expect(everything).not.toContain(raw);
+        for (const raw of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9aB', ISSUED_JWT])
+          expect(everything).not.toContain(raw);
       },
     },
     {
@@ -213,7 +258,9 @@ checkTester.run(check, {
       server: () =>
         startServer((req, res) => {
           res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`Error: upstream refused\n    at callUpstream (/srv/app/src/upstream.js:12:9)\nrequest headers: authorization=${req.headers.authorization}`);
+          res.end(
+            `Error: upstream refused\n    at callUpstream (/srv/app/src/upstream.js:12:9)\nrequest headers: authorization=${req.headers.authorization}`,
+          );
         }),
       before: send('/api/items'),
       verdicts: [leak('node-stack', 'GET /api/items')],

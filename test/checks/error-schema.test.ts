@@ -10,13 +10,33 @@ import { targetFor } from '../helpers/target.js';
 const ERROR_SCHEMA = {
   type: 'object',
   required: ['error'],
-  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Detail' } } } } },
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Detail' } },
+      },
+    },
+  },
 };
 
 /** What --openapi adds to the target: the documented error schema. */
 const withSpec =
   (openapi = '3.0.3') =>
-  (target: Target): Target => ({ ...target, spec: { source: 'openapi.yaml', title: 'orders', version: '1', openapi, errorSchema: ERROR_SCHEMA, errorSchemaUsedBy: ['GET /api/orders/{id}'] } });
+  (target: Target): Target => ({
+    ...target,
+    spec: {
+      source: 'openapi.yaml',
+      title: 'orders',
+      version: '1',
+      openapi,
+      errorSchema: ERROR_SCHEMA,
+      errorSchemaUsedBy: ['GET /api/orders/{id}'],
+    },
+  });
 
 /** Sends what other checks of a run would have sent: a few requests that end in errors. */
 const provoke = async (http: HttpClient): Promise<void> => {
@@ -32,7 +52,8 @@ checkTester.run(check, {
       target: withSpec(),
       before: provoke,
       verdicts: [{ verdict: 'matches', data: { checked: 3, source: 'openapi.yaml', notJudged: '' } }],
-      assert: (findings) => expect(findings[0]!.message).toBe('all 3 JSON error responses match the error schema documented in openapi.yaml'),
+      assert: (findings) =>
+        expect(findings[0]!.message).toBe('all 3 JSON error responses match the error schema documented in openapi.yaml'),
     },
     {
       name: 'no JSON error seen: nothing to check',
@@ -54,7 +75,9 @@ checkTester.run(check, {
       before: provoke,
       verdicts: [{ verdict: 'breaks', data: { broken: 1, checked: 3, listed: '404 on GET /api/orders/{id}: /error must be object' } }],
       assert: (findings) => {
-        expect(findings[0]!.message).toBe('1 of 3 JSON error responses break the error schema documented in openapi.yaml: 404 on GET /api/orders/{id}: /error must be object');
+        expect(findings[0]!.message).toBe(
+          '1 of 3 JSON error responses break the error schema documented in openapi.yaml: 404 on GET /api/orders/{id}: /error must be object',
+        );
         expect(findings[0]!.evidence[0]!.url).toMatch(/\/api\/orders\/2$/);
       },
     },

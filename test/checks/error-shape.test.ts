@@ -28,7 +28,12 @@ describe('classifyErrorBody', () => {
     ['{"type":"about:blank","title":"Not Found","status":404}', 'application/problem+json', 'problem+json', false],
     ['{"error":"invalid_grant","error_description":"expired"}', 'application/json', 'error-string', true],
     ['{"statusCode":404,"error":"Not Found","message":"Route GET:/x not found"}', 'application/json', 'error-string', false],
-    ['{"statusCode":400,"code":"FST_ERR_VALIDATION","error":"Bad Request","message":"params/id must be integer"}', 'application/json', 'error-string', true],
+    [
+      '{"statusCode":400,"code":"FST_ERR_VALIDATION","error":"Bad Request","message":"params/id must be integer"}',
+      'application/json',
+      'error-string',
+      true,
+    ],
     ['{"errors":[{"code":"invalid","detail":"qty"}]}', 'application/json', 'errors-array', true],
     ['{"message":"Not found"}', 'application/json', 'message-only', false],
     ['{"detail":"Not found."}', 'application/json', 'other-json', false],
@@ -51,7 +56,13 @@ async function startExpressProduction(): Promise<{ url: string; close(): Promise
   app.get('/api/items', (_req, res) => res.json({ data: [] }));
   app.get('/api/items/:id', (req, res) => res.json({ id: req.params.id }));
   const server = await serveApp(app);
-  return { url: server.url, close: () => (quiet.mockRestore(), server.close()) };
+  return {
+    url: server.url,
+    close: () => {
+      quiet.mockRestore();
+      return server.close();
+    },
+  };
 }
 
 checkTester.run(errorShape, {
@@ -75,7 +86,12 @@ checkTester.run(errorShape, {
       server: () =>
         startServer((req, res) => {
           if (req.url === '/api/items' || req.url === '/api/items/1') return json(res, 200, { data: [] });
-          json(res, 404, { type: 'https://example.com/problems/not-found', title: 'Not found', status: 404 }, { 'content-type': 'application/problem+json' });
+          json(
+            res,
+            404,
+            { type: 'https://example.com/problems/not-found', title: 'Not found', status: 404 },
+            { 'content-type': 'application/problem+json' },
+          );
         }),
       alongside: probes,
       verdicts: [{ verdict: 'oneShape', data: { shape: 'application/problem+json (RFC 9457)' } }, 'allCoded'],
@@ -95,7 +111,14 @@ checkTester.run(errorShape, {
       config: config.replace('limits: { requestsPerSecond: 1000 }', 'limits: { requestsPerSecond: 1000, maxResponseBytes: 4096 }'),
       server: () =>
         startServer((req, res) => {
-          if (req.url === '/api/items/big') return json(res, 422, { error: { code: 'invalid', message: 'too many problems', details: Array.from({ length: 400 }, (_, i) => `field_${i} is wrong`) } });
+          if (req.url === '/api/items/big')
+            return json(res, 422, {
+              error: {
+                code: 'invalid',
+                message: 'too many problems',
+                details: Array.from({ length: 400 }, (_, i) => `field_${i} is wrong`),
+              },
+            });
           json(res, 404, { error: { code: 'not_found', message: 'No such resource.' } });
         }),
       before: async (client: HttpClient) => {
@@ -120,7 +143,9 @@ checkTester.run(errorShape, {
         startServer((req, res) => {
           const url = new URL(req.url ?? '/', 'http://x');
           if (url.pathname === '/api/items') {
-            return /^\d+$/.test(url.searchParams.get('limit') ?? '1') ? json(res, 200, { data: [] }) : json(res, 400, { error: { code: 'invalid_limit', message: 'bad limit' } });
+            return /^\d+$/.test(url.searchParams.get('limit') ?? '1')
+              ? json(res, 200, { data: [] })
+              : json(res, 400, { error: { code: 'invalid_limit', message: 'bad limit' } });
           }
           if (url.pathname === '/api/items/1') return json(res, 200, { id: '1' });
           res.writeHead(404, { 'content-type': 'text/html' });
@@ -142,7 +167,9 @@ checkTester.run(errorShape, {
       server: async () => {
         const app = Fastify();
         app.get('/api/items', async () => ({ data: [] }));
-        app.get('/api/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (req) => ({ id: (req.params as { id: number }).id }));
+        app.get('/api/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (req) => ({
+          id: (req.params as { id: number }).id,
+        }));
         await app.listen({ port: 0, host: '127.0.0.1' });
         return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
       },
@@ -151,7 +178,9 @@ checkTester.run(errorShape, {
       assert: (findings) => {
         expect(messageOf(findings, 'oneShape')).toMatch(/use one shape: \{.*"error".*\} with "error" a string$/);
         // 400 FST_ERR_VALIDATION has a code; its 404 (and its answer to a bad request line) do not.
-        expect(messageOf(findings, 'someWithoutCode')).toMatch(/JSON error responses carry no machine-readable code: .*404 on GET \/preflight-no-such-route-7f3a/);
+        expect(messageOf(findings, 'someWithoutCode')).toMatch(
+          /JSON error responses carry no machine-readable code: .*404 on GET \/preflight-no-such-route-7f3a/,
+        );
       },
     },
     {
@@ -159,11 +188,13 @@ checkTester.run(errorShape, {
       server: startExpressProduction,
       alongside: probes,
       verdicts: ['notJson', 'noJsonErrors'],
-      assert: (findings) => expect(messageOf(findings, 'notJson')).toMatch(/^this JSON API answers errors with an HTML page \(\d+×, e\.g\. 40\d on GET /),
+      assert: (findings) =>
+        expect(messageOf(findings, 'notJson')).toMatch(/^this JSON API answers errors with an HTML page \(\d+×, e\.g\. 40\d on GET /),
     },
     {
       name: 'JSON errors that carry only an English message',
-      server: () => startServer((req, res) => (req.url === '/api/items' ? json(res, 200, { data: [] }) : json(res, 404, { message: 'Not found' }))),
+      server: () =>
+        startServer((req, res) => (req.url === '/api/items' ? json(res, 200, { data: [] }) : json(res, 404, { message: 'Not found' }))),
       alongside: probes,
       verdicts: ['noCodes'],
       assert: (findings) => expect(findings.map((f) => f.id)).toContain('error-shape/oneShape'),

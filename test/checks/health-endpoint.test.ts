@@ -3,7 +3,8 @@ import check from '../../checks/health-endpoint.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
-const settings = 'auth:\n  headers: { Authorization: "Bearer t0ken-for-tests" }\nlimits: { requestsPerSecond: 1000 }\nthresholds: { healthMs: 80 }\n';
+const settings =
+  'auth:\n  headers: { Authorization: "Bearer t0ken-for-tests" }\nlimits: { requestsPerSecond: 1000 }\nthresholds: { healthMs: 80 }\n';
 
 /** A server for one case, kept so the case's assertions can see what it received. */
 function kept(start: () => Promise<TestServer>): { server: () => Promise<TestServer>; seen: () => TestServer } {
@@ -33,7 +34,13 @@ checkTester.run(check, {
     {
       name: 'no conventional health path exists',
       server: () => startServer((_req, res) => json(res, 404, {})),
-      verdicts: [{ verdict: 'missing', endpoint: '*', data: { tried: ['GET /health → 404', 'GET /healthz → 404', 'GET /readyz → 404', 'GET /livez → 404'] } }],
+      verdicts: [
+        {
+          verdict: 'missing',
+          endpoint: '*',
+          data: { tried: ['GET /health → 404', 'GET /healthz → 404', 'GET /readyz → 404', 'GET /livez → 404'] },
+        },
+      ],
     },
     {
       name: 'a health endpoint that needs credentials',

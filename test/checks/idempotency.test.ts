@@ -78,34 +78,62 @@ checkTester.run(check, {
       name: 'a Stripe-like store: replays (marked), refuses another body with 422, answers 409 in flight',
       server: honest.server,
       verdicts: [
-        { verdict: 'replayed', data: { status: 201, evidence: 'the duplicate was marked idempotent-replayed: true', added: 1, createdIds: ['ord_6'] } },
+        {
+          verdict: 'replayed',
+          data: { status: 201, evidence: 'the duplicate was marked idempotent-replayed: true', added: 1, createdIds: ['ord_6'] },
+        },
         { verdict: 'pairConflict', data: { status: 201, added: 1 } },
         { verdict: 'reuseRefused', data: { status: 422, change: 'qty: 1 → 2', note: '' } },
       ],
       assert: (findings) => {
         // One order per key, plus the control write with the changed body: every one is listed for clean-up.
         const created = findings.flatMap((f) => (f.data?.createdIds as string[]) ?? []);
-        expect(honest.seen().orders.slice(5).map((o) => o.id).sort()).toEqual([...new Set(created)].sort());
+        expect(
+          honest
+            .seen()
+            .orders.slice(5)
+            .map((o) => o.id)
+            .sort(),
+        ).toEqual([...new Set(created)].sort());
         // Keys are fresh UUIDs, sent bare (Stripe style).
-        expect(honest.seen().keysSeen.filter(Boolean).every((k) => /^[0-9a-f-]{36}$/.test(k!))).toBe(true);
+        expect(
+          honest
+            .seen()
+            .keysSeen.filter(Boolean)
+            .every((k) => /^[0-9a-f-]{36}$/.test(k!)),
+        ).toBe(true);
       },
     },
     {
       name: 'without verify or a replay header, the same id for one key and another id for a new key is the evidence',
       server: () => startOrderStore({ replayHeader: false }),
       config: config('{}'),
-      verdicts: [{ verdict: 'replayed', data: { evidence: 'the same id (ord_6) for the same key, and another id (ord_7) for another key with the same body' } }, 'pairConflict', 'reuseRefused'],
+      verdicts: [
+        {
+          verdict: 'replayed',
+          data: { evidence: 'the same id (ord_6) for the same key, and another id (ord_7) for another key with the same body' },
+        },
+        'pairConflict',
+        'reuseRefused',
+      ],
     },
     {
       name: 'idempotency.ignoreFields excuses a volatile field in the replay',
-      server: () => startOrderStore({ tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, created_at: new Date().toISOString() } }) }),
+      server: () =>
+        startOrderStore({
+          tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, created_at: new Date().toISOString() } }),
+        }),
       config: config('{ verify: "GET /api/orders", ignoreFields: [created_at] }'),
       verdicts: ['replayed', 'pairConflict', 'reuseRefused'],
     },
     {
       name: 'another 4xx for a reused key passes, with a note that the draft says 422',
       server: () => startOrderStore({ refuseStatus: 409 }),
-      verdicts: ['replayed', 'pairConflict', { verdict: 'reuseRefused', data: { status: 409, note: '; the IETF draft specifies 422 for this' } }],
+      verdicts: [
+        'replayed',
+        'pairConflict',
+        { verdict: 'reuseRefused', data: { status: 409, note: '; the IETF draft specifies 422 for this' } },
+      ],
     },
     {
       name: 'with idempotency.required, a 400 for a missing key passes',
@@ -154,7 +182,8 @@ checkTester.run(check, {
     },
     {
       name: 'a replay that answers a different body',
-      server: () => startOrderStore({ tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, status: 'duplicate' } }) }),
+      server: () =>
+        startOrderStore({ tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, status: 'duplicate' } }) }),
       verdicts: [{ verdict: 'replayBodyDiffers', data: { path: 'status', before: 'nothing', after: '"duplicate"' } }],
       assert: (findings) => expect(of(findings, 'replayBodyDiffers').severity).toBe('high'),
     },
@@ -165,7 +194,10 @@ checkTester.run(check, {
     },
     {
       name: 'a volatile field not listed in ignoreFields',
-      server: () => startOrderStore({ tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, created_at: new Date().toISOString() } }) }),
+      server: () =>
+        startOrderStore({
+          tamperReplay: (stored) => ({ status: stored.status, body: { ...stored.body, created_at: new Date().toISOString() } }),
+        }),
       verdicts: [{ verdict: 'replayBodyDiffers', data: { path: 'created_at' } }],
     },
     {
@@ -228,8 +260,11 @@ checkTester.run(check, {
       name: 'an echo server is no pass, and the change it echoes back is not called dropped',
       server: echoServer,
       config: config('{}'),
-      verdicts: ['replayUnproven', 'pairUnproven', { verdict: 'reuseAccepted', data: { unlike: 'unlike the first answer: json.qty was 1, now 2' } }],
+      verdicts: [
+        'replayUnproven',
+        'pairUnproven',
+        { verdict: 'reuseAccepted', data: { unlike: 'unlike the first answer: json.qty was 1, now 2' } },
+      ],
     },
   ],
 });
-

@@ -50,7 +50,8 @@ const slowTail = (): Promise<TestServer> => {
   // Every fourth request takes 150 ms: p50 is fast, p95 is not.
   return startServer((_req, res) => void setTimeout(() => json(res, 200, {}), n++ % 4 === 3 ? 150 : 2));
 };
-const writeYaml = 'endpoints:\n  - { method: POST, path: /api/items, body: { a: 1 } }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 3, concurrency: 1 }\n';
+const writeYaml =
+  'endpoints:\n  - { method: POST, path: /api/items, body: { a: 1 } }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 3, concurrency: 1 }\n';
 const writesAllowed = kept(() => startServer((_req, res) => json(res, 201, { id: 'x' })));
 const writesNotAllowed = kept(() => startServer((_req, res) => json(res, 201, { id: 'x' })));
 
@@ -60,8 +61,11 @@ checkTester.run(check, {
     {
       name: 'p50/p95 within 10% (or 2 ms) of what the server measured of itself',
       server: skewed,
-      config: 'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 20, concurrency: 1 }\nthresholds: { p95Ms: 500, p99Ms: 1000 }\n',
-      verdicts: [{ verdict: 'withinThresholds', data: { p95Ms: 500, p99Ms: 1000, basis: 'time to last byte over 20 requests one at a time' } }],
+      config:
+        'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 20, concurrency: 1 }\nthresholds: { p95Ms: 500, p99Ms: 1000 }\n',
+      verdicts: [
+        { verdict: 'withinThresholds', data: { p95Ms: 500, p99Ms: 1000, basis: 'time to last byte over 20 requests one at a time' } },
+      ],
       assert: (findings) => {
         const figures = latencyOf(findings[0]!);
         const measured = serverMs.slice(1);
@@ -95,7 +99,8 @@ checkTester.run(check, {
     {
       name: 'p95 over thresholds.p95Ms, one finding per concurrency',
       server: slowTail,
-      config: 'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 12, concurrency: 3 }\nthresholds: { p95Ms: 100, p99Ms: 200 }\n',
+      config:
+        'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 12, concurrency: 3 }\nthresholds: { p95Ms: 100, p99Ms: 200 }\n',
       verdicts: ['overThresholds', 'overThresholds'],
       assert: (findings) => {
         const sequential = keyed(findings, 'sequential');

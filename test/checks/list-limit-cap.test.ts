@@ -57,12 +57,19 @@ checkTester.run(check, {
       verdicts: ['capped', 'limitsAnswered'],
       assert: (findings) => {
         const capped = find(findings, 'capped');
-        expect(capped.data).toMatchObject({ answers: expect.arrayContaining(['no limit → 20 items', '100 → 100 items', '1000000 → 100 items', 'abc → 400']), largestItems: 100 });
+        expect(capped.data).toMatchObject({
+          answers: expect.arrayContaining(['no limit → 20 items', '100 → 100 items', '1000000 → 100 items', 'abc → 400']),
+          largestItems: 100,
+        });
         expect(capped.data!.largestBytes).toBeGreaterThan(1000);
         expect(capped.evidence[0]!.url).toMatch(/limit=100\b/);
       },
     },
-    { name: 'answers 400 to any limit over the cap', server: list({ total: 250, cap: 100, defaultSize: 20, overCap: 400 }), verdicts: ['capped', 'limitsAnswered'] },
+    {
+      name: 'answers 400 to any limit over the cap',
+      server: list({ total: 250, cap: 100, defaultSize: 20, overCap: 400 }),
+      verdicts: ['capped', 'limitsAnswered'],
+    },
     {
       name: 'shows its cap through Link header pagination on a bare array',
       server: list({ total: 250, cap: 100, bare: true, token: 'link', badLimit: 'default' }),
@@ -75,16 +82,38 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'capped', data: { limitParam: 'per_page' } }, 'limitsAnswered'],
     },
     // Issue 13, class 9: page-number and offset APIs state their total in other ways; a cap shows all the same.
-    { name: 'json-server style: _limit, X-Total-Count and Link', config: unconfigured, server: () => jsonServerLike({ total: 250, defaultPage: true }), verdicts: [{ verdict: 'capped', data: { limitParam: '_limit' } }, 'limitsAnswered'] },
-    { name: 'Elasticsearch style: size and hits.total.value', config: unconfigured, server: () => elasticLike({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'size' } }, 'limitsAnswered'] },
-    { name: 'page + total_pages in the body', config: unconfigured, server: () => pageNumbered({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'per_page' } }, 'limitsAnswered'] },
-    { name: 'a cursor only in a Link header', config: unconfigured, server: () => linkCursor({ total: 250 }), verdicts: [{ verdict: 'capped', data: { limitParam: 'limit' } }, 'limitsAnswered'] },
+    {
+      name: 'json-server style: _limit, X-Total-Count and Link',
+      config: unconfigured,
+      server: () => jsonServerLike({ total: 250, defaultPage: true }),
+      verdicts: [{ verdict: 'capped', data: { limitParam: '_limit' } }, 'limitsAnswered'],
+    },
+    {
+      name: 'Elasticsearch style: size and hits.total.value',
+      config: unconfigured,
+      server: () => elasticLike({ total: 250 }),
+      verdicts: [{ verdict: 'capped', data: { limitParam: 'size' } }, 'limitsAnswered'],
+    },
+    {
+      name: 'page + total_pages in the body',
+      config: unconfigured,
+      server: () => pageNumbered({ total: 250 }),
+      verdicts: [{ verdict: 'capped', data: { limitParam: 'per_page' } }, 'limitsAnswered'],
+    },
+    {
+      name: 'a cursor only in a Link header',
+      config: unconfigured,
+      server: () => linkCursor({ total: 250 }),
+      verdicts: [{ verdict: 'capped', data: { limitParam: 'limit' } }, 'limitsAnswered'],
+    },
   ],
   invalid: [
     {
       name: 'returns every item, whatever the limit',
       server: list({ total: 150 }),
-      verdicts: [{ verdict: 'uncapped', data: { answers: 'no limit, limit=1000000, limit=2147483648 → 200 with 150 items, over the cap of 100' } }],
+      verdicts: [
+        { verdict: 'uncapped', data: { answers: 'no limit, limit=1000000, limit=2147483648 → 200 with 150 items, over the cap of 100' } },
+      ],
       assert: (findings) => {
         expect(find(findings, 'uncapped').evidence.length).toBeGreaterThan(0);
         expect(find(findings, 'uncapped').reproduce).toMatch(/^curl .*\/api\/items/);
@@ -96,17 +125,40 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'limitCrashes', data: { answers: 'limit=-1, limit=0, limit=abc, limit=1e9 → 500' } }],
       assert: (findings) => expect(find(findings, 'capped')).toBeDefined(),
     },
-    { name: 'holds fewer items than the cap: inconclusive, not a pass', server: list({ total: 5 }), verdicts: [{ verdict: 'capUnproven', data: { itemsHeld: 5 } }] },
-    { name: 'a top-level array that returns everything', server: list({ total: 300, bare: true, token: 'none', badLimit: 'default' }), verdicts: ['uncapped'] },
+    {
+      name: 'holds fewer items than the cap: inconclusive, not a pass',
+      server: list({ total: 5 }),
+      verdicts: [{ verdict: 'capUnproven', data: { itemsHeld: 5 } }],
+    },
+    {
+      name: 'a top-level array that returns everything',
+      server: list({ total: 300, bare: true, token: 'none', badLimit: 'default' }),
+      verdicts: ['uncapped'],
+    },
     {
       name: 'an uncapped list whose page-size alias is found',
       config: config('maxLimit: 100'),
       server: list({ total: 150, defaultSize: 20, limitParam: 'page_size' }),
-      verdicts: [{ verdict: 'uncapped', data: { limitParam: 'page_size', answers: 'page_size=1000000, page_size=2147483648 → 200 with 150 items, over the cap of 100' } }],
+      verdicts: [
+        {
+          verdict: 'uncapped',
+          data: { limitParam: 'page_size', answers: 'page_size=1000000, page_size=2147483648 → 200 with 150 items, over the cap of 100' },
+        },
+      ],
     },
-    { name: 'an unbounded list with no paging at all', config: unconfigured, server: () => unbounded({ total: 150 }), verdicts: ['uncapped'] },
+    {
+      name: 'an unbounded list with no paging at all',
+      config: unconfigured,
+      server: () => unbounded({ total: 150 }),
+      verdicts: ['uncapped'],
+    },
     // json-server itself answers every item unless _page or _limit is sent: that list has no cap.
-    { name: 'json-server without a default page', config: unconfigured, server: () => jsonServerLike({ total: 250 }), verdicts: [{ verdict: 'uncapped', data: { limitParam: '_limit' } }] },
+    {
+      name: 'json-server without a default page',
+      config: unconfigured,
+      server: () => jsonServerLike({ total: 250 }),
+      verdicts: [{ verdict: 'uncapped', data: { limitParam: '_limit' } }],
+    },
     {
       name: 'the list itself is refused: nothing decided, nothing more sent',
       server: refusing.server,

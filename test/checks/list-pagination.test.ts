@@ -33,7 +33,10 @@ async function brokenNextLink() {
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
@@ -44,7 +47,10 @@ const bigThirdPage = () =>
   startServer((req, res) => {
     const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor');
     const page = cursor === null ? 1 : Number(cursor);
-    const items = Array.from({ length: 10 }, (_, i) => ({ id: `it_${(page - 1) * 10 + i + 1}`, ...(page === 3 ? { blob: 'x'.repeat(5000) } : {}) }));
+    const items = Array.from({ length: 10 }, (_, i) => ({
+      id: `it_${(page - 1) * 10 + i + 1}`,
+      ...(page === 3 ? { blob: 'x'.repeat(5000) } : {}),
+    }));
     json(res, 200, { data: items, next_cursor: page < 5 ? String(page + 1) : null });
   });
 
@@ -54,8 +60,13 @@ checkTester.run(check, {
     {
       name: 'a cursor chain that ends, with a 400 for a garbage cursor',
       server: list({ total: 45, cap: 10 }),
-      verdicts: [{ verdict: 'nextToken', data: { source: 'next_cursor' } }, { verdict: 'chainEnded', data: { pages: 5, items: 45, ended: true } }, 'garbageRefused'],
-      assert: (findings) => expect(find(findings, 'garbageRefused').data!.sent).toMatch(/^GET \/api\/items\?limit=10&cursor=zz%21not-a-cursor-\w+$/),
+      verdicts: [
+        { verdict: 'nextToken', data: { source: 'next_cursor' } },
+        { verdict: 'chainEnded', data: { pages: 5, items: 45, ended: true } },
+        'garbageRefused',
+      ],
+      assert: (findings) =>
+        expect(find(findings, 'garbageRefused').data!.sent).toMatch(/^GET \/api\/items\?limit=10&cursor=zz%21not-a-cursor-\w+$/),
     },
     {
       name: 'the token and cursor parameter found without cursorField or cursorParam',
@@ -67,7 +78,11 @@ checkTester.run(check, {
       // A Link header is standard pagination (RFC 8288): a bare array paged by one passes.
       name: 'Link rel=next on a bare array',
       server: list({ total: 30, cap: 10, bare: true, token: 'link' }),
-      verdicts: [{ verdict: 'nextToken', data: { source: 'Link rel=next' } }, { verdict: 'chainEnded', data: { pages: 3, items: 30 } }, 'garbageRefused'],
+      verdicts: [
+        { verdict: 'nextToken', data: { source: 'Link rel=next' } },
+        { verdict: 'chainEnded', data: { pages: 3, items: 30 } },
+        'garbageRefused',
+      ],
     },
     {
       name: 'stops at maxPages without claiming the end',
@@ -80,32 +95,48 @@ checkTester.run(check, {
       name: 'json-server style with a default page: Link rel=next and X-Total-Count on a bare array',
       config: unconfigured,
       server: () => jsonServerLike({ total: 95, defaultPage: true }),
-      verdicts: [{ verdict: 'nextToken', data: { source: 'Link rel=next' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } }],
+      verdicts: [
+        { verdict: 'nextToken', data: { source: 'Link rel=next' } },
+        { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } },
+      ],
     },
     {
       // Without _page json-server answers every item and no header; ?page=2 is a field filter ([]). _page pages.
       name: 'json-server itself: _page found among common names, followed from _page=1',
       config: unconfigured,
       server: () => jsonServerLike({ total: 95 }),
-      verdicts: [{ verdict: 'pagesByPosition', data: { param: '_page', value: '2', signals: 'X-Total-Count 95' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } }],
+      verdicts: [
+        { verdict: 'pagesByPosition', data: { param: '_page', value: '2', signals: 'X-Total-Count 95' } },
+        { verdict: 'chainEnded', data: { pages: 10, items: 95, ended: true } },
+      ],
     },
     {
       name: 'Elasticsearch style: from/size with hits.total.value',
       config: unconfigured,
       server: () => elasticLike({ total: 95 }),
-      verdicts: [{ verdict: 'pagesByPosition', data: { param: 'from', value: '10', signals: 'hits.total.value 95' } }, { verdict: 'chainEnded', data: { pages: 10, items: 95 } }],
+      verdicts: [
+        { verdict: 'pagesByPosition', data: { param: 'from', value: '10', signals: 'hits.total.value 95' } },
+        { verdict: 'chainEnded', data: { pages: 10, items: 95 } },
+      ],
     },
     {
       name: 'page + total_pages in the body',
       config: unconfigured,
       server: () => pageNumbered({ total: 95 }),
-      verdicts: [{ verdict: 'pagesByPosition', data: { param: 'page', value: '2', style: 'page number' } }, { verdict: 'chainEnded', data: { pages: 5, items: 95 } }],
+      verdicts: [
+        { verdict: 'pagesByPosition', data: { param: 'page', value: '2', style: 'page number' } },
+        { verdict: 'chainEnded', data: { pages: 5, items: 95 } },
+      ],
     },
     {
       name: 'an opaque cursor only in a Link header',
       config: unconfigured,
       server: () => linkCursor({ total: 95 }),
-      verdicts: [{ verdict: 'nextToken', data: { source: 'Link rel=next' } }, { verdict: 'chainEnded', data: { pages: 5, items: 95 } }, 'garbageRefused'],
+      verdicts: [
+        { verdict: 'nextToken', data: { source: 'Link rel=next' } },
+        { verdict: 'chainEnded', data: { pages: 5, items: 95 } },
+        'garbageRefused',
+      ],
     },
   ],
   invalid: [
@@ -115,23 +146,51 @@ checkTester.run(check, {
       verdicts: ['noNextPage'],
       assert: (findings) => expect(find(findings, 'noNextPage').reproduce).toMatch(/^curl .*\/api\/items\?limit=10/),
     },
-    { name: 'a bare array with no Link header', server: list({ total: 45, cap: 10, bare: true, token: 'none' }), verdicts: ['bareArrayNoNext'] },
+    {
+      name: 'a bare array with no Link header',
+      server: list({ total: 45, cap: 10, bare: true, token: 'none' }),
+      verdicts: ['bareArrayNoNext'],
+    },
     {
       name: 'an unbounded list with no next-page signal and no parameter that pages',
       config: unconfigured,
       server: () => unbounded({ total: 150 }),
-      verdicts: [{ verdict: 'noNextPage', data: { tried: 'offset=150, from=150, skip=150, start=150, _start=150, page=2, _page=2, pageNumber=2, page_number=2' } }],
+      verdicts: [
+        {
+          verdict: 'noNextPage',
+          data: { tried: 'offset=150, from=150, skip=150, start=150, _start=150, page=2, _page=2, pageNumber=2, page_number=2' },
+        },
+      ],
     },
-    { name: 'the configured cursorField is missing', config: config('limitParam: limit, maxLimit: 10, cursorField: meta.next'), server: list({ total: 45, cap: 10 }), verdicts: [{ verdict: 'cursorFieldMissing', data: { cursorField: 'meta.next' } }] },
+    {
+      name: 'the configured cursorField is missing',
+      config: config('limitParam: limit, maxLimit: 10, cursorField: meta.next'),
+      server: list({ total: 45, cap: 10 }),
+      verdicts: [{ verdict: 'cursorFieldMissing', data: { cursorField: 'meta.next' } }],
+    },
     {
       // Page 3 points back to page 2: a client syncing this list never finishes.
       name: 'a cursor that loops back',
       server: list({ total: 100, cap: 10, nextOffset: loops }),
       verdicts: [{ verdict: 'chainLoops', data: { page: 3, to: 2, loop: { from: 3, to: 2 } } }],
     },
-    { name: 'a cursor that loops back, items without ids', config: config('limitParam: limit, maxLimit: 10, idField: uuid'), server: list({ total: 100, cap: 10, nextOffset: loops }), verdicts: [{ verdict: 'chainLoops', data: { page: 3, to: 2 } }] },
-    { name: 'items repeated across pages', server: list({ total: 50, cap: 10, nextOffset: (offset, size) => offset + size - 1 }), verdicts: [{ verdict: 'chainRepeats', data: { duplicate: 'it_10', earlier: 1, page: 2 } }] },
-    { name: 'pages larger than the size asked for', config: config('limitParam: size, maxLimit: 10'), server: list({ total: 50, cap: 15 }), verdicts: [{ verdict: 'chainPageOversized', data: { page: 1, count: 15, maxSize: 10 } }] },
+    {
+      name: 'a cursor that loops back, items without ids',
+      config: config('limitParam: limit, maxLimit: 10, idField: uuid'),
+      server: list({ total: 100, cap: 10, nextOffset: loops }),
+      verdicts: [{ verdict: 'chainLoops', data: { page: 3, to: 2 } }],
+    },
+    {
+      name: 'items repeated across pages',
+      server: list({ total: 50, cap: 10, nextOffset: (offset, size) => offset + size - 1 }),
+      verdicts: [{ verdict: 'chainRepeats', data: { duplicate: 'it_10', earlier: 1, page: 2 } }],
+    },
+    {
+      name: 'pages larger than the size asked for',
+      config: config('limitParam: size, maxLimit: 10'),
+      server: list({ total: 50, cap: 15 }),
+      verdicts: [{ verdict: 'chainPageOversized', data: { page: 1, count: 15, maxSize: 10 } }],
+    },
     {
       name: 'the request budget runs out mid-chain: what was decided is kept',
       config: config('limitParam: limit, maxLimit: 10', ', maxRequests: 4'),
@@ -142,9 +201,22 @@ checkTester.run(check, {
         expect(find(findings, 'chainUnfinished').data!.reason).toMatch(/the request budget \(maxRequests: 4\) is spent/);
       },
     },
-    { name: 'a garbage cursor gets a 500', server: list({ total: 45, cap: 10, badCursor: 500 }), verdicts: [{ verdict: 'garbageCrashes', data: { status: 500 } }] },
-    { name: 'a garbage cursor is ignored', server: list({ total: 45, cap: 10, badCursor: 'ignore' }), verdicts: [{ verdict: 'garbageAccepted', data: { status: 200 } }] },
-    { name: 'a next page that is refused', config: config('maxLimit: 10'), server: brokenNextLink, verdicts: [{ verdict: 'chainRefused', data: { page: 2, status: 404 } }] },
+    {
+      name: 'a garbage cursor gets a 500',
+      server: list({ total: 45, cap: 10, badCursor: 500 }),
+      verdicts: [{ verdict: 'garbageCrashes', data: { status: 500 } }],
+    },
+    {
+      name: 'a garbage cursor is ignored',
+      server: list({ total: 45, cap: 10, badCursor: 'ignore' }),
+      verdicts: [{ verdict: 'garbageAccepted', data: { status: 200 } }],
+    },
+    {
+      name: 'a next page that is refused',
+      config: config('maxLimit: 10'),
+      server: brokenNextLink,
+      verdicts: [{ verdict: 'chainRefused', data: { page: 2, status: 404 } }],
+    },
     {
       // Issue 12: a 404 with valid credentials is no list answer.
       name: 'the configured path answers 404',

@@ -27,11 +27,14 @@ async function startStrictExpress(): Promise<{ url: string; close(): Promise<voi
   app.post('/api/orders', (req, res) => {
     if (!req.is('application/json')) return res.status(415).json({ error: { code: 'unsupported_media_type' } });
     const { sku, qty } = (req.body ?? {}) as { sku?: unknown; qty?: unknown };
-    if (typeof sku !== 'string' || sku.length > 64 || !Number.isInteger(qty) || (qty as number) < 1) return res.status(422).json({ error: { code: 'validation_failed' } });
+    if (typeof sku !== 'string' || sku.length > 64 || !Number.isInteger(qty) || (qty as number) < 1)
+      return res.status(422).json({ error: { code: 'validation_failed' } });
     return res.status(201).json({ id: 'ord_1', sku, qty });
   });
   app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(error.status && error.status < 500 ? error.status : 500).json({ error: { code: error.status === 400 ? 'invalid_body' : 'internal' } });
+    res
+      .status(error.status && error.status < 500 ? error.status : 500)
+      .json({ error: { code: error.status === 400 ? 'invalid_body' : 'internal' } });
   });
   return serveApp(app);
 }
@@ -62,7 +65,7 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'inputsHandled', endpoint: 'POST /api/orders' }],
       assert: (findings) => {
         expect(findings[0]!.message).toMatch(/POST \/api\/orders answered all \d+ malformed inputs without a 5xx or a hang \(.*400.*\)/);
-        expect(findings[0]!.data?.['answers']).toMatch(/415×1/);
+        expect(findings[0]!.data?.answers).toMatch(/415×1/);
       },
     },
     {
@@ -75,7 +78,16 @@ checkTester.run(check, {
       verdicts: ['inputsHandled'],
       assert: () => {
         const texts = bodies.map((b) => b.body.toString('latin1'));
-        expect(texts).toEqual(expect.arrayContaining(['{"sku":"A1","qty":1e400}', '{"sku":"A1","qty":-0}', '{"sku":null,"qty":1}', '{"sku":"A1","qty":null}', '{"sku":12345,"qty":1}', '{"sku":"A1","qty":"1"}']));
+        expect(texts).toEqual(
+          expect.arrayContaining([
+            '{"sku":"A1","qty":1e400}',
+            '{"sku":"A1","qty":-0}',
+            '{"sku":null,"qty":1}',
+            '{"sku":"A1","qty":null}',
+            '{"sku":12345,"qty":1}',
+            '{"sku":"A1","qty":"1"}',
+          ]),
+        );
         expect(texts).toContain(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
         expect(bodies.some((b) => b.body.includes(Buffer.from([0xc3, 0x28, 0xff])) && !isUtf8(b.body))).toBe(true);
         expect(bodies.some((b) => b.type === 'text/plain' && b.body.toString() === '{"sku":"A1","qty":1}')).toBe(true);
@@ -93,7 +105,7 @@ checkTester.run(check, {
         }),
       verdicts: ['inputsFailed'],
       assert: (findings) => {
-        expect(findings[0]!.data?.['list']).toMatch(/^truncated JSON → 500, a non-JSON body sent as application\/json → 500/);
+        expect(findings[0]!.data?.list).toMatch(/^truncated JSON → 500, a non-JSON body sent as application\/json → 500/);
         expect(findings[0]!.evidence[0]!.requestBodyExcerpt).toBe('{"sku":"A1');
       },
     },
@@ -106,13 +118,22 @@ checkTester.run(check, {
         }),
       verdicts: [{ verdict: 'inputsAccepted', data: { accepted: 4 } }],
       assert: (findings) =>
-        expect(findings[0]!.message).toMatch(/^4 of \d+ malformed inputs to POST \/api\/orders were accepted with a 2xx: truncated JSON → 201, a non-JSON body sent as application\/json → 201, valid JSON sent as text\/plain → 201, invalid UTF-8 inside JSON → 201/),
+        expect(findings[0]!.message).toMatch(
+          /^4 of \d+ malformed inputs to POST \/api\/orders were accepted with a 2xx: truncated JSON → 201, a non-JSON body sent as application\/json → 201, valid JSON sent as text\/plain → 201, invalid UTF-8 inside JSON → 201/,
+        ),
     },
   ],
 });
 
 it('puts 1e400 and -0 in a field of their own when the example body has no number', () => {
   const bodies = fieldBodies({ source: 's3://demo/orders.csv' }).map((probe) => String(probe.body));
-  expect(bodies).toEqual(expect.arrayContaining(['{"source":"s3://demo/orders.csv","preflight_number":1e400}', '{"source":"s3://demo/orders.csv","preflight_number":-0}', '{"source":null}', '{"source":12345}']));
+  expect(bodies).toEqual(
+    expect.arrayContaining([
+      '{"source":"s3://demo/orders.csv","preflight_number":1e400}',
+      '{"source":"s3://demo/orders.csv","preflight_number":-0}',
+      '{"source":null}',
+      '{"source":12345}',
+    ]),
+  );
   expect(fieldBodies({ qty: 1 }).map((probe) => String(probe.body))).not.toContain('{"qty":1,"preflight_number":1e400}');
 });

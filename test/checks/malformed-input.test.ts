@@ -51,7 +51,10 @@ async function rawServer(answerUnknown: string): Promise<{ url: string; close():
         buffered = buffered.slice(end + 4);
         const method = head.split(' ')[0];
         const body = '{"error":{"code":"bad_request"}}';
-        const answer = method === 'PREFLIGHTPROBE' ? answerUnknown : `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+        const answer =
+          method === 'PREFLIGHTPROBE'
+            ? answerUnknown
+            : `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
         socket.write(answer);
       }
     });
@@ -66,10 +69,12 @@ async function rawServer(answerUnknown: string): Promise<{ url: string; close():
       }),
   };
 }
-const response = (status: string, headers = ''): string => `HTTP/1.1 ${status}\r\n${headers}content-type: application/json\r\ncontent-length: 2\r\n\r\n{}`;
+const response = (status: string, headers = ''): string =>
+  `HTTP/1.1 ${status}\r\n${headers}content-type: application/json\r\ncontent-length: 2\r\n\r\n{}`;
 const oneEndpoint = 'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000 }\n';
 
-const inputsOf = (findings: Finding[], endpoint: string): Finding => findings.find((f) => f.endpoint === endpoint && f.id.startsWith('malformed-input/inputs'))!;
+const inputsOf = (findings: Finding[], endpoint: string): Finding =>
+  findings.find((f) => f.endpoint === endpoint && f.id.startsWith('malformed-input/inputs'))!;
 const methodOf = (findings: Finding[]): Finding => findings.find((f) => f.id.startsWith('malformed-input/method'))!;
 
 let seen: TestServer;
@@ -134,7 +139,7 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'inputsFailed', endpoint: 'GET /api/items' }],
       assert: (findings) => {
         const inputs = inputsOf(findings, 'GET /api/items');
-        expect(inputs.data?.['list']).toMatch(/query limit=abc \(not a number\) → 500/);
+        expect(inputs.data?.list).toMatch(/query limit=abc \(not a number\) → 500/);
         expect(inputs.evidence[0]!.status).toBe(500);
         expect(inputs.evidence[0]!.url).toMatch(/limit=abc/);
         expect(inputs.reproduce).toMatch(/^curl .*limit=abc/);
@@ -157,8 +162,17 @@ checkTester.run(check, {
         })),
       verdicts: [{ verdict: 'inputsFailed', endpoint: 'GET /api/items/{id}', data: { failed: 1 } }],
       assert: (findings) => {
-        expect(seen.requests.map((r) => r.url)).toEqual(expect.arrayContaining(['/api/items/%zz', '/api/items/%00', '/api/items/..%2F..%2Fpreflight', "/api/items/'", '/api/items/%22', '/api/items/;--']));
-        expect(inputsOf(findings, 'GET /api/items/{id}').data?.['list']).toBe('path id=%zz (invalid percent-encoding) → 500');
+        expect(seen.requests.map((r) => r.url)).toEqual(
+          expect.arrayContaining([
+            '/api/items/%zz',
+            '/api/items/%00',
+            '/api/items/..%2F..%2Fpreflight',
+            "/api/items/'",
+            '/api/items/%22',
+            '/api/items/;--',
+          ]),
+        );
+        expect(inputsOf(findings, 'GET /api/items/{id}').data?.list).toBe('path id=%zz (invalid percent-encoding) → 500');
       },
     },
     {
@@ -166,13 +180,16 @@ checkTester.run(check, {
       config: config.replace('requestsPerSecond: 1000', 'requestsPerSecond: 1000, timeoutMs: 300'),
       server: () =>
         startServer((req, res) => {
-          if (req.headers['range']) return void req.socket.destroy(); // drops the connection on a Range it cannot parse
+          if (req.headers.range) return void req.socket.destroy(); // drops the connection on a Range it cannot parse
           if ((req.url ?? '').includes('cursor=%27') || (req.url ?? '').includes("cursor='")) return; // never answers
           json(res, 200, { data: [] });
         }),
-      verdicts: [{ verdict: 'inputsFailed', endpoint: 'GET /api/items' }, { verdict: 'inputsFailed', endpoint: 'GET /api/items/{id}' }],
+      verdicts: [
+        { verdict: 'inputsFailed', endpoint: 'GET /api/items' },
+        { verdict: 'inputsFailed', endpoint: 'GET /api/items/{id}' },
+      ],
       assert: (findings) => {
-        const list = String(inputsOf(findings, 'GET /api/items').data?.['list']);
+        const list = String(inputsOf(findings, 'GET /api/items').data?.list);
         expect(list).toMatch(/query cursor=' \(single quote\) → no answer \(timeout\)/);
         expect(list).toMatch(/header Range: an unparseable Range → connection dropped/);
       },
@@ -200,12 +217,19 @@ checkTester.run(check, {
         ['200, as if it were GET', response('200 OK'), 'methodAccepted'],
         ['500', response('500 Internal Server Error'), 'methodServerError'],
       ] as const
-    ).map(([name, answer, verdict]) => ({ name: `the unknown method answered ${name}`, config: oneEndpoint, server: () => rawServer(answer), verdicts: [verdict] })),
+    ).map(([name, answer, verdict]) => ({
+      name: `the unknown method answered ${name}`,
+      config: oneEndpoint,
+      server: () => rawServer(answer),
+      verdicts: [verdict],
+    })),
   ],
 });
 
 it('replaces the configured credential with a malformed one, and never sends the real one with it', async () => {
-  const server = await startServer((req, res) => json(res, req.headers.authorization === 'Bearer t0ken-for-tests' ? 200 : 401, { error: { code: 'x' } }));
+  const server = await startServer((req, res) =>
+    json(res, req.headers.authorization === 'Bearer t0ken-for-tests' ? 200 : 401, { error: { code: 'x' } }),
+  );
   try {
     await runCheck(check, await targetFor(server.url, config));
   } finally {

@@ -23,8 +23,10 @@ endpoints:
           http.all('*', ({ request }) => {
             const id = request.headers.get('x-request-id') ?? randomUUID();
             const url = new URL(request.url);
-            if (url.pathname !== '/api/items') return HttpResponse.json({ error: { code: 'not_found' } }, { status: 404, headers: { 'X-Request-Id': id } });
-            if (!authorised(request)) return HttpResponse.json({ error: { code: 'unauthorized' } }, { status: 401, headers: { 'X-Request-Id': id } });
+            if (url.pathname !== '/api/items')
+              return HttpResponse.json({ error: { code: 'not_found' } }, { status: 404, headers: { 'X-Request-Id': id } });
+            if (!authorised(request))
+              return HttpResponse.json({ error: { code: 'unauthorized' } }, { status: 401, headers: { 'X-Request-Id': id } });
             return HttpResponse.json({ data: [] }, { headers: { 'X-Request-Id': id } });
           }),
         ),
@@ -47,11 +49,18 @@ endpoints:
           json(res, 200, { data: [] }, { 'x-request-id': (req.headers['x-request-id'] as string | undefined) ?? randomUUID() });
         }),
       verdicts: ['missingOnErrors'],
-      assert: (findings) => expect(findings.find((f) => f.id === 'request-id/missingOnErrors')!.data!.answers).toEqual([expect.stringMatching(/→ 404$/), 'GET /api/items → 401']),
+      assert: (findings) =>
+        expect(findings.find((f) => f.id === 'request-id/missingOnErrors')!.data!.answers).toEqual([
+          expect.stringMatching(/→ 404$/),
+          'GET /api/items → 401',
+        ]),
     },
     {
       name: 'generates the same id on every request',
-      server: () => startServer((req, res) => json(res, 200, {}, { 'x-request-id': (req.headers['x-request-id'] as string | undefined) ?? 'static-id' })),
+      server: () =>
+        startServer((req, res) =>
+          json(res, 200, {}, { 'x-request-id': (req.headers['x-request-id'] as string | undefined) ?? 'static-id' }),
+        ),
       verdicts: [{ verdict: 'notUnique', data: { id: 'static-id' } }],
     },
     {

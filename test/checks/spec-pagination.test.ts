@@ -49,7 +49,10 @@ ${extra.headers ?? ''}          content:
 /** A server that answers anything and counts what it was sent: the check must send nothing. */
 function recording(): { server: () => Promise<TestServer>; sent: () => number } {
   let started: TestServer | undefined;
-  return { server: async () => (started = await startServer((_req, res) => json(res, 200, []))), sent: () => started?.requests.length ?? -1 };
+  return {
+    server: async () => (started = await startServer((_req, res) => json(res, 200, []))),
+    sent: () => started?.requests.length ?? -1,
+  };
 }
 
 const demo = recording();
@@ -72,29 +75,79 @@ checkTester.run(await withSpec('petstore-expanded.yaml'), {
     {
       name: 'the OAI petstore: GET /pets is a bare array with only a limit',
       server: petstore.server,
-      verdicts: [{ verdict: 'undocumented', endpoint: 'GET /pets', data: { body: '(a bare array)', documented: '200', source: 'petstore-expanded.yaml#/paths/~1pets/get' } }],
+      verdicts: [
+        {
+          verdict: 'undocumented',
+          endpoint: 'GET /pets',
+          data: { body: '(a bare array)', documented: '200', source: 'petstore-expanded.yaml#/paths/~1pets/get' },
+        },
+      ],
       assert: () => expect(petstore.sent()).toBe(0),
     },
   ],
 });
 
-checkTester.run(await withSpec(listSpec('wrapped.yaml', '{ type: object, properties: { data: { type: array, items: { type: object } }, count_of_page: { type: integer } } }'), scratch), {
-  valid: [],
-  invalid: [{ name: 'an object body whose only array has no paging beside it', server: recording().server, verdicts: [{ verdict: 'undocumented', data: { body: '(an object)' } }] }],
-});
+checkTester.run(
+  await withSpec(
+    listSpec(
+      'wrapped.yaml',
+      '{ type: object, properties: { data: { type: array, items: { type: object } }, count_of_page: { type: integer } } }',
+    ),
+    scratch,
+  ),
+  {
+    valid: [],
+    invalid: [
+      {
+        name: 'an object body whose only array has no paging beside it',
+        server: recording().server,
+        verdicts: [{ verdict: 'undocumented', data: { body: '(an object)' } }],
+      },
+    ],
+  },
+);
 
 const bareSpec = join(scratch, 'no-schema.yaml');
-writeFileSync(bareSpec, 'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /api/things:\n    get:\n      parameters:\n        - { name: limit, in: query, schema: { type: integer } }\n      responses:\n        "200": { description: ok }\n');
+writeFileSync(
+  bareSpec,
+  'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /api/things:\n    get:\n      parameters:\n        - { name: limit, in: query, schema: { type: integer } }\n      responses:\n        "200": { description: ok }\n',
+);
 checkTester.run(await withSpec('no-schema.yaml', scratch), {
-  valid: [{ name: 'a documented list with no response schema is skipped, with the reason', server: recording().server, verdicts: [{ verdict: 'noSchema', data: { documented: '200' } }] }],
+  valid: [
+    {
+      name: 'a documented list with no response schema is skipped, with the reason',
+      server: recording().server,
+      verdicts: [{ verdict: 'noSchema', data: { documented: '200' } }],
+    },
+  ],
   invalid: [],
 });
 
 const documentedWays: Array<[string, { params?: string; headers?: string }, string, string]> = [
-  ['a Link header', { headers: '          headers: { Link: { schema: { type: string } } }\n' }, '{ type: array, items: { type: object } }', 'header Link'],
-  ['a page parameter', { params: '        - { name: page, in: query, schema: { type: integer } }\n' }, '{ type: array, items: { type: object } }', 'parameter page'],
-  ['links.next in the body', {}, '{ type: object, properties: { items: { type: array, items: { type: object } }, links: { type: object, properties: { next: { type: string } } } } }', 'response field links.next'],
-  ['a has_more flag', {}, '{ type: object, properties: { data: { type: array, items: { type: object } }, has_more: { type: boolean } } }', 'response field has_more'],
+  [
+    'a Link header',
+    { headers: '          headers: { Link: { schema: { type: string } } }\n' },
+    '{ type: array, items: { type: object } }',
+    'header Link',
+  ],
+  [
+    'a page parameter',
+    { params: '        - { name: page, in: query, schema: { type: integer } }\n' },
+    '{ type: array, items: { type: object } }',
+    'parameter page',
+  ],
+  [
+    'links.next in the body',
+    {},
+    '{ type: object, properties: { items: { type: array, items: { type: object } }, links: { type: object, properties: { next: { type: string } } } } }',
+    'response field links.next',
+  ],
+  [
+    'a has_more flag',
+    {},
+    '{ type: object, properties: { data: { type: array, items: { type: object } }, has_more: { type: boolean } } }',
+    'response field has_more',
+  ],
 ];
 for (const [what, extra, schema, how] of documentedWays) {
   checkTester.run(await withSpec(listSpec(`paged-${how.replace(/\W+/g, '-')}.yaml`, schema, extra), scratch), {
@@ -109,7 +162,13 @@ describe('spec-pagination: where it runs', () => {
     expect(check.applies(target)).toBe('not-applicable');
     // The config's own list gains the spec's facts when the spec describes the same route.
     const spec = await loadSpec(listSpec('same.yaml', '{ type: array, items: { type: object } }'), { cwd: scratch });
-    const merged = mergeSpec(await targetFor('http://127.0.0.1:9', 'endpoints:\n  - { path: /api/things, kind: list, pagination: { limitParam: limit, maxLimit: 50 } }\n'), planImport(spec)).target;
+    const merged = mergeSpec(
+      await targetFor(
+        'http://127.0.0.1:9',
+        'endpoints:\n  - { path: /api/things, kind: list, pagination: { limitParam: limit, maxLimit: 50 } }\n',
+      ),
+      planImport(spec),
+    ).target;
     expect(check.applies(merged)).toEqual([expect.objectContaining({ label: 'GET /api/things' })]);
     expect(merged.endpoints[0]!.pagination?.maxLimit).toBe(50);
   });

@@ -15,8 +15,19 @@ checkTester.run(check, {
   valid: [
     {
       name: 'unknown routes get 404, asked at the root and under each API prefix',
-      server: () => startServer((req, res) => (req.url === '/api/orders' ? json(res, 200, { data: [] }) : json(res, 404, { error: { code: 'not_found' } }))),
-      verdicts: [{ verdict: 'notFound', data: { paths: [`/${SEGMENT}`, `/api/${SEGMENT}`, `/v2/${SEGMENT}`], answers: [`GET /${SEGMENT} → 404`, `GET /api/${SEGMENT} → 404`, `GET /v2/${SEGMENT} → 404`] } }],
+      server: () =>
+        startServer((req, res) =>
+          req.url === '/api/orders' ? json(res, 200, { data: [] }) : json(res, 404, { error: { code: 'not_found' } }),
+        ),
+      verdicts: [
+        {
+          verdict: 'notFound',
+          data: {
+            paths: [`/${SEGMENT}`, `/api/${SEGMENT}`, `/v2/${SEGMENT}`],
+            answers: [`GET /${SEGMENT} → 404`, `GET /api/${SEGMENT} → 404`, `GET /v2/${SEGMENT} → 404`],
+          },
+        },
+      ],
     },
     {
       // Issue 13.3: /user/<segment> is the API's own GET /user/{username}, which answers any name.
@@ -33,8 +44,11 @@ checkTester.run(check, {
   invalid: [
     {
       name: 'a router that falls through to a 500 under the API prefix',
-      server: () => startServer((req, res) => (req.url?.startsWith('/api/') ? json(res, 500, { error: 'handler is undefined' }) : json(res, 404, {}))),
-      verdicts: [{ verdict: 'failed', data: { answers: [`GET /${SEGMENT} → 404`, `GET /api/${SEGMENT} → 500`, `GET /v2/${SEGMENT} → 404`] } }],
+      server: () =>
+        startServer((req, res) => (req.url?.startsWith('/api/') ? json(res, 500, { error: 'handler is undefined' }) : json(res, 404, {}))),
+      verdicts: [
+        { verdict: 'failed', data: { answers: [`GET /${SEGMENT} → 404`, `GET /api/${SEGMENT} → 500`, `GET /v2/${SEGMENT} → 404`] } },
+      ],
       assert: (findings) => expect(findings[0]!.evidence.map((e) => e.status)).toEqual([404, 500, 404]),
     },
     {
@@ -45,7 +59,9 @@ checkTester.run(check, {
     {
       name: 'a 403 for a path that does not exist (API gateway style)',
       server: () => startServer((_req, res) => json(res, 403, { message: 'Missing Authentication Token' })),
-      verdicts: [{ verdict: 'notA404', data: { answers: [`GET /${SEGMENT} → 403`, `GET /api/${SEGMENT} → 403`, `GET /v2/${SEGMENT} → 403`] } }],
+      verdicts: [
+        { verdict: 'notA404', data: { answers: [`GET /${SEGMENT} → 403`, `GET /api/${SEGMENT} → 403`, `GET /v2/${SEGMENT} → 403`] } },
+      ],
     },
     {
       name: 'unknown routes get 429 from a rate limiter (undecided)',
@@ -60,7 +76,9 @@ checkTester.run(check, {
           if (req.url === `/${SEGMENT}`) return; // never answers
           json(res, 404, {});
         }),
-      verdicts: [{ verdict: 'failed', data: { answers: [`GET /${SEGMENT} → no answer`, `GET /api/${SEGMENT} → 404`, `GET /v2/${SEGMENT} → 404`] } }],
+      verdicts: [
+        { verdict: 'failed', data: { answers: [`GET /${SEGMENT} → no answer`, `GET /api/${SEGMENT} → 404`, `GET /v2/${SEGMENT} → 404`] } },
+      ],
     },
   ],
 });

@@ -39,7 +39,9 @@ checkTester.run(check, {
         expect(evidence.url).toMatch(/\?preflight_padding=<65518 × a>$/);
         expect(evidence.curl.length).toBeLessThan(300);
         // Run the curl line with curl replaced by printf: the shell rebuilds the exact URL that was sent.
-        const url = execFileSync('bash', ['-c', `curl() { printf '%s\\n' "$@"; }; ${evidence.curl}`], { encoding: 'utf8' }).split('\n').find((arg) => arg.startsWith('http'));
+        const url = execFileSync('bash', ['-c', `curl() { printf '%s\\n' "$@"; }; ${evidence.curl}`], { encoding: 'utf8' })
+          .split('\n')
+          .find((arg) => arg.startsWith('http'));
         expect(url).toBe(`${seen.url}/api/items?${seen.requests[1]!.url.split('?')[1]}`);
         expect(findings[1]!.reproduce).toMatch(/-H 'X-Preflight-Padding: '"\$\(head -c 32768 \/dev\/zero \| tr '\\0' a\)"/);
       },
@@ -51,9 +53,15 @@ checkTester.run(check, {
       server: () => keep(startServer((_req, res) => json(res, 200, { data: [] }), LARGE_HEADERS)),
       verdicts: [{ verdict: 'headerAccepted', data: { sent: ['one 32 KiB X-Preflight-Padding header → 200, accepted'] } }],
       assert: (findings) => {
-        expect(findings.find((f) => f.id === 'url-header-caps/urlRefused')!.data?.['said']).toBe('a 16 KiB query → 200 (ignored), a 64 KiB query → 200 (ignored)');
+        expect(findings.find((f) => f.id === 'url-header-caps/urlRefused')!.data?.said).toBe(
+          'a 16 KiB query → 200 (ignored), a 64 KiB query → 200 (ignored)',
+        );
         expect(findings[1]!.message).toMatch(/32 KiB X-Preflight-Padding header → 200, accepted; cap request headers .* 431/);
-        expect(seen.requests.map((r) => r.url.length)).toEqual([16 * 1024 + '/api/items?'.length, 64 * 1024 + '/api/items?'.length, '/api/items'.length]);
+        expect(seen.requests.map((r) => r.url.length)).toEqual([
+          16 * 1024 + '/api/items?'.length,
+          64 * 1024 + '/api/items?'.length,
+          '/api/items'.length,
+        ]);
         expect(seen.requests[2]!.headers['x-preflight-padding']).toHaveLength(32 * 1024);
       },
     },
@@ -88,7 +96,18 @@ checkTester.run(check, {
           if ((req.url ?? '').length > 8192) return void req.socket.destroy();
           json(res, 200, {});
         }, LARGE_HEADERS),
-      verdicts: [{ verdict: 'urlDropped', data: { sent: ['a 16 KiB query → the connection was closed without a complete answer, twice (retried once)', 'a 64 KiB query → the connection was closed without a complete answer, twice (retried once)'] } }, 'headerAccepted'],
+      verdicts: [
+        {
+          verdict: 'urlDropped',
+          data: {
+            sent: [
+              'a 16 KiB query → the connection was closed without a complete answer, twice (retried once)',
+              'a 64 KiB query → the connection was closed without a complete answer, twice (retried once)',
+            ],
+          },
+        },
+        'headerAccepted',
+      ],
     },
     {
       // Issue 12: "url-header-caps: the connection was refused" was a FAIL on a target another probe had taken down.

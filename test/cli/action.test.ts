@@ -19,16 +19,24 @@ interface Step {
   run?: string;
   env?: Record<string, string>;
 }
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default: string }>; runs: { using: string; steps: Step[] } };
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default: string }>;
+  runs: { using: string; steps: Step[] };
+};
 
 /** ${{ inputs.x }} and ${{ steps.audit.outputs.y }} in a step's env, as the runner fills them. */
 function expand(value: string, inputs: Record<string, string>, outputs: Record<string, string> = {}): string {
-  return value.replace(/\$\{\{\s*(inputs|steps\.audit\.outputs)\.([\w-]+)\s*\}\}/g, (_, scope: string, key: string) => (scope === 'inputs' ? (inputs[key] ?? '') : (outputs[key] ?? '')));
+  return value.replace(/\$\{\{\s*(inputs|steps\.audit\.outputs)\.([\w-]+)\s*\}\}/g, (_, scope: string, key: string) =>
+    scope === 'inputs' ? (inputs[key] ?? '') : (outputs[key] ?? ''),
+  );
 }
 
 async function runStep(name: string, workspace: string, inputs: Record<string, string>, outputs: Record<string, string> = {}) {
   const step = action.runs.steps.find((s) => s.name === name)!;
-  const merged = { ...Object.fromEntries(Object.entries(action.inputs).map(([key, input]) => [key, String(input.default ?? '')])), ...inputs };
+  const merged = {
+    ...Object.fromEntries(Object.entries(action.inputs).map(([key, input]) => [key, String(input.default ?? '')])),
+    ...inputs,
+  };
   const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, expand(String(value), merged, outputs)]));
   const files = { GITHUB_OUTPUT: join(workspace, `output-${Math.random()}`), GITHUB_STEP_SUMMARY: join(workspace, 'summary.md') };
   writeFileSync(files.GITHUB_OUTPUT, '');
@@ -45,8 +53,19 @@ async function runStep(name: string, workspace: string, inputs: Record<string, s
   const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(killer);
-  const set = Object.fromEntries(readFileSync(files.GITHUB_OUTPUT, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  return { status, stdout, stderr, outputs: set, summary: existsSync(files.GITHUB_STEP_SUMMARY) ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '' };
+  const set = Object.fromEntries(
+    readFileSync(files.GITHUB_OUTPUT, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return {
+    status,
+    stdout,
+    stderr,
+    outputs: set,
+    summary: existsSync(files.GITHUB_STEP_SUMMARY) ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '',
+  };
 }
 
 describe('action.yml (composite) steps', () => {
@@ -54,9 +73,19 @@ describe('action.yml (composite) steps', () => {
   let workspace: string;
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServer((req, res) => json(res, req.url === '/health' ? 200 : 401, req.url === '/health' ? { ok: true } : { error: { code: 'unauthorized', message: 'no' } }, { 'x-request-id': 'r' }));
+    server = await startServer((req, res) =>
+      json(
+        res,
+        req.url === '/health' ? 200 : 401,
+        req.url === '/health' ? { ok: true } : { error: { code: 'unauthorized', message: 'no' } },
+        { 'x-request-id': 'r' },
+      ),
+    );
     workspace = mkdtempSync(join(tmpdir(), 'preflight-action-'));
-    writeFileSync(join(workspace, 'preflight.yaml'), `target: { name: action, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\n`);
+    writeFileSync(
+      join(workspace, 'preflight.yaml'),
+      `target: { name: action, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\n`,
+    );
   });
   afterAll(async () => server?.close());
 
@@ -67,7 +96,12 @@ describe('action.yml (composite) steps', () => {
   });
 
   it('first run: no baseline yet is a notice, the reports and outputs are set, the summary is written', async () => {
-    const run = await runStep('Audit', workspace, { baseline: 'baseline/preflight-report.json', 'fail-on-regression': 'true', 'fail-under': '50', args: '--only request-id,default-deny' });
+    const run = await runStep('Audit', workspace, {
+      baseline: 'baseline/preflight-report.json',
+      'fail-on-regression': 'true',
+      'fail-under': '50',
+      args: '--only request-id,default-deny',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('::notice::no baseline at baseline/preflight-report.json yet');
     expect(run.outputs['exit-code'], run.stderr).toMatch(/^[01]$/);
@@ -81,12 +115,19 @@ describe('action.yml (composite) steps', () => {
   }, 60_000);
 
   it('next run: the previous JSON is the baseline; the gate step exits with the audit code', async () => {
-    const run = await runStep('Audit', workspace, { baseline: 'preflight-report.json', 'fail-on-regression': 'true', outputs: 'next.json', args: '--only request-id,default-deny' });
+    const run = await runStep('Audit', workspace, {
+      baseline: 'preflight-report.json',
+      'fail-on-regression': 'true',
+      outputs: 'next.json',
+      args: '--only request-id,default-deny',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.summary).toContain('## Compared with the baseline');
     expect(run.outputs.report).toBe('next.json');
     const gate = await runStep('Gate', workspace, {}, run.outputs);
     expect(gate.status).toBe(Number(run.outputs['exit-code']));
-    expect((await runStep('Gate', workspace, {}, { 'exit-code': '3' })).stdout).toMatch(/^::error::preflight: the target could not be reached/);
+    expect((await runStep('Gate', workspace, {}, { 'exit-code': '3' })).stdout).toMatch(
+      /^::error::preflight: the target could not be reached/,
+    );
   });
 });

@@ -16,15 +16,25 @@ async function goodServer(): Promise<TestServer> {
     const id = (req.headers['x-request-id'] as string | undefined) ?? `gen-${Math.random()}`;
     const echo = { authorization: req.headers.authorization ?? null, url: req.url };
     if (req.url === '/health') return json(res, 200, { ok: true }, { 'x-request-id': id });
-    if (req.url?.startsWith('/api/items') && req.headers.authorization === `Bearer ${CANARY}`) return json(res, 200, { data: [], echo }, { 'x-request-id': id, 'x-echo-auth': req.headers.authorization });
-    if (req.url?.startsWith('/api/items')) return json(res, 401, { error: { code: 'unauthorized', message: `bad token ${req.headers.authorization ?? ''}` } }, { 'x-request-id': id });
+    if (req.url?.startsWith('/api/items') && req.headers.authorization === `Bearer ${CANARY}`)
+      return json(res, 200, { data: [], echo }, { 'x-request-id': id, 'x-echo-auth': req.headers.authorization });
+    if (req.url?.startsWith('/api/items'))
+      return json(
+        res,
+        401,
+        { error: { code: 'unauthorized', message: `bad token ${req.headers.authorization ?? ''}` } },
+        { 'x-request-id': id },
+      );
     json(res, 404, { error: { code: 'not_found', message: 'no' } }, { 'x-request-id': id });
   });
 }
 
 function writeConfig(dir: string, baseUrl: string, extra = ''): string {
   const file = join(dir, 'target.yaml');
-  writeFileSync(file, `target:\n  name: cli test\n  baseUrl: ${baseUrl}\nauth:\n  headers: { Authorization: "Bearer \${TEST_TOKEN}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\n${extra}`);
+  writeFileSync(
+    file,
+    `target:\n  name: cli test\n  baseUrl: ${baseUrl}\nauth:\n  headers: { Authorization: "Bearer \${TEST_TOKEN}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\n${extra}`,
+  );
   return file;
 }
 
@@ -74,7 +84,13 @@ describe('preflight audit (CLI)', () => {
     expect(server.requests).toHaveLength(0);
     // A folder that does not exist yet is made.
     const nested = join(dir, 'reports', 'nightly', 'r.json');
-    expect((await runCli(['audit', '--config', writeConfig(dir, server.url), '--only', 'request-id', '--output', nested], { env: { TEST_TOKEN: CANARY } })).code).toBe(0);
+    expect(
+      (
+        await runCli(['audit', '--config', writeConfig(dir, server.url), '--only', 'request-id', '--output', nested], {
+          env: { TEST_TOKEN: CANARY },
+        })
+      ).code,
+    ).toBe(0);
     expect(readFileSync(nested, 'utf8')).toContain('"schemaVersion"');
   });
 
@@ -108,7 +124,9 @@ describe('preflight audit (CLI)', () => {
     const server = await goodServer();
     servers.push(server);
     const out = join(dir, 'report.json');
-    const passed = await runCli(['audit', '--config', writeConfig(dir, server.url), '--only', 'request-id', '--output', out], { env: { TEST_TOKEN: CANARY } });
+    const passed = await runCli(['audit', '--config', writeConfig(dir, server.url), '--only', 'request-id', '--output', out], {
+      env: { TEST_TOKEN: CANARY },
+    });
     expect(passed.stderr).toBe('');
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/Score 100\/100 · grade A · gate PASSED/);
@@ -168,13 +186,21 @@ describe('the built command (bin/preflight.js)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-pipe-'));
     const file = join(dir, 'big.json');
     writeFileSync(file, JSON.stringify(fixtureReport({}, findings)));
-    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" report "${file}" --format json | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    const result = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${bin}" report "${file}" --format json | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`],
+      { encoding: 'utf8' },
+    );
     expect(result.stderr).toBe('');
     expect([0, 1]).toContain(result.status);
   });
 
   it('runs the demo: both audits, exit 0', () => {
-    const result = spawnSync(process.execPath, [bin, 'demo', '--no-color'], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+    const result = spawnSync(process.execPath, [bin, 'demo', '--no-color'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+      timeout: 120_000,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/The broken API/);
     expect(result.stdout).toMatch(/The fixed API/);

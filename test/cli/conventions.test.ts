@@ -16,7 +16,9 @@ describe('CLI conventions', () => {
   });
 
   it('audit --openapi says it takes a URL too', async () => {
-    expect((await runCli(['audit', '--help'])).stdout.replace(/\s+/g, ' ')).toMatch(/--openapi <file-or-url> also probe every operation in this OpenAPI 3\.x document: a file, or a URL/);
+    expect((await runCli(['audit', '--help'])).stdout.replace(/\s+/g, ' ')).toMatch(
+      /--openapi <file-or-url> also probe every operation in this OpenAPI 3\.x document: a file, or a URL/,
+    );
   });
 
   it('a usage error names the help of the command it happened in', async () => {
@@ -29,7 +31,9 @@ describe('CLI conventions', () => {
   it('checks --json lists every item with its checks', async () => {
     const run = await runCli(['checks', '--json']);
     expect(run.code).toBe(0);
-    const parsed = JSON.parse(run.stdout) as { items: Array<{ id: string; checks: Array<{ id: string; severity: string; writes: boolean }> }> };
+    const parsed = JSON.parse(run.stdout) as {
+      items: Array<{ id: string; checks: Array<{ id: string; severity: string; writes: boolean }> }>;
+    };
     expect(parsed.items.map((item) => item.id)).toEqual(CHECKLIST.map((item) => item.id));
     expect(parsed.items.flatMap((item) => item.checks).some((check) => check.id === 'request-id' && check.severity.length > 0)).toBe(true);
   });
@@ -40,14 +44,20 @@ describe('CLI conventions', () => {
     writeFileSync(config, 'target: { baseUrl: "http://127.0.0.1:9" }\nendpoints:\n  - { path: /x }\n');
     const only = await runCli(['audit', '--config', config, '--only', 'request-idd']);
     expect(only.code).toBe(2);
-    expect(only.stderr).toBe('preflight: --only: unknown check or item "request-idd" (did you mean "request-id"? `preflight checks` lists them)\n');
-    expect((await runCli(['audit', '--config', config, '--skip', 'latncy'])).stderr).toMatch(/--skip: unknown check or item "latncy" \(did you mean "latency"\?/);
+    expect(only.stderr).toBe(
+      'preflight: --only: unknown check or item "request-idd" (did you mean "request-id"? `preflight checks` lists them)\n',
+    );
+    expect((await runCli(['audit', '--config', config, '--skip', 'latncy'])).stderr).toMatch(
+      /--skip: unknown check or item "latncy" \(did you mean "latency"\?/,
+    );
   });
 
   it('init -o - says to save the config before auditing it', async () => {
     const run = await runCli(['init', '--base-url', 'https://staging.example.com', '-o', '-']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^# /);
-    expect(run.stderr).toMatch(/next: save it \(add > preflight\.yaml to this command, or use -o preflight\.yaml\), then preflight audit --config preflight\.yaml\n$/);
+    expect(run.stderr).toMatch(
+      /next: save it \(add > preflight\.yaml to this command, or use -o preflight\.yaml\), then preflight audit --config preflight\.yaml\n$/,
+    );
   });
 });

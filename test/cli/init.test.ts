@@ -56,15 +56,26 @@ describe('preflight init (CLI)', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/^# yaml-language-server/);
     expect(printed.stdout).toContain('idempotency: { verify: GET /api/orders }');
-    expect(printed.stderr).toContain('wrote the config: 6 endpoint(s) from demo-api.yaml (1 list, 1 write, 1 async, 3 read), 1 public path(s), health /health');
+    expect(printed.stderr).toContain(
+      'wrote the config: 6 endpoint(s) from demo-api.yaml (1 list, 1 write, 1 async, 3 read), 1 public path(s), health /health',
+    );
     expect(existsSync(join(dir, 'preflight.yaml'))).toBe(false);
   });
 
   it('exits 2 with one clear line for a broken spec, Swagger 2.0, a missing file or a bad base URL', async () => {
-    writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /a:\n    get:\n      responses:\n        "200": { $ref: "#/components/responses/Nope" }\n');
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /a:\n    get:\n      responses:\n        "200": { $ref: "#/components/responses/Nope" }\n',
+    );
     const cases: Array<[string[], RegExp]> = [
-      [['--from-openapi', 'broken.yaml'], /^preflight: broken\.yaml: has a \$ref that cannot be resolved: Missing \$ref pointer "#\/components\/responses\/Nope"/],
-      [['--from-openapi', 'swagger-2.0-petstore.json'], /^preflight: swagger-2\.0-petstore\.json: is a Swagger 2\.0 document; preflight reads OpenAPI 3\.0 and 3\.1 \(convert it first/],
+      [
+        ['--from-openapi', 'broken.yaml'],
+        /^preflight: broken\.yaml: has a \$ref that cannot be resolved: Missing \$ref pointer "#\/components\/responses\/Nope"/,
+      ],
+      [
+        ['--from-openapi', 'swagger-2.0-petstore.json'],
+        /^preflight: swagger-2\.0-petstore\.json: is a Swagger 2\.0 document; preflight reads OpenAPI 3\.0 and 3\.1 \(convert it first/,
+      ],
       [['--from-openapi', 'missing.yaml'], /^preflight: missing\.yaml: OpenAPI file not found/],
       [['--base-url', 'staging.example.com'], /^preflight: --base-url "staging\.example\.com" must be an http:\/\/ or https:\/\/ URL/],
     ];

@@ -18,7 +18,8 @@ const QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
  * install asks for; only then it falls back to --prefer-offline (the cache first, the registry for the rest).
  */
 function installGlobally(tarball: string, prefix: string): void {
-  const attempt = (mode: string) => spawnSync('npm', ['install', '-g', '--prefix', prefix, mode, ...QUIET, tarball], { encoding: 'utf8', timeout: 240_000 });
+  const attempt = (mode: string) =>
+    spawnSync('npm', ['install', '-g', '--prefix', prefix, mode, ...QUIET, tarball], { encoding: 'utf8', timeout: 240_000 });
   let result = attempt('--offline');
   if (result.status !== 0 && /ENOTCACHED/.test(result.stderr)) result = attempt('--prefer-offline');
   if (result.status !== 0) throw new Error(`npm install -g ${tarball} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
@@ -32,7 +33,11 @@ describe('installing the packed tarball', () => {
   beforeAll(() => {
     // npm test has just built dist/; --ignore-scripts packs that build instead of compiling again.
     ensureBuilt();
-    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ...QUIET], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 });
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ...QUIET], {
+      cwd: ROOT,
+      stdio: 'ignore',
+      timeout: 120_000,
+    });
     const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack wrote no tarball in ${dir}`);
     installGlobally(join(dir, tarball), prefix);
@@ -50,7 +55,9 @@ describe('installing the packed tarball', () => {
   });
 
   it('the tarball carries the build, the schemas and no tests', () => {
-    const files = execFileSync('tar', ['-tzf', join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!)], { encoding: 'utf8' }).split('\n');
+    const files = execFileSync('tar', ['-tzf', join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!)], {
+      encoding: 'utf8',
+    }).split('\n');
     expect(files).toContain('package/dist/src/cli/main.js');
     expect(files).toContain('package/schema/report.schema.json');
     expect(files.filter((file) => file.startsWith('package/test/') || file.startsWith('package/dist/test/'))).toEqual([]);

@@ -21,11 +21,23 @@ async function slowServer(): Promise<TestServer & { requested(n: number): Promis
   return { ...server, requested: (n) => new Promise<void>((resolve) => (count >= n ? resolve() : waiters.push({ n, resolve }))) };
 }
 
-function runUntilSignalled(server: Awaited<ReturnType<typeof slowServer>>, signal: NodeJS.Signals, dir: string, afterRequests = 6): Promise<{ code: number | null; stderr: string }> {
+function runUntilSignalled(
+  server: Awaited<ReturnType<typeof slowServer>>,
+  signal: NodeJS.Signals,
+  dir: string,
+  afterRequests = 6,
+): Promise<{ code: number | null; stderr: string }> {
   ensureBuilt();
   const config = join(dir, 'slow.yaml');
-  writeFileSync(config, `target: { name: slow, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\n  - { path: /api/orders }\nhealth: /health\nlatency: { samples: 200 }\nlimits: { concurrency: 1, requestsPerSecond: 50 }\n`);
-  const child = spawn(process.execPath, ['bin/preflight.js', 'audit', '--config', config, '-o', join(dir, 'out.json'), '-o', join(dir, 'out.md')], { env: { PATH: process.env.PATH ?? '', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    config,
+    `target: { name: slow, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\n  - { path: /api/orders }\nhealth: /health\nlatency: { samples: 200 }\nlimits: { concurrency: 1, requestsPerSecond: 50 }\n`,
+  );
+  const child = spawn(
+    process.execPath,
+    ['bin/preflight.js', 'audit', '--config', config, '-o', join(dir, 'out.json'), '-o', join(dir, 'out.md')],
+    { env: { PATH: process.env.PATH ?? '', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // A hang is bounded: the test fails on the exit code, not by timing out.

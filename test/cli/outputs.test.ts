@@ -27,7 +27,9 @@ describe('outputs that cannot be written', () => {
   it('audit -o /proc/x.html: exit 2, one line, before any probe', async () => {
     const run = await runCli(['audit', '--config', config, '-o', join(dir, 'ok.json'), '-o', '/proc/x.html']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^preflight: cannot write --output \/proc\/x\.html \(E[A-Z]+\): choose a file in a folder you can write to\n$/);
+    expect(run.stderr).toMatch(
+      /^preflight: cannot write --output \/proc\/x\.html \(E[A-Z]+\): choose a file in a folder you can write to\n$/,
+    );
     expect(requests).toBe(0);
     // The check leaves nothing behind.
     expect(existsSync(join(dir, 'ok.json'))).toBe(false);

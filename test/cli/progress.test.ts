@@ -11,12 +11,21 @@ import { json, startServer, type TestServer } from '../helpers/servers.js';
 const STOP_READING_AT = 5 * 1024 * 1024;
 
 /** Runs the built CLI under `script` with a terminal of `cols` columns; kills it after killAfterMs. */
-function underPty(cols: number, args: string[], env: Record<string, string>, killAfterMs = 40_000): Promise<{ output: string; bytes: number; killed: boolean; code: number | null }> {
+function underPty(
+  cols: number,
+  args: string[],
+  env: Record<string, string>,
+  killAfterMs = 40_000,
+): Promise<{ output: string; bytes: number; killed: boolean; code: number | null }> {
   ensureBuilt();
   const command = `stty cols ${cols} rows 40; exec ${process.execPath} bin/preflight.js ${args.map((a) => `'${a}'`).join(' ')}`;
   return new Promise((resolve) => {
     // detached: the kill reaches script and the CLI under it (a process group).
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     let bytes = 0;
     let killed = false;
@@ -53,7 +62,10 @@ describe('progress spinner under a pseudo-terminal', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'preflight-pty-'));
     config = join(dir, 'target.yaml');
-    writeFileSync(config, `target: { name: pty, baseUrl: "${server.url}" }\npublicPaths: [/health, /api/items]\nendpoints:\n  - { path: /api/items }\nhealth: /health\nlatency: { samples: 5 }\n`);
+    writeFileSync(
+      config,
+      `target: { name: pty, baseUrl: "${server.url}" }\npublicPaths: [/health, /api/items]\nendpoints:\n  - { path: /api/items }\nhealth: /health\nlatency: { samples: 5 }\n`,
+    );
   });
   afterAll(async () => server?.close());
 

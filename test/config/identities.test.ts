@@ -4,13 +4,22 @@ import { ConfigError } from '../../src/config/errors.js';
 import { clientFor } from '../helpers/target.js';
 import { json, startServer } from '../helpers/servers.js';
 
-const yaml = (extra: string): string => `target:\n  baseUrl: http://127.0.0.1:9\nauth:\n  headers: { Authorization: "Bearer main-token-1234" }\n${extra}`;
+const yaml = (extra: string): string =>
+  `target:\n  baseUrl: http://127.0.0.1:9\nauth:\n  headers: { Authorization: "Bearer main-token-1234" }\n${extra}`;
 
 describe('auth.identities and discover', () => {
   it('loads other identities; every value is a secret, from env or written', async () => {
-    const target = await loadConfigText(yaml('  identities:\n    other: { headers: { Authorization: "Bearer ${OTHER}" }, query: { key: literal-key-5678 } }\n'), 't.yaml', { env: { OTHER: 'other-token-9999' } });
-    expect(target.auth.identities).toEqual({ other: { headers: { Authorization: 'Bearer other-token-9999' }, query: { key: 'literal-key-5678' } } });
-    expect(target.secrets.map((s) => s.value)).toEqual(expect.arrayContaining(['Bearer other-token-9999', 'other-token-9999', 'literal-key-5678']));
+    const target = await loadConfigText(
+      yaml('  identities:\n    other: { headers: { Authorization: "Bearer ${OTHER}" }, query: { key: literal-key-5678 } }\n'),
+      't.yaml',
+      { env: { OTHER: 'other-token-9999' } },
+    );
+    expect(target.auth.identities).toEqual({
+      other: { headers: { Authorization: 'Bearer other-token-9999' }, query: { key: 'literal-key-5678' } },
+    });
+    expect(target.secrets.map((s) => s.value)).toEqual(
+      expect.arrayContaining(['Bearer other-token-9999', 'other-token-9999', 'literal-key-5678']),
+    );
     expect(target.discover).toBe(true);
   });
 
@@ -22,7 +31,14 @@ describe('auth.identities and discover', () => {
   it('the client sends as another identity only when asked, and refuses an unknown one', async () => {
     const server = await startServer((req, res) => json(res, 200, { auth: req.headers.authorization ?? null, url: req.url }));
     try {
-      const target = await loadConfigText(yaml('  identities:\n    other: { headers: { Authorization: "Bearer other-token-9999" }, query: { k: v1 } }\n').replace('http://127.0.0.1:9', server.url), 't.yaml', { env: {} });
+      const target = await loadConfigText(
+        yaml('  identities:\n    other: { headers: { Authorization: "Bearer other-token-9999" }, query: { k: v1 } }\n').replace(
+          'http://127.0.0.1:9',
+          server.url,
+        ),
+        't.yaml',
+        { env: {} },
+      );
       const http = await clientFor(target);
       const main = await http.send({ method: 'GET', path: '/x' });
       const other = await http.send({ method: 'GET', path: '/x', identity: 'other' });

@@ -78,7 +78,9 @@ describe('default-deny on the demo APIs', () => {
       // OPTIONS: the cors check's preflight, a safe method like GET and HEAD.
       expect(new Set(seen.map((r) => r.method))).toEqual(new Set(['GET', 'HEAD', 'OPTIONS']));
       // The write endpoints are skipped with the reason, not silently dropped.
-      expect(item.findings.filter((f) => f.endpoint.startsWith('POST ')).every((f) => f.status === 'skip' && /allowWrites/.test(f.message))).toBe(true);
+      expect(
+        item.findings.filter((f) => f.endpoint.startsWith('POST ')).every((f) => f.status === 'skip' && /allowWrites/.test(f.message)),
+      ).toBe(true);
     }
   });
 });

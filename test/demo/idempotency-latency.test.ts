@@ -47,7 +47,9 @@ describe('the demo APIs on idempotency, background-work and latency', () => {
     expect(summary.data!.median).toMatch(/^[3-9]\d\d ms$/);
     expect(slow.find((f) => f.endpoint === 'POST /api/imports')!.id).toBe('background-work/asyncInline');
 
-    const latency = findingsOf(report, 'latency').find((f) => f.endpoint === 'GET /api/reports/summary' && f.id === 'latency-percentiles/overThresholds')!;
+    const latency = findingsOf(report, 'latency').find(
+      (f) => f.endpoint === 'GET /api/reports/summary' && f.id === 'latency-percentiles/overThresholds',
+    )!;
     const figures = latency.data!.latency as { samplesMs: number[]; count: number; p95: number; measured: string };
     expect(figures.count).toBe(figures.samplesMs.length);
     expect(figures.p95).toBeGreaterThanOrEqual(SLOW_MS);
@@ -61,7 +63,12 @@ describe('the demo APIs on idempotency, background-work and latency', () => {
     for (const item of ITEMS) {
       const findings = findingsOf(report, item);
       expect(findings.length, item).toBeGreaterThan(0);
-      expect(findings.filter((f) => f.status !== 'pass' && f.status !== 'skip').map((f) => `${f.checkId} ${f.endpoint}: ${f.status} ${f.message}`), item).toEqual([]);
+      expect(
+        findings
+          .filter((f) => f.status !== 'pass' && f.status !== 'skip')
+          .map((f) => `${f.checkId} ${f.endpoint}: ${f.status} ${f.message}`),
+        item,
+      ).toEqual([]);
     }
     const pair = findingsOf(report, 'idempotency').find((f) => f.key.startsWith('idempotency/pair@'))!;
     expect(['idempotency/pairConflict', 'idempotency/pairIdentical']).toContain(pair.id);

@@ -7,7 +7,14 @@ import { auditDemo } from '../helpers/demo.js';
 
 const CHECKS = ['cross-user', 'jwt-weak-secret', 'cors'];
 const findings = (report: Report) => report.items.flatMap((i) => i.findings).filter((f) => CHECKS.includes(f.checkId));
-const failing = (report: Report) => [...new Set(findings(report).filter((f) => f.status === 'fail').map((f) => f.id))].sort();
+const failing = (report: Report) =>
+  [
+    ...new Set(
+      findings(report)
+        .filter((f) => f.status === 'fail')
+        .map((f) => f.id),
+    ),
+  ].sort();
 
 describe('the demo APIs on cross-user, jwt-weak-secret and cors', () => {
   const servers: RunningServer[] = [];
@@ -16,7 +23,8 @@ describe('the demo APIs on cross-user, jwt-weak-secret and cors', () => {
   beforeAll(async () => {
     servers.push(await startBrokenApi({ slowMs: 20 }), await startFixedApi());
     [broken, fixed] = await Promise.all(servers.map((server) => auditDemo(server, { only: CHECKS })));
-    if (process.env.SHOW_DEMO_FINDINGS) for (const f of [...findings(broken), ...findings(fixed)]) console.log(`${f.id} ${f.status} ${f.endpoint}: ${f.message}`);
+    if (process.env.SHOW_DEMO_FINDINGS)
+      for (const f of [...findings(broken), ...findings(fixed)]) console.log(`${f.id} ${f.status} ${f.endpoint}: ${f.message}`);
   }, 60_000);
   afterAll(async () => {
     for (const server of servers) await server.close();
@@ -38,7 +46,19 @@ describe('the demo APIs on cross-user, jwt-weak-secret and cors', () => {
   });
 
   it('the fixed API passes all three', () => {
-    expect(findings(fixed).filter((f) => f.status !== 'pass' && f.status !== 'skip').map((f) => `${f.id}: ${f.message}`)).toEqual([]);
-    expect(findings(fixed).map((f) => f.id)).toEqual(expect.arrayContaining(['jwt-weak-secret/strongSecret', 'cross-user/readRefused', 'cross-user/listSeparate', 'cross-user/unchanged', 'cors/foreignRefused']));
+    expect(
+      findings(fixed)
+        .filter((f) => f.status !== 'pass' && f.status !== 'skip')
+        .map((f) => `${f.id}: ${f.message}`),
+    ).toEqual([]);
+    expect(findings(fixed).map((f) => f.id)).toEqual(
+      expect.arrayContaining([
+        'jwt-weak-secret/strongSecret',
+        'cross-user/readRefused',
+        'cross-user/listSeparate',
+        'cross-user/unchanged',
+        'cors/foreignRefused',
+      ]),
+    );
   });
 });

@@ -38,13 +38,18 @@ describe('the demo APIs on list-caps and size-caps', () => {
     const listCaps = findingsOf(report, 'list-caps');
     const byId = (id: string): Finding => listCaps.find((f) => f.id === id)!;
     // Other probes create orders meanwhile, so the count may grow past the seeded 2,500.
-    expect(byId('list-limit-cap/uncapped').data!.answers).toMatch(/^no limit, limit=100, limit=1000000, limit=2147483648, limit=-1, limit=0 → 200 with [\d–]+ items, over the cap of 100$/);
+    expect(byId('list-limit-cap/uncapped').data!.answers).toMatch(
+      /^no limit, limit=100, limit=1000000, limit=2147483648, limit=-1, limit=0 → 200 with [\d–]+ items, over the cap of 100$/,
+    );
     expect(byId('list-limit-cap/limitCrashes').data!.answers).toBe('limit=abc, limit=1e9 → 500');
     expect(byId('list-pagination/cursorFieldMissing').data).toMatchObject({ cursorField: 'next_cursor' });
 
     const bodies = findingsOf(report, 'size-caps').filter((f) => f.checkId === 'body-size-caps');
     expect(bodies.map((f) => f.endpoint)).toEqual(expect.arrayContaining(['POST /api/orders', 'POST /api/imports']));
-    expect(bodies.find((f) => f.key === 'body-size-caps/cap@POST /api/orders#size')).toMatchObject({ id: 'body-size-caps/accepted', data: { status: 201 } });
+    expect(bodies.find((f) => f.key === 'body-size-caps/cap@POST /api/orders#size')).toMatchObject({
+      id: 'body-size-caps/accepted',
+      data: { status: 201 },
+    });
   });
 
   it('the fixed API passes both items', async () => {
@@ -56,7 +61,9 @@ describe('the demo APIs on list-caps and size-caps', () => {
     const statuses = ITEMS.flatMap((item) => findingsOf(report, item))
       .filter((f) => CHECKS.includes(f.checkId))
       .map((f) => `${f.checkId} ${f.status}`);
-    expect(statuses).toEqual(expect.arrayContaining(['list-limit-cap pass', 'list-pagination pass', 'url-header-caps pass', 'body-size-caps pass']));
+    expect(statuses).toEqual(
+      expect.arrayContaining(['list-limit-cap pass', 'list-pagination pass', 'url-header-caps pass', 'body-size-caps pass']),
+    );
     expect(statuses.filter((s) => !s.endsWith('pass'))).toEqual([]);
     const chain = findingsOf(report, 'list-caps').find((f) => f.id === 'list-pagination/chainEnded')!;
     // The demo config follows up to 30 pages: the 2,500 orders end on page 25 with next_cursor: null.

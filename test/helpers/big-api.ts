@@ -60,7 +60,12 @@ export function startBigApi(): Promise<RunningServer> {
       if (cursor !== null && cursor !== 'p2') return error(400, 'bad_cursor', 'cursor is not one this API gave out');
       const size = Math.min(100, raw === null ? 20 : Math.max(1, Number(raw)));
       const offset = cursor === 'p2' ? size : 0;
-      return sendJson(res, 200, { data: Array.from({ length: size }, (_, n) => ({ id: `it_${offset + n}` })), next_cursor: cursor ? null : 'p2' }, headers);
+      return sendJson(
+        res,
+        200,
+        { data: Array.from({ length: size }, (_, n) => ({ id: `it_${offset + n}` })), next_cursor: cursor ? null : 'p2' },
+        headers,
+      );
     }
     if (req.method === 'GET' && isRead) return sendJson(res, 200, { id: 'x1', name: 'n' }, headers);
     if (req.method === 'POST' && (isList || isJob)) {

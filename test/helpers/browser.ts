@@ -7,7 +7,16 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { findChromium, noChromiumReason } from '../setup/chromium.js';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Browser {
   context: BrowserContext;
@@ -21,7 +30,13 @@ export async function launchChromium(): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'preflight-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS, viewport: { width: 1200, height: 900 }, timeout: 20_000 });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1200, height: 900 },
+      timeout: 20_000,
+    });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(
@@ -41,7 +56,11 @@ export async function launchChromium(): Promise<Browser> {
  * Opens url in a new page and collects what a clean page must not produce: console errors and
  * warnings, uncaught exceptions, and requests to anything but the page itself.
  */
-export async function openPage(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.context.newPage();
   await page.emulateMedia({ colorScheme });
   const problems: string[] = [];

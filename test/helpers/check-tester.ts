@@ -68,7 +68,8 @@ export function assertCatalogueContract(check: Check, findings: readonly Finding
     expect(Object.hasOwn(declared, verdict) || isEngineVerdict(verdict), `${finding.id} is declared in meta.verdicts`).toBe(true);
     // Only the verdict's own placeholders: a quoted response may hold braces of its own ("{q}").
     const template = isEngineVerdict(verdict) ? ENGINE_VERDICTS[verdict].message : (declared[verdict]?.message ?? '');
-    for (const name of placeholdersOf(template)) expect(finding.message, `${finding.id} message has no unfilled placeholder`).not.toContain(`{${name}}`);
+    for (const name of placeholdersOf(template))
+      expect(finding.message, `${finding.id} message has no unfilled placeholder`).not.toContain(`{${name}}`);
     expect(keys.has(finding.key), `finding key ${finding.key} is unique`).toBe(false);
     keys.add(finding.key);
   }
@@ -116,21 +117,29 @@ export const checkTester = {
       };
       for (const testCase of table.valid) {
         const test = testCase.only ? it.only : it;
-        test(`valid: ${testCase.name}`, async () => {
-          const { findings, target } = await runCase(testCase);
-          expect(findings.length, 'the check reported something').toBeGreaterThan(0);
-          if (testCase.verdicts) assertVerdicts(findings, testCase.verdicts);
-          else assertVerdicts(findings.filter(decidedProblem), []);
-          await testCase.assert?.(findings, target);
-        }, testCase.timeout);
+        test(
+          `valid: ${testCase.name}`,
+          async () => {
+            const { findings, target } = await runCase(testCase);
+            expect(findings.length, 'the check reported something').toBeGreaterThan(0);
+            if (testCase.verdicts) assertVerdicts(findings, testCase.verdicts);
+            else assertVerdicts(findings.filter(decidedProblem), []);
+            await testCase.assert?.(findings, target);
+          },
+          testCase.timeout,
+        );
       }
       for (const testCase of table.invalid) {
         const test = testCase.only ? it.only : it;
-        test(`invalid: ${testCase.name}`, async () => {
-          const { findings, target } = await runCase(testCase);
-          assertVerdicts(findings.filter(decidedProblem), testCase.verdicts);
-          await testCase.assert?.(findings, target);
-        }, testCase.timeout);
+        test(
+          `invalid: ${testCase.name}`,
+          async () => {
+            const { findings, target } = await runCase(testCase);
+            assertVerdicts(findings.filter(decidedProblem), testCase.verdicts);
+            await testCase.assert?.(findings, target);
+          },
+          testCase.timeout,
+        );
       }
     });
   },

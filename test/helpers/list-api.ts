@@ -38,9 +38,15 @@ const decode = (cursor: string): number | undefined => {
 /** A list endpoint as an msw handler, configurable per test. */
 export function listApi(options: ListApiOptions): HttpHandler {
   const limitParam = options.limitParam ?? 'limit';
-  const items = Array.from({ length: options.total }, (_, i) => ({ id: `it_${i + 1}`, name: `item ${i + 1}`, ...(options.padding ? { pad: 'x'.repeat(options.padding) } : {}) }));
+  const items = Array.from({ length: options.total }, (_, i) => ({
+    id: `it_${i + 1}`,
+    name: `item ${i + 1}`,
+    ...(options.padding ? { pad: 'x'.repeat(options.padding) } : {}),
+  }));
   const error = (status: number, code: string): Response =>
-    status >= 500 ? HttpResponse.text(`Error: ${code}\n    at List.handler (/srv/app/list.js:12:7)`, { status }) : HttpResponse.json({ error: { code, message: code } }, { status });
+    status >= 500
+      ? HttpResponse.text(`Error: ${code}\n    at List.handler (/srv/app/list.js:12:7)`, { status })
+      : HttpResponse.json({ error: { code, message: code } }, { status });
 
   return http.get(options.path ?? '/api/items', ({ request }) => {
     const url = new URL(request.url);
@@ -84,7 +90,12 @@ export function listApi(options: ListApiOptions): HttpHandler {
 }
 
 /** Serves a fixture list API, runs `check` against it with `yaml`, and registers the server for closing. */
-export async function auditListApi(check: Check, options: ListApiOptions, yaml: string, closers: Array<() => Promise<void>>): Promise<Finding[]> {
+export async function auditListApi(
+  check: Check,
+  options: ListApiOptions,
+  yaml: string,
+  closers: Array<() => Promise<void>>,
+): Promise<Finding[]> {
   const server = await startMswServer(listApi(options));
   closers.push(server.close);
   return (await runCheck(check, await targetFor(server.url, yaml))).findings;

@@ -3,5 +3,7 @@
 import { main } from '../../dist/src/cli/main.js';
 
 const code = await main(process.argv);
-process.stderr.write(`\n@@measure ${JSON.stringify({ code, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) })}\n`);
+process.stderr.write(
+  `\n@@measure ${JSON.stringify({ code, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) })}\n`,
+);
 process.exit(code);

@@ -48,15 +48,35 @@ const PAGE_SIZE = 2;
  * handlers on a real loopback port, seeded with 5 orders.
  */
 export async function startOrderStore(behaviour: StoreBehaviour = {}): Promise<OrderStore> {
-  const { honourKey = true, lockInFlight = true, otherBody = 'refuse', refuseStatus = 422, writeMs = 30, hiddenDuplicate = false, requireKey = false, replayHeader = true } = behaviour;
-  const accepts = behaviour.accepts ?? ((input) => typeof input.sku === 'string' && Number.isInteger(input.qty) && (input.qty as number) > 0);
+  const {
+    honourKey = true,
+    lockInFlight = true,
+    otherBody = 'refuse',
+    refuseStatus = 422,
+    writeMs = 30,
+    hiddenDuplicate = false,
+    requireKey = false,
+    replayHeader = true,
+  } = behaviour;
+  const accepts =
+    behaviour.accepts ?? ((input) => typeof input.sku === 'string' && Number.isInteger(input.qty) && (input.qty as number) > 0);
   const orders: Order[] = [];
   const keys = new Map<string, { text: string; inFlight: boolean; status: number; body?: Order }>();
   const keysSeen: Array<string | undefined> = [];
   let nextId = 1;
   let clock = Date.UTC(2026, 0, 1);
+  /** A second later than the last record: creation times are distinct and ordered. */
+  const tick = (): number => {
+    clock += 1000;
+    return clock;
+  };
   const create = (input: { sku?: unknown; qty?: unknown }): Order => {
-    const order = { id: `ord_${nextId++}`, sku: String(input.sku), qty: Number(input.qty), created_at: new Date((clock += 1000)).toISOString() };
+    const order = {
+      id: `ord_${nextId++}`,
+      sku: String(input.sku),
+      qty: Number(input.qty),
+      created_at: new Date(tick()).toISOString(),
+    };
     orders.push(order);
     return order;
   };
@@ -92,8 +112,13 @@ export async function startOrderStore(behaviour: StoreBehaviour = {}): Promise<O
         if (seen?.inFlight && lockInFlight) return HttpResponse.json({ error: 'in_progress' }, { status: 409 });
         if (seen && !seen.inFlight && seen.body) {
           const replay = (): Response => {
-            const out = behaviour.tamperReplay ? behaviour.tamperReplay({ status: seen.status, body: seen.body! }) : { status: seen.status, body: seen.body };
-            return HttpResponse.json(out.body as Record<string, unknown>, { status: out.status, headers: replayHeader ? { 'idempotent-replayed': 'true' } : {} });
+            const out = behaviour.tamperReplay
+              ? behaviour.tamperReplay({ status: seen.status, body: seen.body! })
+              : { status: seen.status, body: seen.body };
+            return HttpResponse.json(out.body as Record<string, unknown>, {
+              status: out.status,
+              headers: replayHeader ? { 'idempotent-replayed': 'true' } : {},
+            });
           };
           if (seen.text === text) {
             if (hiddenDuplicate) create(input);

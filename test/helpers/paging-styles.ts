@@ -41,7 +41,9 @@ export function jsonServerLike(options: StyleOptions & { defaultPage?: boolean }
   const items = itemsOf(options.total);
   return serve((url, res, req) => {
     const filters = [...url.searchParams.keys()].filter((key) => !key.startsWith('_'));
-    const matching = items.filter((item) => filters.every((key) => String((item as Record<string, unknown>)[key]) === url.searchParams.get(key)));
+    const matching = items.filter((item) =>
+      filters.every((key) => String((item as Record<string, unknown>)[key]) === url.searchParams.get(key)),
+    );
     const pageText = url.searchParams.get('_page') ?? (options.defaultPage ? '1' : null);
     const limitText = url.searchParams.get('_limit');
     if (pageText === null) {
@@ -50,7 +52,7 @@ export function jsonServerLike(options: StyleOptions & { defaultPage?: boolean }
     }
     const size = sizeFrom(limitText, options, 10);
     const asked = Number.parseInt(pageText, 10);
-    const page = asked >= 1 ? asked : 1;
+    const page = Math.max(asked, 1);
     const last = Math.max(1, Math.ceil(matching.length / size));
     const link = (n: number): string => {
       const target = new URL(url.pathname, `http://${req.headers.host}`);
@@ -59,7 +61,12 @@ export function jsonServerLike(options: StyleOptions & { defaultPage?: boolean }
       target.searchParams.set('_limit', String(size));
       return target.href;
     };
-    const rels = [`<${link(1)}>; rel="first"`, ...(page > 1 ? [`<${link(page - 1)}>; rel="prev"`] : []), ...(page < last ? [`<${link(page + 1)}>; rel="next"`] : []), `<${link(last)}>; rel="last"`];
+    const rels = [
+      `<${link(1)}>; rel="first"`,
+      ...(page > 1 ? [`<${link(page - 1)}>; rel="prev"`] : []),
+      ...(page < last ? [`<${link(page + 1)}>; rel="next"`] : []),
+      `<${link(last)}>; rel="last"`,
+    ];
     json(res, 200, matching.slice((page - 1) * size, page * size), { 'x-total-count': String(matching.length), link: rels.join(', ') });
   });
 }
@@ -86,8 +93,13 @@ export function pageNumbered(options: StyleOptions): Promise<TestServer> {
   return serve((url, res) => {
     const perPage = sizeFrom(url.searchParams.get('per_page'), options, 20);
     const asked = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
-    const page = asked >= 1 ? asked : 1;
-    json(res, 200, { data: items.slice((page - 1) * perPage, page * perPage), page, per_page: perPage, total_pages: Math.ceil(items.length / perPage) });
+    const page = Math.max(asked, 1);
+    json(res, 200, {
+      data: items.slice((page - 1) * perPage, page * perPage),
+      page,
+      per_page: perPage,
+      total_pages: Math.ceil(items.length / perPage),
+    });
   });
 }
 

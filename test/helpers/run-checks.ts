@@ -10,7 +10,11 @@ const PHASES = ['probe', 'measure', 'analyze'] as const;
  * analysis checks read what the probe checks recorded. `before` may send requests of its own first
  * (as other checks of a run would).
  */
-export async function runChecks(checks: readonly Check[], target: Target, before?: (http: HttpClient) => Promise<void>): Promise<Finding[]> {
+export async function runChecks(
+  checks: readonly Check[],
+  target: Target,
+  before?: (http: HttpClient) => Promise<void>,
+): Promise<Finding[]> {
   const http = await clientFor(target);
   const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
   try {

@@ -13,7 +13,10 @@ export interface TestServer {
  * A plain node:http server on 127.0.0.1, port 0, that records every request. For fixture APIs where
  * sockets must misbehave, or where we count what arrived.
  */
-export async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>, options: { maxHeaderSize?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  options: { maxHeaderSize?: number } = {},
+): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   const sockets = new Set<Socket>();
   const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16 * 1024 }, (req, res) => {

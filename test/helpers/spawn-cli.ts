@@ -36,7 +36,13 @@ export function runMeasured(args: string[], env: Record<string, string> = {}, ki
       clearTimeout(killer);
       const marker = /@@measure (\{.*\})\s*$/.exec(stderr);
       const measured = marker ? (JSON.parse(marker[1]!) as { maxRssMb: number }) : { maxRssMb: -1 };
-      resolve({ code, stdout, stderr: marker ? stderr.slice(0, marker.index).trimEnd() : stderr, wallMs: performance.now() - started, maxRssMb: measured.maxRssMb });
+      resolve({
+        code,
+        stdout,
+        stderr: marker ? stderr.slice(0, marker.index).trimEnd() : stderr,
+        wallMs: performance.now() - started,
+        maxRssMb: measured.maxRssMb,
+      });
     });
   });
 }

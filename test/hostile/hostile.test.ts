@@ -38,30 +38,40 @@ thresholds: { slowMs: 500, p95Ms: 300, p99Ms: 500, healthMs: 300 }
 }
 
 describe('hostile targets: the run finishes, writes its report, stays small and leaks nothing', () => {
-  it.concurrent.each(Object.keys(HOSTILE))('%s', async (name) => {
-    const server = await startHostile(name);
-    const dir = mkdtempSync(join(tmpdir(), 'preflight-hostile-'));
-    const out = join(dir, 'report.json');
-    try {
-      const run = await AT_ONCE(() => runMeasured(['audit', '--config', config(dir, server.url), '--output', out, '--no-progress'], { HOSTILE_TOKEN: CANARY }, HANG_BOUND_MS));
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.wallMs).toBeLessThan(HANG_BOUND_MS);
-      expect(run.maxRssMb).toBeGreaterThan(0);
-      // Bounded, not yet at the 150 MB goal: a full audit with tiny bodies peaks near 120 MB on this
-      // machine, and hostile bodies (read up to maxResponseBytes, 1 MiB) add 50–90 MB. Before bodies
-      // were decoded lazily and wordlists glanced at 64 KiB, this case reached 414 MB.
-      expect(run.maxRssMb).toBeLessThan(256);
-      expect(existsSync(out)).toBe(true);
-      const text = readFileSync(out, 'utf8');
-      expect(text + run.stdout + run.stderr).not.toContain(CANARY);
-      const report = JSON.parse(text) as Report;
-      const findings = report.items.flatMap((item) => item.findings);
-      // A hostile target is the target's problem: no check may crash on it.
-      expect(findings.filter((f) => /the check itself failed/.test(f.message)).map((f) => `${f.checkId}: ${f.message}`)).toEqual([]);
-      expect(findings.every((f) => f.message.length > 0 && !f.message.includes('\n'))).toBe(true);
-      expect(report.gate.passed).toBe(false);
-    } finally {
-      await server.close();
-    }
-  }, 4 * HANG_BOUND_MS);
+  it.concurrent.each(Object.keys(HOSTILE))(
+    '%s',
+    async (name) => {
+      const server = await startHostile(name);
+      const dir = mkdtempSync(join(tmpdir(), 'preflight-hostile-'));
+      const out = join(dir, 'report.json');
+      try {
+        const run = await AT_ONCE(() =>
+          runMeasured(
+            ['audit', '--config', config(dir, server.url), '--output', out, '--no-progress'],
+            { HOSTILE_TOKEN: CANARY },
+            HANG_BOUND_MS,
+          ),
+        );
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.wallMs).toBeLessThan(HANG_BOUND_MS);
+        expect(run.maxRssMb).toBeGreaterThan(0);
+        // Bounded, not yet at the 150 MB goal: a full audit with tiny bodies peaks near 120 MB on this
+        // machine, and hostile bodies (read up to maxResponseBytes, 1 MiB) add 50–90 MB. Before bodies
+        // were decoded lazily and wordlists glanced at 64 KiB, this case reached 414 MB.
+        expect(run.maxRssMb).toBeLessThan(256);
+        expect(existsSync(out)).toBe(true);
+        const text = readFileSync(out, 'utf8');
+        expect(text + run.stdout + run.stderr).not.toContain(CANARY);
+        const report = JSON.parse(text) as Report;
+        const findings = report.items.flatMap((item) => item.findings);
+        // A hostile target is the target's problem: no check may crash on it.
+        expect(findings.filter((f) => /the check itself failed/.test(f.message)).map((f) => `${f.checkId}: ${f.message}`)).toEqual([]);
+        expect(findings.every((f) => f.message.length > 0 && !f.message.includes('\n'))).toBe(true);
+        expect(report.gate.passed).toBe(false);
+      } finally {
+        await server.close();
+      }
+    },
+    4 * HANG_BOUND_MS,
+  );
 });

@@ -68,7 +68,8 @@ export const HOSTILE: Record<string, Misbehaviour> = {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   },
-  'answers 429 to everything with Retry-After': (_req, res) => json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '1' }),
+  'answers 429 to everything with Retry-After': (_req, res) =>
+    json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '1' }),
   'dies halfway through the run': (req, res, server) => {
     if (server.requests > 40) {
       server.die();
@@ -86,7 +87,8 @@ export async function startHostile(name: string): Promise<TestServer> {
   const server: TestServer = await startServer((req, res) => {
     counter.requests++;
     if (name !== 'dies halfway through the run' && healthy(req, res)) return;
-    if (name === 'dies halfway through the run' && req.url === '/health' && counter.requests <= 40) return void json(res, 200, { ok: true });
+    if (name === 'dies halfway through the run' && req.url === '/health' && counter.requests <= 40)
+      return void json(res, 200, { ok: true });
     behaviour(req, res, counter);
   });
   return server;
@@ -100,11 +102,33 @@ export async function startSlammer(): Promise<TestServer> {
 }
 
 /** HTTPS on loopback with a fresh self-signed certificate (made with openssl); `files` are served as they are. */
-export async function startSelfSigned(files: Record<string, string> = {}): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
+export async function startSelfSigned(
+  files: Record<string, string> = {},
+): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     if (req.url === '/health') return json(res, 200, { ok: true });
     const file = files[req.url ?? ''];
@@ -123,4 +147,3 @@ export async function startSelfSigned(files: Record<string, string> = {}): Promi
       }),
   };
 }
-

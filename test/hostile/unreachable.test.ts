@@ -9,7 +9,10 @@ import { startSelfSigned, startSlammer } from './servers.js';
 function config(baseUrl: string, extra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-unreach-'));
   const file = join(dir, 't.yaml');
-  writeFileSync(file, `target: { baseUrl: "${baseUrl}" }\nendpoints:\n  - { path: /api/items }\nhealth: /health\nlimits: { timeoutMs: 1000, maxDurationMs: 20000 }\n${extra}`);
+  writeFileSync(
+    file,
+    `target: { baseUrl: "${baseUrl}" }\nendpoints:\n  - { path: /api/items }\nhealth: /health\nlimits: { timeoutMs: 1000, maxDurationMs: 20000 }\n${extra}`,
+  );
   return file;
 }
 
@@ -24,7 +27,9 @@ describe('targets that cannot be audited at all: exit 3 with a plain message', (
     closers.push(server.close);
     const result = await runCli(['audit', '--config', config(server.url), '--only', 'request-id']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^preflight: could not reach http:\/\/127\.0\.0\.1:\d+: GET \/health: the server closed the connection before the response was complete\n$/);
+    expect(result.stderr).toMatch(
+      /^preflight: could not reach http:\/\/127\.0\.0\.1:\d+: GET \/health: the server closed the connection before the response was complete\n$/,
+    );
   });
 
   it('https:// pointed at a plain-HTTP server: one line suggesting http://', async () => {

@@ -3,7 +3,14 @@ import { createHttpClient } from '../../src/http/client.js';
 import type { Limits } from '../../src/types.js';
 import { json, startServer, streamBytes, type TestServer } from '../helpers/servers.js';
 
-const base: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 100, timeoutMs: 2000, maxResponseBytes: 64 * 1024, maxDurationMs: 30_000 };
+const base: Limits = {
+  concurrency: 4,
+  requestsPerSecond: 1000,
+  maxRequests: 100,
+  timeoutMs: 2000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 30_000,
+};
 
 describe('http client against real loopback servers', () => {
   const servers: TestServer[] = [];
@@ -30,7 +37,11 @@ describe('http client against real loopback servers', () => {
   it('keeps the rate at or under requestsPerSecond, measured at the server', async () => {
     const server = await serve((_req, res) => json(res, 200, {}));
     const rps = 50;
-    const http = await createHttpClient({ baseUrl: server.url, limits: { ...base, concurrency: 8, requestsPerSecond: rps }, allowWrites: false });
+    const http = await createHttpClient({
+      baseUrl: server.url,
+      limits: { ...base, concurrency: 8, requestsPerSecond: rps },
+      allowWrites: false,
+    });
     await Promise.all(Array.from({ length: 26 }, () => http.send({ method: 'GET', path: '/x' })));
     await http.close();
     const times = server.requests.map((r) => r.at);
@@ -143,25 +154,40 @@ describe('http client against real loopback servers', () => {
     const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
     await http.send({ method: 'GET', path: '/first' });
     // /slow goes out before /fast but finishes after it.
-    await Promise.all([http.send({ method: 'GET', path: '/slow' }), new Promise((r) => setTimeout(r, 20)).then(() => http.send({ method: 'GET', path: '/fast' }))]);
+    await Promise.all([
+      http.send({ method: 'GET', path: '/slow' }),
+      new Promise((r) => setTimeout(r, 20)).then(() => http.send({ method: 'GET', path: '/fast' })),
+    ]);
     await servers.pop()!.close();
     await expect(http.send({ method: 'GET', path: '/after' })).rejects.toMatchObject({ code: 'refused' });
     await http.close();
     const recent = http.recentExchanges(3);
-    expect(recent.map((e) => `${new URL(e.url).pathname} ${e.error?.code ?? e.status}`)).toEqual(['/slow 200', '/fast 200', '/after refused']);
+    expect(recent.map((e) => `${new URL(e.url).pathname} ${e.error?.code ?? e.status}`)).toEqual([
+      '/slow 200',
+      '/fast 200',
+      '/after refused',
+    ]);
   });
 });
 
 describe('exchange records stay small', () => {
   it('clips a 64 KiB URL and a 32 KiB header in the record, but sends them whole', async () => {
     let seen = { url: 0, header: 0 };
-    const server = await startServer((req, res) => {
-      seen = { url: req.url?.length ?? 0, header: String(req.headers['x-big'] ?? '').length };
-      json(res, 200, {}, { 'x-echo': String(req.headers['x-big'] ?? '').slice(0, 4096) });
-    }, { maxHeaderSize: 256 * 1024 });
+    const server = await startServer(
+      (req, res) => {
+        seen = { url: req.url?.length ?? 0, header: String(req.headers['x-big'] ?? '').length };
+        json(res, 200, {}, { 'x-echo': String(req.headers['x-big'] ?? '').slice(0, 4096) });
+      },
+      { maxHeaderSize: 256 * 1024 },
+    );
     try {
       const http = await createHttpClient({ baseUrl: server.url, limits: base, allowWrites: false });
-      const response = await http.send({ method: 'GET', path: '/q', query: { pad: 'a'.repeat(64 * 1024) }, headers: { 'X-Big': 'b'.repeat(32 * 1024) } });
+      const response = await http.send({
+        method: 'GET',
+        path: '/q',
+        query: { pad: 'a'.repeat(64 * 1024) },
+        headers: { 'X-Big': 'b'.repeat(32 * 1024) },
+      });
       expect(seen.url).toBeGreaterThan(64 * 1024);
       expect(response.exchange.curl).toContain(`'"$(head -c 65536 /dev/zero | tr '\\0' a)"`);
       expect(seen.header).toBe(32 * 1024);

@@ -24,10 +24,14 @@ describe('http client (undici MockAgent)', () => {
     agent
       .get(ORIGIN)
       .intercept({ path: '/v1/orders?limit=5&api_key=k3y-secret-value', method: 'GET' })
-      .reply(200, (opts) => {
-        seenAuth = (opts.headers as Record<string, string>)['Authorization'];
-        return { data: [1, 2], echoed: 'Bearer canary-7f3a9c' };
-      }, { headers: { 'content-type': 'application/json', 'set-cookie': 'session=abc123' } });
+      .reply(
+        200,
+        (opts) => {
+          seenAuth = (opts.headers as Record<string, string>).Authorization;
+          return { data: [1, 2], echoed: 'Bearer canary-7f3a9c' };
+        },
+        { headers: { 'content-type': 'application/json', 'set-cookie': 'session=abc123' } },
+      );
     const http = await clientWith(agent, {
       auth: { headers: { Authorization: 'Bearer canary-7f3a9c' }, query: { api_key: 'k3y-secret-value' } },
       secrets: [{ value: 'canary-7f3a9c', envVar: 'API_TOKEN' }, { value: 'k3y-secret-value' }],
@@ -53,7 +57,9 @@ describe('http client (undici MockAgent)', () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       await expect(http.send({ method, path: '/orders' })).rejects.toMatchObject({ code: 'write-not-allowed' });
     }
-    await expect(http.send({ method: 'GET', path: '/orders', headers: { 'X-HTTP-Method-Override': 'DELETE' } })).rejects.toMatchObject({ code: 'write-not-allowed' });
+    await expect(http.send({ method: 'GET', path: '/orders', headers: { 'X-HTTP-Method-Override': 'DELETE' } })).rejects.toMatchObject({
+      code: 'write-not-allowed',
+    });
     expect(http.stats().requests).toBe(0);
     await http.close();
   });
@@ -61,7 +67,10 @@ describe('http client (undici MockAgent)', () => {
   it('sends an unknown method token and safe methods without allowWrites', async () => {
     agent = new MockAgent();
     agent.disableNetConnect();
-    agent.get(ORIGIN).intercept({ path: '/v1/orders', method: 'BREW' }).reply(405, '', { headers: { allow: 'GET' } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v1/orders', method: 'BREW' })
+      .reply(405, '', { headers: { allow: 'GET' } });
     agent.get(ORIGIN).intercept({ path: '/v1/orders', method: 'OPTIONS' }).reply(204, '');
     const http = await clientWith(agent);
     expect((await http.send({ method: 'BREW', path: '/orders' })).status).toBe(405);
@@ -81,7 +90,10 @@ describe('http client (undici MockAgent)', () => {
     agent = new MockAgent();
     agent.disableNetConnect();
     const big = gzipSync(Buffer.alloc(1024 * 1024, 'a'));
-    agent.get(ORIGIN).intercept({ path: '/v1/big', method: 'GET' }).reply(200, big, { headers: { 'content-encoding': 'gzip' } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v1/big', method: 'GET' })
+      .reply(200, big, { headers: { 'content-encoding': 'gzip' } });
     const http = await clientWith(agent);
     const response = await http.send({ method: 'GET', path: '/big' });
     expect(response.body.length).toBe(4096);
@@ -95,7 +107,11 @@ describe('http client (undici MockAgent)', () => {
     agent = new MockAgent();
     agent.disableNetConnect();
     // A GET that is reset is tried once more; only a reset that repeats is the probe's answer.
-    agent.get(ORIGIN).intercept({ path: '/v1/boom', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).times(2);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v1/boom', method: 'GET' })
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .times(2);
     const http = await clientWith(agent);
     const error = await http.send({ method: 'GET', path: '/boom' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeError);

@@ -10,7 +10,14 @@ import type { Limits } from '../../src/types.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
 import { startSelfSigned } from '../hostile/servers.js';
 
-const limits: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 200, timeoutMs: 5000, maxResponseBytes: 64 * 1024, maxDurationMs: 60_000 };
+const limits: Limits = {
+  concurrency: 4,
+  requestsPerSecond: 1000,
+  maxRequests: 200,
+  timeoutMs: 5000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 60_000,
+};
 const REPEATS = 20;
 const fixture = fileURLToPath(new URL('../fixtures/early-answer-servers.mjs', import.meta.url));
 
@@ -49,7 +56,12 @@ describe('answers a server sends before reading the whole request, then closes',
   });
 
   it("reads Fastify's 413 for a 10 MiB body over bodyLimit every time", async () => {
-    const seen = await tally(urls.fastify, () => ({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body: tenMiB() }));
+    const seen = await tally(urls.fastify, () => ({
+      method: 'POST',
+      path: '/orders',
+      headers: { 'content-type': 'application/json' },
+      body: tenMiB(),
+    }));
     expect(seen).toEqual({ 413: REPEATS });
   });
 
@@ -67,7 +79,11 @@ describe('answers a server sends before reading the whole request, then closes',
   });
 
   it("reads node:http's 431 for a 32 KiB header every time", async () => {
-    const seen = await tally(urls.plain, () => ({ method: 'GET', path: '/orders', headers: { 'x-preflight-padding': 'a'.repeat(32 * 1024) } }));
+    const seen = await tally(urls.plain, () => ({
+      method: 'GET',
+      path: '/orders',
+      headers: { 'x-preflight-padding': 'a'.repeat(32 * 1024) },
+    }));
     expect(seen).toEqual({ 431: REPEATS });
   });
 });
@@ -93,19 +109,24 @@ describe('the early-answer path keeps the client contract', () => {
     await expect(http.send({ method: 'POST', path: '/upload', body: tenMiB() })).rejects.toMatchObject({ code: 'budget' });
     await http.close();
     const [record] = http.recorded();
-    expect(record?.exchange.requestHeaders['authorization']).toBe('***');
+    expect(record?.exchange.requestHeaders.authorization).toBe('***');
     expect(record?.exchange.requestBodyBytes).toBe(10 * 1024 * 1024);
     expect(JSON.stringify(record)).not.toContain('s3cret');
     expect(record?.exchange.curl).toContain('${TOKEN}');
     expect(server.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
-  it('speaks TLS with the target\'s settings: tls.ca trusted, an unknown CA refused, tls.insecure accepted', async () => {
+  it("speaks TLS with the target's settings: tls.ca trusted, an unknown CA refused, tls.insecure accepted", async () => {
     const tlsServer = await startSelfSigned();
     try {
       // An unknown method goes the early-answer way; node:https answers it 400.
       const probe = { method: 'PREFLIGHTPROBE', path: '/x' };
-      const withCa = await createHttpClient({ baseUrl: tlsServer.url, limits, allowWrites: false, tls: { ca: readFileSync(tlsServer.caFile) } });
+      const withCa = await createHttpClient({
+        baseUrl: tlsServer.url,
+        limits,
+        allowWrites: false,
+        tls: { ca: readFileSync(tlsServer.caFile) },
+      });
       expect((await withCa.send(probe)).status).toBe(400);
       await withCa.close();
       const strict = await createHttpClient({ baseUrl: tlsServer.url, limits, allowWrites: false });

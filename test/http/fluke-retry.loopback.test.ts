@@ -8,7 +8,14 @@ import type { Limits } from '../../src/types.js';
 import { useServers } from '../helpers/server-pool.js';
 import { json } from '../helpers/servers.js';
 
-const limits: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 100, timeoutMs: 2000, maxResponseBytes: 64 * 1024, maxDurationMs: 30_000 };
+const limits: Limits = {
+  concurrency: 4,
+  requestsPerSecond: 1000,
+  maxRequests: 100,
+  timeoutMs: 2000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 30_000,
+};
 
 /** Resets the connection (TCP RST, no answer) of the first `times` requests to each path, then answers 200. */
 function resetsFirst(times: number): (req: IncomingMessage, res: ServerResponse) => void {

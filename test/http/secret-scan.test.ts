@@ -8,7 +8,11 @@ describe('findSecrets', () => {
   const cases: Array<[string, string, string]> = [
     ['AWS secret key under its env name', `AWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}`, 'AWS secret key'],
     ['AWS secret key in JSON', `{"aws_secret_access_key": "${LEAKED.awsSecret}"}`, 'AWS secret key'],
-    ['AWS secret key on its own near an AWS name', `AWS credentials: ${LEAKED.awsAccessKey} ${LEAKED.awsSecret} (rotate)`, 'AWS secret key'],
+    [
+      'AWS secret key on its own near an AWS name',
+      `AWS credentials: ${LEAKED.awsAccessKey} ${LEAKED.awsSecret} (rotate)`,
+      'AWS secret key',
+    ],
     ['AWS access key id', `id=${LEAKED.awsAccessKey}`, 'AWS access key id'],
     ['Stripe live key', `{"key":"${LEAKED.stripe}"}`, 'Stripe live secret key'],
     ['Stripe restricted key', `rk: ${LEAKED.stripeRestricted}`, 'Stripe live restricted key'],
@@ -45,23 +49,37 @@ describe('findSecrets', () => {
   });
 
   it('masks only the password of a URL, so the host stays readable', () => {
-    expect(maskSecrets(`mysql://root:${LEAKED.dbPassword}@10.0.0.5/app`)).toBe('mysql://root:[password in URL, 19 chars, S3c…]@10.0.0.5/app');
+    expect(maskSecrets(`mysql://root:${LEAKED.dbPassword}@10.0.0.5/app`)).toBe(
+      'mysql://root:[password in URL, 19 chars, S3c…]@10.0.0.5/app',
+    );
   });
 
   const negatives: Array<[string, string]> = [
     ['UUIDs', '{"id":"550e8400-e29b-41d4-a716-446655440000","order":"6ba7b810-9dad-11d1-80b4-00c04fd430c8"}'],
-    ['SHA-1 and SHA-256 content hashes', '{"etag":"2fd4e1c67a2d28fced849ee1bb76e7391b93eb12","sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}'],
+    [
+      'SHA-1 and SHA-256 content hashes',
+      '{"etag":"2fd4e1c67a2d28fced849ee1bb76e7391b93eb12","sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}',
+    ],
     ['base64 content digest', 'digest: sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE='],
     ['ordinary ids', '{"id":"ord_8f2k1m9x","customer":"cus_NffrFeUfNV2Hib","sku":"A1-BLUE-XL","job":"01HZX3K9V2Q8RMN4T5W6Y7Z8AB"}'],
-    ['token metadata', '{"token_type":"Bearer","expires_in":3600,"token_url":"https://auth.example.com/oauth/token","password_changed_at":"2026-01-01T00:00:00Z"}'],
+    [
+      'token metadata',
+      '{"token_type":"Bearer","expires_in":3600,"token_url":"https://auth.example.com/oauth/token","password_changed_at":"2026-01-01T00:00:00Z"}',
+    ],
     ['placeholders', '{"password":"***","secret":"${SECRET}","api_key":null,"token":"<redacted>","pwd":"********"}'],
     ['prose', 'The password must be at least 12 characters; the token expires after an hour. See /docs/auth/tokens.'],
     ['a URL without a password', 'see https://user@example.com/path and postgres://db.internal:5432/orders'],
     ['paths', '/api/v1/orders/12345/items/ABCDEF/history/2026/01/02/details'],
     ['a pagination cursor without a dot', '{"next_cursor":"eyJpZCI6MTIzLCJ0cyI6MTcwMDAwMDAwMH0"}'],
     ['a stack trace', 'Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)'],
-    ['an unsigned (alg:none) JWT, which anyone can write', 'Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJwcmVmbGlnaHQtcHJvYmUiLCJyb2xlIjoiYWRtaW4ifQ.'],
-    ['pagination tokens', '{"next_page_token":"Cg8KDWl0ZW1fMDAwMDAwMjASBQiAwN4B","nextPageToken":"Q2c4S0RXbDBaVzFmTURBd01EQXdNakE"} GET /v1/items?page_token=Cg8KDWl0ZW1fMDAwMDAwMjA'],
+    [
+      'an unsigned (alg:none) JWT, which anyone can write',
+      'Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJwcmVmbGlnaHQtcHJvYmUiLCJyb2xlIjoiYWRtaW4ifQ.',
+    ],
+    [
+      'pagination tokens',
+      '{"next_page_token":"Cg8KDWl0ZW1fMDAwMDAwMjASBQiAwN4B","nextPageToken":"Q2c4S0RXbDBaVzFmTURBd01EQXdNakE"} GET /v1/items?page_token=Cg8KDWl0ZW1fMDAwMDAwMjA',
+    ],
     ['a made-up probe token', "curl -H 'Authorization: Bearer not-a-valid-token' -H 'Authorization: Bearer preflight-wrong-scheme'"],
     ['a mask already written', '{"password":"[password field, 9 chars, h…]","k":"[AWS secret key, 40 chars, wJal…]"}'],
   ];

@@ -9,8 +9,21 @@ import { useServers } from '../helpers/server-pool.js';
 import { json } from '../helpers/servers.js';
 import { targetFor } from '../helpers/target.js';
 
-const limits: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 500, timeoutMs: 3000, maxResponseBytes: 64 * 1024, maxDurationMs: 60_000 };
-const plan = (overrides: Partial<SamplePlan>): SamplePlan => ({ samples: 10, concurrency: 1, budgetMs: 10_000, budgetName: 'latency.maxSeconds: 10', ...overrides });
+const limits: Limits = {
+  concurrency: 4,
+  requestsPerSecond: 1000,
+  maxRequests: 500,
+  timeoutMs: 3000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 60_000,
+};
+const plan = (overrides: Partial<SamplePlan>): SamplePlan => ({
+  samples: 10,
+  concurrency: 1,
+  budgetMs: 10_000,
+  budgetName: 'latency.maxSeconds: 10',
+  ...overrides,
+});
 
 /** Answers after `ms` milliseconds, counting how many requests it holds at once. */
 function delayed(ms: number, stats = { inFlight: 0, peak: 0 }): (req: IncomingMessage, res: ServerResponse) => void {
@@ -28,7 +41,12 @@ describe('summarize (hdr-histogram-js)', () => {
     const samples = Array.from({ length: 100 }, (_, i) => i + 1);
     const summary = await summarize(samples);
     expect(summary.count).toBe(100);
-    for (const [figure, exact] of [['p50', 50], ['p95', 95], ['p99', 99], ['max', 100]] as const) {
+    for (const [figure, exact] of [
+      ['p50', 50],
+      ['p95', 95],
+      ['p99', 99],
+      ['max', 100],
+    ] as const) {
       expect(Math.abs(summary[figure] - exact)).toBeLessThanOrEqual(exact * 0.001 + 0.01);
     }
     expect(await summarize([])).toEqual({ count: 0, p50: 0, p95: 0, p99: 0, max: 0 });
@@ -42,7 +60,11 @@ describe('sampler', () => {
     const server = await serve(delayed(150));
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false });
     const started = performance.now();
-    const samples = await sample(http, { method: 'GET', path: '/slow' }, plan({ samples: 30, concurrency: 4, budgetMs: 700, budgetName: 'latency.maxSeconds: 0.7' }));
+    const samples = await sample(
+      http,
+      { method: 'GET', path: '/slow' },
+      plan({ samples: 30, concurrency: 4, budgetMs: 700, budgetName: 'latency.maxSeconds: 0.7' }),
+    );
     const elapsed = performance.now() - started;
     await http.close();
     const taken = samples.sequential.samplesMs.length;
@@ -100,18 +122,29 @@ describe('sampler', () => {
 
   it('measures each endpoint once when background-work and latency both need it', async () => {
     const server = await serve((req, res) => json(res, 200, { path: req.url }));
-    const target = await targetFor(server.url, 'endpoints:\n  - { path: /api/items }\nhealth: /health\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 6, concurrency: 2 }\n');
+    const target = await targetFor(
+      server.url,
+      'endpoints:\n  - { path: /api/items }\nhealth: /health\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 6, concurrency: 2 }\n',
+    );
     const report = await runAudit(target, { only: ['background-work', 'latency'] });
     // The runner's existence probe, then one warm-up and both rounds, shared by the two checks.
     expect(server.requests.filter((r) => r.url === '/api/items')).toHaveLength(1 + 1 + 6 + 6);
-    const checks = new Set(report.items.flatMap((item) => item.findings).filter((f) => f.endpoint === 'GET /api/items').map((f) => f.checkId));
+    const checks = new Set(
+      report.items
+        .flatMap((item) => item.findings)
+        .filter((f) => f.endpoint === 'GET /api/items')
+        .map((f) => f.checkId),
+    );
     expect(checks).toEqual(new Set(['background-work', 'latency-percentiles']));
   });
 
   it('times a write endpoint with a few requests one at a time: each one creates a record', async () => {
     let created = 0;
     const server = await serve((req, res) => (req.method === 'POST' ? json(res, 201, { id: `item_${++created}` }) : json(res, 200, {})));
-    const target = await targetFor(server.url, 'endpoints:\n  - { method: POST, path: /api/items, kind: write, body: { name: x } }\nhealth: /health\nallowWrites: true\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 30, concurrency: 4 }\n');
+    const target = await targetFor(
+      server.url,
+      'endpoints:\n  - { method: POST, path: /api/items, kind: write, body: { name: x } }\nhealth: /health\nallowWrites: true\nlimits: { requestsPerSecond: 1000 }\nlatency: { samples: 30, concurrency: 4 }\n',
+    );
     const report = await runAudit(target, { only: ['background-work', 'latency'] });
     // The runner's existence probe, then a warm-up and MAX_WRITE_SAMPLES samples; no concurrent round.
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1 + 1 + 5);
@@ -120,14 +153,27 @@ describe('sampler', () => {
     // (item_1 is the existence probe's.)
     expect(latency.data?.createdIds).toEqual(['item_2', 'item_3', 'item_4', 'item_5', 'item_6', 'item_7']);
     expect(latency.id).toBe('latency-percentiles/withinThresholds');
-    expect(latency.data?.basis).toMatch(/timing it created 6 records on the target \(item_2, item_3, item_4, item_5, item_6, item_7\): delete them$/);
+    expect(latency.data?.basis).toMatch(
+      /timing it created 6 records on the target \(item_2, item_3, item_4, item_5, item_6, item_7\): delete them$/,
+    );
   });
 });
 
 describe('peakOverlap', () => {
   it('counts back-to-back intervals as not overlapping', () => {
-    expect(peakOverlap([[0, 10], [10, 20]])).toBe(1);
-    expect(peakOverlap([[0, 10], [5, 20], [6, 7]])).toBe(3);
+    expect(
+      peakOverlap([
+        [0, 10],
+        [10, 20],
+      ]),
+    ).toBe(1);
+    expect(
+      peakOverlap([
+        [0, 10],
+        [5, 20],
+        [6, 7],
+      ]),
+    ).toBe(3);
     expect(peakOverlap([])).toBe(1);
   });
 });

@@ -28,7 +28,9 @@ describe('init --from-openapi on the demo API spec', () => {
     while (servers.length) await servers.pop()!.close();
   });
 
-  async function bothAudits(start: () => Promise<RunningServer>): Promise<{ handWritten: Report; generated: Report; generatedTarget: Target }> {
+  async function bothAudits(
+    start: () => Promise<RunningServer>,
+  ): Promise<{ handWritten: Report; generated: Report; generatedTarget: Target }> {
     // A fresh server per audit: write probes change the server's state (orders, idempotency keys).
     const first = await start();
     servers.push(first);
@@ -37,11 +39,22 @@ describe('init --from-openapi on the demo API spec', () => {
 
     const second = await start();
     servers.push(second);
-    const written = renderConfig({ plan: await planFor('demo-api.yaml'), specName: 'demo-api.yaml', baseUrl: second.url, outputName: 'preflight.yaml' });
+    const written = renderConfig({
+      plan: await planFor('demo-api.yaml'),
+      specName: 'demo-api.yaml',
+      baseUrl: second.url,
+      outputName: 'preflight.yaml',
+    });
     const loaded = await loadConfigText(written.text, 'preflight.yaml', { env: { API_TOKEN: demoEnv(second.url).DEMO_TOKEN! } });
     // Auth is filled in through the environment as a user would. How hard to push (writes on, rate,
     // thresholds) is a run setting no spec states: taken from the demo config so both runs compare.
-    const generatedTarget: Target = { ...loaded, allowWrites: handTarget.allowWrites, limits: handTarget.limits, thresholds: handTarget.thresholds, latency: handTarget.latency };
+    const generatedTarget: Target = {
+      ...loaded,
+      allowWrites: handTarget.allowWrites,
+      limits: handTarget.limits,
+      thresholds: handTarget.thresholds,
+      latency: handTarget.latency,
+    };
     const generated = await runAudit(generatedTarget);
     return { handWritten, generated, generatedTarget };
   }

@@ -22,7 +22,8 @@ const SPEC = {
 function api(options: { specAuth?: boolean; spec?: boolean } = {}) {
   return startServer((req, res) => {
     const authed = req.headers.authorization === TOKEN;
-    if (req.url === '/openapi.json' && options.spec !== false) return options.specAuth && !authed ? json(res, 401, { error: 'unauthorized' }) : json(res, 200, SPEC);
+    if (req.url === '/openapi.json' && options.spec !== false)
+      return options.specAuth && !authed ? json(res, 401, { error: 'unauthorized' }) : json(res, 200, SPEC);
     if (req.url?.startsWith('/api/admin/users')) return json(res, 200, [{ id: 1, email: 'root@example.com', role: 'admin' }]);
     if (req.url?.startsWith('/api/items')) return authed ? json(res, 200, [{ id: 1 }]) : json(res, 401, { error: 'unauthorized' });
     return json(res, 404, { error: 'not found' });
@@ -31,11 +32,15 @@ function api(options: { specAuth?: boolean; spec?: boolean } = {}) {
 
 function configDir(baseUrl: string, extra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-discover-'));
-  writeFileSync(join(dir, 'target.yaml'), `target:\n  baseUrl: ${baseUrl}\nauth:\n  headers: { Authorization: "${TOKEN}" }\nendpoints:\n  - { path: /api/items }\n${extra}`);
+  writeFileSync(
+    join(dir, 'target.yaml'),
+    `target:\n  baseUrl: ${baseUrl}\nauth:\n  headers: { Authorization: "${TOKEN}" }\nendpoints:\n  - { path: /api/items }\n${extra}`,
+  );
   return dir;
 }
 
-const audit = (dir: string, ...flags: string[]) => runCli(['audit', '-c', 'target.yaml', '--only', 'auth-anonymous', '--format', 'json', '--no-progress', ...flags], { cwd: dir });
+const audit = (dir: string, ...flags: string[]) =>
+  runCli(['audit', '-c', 'target.yaml', '--only', 'auth-anonymous', '--format', 'json', '--no-progress', ...flags], { cwd: dir });
 const adminFindings = (report: Report) => report.items.flatMap((i) => i.findings).filter((f) => f.endpoint === 'GET /api/admin/users');
 
 describe('spec discovery: a served OpenAPI document is used when no --openapi is given', () => {
@@ -70,7 +75,10 @@ describe('spec discovery: a served OpenAPI document is used when no --openapi is
   it('--no-discover and discover: false fetch nothing', async () => {
     const server = await api();
     servers.push(server);
-    for (const [dir, flags] of [[configDir(server.url), ['--no-discover']], [configDir(server.url, 'discover: false\n'), []]] as const) {
+    for (const [dir, flags] of [
+      [configDir(server.url), ['--no-discover']],
+      [configDir(server.url, 'discover: false\n'), []],
+    ] as const) {
       const report = JSON.parse((await audit(dir, ...flags)).stdout) as Report;
       expect(report.discovered).toBeUndefined();
       expect(adminFindings(report)).toEqual([]);

@@ -14,9 +14,17 @@ export async function planFor(file: string): Promise<ImportPlan> {
 }
 
 /** `preflight init` for a fixture, then the written text through the real config loader. */
-export async function initTarget(file: string, options: { baseUrl?: string; env?: Record<string, string> } = {}): Promise<{ text: string; target: Target; plan: ImportPlan }> {
+export async function initTarget(
+  file: string,
+  options: { baseUrl?: string; env?: Record<string, string> } = {},
+): Promise<{ text: string; target: Target; plan: ImportPlan }> {
   const plan = await planFor(file);
-  const written = renderConfig({ plan, specName: file, outputName: 'preflight.yaml', ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  const written = renderConfig({
+    plan,
+    specName: file,
+    outputName: 'preflight.yaml',
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  });
   const env = { API_TOKEN: 'token-for-tests', API_KEY: 'key-for-tests', API_BASE_URL: 'http://127.0.0.1:9', ...options.env };
   const target = await loadConfigText(written.text, 'preflight.yaml', { env });
   return { text: written.text, target, plan };

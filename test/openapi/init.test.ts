@@ -23,50 +23,97 @@ describe('preflight init: a config from an OpenAPI document', () => {
     expect(target.allowWrites).toBe(false);
   });
 
-  it.each(['petstore.json', 'petstore-3.1.yaml'])('classifies Swagger Petstore (%s): lists, writes, auth from securitySchemes', async (file) => {
-    const { target, text } = await initTarget(file);
-    const byKind = (kind: string) => target.endpoints.filter((e) => e.kind === kind).map((e) => e.label);
-    expect(byKind('list')).toEqual(['GET /pet/findByStatus', 'GET /pet/findByTags']);
-    expect(byKind('write')).toHaveLength(12);
-    expect(byKind('write')).toEqual(expect.arrayContaining(['POST /pet', 'PUT /pet', 'DELETE /pet/{petId}', 'POST /store/order', 'PUT /user/{username}']));
-    expect(byKind('read')).toEqual(['GET /pet/{petId}', 'GET /store/inventory', 'GET /store/order/{orderId}', 'GET /user/login', 'GET /user/logout', 'GET /user/{username}']);
-    // oauth2 (the scheme most operations use) becomes a bearer token from the environment.
-    expect(target.auth.headers).toEqual({ Authorization: 'Bearer token-for-tests' });
-    expect(text).toContain('Authorization: "Bearer ${API_TOKEN}"');
-    // An enum gives a usable query value; a JSON body comes from the schema's examples.
-    expect(target.endpoints.find((e) => e.label === 'GET /pet/findByStatus')?.query).toEqual({ status: 'available' });
-    expect(target.endpoints.find((e) => e.label === 'POST /pet')?.body).toMatchObject({ name: 'doggie', photoUrls: expect.any(Array) });
-    // A form body cannot be sent as JSON: none is set, and the file says why.
-    expect(target.endpoints.find((e) => e.label === 'POST /pet/{petId}')?.body).toBeUndefined();
-    expect(text).toContain("# body: the spec's body is application/x-www-form-urlencoded; preflight sends JSON bodies, so none is set");
-    // No `security: []` anywhere, but operations without any requirement are pointed out.
-    expect(target.publicPaths).toEqual([]);
-    expect(text).toMatch(/# No security requirement in the spec \(add them here if anyone may call them\): POST \/store\/order, /);
-  });
+  it.each(['petstore.json', 'petstore-3.1.yaml'])(
+    'classifies Swagger Petstore (%s): lists, writes, auth from securitySchemes',
+    async (file) => {
+      const { target, text } = await initTarget(file);
+      const byKind = (kind: string) => target.endpoints.filter((e) => e.kind === kind).map((e) => e.label);
+      expect(byKind('list')).toEqual(['GET /pet/findByStatus', 'GET /pet/findByTags']);
+      expect(byKind('write')).toHaveLength(12);
+      expect(byKind('write')).toEqual(
+        expect.arrayContaining(['POST /pet', 'PUT /pet', 'DELETE /pet/{petId}', 'POST /store/order', 'PUT /user/{username}']),
+      );
+      expect(byKind('read')).toEqual([
+        'GET /pet/{petId}',
+        'GET /store/inventory',
+        'GET /store/order/{orderId}',
+        'GET /user/login',
+        'GET /user/logout',
+        'GET /user/{username}',
+      ]);
+      // oauth2 (the scheme most operations use) becomes a bearer token from the environment.
+      expect(target.auth.headers).toEqual({ Authorization: 'Bearer token-for-tests' });
+      expect(text).toContain('Authorization: "Bearer ${API_TOKEN}"');
+      // An enum gives a usable query value; a JSON body comes from the schema's examples.
+      expect(target.endpoints.find((e) => e.label === 'GET /pet/findByStatus')?.query).toEqual({ status: 'available' });
+      expect(target.endpoints.find((e) => e.label === 'POST /pet')?.body).toMatchObject({ name: 'doggie', photoUrls: expect.any(Array) });
+      // A form body cannot be sent as JSON: none is set, and the file says why.
+      expect(target.endpoints.find((e) => e.label === 'POST /pet/{petId}')?.body).toBeUndefined();
+      expect(text).toContain("# body: the spec's body is application/x-www-form-urlencoded; preflight sends JSON bodies, so none is set");
+      // No `security: []` anywhere, but operations without any requirement are pointed out.
+      expect(target.publicPaths).toEqual([]);
+      expect(text).toMatch(/# No security requirement in the spec \(add them here if anyone may call them\): POST \/store\/order, /);
+    },
+  );
 
   it('classifies the ReadMe API (the larger real-world spec): 54 operations, lists, async writes, public paths', async () => {
     const { target, text } = await initTarget('readme.json');
     expect(target.endpoints).toHaveLength(54);
     const byKind = (kind: string) => target.endpoints.filter((e) => e.kind === kind).map((e) => e.label);
     expect(byKind('list')).toHaveLength(12);
-    expect(byKind('list')).toEqual(expect.arrayContaining(['GET /changelogs', 'GET /branches', 'GET /images', 'GET /projects/{subdomain}/apikeys', 'GET /branches/{branch}/categories/{section}', 'GET /search', 'GET /outbound_ips']));
+    expect(byKind('list')).toEqual(
+      expect.arrayContaining([
+        'GET /changelogs',
+        'GET /branches',
+        'GET /images',
+        'GET /projects/{subdomain}/apikeys',
+        'GET /branches/{branch}/categories/{section}',
+        'GET /search',
+        'GET /outbound_ips',
+      ]),
+    );
     // 202 Accepted is async; the rest of the state-changing operations are writes.
     expect(byKind('async')).toEqual(['POST /branches/{branch}/apis', 'PUT /branches/{branch}/apis/{filename}']);
     expect(byKind('write')).toHaveLength(29);
     // Single resources with array fields stay reads.
     expect(kinds(target)['GET /changelogs/{identifier}']).toBe('read');
-    expect(target.endpoints.find((e) => e.label === 'GET /changelogs')?.pagination).toMatchObject({ limitParam: 'per_page', maxLimit: 100, dataField: 'data' });
+    expect(target.endpoints.find((e) => e.label === 'GET /changelogs')?.pagination).toMatchObject({
+      limitParam: 'per_page',
+      maxLimit: 100,
+      dataField: 'data',
+    });
     expect(text).toContain('# pages with page too: preflight follows cursors only');
     expect(target.publicPaths).toEqual(['/apply', '/outbound_ips', '/validate/api']);
-    expect(target.endpoints.filter((e) => e.public).map((e) => e.label)).toEqual(['GET /apply', 'POST /apply', 'GET /outbound_ips', 'POST /validate/api']);
+    expect(target.endpoints.filter((e) => e.public).map((e) => e.label)).toEqual([
+      'GET /apply',
+      'POST /apply',
+      'GET /outbound_ips',
+      'POST /validate/api',
+    ]);
     expect(target.auth.headers).toEqual({ Authorization: 'Bearer token-for-tests' });
     expect(target.baseUrl).toBe('https://api.readme.com/v2');
   });
 
   it('writes the demo API spec as the hand-written demo config, plus the route it left out', async () => {
     const { target, text } = await initTarget('demo-api.yaml', { baseUrl: 'http://127.0.0.1:8080' });
-    expect(target.endpoints.map((e) => ({ label: e.label, kind: e.kind, params: e.params, body: e.body, pagination: e.pagination }))).toEqual([
-      { label: 'GET /api/orders', kind: 'list', params: {}, body: undefined, pagination: { limitParam: 'limit', cursorParam: 'cursor', cursorField: 'next_cursor', dataField: 'data', maxLimit: 100, idField: 'id', maxPages: 20 } },
+    expect(
+      target.endpoints.map((e) => ({ label: e.label, kind: e.kind, params: e.params, body: e.body, pagination: e.pagination })),
+    ).toEqual([
+      {
+        label: 'GET /api/orders',
+        kind: 'list',
+        params: {},
+        body: undefined,
+        pagination: {
+          limitParam: 'limit',
+          cursorParam: 'cursor',
+          cursorField: 'next_cursor',
+          dataField: 'data',
+          maxLimit: 100,
+          idField: 'id',
+          maxPages: 20,
+        },
+      },
       { label: 'POST /api/orders', kind: 'write', params: {}, body: { sku: 'A1', qty: 1 }, pagination: undefined },
       { label: 'GET /api/orders/{id}', kind: 'read', params: { id: 'ord_00001' }, body: undefined, pagination: undefined },
       { label: 'GET /api/reports/summary', kind: 'read', params: {}, body: undefined, pagination: undefined },
@@ -91,7 +138,9 @@ describe('preflight init: a config from an OpenAPI document', () => {
     expect(text).not.toContain('API_BASE_URL');
     const starter = renderConfig({ outputName: 'preflight.yaml' });
     expect(starter.text).toContain('baseUrl: ${API_BASE_URL}');
-    await expect(loadConfigText(starter.text, 'preflight.yaml', { env: { API_TOKEN: 't' } })).rejects.toThrow('environment variable API_BASE_URL is not set');
+    await expect(loadConfigText(starter.text, 'preflight.yaml', { env: { API_TOKEN: 't' } })).rejects.toThrow(
+      'environment variable API_BASE_URL is not set',
+    );
   });
 
   it('writes a starter config without a spec that loads and lists nothing yet', async () => {

@@ -40,7 +40,12 @@ describe('loading OpenAPI documents', () => {
     const text = JSON.stringify(spec.document); // would throw on a cyclic object
     expect(text).toContain('"$ref":"#/components/schemas/TreeNode"');
     const plan = planImport(spec);
-    expect(plan.operations.map((op) => `${op.method} ${op.path} ${op.kind}`)).toEqual(['POST /direct write', 'POST /indirect write', 'POST /polymorphic write', 'POST /multiple write']);
+    expect(plan.operations.map((op) => `${op.method} ${op.path} ${op.kind}`)).toEqual([
+      'POST /direct write',
+      'POST /indirect write',
+      'POST /polymorphic write',
+      'POST /multiple write',
+    ]);
     // A body is still built from the (self-referencing) schemas.
     expect(plan.operations.find((op) => op.path === '/direct')?.body).toMatchObject({ id: expect.any(String), name: expect.any(String) });
   });
@@ -54,8 +59,13 @@ describe('loading OpenAPI documents', () => {
   });
 
   it('says which $ref cannot be resolved', async () => {
-    const file = write('missing-ref.yaml', 'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "#/components/schemas/Thing" }\n');
-    await expect(load(file, scratch)).rejects.toThrow(/^missing-ref\.yaml: has a \$ref that cannot be resolved: Missing \$ref pointer "#\/components\/schemas\/Thing"/);
+    const file = write(
+      'missing-ref.yaml',
+      'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "#/components/schemas/Thing" }\n',
+    );
+    await expect(load(file, scratch)).rejects.toThrow(
+      /^missing-ref\.yaml: has a \$ref that cannot be resolved: Missing \$ref pointer "#\/components\/schemas\/Thing"/,
+    );
   });
 
   it('points at the line of a YAML syntax error, in one line', async () => {
@@ -68,7 +78,11 @@ describe('loading OpenAPI documents', () => {
 
   it.each([
     ['not-openapi.yaml', 'name: my-service\nreplicas: 3\n', 'is not an OpenAPI document (no openapi: key)'],
-    ['openapi-4.yaml', 'openapi: 4.0.0\ninfo: { title: T, version: "1" }\npaths: {}\n', 'declares openapi: "4.0.0"; preflight reads OpenAPI 3.0 and 3.1'],
+    [
+      'openapi-4.yaml',
+      'openapi: 4.0.0\ninfo: { title: T, version: "1" }\npaths: {}\n',
+      'declares openapi: "4.0.0"; preflight reads OpenAPI 3.0 and 3.1',
+    ],
     ['list.yaml', '- a\n- b\n', 'is not an OpenAPI document'],
   ])('refuses %s', async (name, text, message) => {
     await expect(load(write(name, text), scratch)).rejects.toThrow(message);
@@ -79,24 +93,34 @@ describe('loading OpenAPI documents', () => {
   });
 
   it('imports a document that breaks schema rules, with a warning naming the first problem', async () => {
-    const file = write('no-description.yaml', 'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200": { content: { application/json: { schema: { type: array, items: { type: string } } } } }\n');
+    const file = write(
+      'no-description.yaml',
+      'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200": { content: { application/json: { schema: { type: array, items: { type: string } } } } }\n',
+    );
     const spec = await load(file, scratch);
     expect(spec.warnings).toHaveLength(1);
-    expect(spec.warnings[0]).toMatch(/^does not validate against OpenAPI 3\.0\.3 \(1 problem\(s\); first: .*description.*\); imported what could be read$/);
+    expect(spec.warnings[0]).toMatch(
+      /^does not validate against OpenAPI 3\.0\.3 \(1 problem\(s\); first: .*description.*\); imported what could be read$/,
+    );
     expect(planImport(spec).operations[0]).toMatchObject({ method: 'GET', path: '/things', kind: 'list' });
   });
 
   it('does not follow a $ref to a URL from a file (importing a spec makes no requests)', async () => {
     const server = await startServer((_req, res) => res.end('openapi: 3.0.3'));
     servers.push(server);
-    const file = write('remote-ref.yaml', `openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "${server.url}/thing.yaml" }\n`);
+    const file = write(
+      'remote-ref.yaml',
+      `openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /things:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "${server.url}/thing.yaml" }\n`,
+    );
     await expect(load(file, scratch)).rejects.toThrow(/has a \$ref that cannot be resolved/);
     expect(server.requests).toHaveLength(0);
   });
 
   it('fetches a spec by URL with one GET', async () => {
     const text = readFileSync(join(FIXTURES, 'petstore-expanded.yaml'), 'utf8');
-    const server = await startServer((req, res) => (req.url === '/openapi.yaml' ? res.writeHead(200, { 'content-type': 'application/yaml' }).end(text) : res.writeHead(404).end()));
+    const server = await startServer((req, res) =>
+      req.url === '/openapi.yaml' ? res.writeHead(200, { 'content-type': 'application/yaml' }).end(text) : res.writeHead(404).end(),
+    );
     servers.push(server);
     const spec = await loadSpec(`${server.url}/openapi.yaml`, { cwd: scratch });
     expect(spec.title).toBe('Swagger Petstore');
@@ -113,7 +137,9 @@ describe('loading OpenAPI documents', () => {
     });
     servers.push(server, elsewhere);
     expect((await loadSpec(`${server.url}/docs`, { cwd: scratch })).title).toBe('Swagger Petstore');
-    await expect(loadSpec(`${server.url}/moved`, { cwd: scratch })).rejects.toThrow(/could not be fetched: redirected to another origin \(http:\/\/127\.0\.0\.1:\d+\), not followed/);
+    await expect(loadSpec(`${server.url}/moved`, { cwd: scratch })).rejects.toThrow(
+      /could not be fetched: redirected to another origin \(http:\/\/127\.0\.0\.1:\d+\), not followed/,
+    );
     expect(elsewhere.requests).toHaveLength(0);
   });
 
@@ -121,7 +147,9 @@ describe('loading OpenAPI documents', () => {
     const server = await startServer((_req, res) => res.writeHead(404).end('no'));
     servers.push(server);
     await expect(loadSpec(`${server.url}/openapi.json`, { cwd: scratch })).rejects.toThrow(/could not be fetched: answered HTTP 404/);
-    await expect(loadSpec(`${server.url}/openapi.json`, { cwd: scratch, requireOrigin: 'http://127.0.0.1:1' })).rejects.toThrow(/is not on the target's origin \(http:\/\/127\.0\.0\.1:1\)/);
+    await expect(loadSpec(`${server.url}/openapi.json`, { cwd: scratch, requireOrigin: 'http://127.0.0.1:1' })).rejects.toThrow(
+      /is not on the target's origin \(http:\/\/127\.0\.0\.1:1\)/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 });

@@ -24,7 +24,11 @@ describe('a canary secret never appears in any format', () => {
     server = await startServer((req, res) => {
       const body = JSON.stringify({ url: req.url, headers: req.headers, debug: `token=${req.headers.authorization ?? 'none'}` });
       const status = req.url?.startsWith('/api/items') ? (req.headers.authorization ? 200 : 401) : 404;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-echo-auth': String(req.headers.authorization ?? ''), 'set-cookie': `session=${CANARY}; HttpOnly` });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-echo-auth': String(req.headers.authorization ?? ''),
+        'set-cookie': `session=${CANARY}; HttpOnly`,
+      });
       res.end(body);
     });
   });

@@ -33,7 +33,10 @@ describe('report formats through the CLI', () => {
 
   const config = (url: string): string => {
     const file = join(dir, 'target.yaml');
-    writeFileSync(file, `target:\n  name: report cli\n  baseUrl: ${url}\nauth:\n  headers: { Authorization: "Bearer t0k" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\nthresholds: { failUnder: 0 }\n`);
+    writeFileSync(
+      file,
+      `target:\n  name: report cli\n  baseUrl: ${url}\nauth:\n  headers: { Authorization: "Bearer t0k" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\nhealth: /health\nthresholds: { failUnder: 0 }\n`,
+    );
     return file;
   };
 
@@ -43,7 +46,10 @@ describe('report formats through the CLI', () => {
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
     const outputs = ['r.json', 'r.md', 'r.html', 'r.xml', 'r.txt'];
-    const run = await runCli(['audit', '-c', config(server.url), '--only', 'request-id', '--quiet', ...outputs.flatMap((o) => ['--output', o])], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    const run = await runCli(
+      ['audit', '-c', config(server.url), '--only', 'request-id', '--quiet', ...outputs.flatMap((o) => ['--output', o])],
+      { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
@@ -78,13 +84,21 @@ describe('report formats through the CLI', () => {
     state.good = false;
     const seen = await runCli(['audit', '-c', file, '--only', 'request-id', '--baseline', 'previous.json'], { cwd: dir });
     expect(seen.code).toBe(0);
-    expect(seen.stdout).toMatch(/Compared with the baseline\n {2}Compared with previous\.json .*: score 100 → 0 \(−100\), gate passed both times\. WORSE: 3 findings got worse \(3 new failures\); the score dropped from 100 to 0\./);
+    expect(seen.stdout).toMatch(
+      /Compared with the baseline\n {2}Compared with previous\.json .*: score 100 → 0 \(−100\), gate passed both times\. WORSE: 3 findings got worse \(3 new failures\); the score dropped from 100 to 0\./,
+    );
     expect(seen.stdout).toMatch(/Worse \(3\)\n {4}request-id\/notEchoed: pass → fail — GET \/api\/items was sent X-Request-Id/);
 
-    const gated = await runCli(['audit', '-c', file, '--only', 'request-id', '--baseline', 'previous.json', '--fail-on-regression', '--format', 'json'], { cwd: dir });
+    const gated = await runCli(
+      ['audit', '-c', file, '--only', 'request-id', '--baseline', 'previous.json', '--fail-on-regression', '--format', 'json'],
+      { cwd: dir },
+    );
     expect(gated.code).toBe(1);
     const report = JSON.parse(gated.stdout);
-    expect(report.gate).toMatchObject({ passed: false, reasons: [expect.stringMatching(/^worse than the baseline previous\.json: 3 findings got worse/)] });
+    expect(report.gate).toMatchObject({
+      passed: false,
+      reasons: [expect.stringMatching(/^worse than the baseline previous\.json: 3 findings got worse/)],
+    });
     // With JSON on stdout, the comparison's verdict goes to stderr.
     expect(gated.stderr).toMatch(/WORSE: 3 findings got worse/);
   });
@@ -122,8 +136,16 @@ describe('report formats through the CLI', () => {
   it('report: a file that is not a preflight report is a one-line usage error', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['notjson.json', '{ nope', /notjson\.json: the report is not JSON/],
-      ['future.json', JSON.stringify({ ...fixtureReport(), schemaVersion: 3 }), /future\.json: the report has schemaVersion 3, this preflight reads 2/],
-      ['shape.json', JSON.stringify({ ...fixtureReport(), score: 'high' }), /shape\.json: not a valid preflight report: \/score must be integer,null/],
+      [
+        'future.json',
+        JSON.stringify({ ...fixtureReport(), schemaVersion: 3 }),
+        /future\.json: the report has schemaVersion 3, this preflight reads 2/,
+      ],
+      [
+        'shape.json',
+        JSON.stringify({ ...fixtureReport(), score: 'high' }),
+        /shape\.json: not a valid preflight report: \/score must be integer,null/,
+      ],
     ];
     for (const [name, text, message] of cases) {
       writeFileSync(join(dir, name), text);

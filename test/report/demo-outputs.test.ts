@@ -18,20 +18,45 @@ describe('preflight demo --output', () => {
   let run: CliResult;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'preflight-demo-out-'));
-    run = await runCli(['demo', '--no-progress', '--no-color', '--output', 'demo.html', '--output', 'demo.md', '--output', 'demo.xml', '--output', 'demo.json', '--output', 'demo.sarif'], { cwd: dir });
+    run = await runCli(
+      [
+        'demo',
+        '--no-progress',
+        '--no-color',
+        '--output',
+        'demo.html',
+        '--output',
+        'demo.md',
+        '--output',
+        'demo.xml',
+        '--output',
+        'demo.json',
+        '--output',
+        'demo.sarif',
+      ],
+      { cwd: dir },
+    );
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes one file per API and format, and says where', () => {
     expect(run.code, run.stderr).toBe(0);
-    for (const api of ['broken', 'fixed']) for (const ext of ['html', 'md', 'xml', 'json', 'sarif']) expect(existsSync(join(dir, `demo-${api}.${ext}`)), `demo-${api}.${ext}`).toBe(true);
-    expect(run.stdout).toContain(`Reports written: demo-broken.html, demo-broken.md, demo-broken.xml, demo-broken.json, demo-broken.sarif, demo-fixed.html`);
+    for (const api of ['broken', 'fixed'])
+      for (const ext of ['html', 'md', 'xml', 'json', 'sarif'])
+        expect(existsSync(join(dir, `demo-${api}.${ext}`)), `demo-${api}.${ext}`).toBe(true);
+    expect(run.stdout).toContain(
+      `Reports written: demo-broken.html, demo-broken.md, demo-broken.xml, demo-broken.json, demo-broken.sarif, demo-fixed.html`,
+    );
   });
 
   it('every format tells the same story as the JSON', async () => {
     for (const api of ['broken', 'fixed']) {
       const report: Report = await loadReportFile(`demo-${api}.json`, dir);
-      const junit = (await parseJunit(readFileSync(join(dir, `demo-${api}.xml`), 'utf8'))) as { tests: number; failures: number; testsuite: unknown[] };
+      const junit = (await parseJunit(readFileSync(join(dir, `demo-${api}.xml`), 'utf8'))) as {
+        tests: number;
+        failures: number;
+        testsuite: unknown[];
+      };
       const findings = allFindings(report);
       const fails = findings.filter((f) => f.status === 'fail').length;
       expect(junit.testsuite).toHaveLength(9);
@@ -44,7 +69,9 @@ describe('preflight demo --output', () => {
 
   it("the broken API's SARIF is valid SARIF 2.1.0 and its rule ids are the findings' ids", async () => {
     const report = await loadReportFile('demo-broken.json', dir);
-    const sarif = JSON.parse(readFileSync(join(dir, 'demo-broken.sarif'), 'utf8')) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number }> }> };
+    const sarif = JSON.parse(readFileSync(join(dir, 'demo-broken.sarif'), 'utf8')) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number }> }>;
+    };
     expect(sarifValidator()(sarif)).toEqual({ valid: true, errors: [] });
     const { rules } = sarif.runs[0]!.tool.driver;
     const results = sarif.runs[0]!.results;

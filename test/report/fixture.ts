@@ -30,7 +30,15 @@ function finding(f: Partial<Finding> & Pick<Finding, 'checkId' | 'item' | 'statu
   const evidence = f.evidence ?? [];
   const endpoint = f.endpoint ?? 'GET /api/orders';
   // One probe per check and endpoint here: the key names it, the id names the outcome it had.
-  return { id: `${f.checkId}/${f.status}`, key: `${f.checkId}/probe@${endpoint}`, severity: 'high', endpoint, evidence, ...(evidence[0] ? { reproduce: evidence[0].curl } : {}), ...f };
+  return {
+    id: `${f.checkId}/${f.status}`,
+    key: `${f.checkId}/probe@${endpoint}`,
+    severity: 'high',
+    endpoint,
+    evidence,
+    ...(evidence[0] ? { reproduce: evidence[0].curl } : {}),
+    ...f,
+  };
 }
 
 const meta = (m: Pick<CheckMeta, 'id' | 'item' | 'severity' | 'title'> & Partial<CheckMeta>): CheckMeta => ({
@@ -67,18 +75,48 @@ export const FINDINGS: Finding[] = [
     severity: 'critical',
     status: 'fail',
     message: 'GET /api/orders?limit=1000000 → 200 with 2503 items, over the cap of 100',
-    evidence: [exchange({ url: `${BASE}/api/orders?limit=1000000`, responseBytes: 250_000, responseBodyExcerpt: `{"data":[${'{"id":"ord_1"},'.repeat(130)}`, truncated: true })],
+    evidence: [
+      exchange({
+        url: `${BASE}/api/orders?limit=1000000`,
+        responseBytes: 250_000,
+        responseBodyExcerpt: `{"data":[${'{"id":"ord_1"},'.repeat(130)}`,
+        truncated: true,
+      }),
+    ],
   }),
-  finding({ checkId: 'list-limit-cap', item: 'list-caps', severity: 'critical', status: 'pass', endpoint: 'GET /api/users', message: 'GET /api/users?limit=1000000 → 200 with 100 items: capped', evidence: [exchange({ url: `${BASE}/api/users?limit=1000000` })] }),
+  finding({
+    checkId: 'list-limit-cap',
+    item: 'list-caps',
+    severity: 'critical',
+    status: 'pass',
+    endpoint: 'GET /api/users',
+    message: 'GET /api/users?limit=1000000 → 200 with 100 items: capped',
+    evidence: [exchange({ url: `${BASE}/api/users?limit=1000000` })],
+  }),
   finding({
     checkId: 'error-leaks',
     item: 'error-hygiene',
     status: 'fail',
     message: 'GET /api/orders?limit=abc answered 500 with a stack trace and SQL | `pipe` *stars* <b>tag</b>',
-    evidence: [exchange({ url: `${BASE}/api/orders?limit=abc`, status: 500, responseHeaders: { 'content-type': 'text/html', server: 'nginx/1.18.0' }, responseBodyExcerpt: HOSTILE_BODY, responseBytes: HOSTILE_BODY.length })],
+    evidence: [
+      exchange({
+        url: `${BASE}/api/orders?limit=abc`,
+        status: 500,
+        responseHeaders: { 'content-type': 'text/html', server: 'nginx/1.18.0' },
+        responseBodyExcerpt: HOSTILE_BODY,
+        responseBytes: HOSTILE_BODY.length,
+      }),
+    ],
     remediation: 'Return {"error":{"code":"bad_request"}} with 400 and log the details server-side.',
   }),
-  finding({ checkId: 'error-leaks', item: 'error-hygiene', status: 'warn', endpoint: 'GET /api/orders/{id}', message: 'GET /api/orders/nope answered 404 as text/html instead of JSON', evidence: [exchange({ url: `${BASE}/api/orders/nope`, status: 404, responseBodyExcerpt: '<h1>Not Found</h1>' })] }),
+  finding({
+    checkId: 'error-leaks',
+    item: 'error-hygiene',
+    status: 'warn',
+    endpoint: 'GET /api/orders/{id}',
+    message: 'GET /api/orders/nope answered 404 as text/html instead of JSON',
+    evidence: [exchange({ url: `${BASE}/api/orders/nope`, status: 404, responseBodyExcerpt: '<h1>Not Found</h1>' })],
+  }),
   finding({
     checkId: 'admin-surface',
     item: 'default-deny',
@@ -89,7 +127,14 @@ export const FINDINGS: Finding[] = [
     evidence: [exchange({ url: `${BASE}/metrics`, responseBodyExcerpt: 'process_cpu_seconds_total 12.5' })],
     waiver: { reason: 'scraped from the VPC only; ticket OPS-42', expires: '2026-03-31' },
   }),
-  finding({ checkId: 'request-id', item: 'request-id', severity: 'medium', status: 'pass', message: 'GET /api/orders echoed the X-Request-Id it was sent', evidence: [exchange()] }),
+  finding({
+    checkId: 'request-id',
+    item: 'request-id',
+    severity: 'medium',
+    status: 'pass',
+    message: 'GET /api/orders echoed the X-Request-Id it was sent',
+    evidence: [exchange()],
+  }),
   finding({
     checkId: 'request-id',
     item: 'request-id',
@@ -97,17 +142,36 @@ export const FINDINGS: Finding[] = [
     status: 'error',
     endpoint: 'GET /api/slow',
     message: 'could not decide: GET /api/slow timed out after 5000 ms',
-    evidence: [exchange({ url: `${BASE}/api/slow`, status: undefined, responseHeaders: undefined, responseBodyExcerpt: undefined, responseBytes: undefined, durationMs: 5000, error: { code: 'timeout', message: 'no response within 5000 ms' } })],
+    evidence: [
+      exchange({
+        url: `${BASE}/api/slow`,
+        status: undefined,
+        responseHeaders: undefined,
+        responseBodyExcerpt: undefined,
+        responseBytes: undefined,
+        durationMs: 5000,
+        error: { code: 'timeout', message: 'no response within 5000 ms' },
+      }),
+    ],
   }),
   finding({
     checkId: 'latency-percentiles',
     item: 'latency',
     status: 'fail',
-    message: 'GET /api/orders: p50 55 ms, p95 480 ms, p99 495 ms, max 495 ms over 60 requests one at a time; p95 is over thresholds.p95Ms (300 ms)',
+    message:
+      'GET /api/orders: p50 55 ms, p95 480 ms, p99 495 ms, max 495 ms over 60 requests one at a time; p95 is over thresholds.p95Ms (300 ms)',
     evidence: [exchange({ durationMs: 495 })],
-    data: { latency: { samplesMs: SAMPLES, count: 60, p50: 55, p95: 480, p99: 495, max: 495, measured: 'time to last byte', concurrency: 1 } },
+    data: {
+      latency: { samplesMs: SAMPLES, count: 60, p50: 55, p95: 480, p99: 495, max: 495, measured: 'time to last byte', concurrency: 1 },
+    },
   }),
-  finding({ checkId: 'idempotency-replay', item: 'idempotency', status: 'skip', endpoint: 'POST /api/orders', message: 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes' }),
+  finding({
+    checkId: 'idempotency-replay',
+    item: 'idempotency',
+    status: 'skip',
+    endpoint: 'POST /api/orders',
+    message: 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes',
+  }),
 ];
 
 /** The fixture report, or one like it with other findings (scored by the real scoring code). */

@@ -52,7 +52,7 @@ describe('every format from one fixed report', () => {
     expect(lines.filter((l) => /^\| [1-8] \|/.test(l))).toHaveLength(8);
     expect(md).toContain(`**Why it matters:** ${CHECKS[0]!.rationale}`);
     expect(md).toContain('**How to fix:** How to fix list-limit-cap: cap it server-side.');
-    expect(md).toContain("- **Sent:** `GET http://127.0.0.1:8080/api/orders?limit=1000000`");
+    expect(md).toContain('- **Sent:** `GET http://127.0.0.1:8080/api/orders?limit=1000000`');
     expect(md).toContain('- **Came back:** 200 in 12 ms, 250000 bytes (cut at the byte cap)');
     expect(md).toMatch(/more characters not shown/);
     expect(md).toContain("curl -sS -i 'http://127.0.0.1:8080/api/orders?limit=1000000'");
@@ -85,7 +85,9 @@ describe('every format from one fixed report', () => {
   });
 
   it('HTML: no latency section when no finding carries samples', async () => {
-    const bare = fixtureReport({ items: report.items.map((item) => ({ ...item, findings: item.findings.map(({ data: _data, ...rest }) => rest) })) });
+    const bare = fixtureReport({
+      items: report.items.map((item) => ({ ...item, findings: item.findings.map(({ data: _data, ...rest }) => rest) })),
+    });
     const html = await render(bare, 'html', options);
     expect(html).not.toContain('Latency by endpoint');
     expect(html).not.toContain('class="hist"');
@@ -98,25 +100,37 @@ describe('every format from one fixed report', () => {
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     const parsed = await parseJunit(xml);
     expect(parsed).toBeDefined();
-    const suites = (parsed as { testsuite: Array<{ name: string; tests: number; failures: number; errors: number; skipped: number; testcase: TestCase[] }> }).testsuite;
+    const suites = (
+      parsed as {
+        testsuite: Array<{ name: string; tests: number; failures: number; errors: number; skipped: number; testcase: TestCase[] }>;
+      }
+    ).testsuite;
     expect(suites.map((s) => s.name.split(':')[0])).toEqual([...report.items.map((i) => i.id), 'gate']);
     const bySuite = Object.fromEntries(suites.map((s) => [s.name.split(':')[0], s]));
     expect(bySuite['list-caps']).toMatchObject({ tests: 2, failures: 1, errors: 0, skipped: 0 });
-    expect(bySuite['list-caps']!.testcase[0]!.failure![0]!.message).toBe('GET /api/orders?limit=1000000 → 200 with 2503 items, over the cap of 100');
+    expect(bySuite['list-caps']!.testcase[0]!.failure![0]!.message).toBe(
+      'GET /api/orders?limit=1000000 → 200 with 2503 items, over the cap of 100',
+    );
     expect(bySuite['list-caps']!.testcase[0]!.failure![0]!.inner).toMatch(/reproduce: curl -sS -i/);
     expect(bySuite['error-hygiene']!.testcase[0]!.failure![0]!.inner).toContain('<script>alert("x")</script>');
     expect(bySuite['error-hygiene']!.testcase[1]!['system-out']![0]).toMatch(/^WARNING: GET \/api\/orders\/nope answered 404/);
     expect(bySuite['default-deny']!.testcase[0]!.skipped![0]!.message).toMatch(/^waived until 2026-03-31: scraped from the VPC only/);
     expect(bySuite['request-id']).toMatchObject({ tests: 2, errors: 1 });
-    expect(bySuite['idempotency']!.testcase[0]!.skipped![0]!.message).toMatch(/runs only with allowWrites/);
+    expect(bySuite.idempotency!.testcase[0]!.skipped![0]!.message).toMatch(/runs only with allowWrites/);
     expect(bySuite['size-caps']!.testcase[0]!.skipped).toHaveLength(1);
-    expect(bySuite['gate']!.testcase[0]!.failure![0]!.message).toMatch(/^gate failed: score 38 is below failUnder 80/);
+    expect(bySuite.gate!.testcase[0]!.failure![0]!.message).toMatch(/^gate failed: score 38 is below failUnder 80/);
     const totals = parsed as { tests: number; failures: number; errors: number };
     expect(totals).toMatchObject({ tests: 12, failures: 4, errors: 1 });
   });
 
   it('takes the format of an --output file from its extension', () => {
-    expect(['r.json', 'r.md', 'R.HTML', 'junit.xml', 'r.txt'].map(formatForFile)).toEqual(['json', 'markdown', 'html', 'junit', 'terminal']);
+    expect(['r.json', 'r.md', 'R.HTML', 'junit.xml', 'r.txt'].map(formatForFile)).toEqual([
+      'json',
+      'markdown',
+      'html',
+      'junit',
+      'terminal',
+    ]);
     expect(() => formatForFile('report.pdf')).toThrow(/cannot tell the format of --output report.pdf/);
   });
 });

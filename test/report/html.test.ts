@@ -85,7 +85,12 @@ describe('the HTML report in headless Chromium', () => {
     expect(widths.scroll, 'page wider than the screen').toBeLessThanOrEqual(widths.inner);
     // Cards: the table header is hidden and each row is a block as wide as its panel.
     expect(await page.locator('table.checklist thead').isVisible()).toBe(false);
-    expect(await page.locator('table.checklist tr').nth(1).evaluate((tr) => getComputedStyle(tr).display)).toBe('block');
+    expect(
+      await page
+        .locator('table.checklist tr')
+        .nth(1)
+        .evaluate((tr) => getComputedStyle(tr).display),
+    ).toBe('block');
     // "What we saw" is on screen, not off to the right.
     const saw = (await page.locator('table.checklist tbody tr').first().locator('td').last().boundingBox())!;
     expect(saw.x + saw.width).toBeLessThanOrEqual(390);
@@ -113,7 +118,9 @@ describe('the HTML report in headless Chromium', () => {
     expect(await evidence.locator('pre').first().isVisible()).toBe(false);
     await evidence.locator('summary').click();
     expect(await evidence.locator('pre').first().isVisible()).toBe(true);
-    expect(await evidence.locator('pre').first().textContent()).toMatch(/^GET http:\/\/127\.0\.0\.1:8080\/api\/orders\?limit=1000000\nauthorization: \*\*\*/);
+    expect(await evidence.locator('pre').first().textContent()).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:8080\/api\/orders\?limit=1000000\nauthorization: \*\*\*/,
+    );
 
     await page.locator('button[data-details="open"]').click();
     expect(await page.locator('details:not([open])').count()).toBe(0);

@@ -46,7 +46,9 @@ describe('Markdown under a character cap', () => {
     const shown = md.split('\n').filter((line) => /^- [✗!▲] `/.test(line));
     expect(shown.length + Number(more![1])).toBe(total);
     // Heaviest first: severities never go up along the list.
-    const weights = shown.map((line) => ({ critical: 10, high: 5, medium: 2, low: 1 })[/\[(critical|high|medium|low)\]/.exec(line)![1] as 'critical']);
+    const weights = shown.map(
+      (line) => ({ critical: 10, high: 5, medium: 2, low: 1 })[/\[(critical|high|medium|low)\]/.exec(line)![1] as 'critical'],
+    );
     expect(weights).toEqual([...weights].sort((a, b) => b - a));
   });
 

@@ -11,13 +11,23 @@ import { startServer, type TestServer } from '../helpers/servers.js';
 import { FINDINGS, fixtureReport } from './fixture.js';
 
 const passing: Finding[] = FINDINGS.filter((f) => f.status === 'pass');
-const errored: Finding[] = FINDINGS.map((f) => ({ ...f, status: 'error', message: 'could not decide: the target did not answer within 5000 ms' }));
+const errored: Finding[] = FINDINGS.map((f) => ({
+  ...f,
+  status: 'error',
+  message: 'could not decide: the target did not answer within 5000 ms',
+}));
 
 function writeReports(): string {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-merge-'));
-  writeFileSync(join(dir, 'good.json'), JSON.stringify(fixtureReport({ target: { name: 'billing-api', baseUrl: 'http://127.0.0.1:1' } }, passing)));
+  writeFileSync(
+    join(dir, 'good.json'),
+    JSON.stringify(fixtureReport({ target: { name: 'billing-api', baseUrl: 'http://127.0.0.1:1' } }, passing)),
+  );
   writeFileSync(join(dir, 'bad.json'), JSON.stringify(fixtureReport({ target: { name: 'orders-api', baseUrl: 'http://127.0.0.1:2' } })));
-  writeFileSync(join(dir, 'errored.json'), JSON.stringify(fixtureReport({ target: { name: 'search-api', baseUrl: 'http://127.0.0.1:3' } }, errored)));
+  writeFileSync(
+    join(dir, 'errored.json'),
+    JSON.stringify(fixtureReport({ target: { name: 'search-api', baseUrl: 'http://127.0.0.1:3' } }, errored)),
+  );
   writeFileSync(join(dir, 'truncated.json'), '{"schemaVersion": 1, "tool":');
   return dir;
 }
@@ -29,14 +39,27 @@ describe('preflight report merge', () => {
   });
 
   it('merges good, bad and errored reports worst first, in every format, and fails when any service failed', async () => {
-    const result = await runCli(['report', 'merge', 'good.json', 'bad.json', 'errored.json', '-o', 'out/fleet.html', '-o', 'out/fleet.md', '-o', 'out/fleet.json'], { cwd: dir });
+    const result = await runCli(
+      ['report', 'merge', 'good.json', 'bad.json', 'errored.json', '-o', 'out/fleet.html', '-o', 'out/fleet.md', '-o', 'out/fleet.json'],
+      { cwd: dir },
+    );
     expect(result.code, result.stderr).toBe(1);
-    const names = result.stdout.split('\n').slice(3, 6).map((line) => line.split(/\s+/)[0]);
+    const names = result.stdout
+      .split('\n')
+      .slice(3, 6)
+      .map((line) => line.split(/\s+/)[0]);
     expect(names).toEqual(['search-api', 'orders-api', 'billing-api']);
     expect(result.stdout).toMatch(/3 service\(s\): 1 passed the gate, 2 failed/);
 
-    const fleet = JSON.parse(readFileSync(join(dir, 'out/fleet.json'), 'utf8')) as { services: Array<{ name: string; score: number | null; gate: { passed: boolean }; topFailures: unknown[] }>; items: Array<{ id: string; failing: string[] }> };
-    expect(fleet.services.map((s) => [s.name, s.gate.passed])).toEqual([['search-api', false], ['orders-api', false], ['billing-api', true]]);
+    const fleet = JSON.parse(readFileSync(join(dir, 'out/fleet.json'), 'utf8')) as {
+      services: Array<{ name: string; score: number | null; gate: { passed: boolean }; topFailures: unknown[] }>;
+      items: Array<{ id: string; failing: string[] }>;
+    };
+    expect(fleet.services.map((s) => [s.name, s.gate.passed])).toEqual([
+      ['search-api', false],
+      ['orders-api', false],
+      ['billing-api', true],
+    ]);
     expect(fleet.services[0]!.score).toBeNull();
     expect(fleet.services[1]!.topFailures.length).toBeGreaterThan(0);
     expect(fleet.items[0]!.failing).toEqual(['orders-api']);

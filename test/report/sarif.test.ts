@@ -8,7 +8,12 @@ describe('SARIF 2.1.0 report', () => {
 
   it('is valid against the OASIS schema, with one result per fail/warn/waived finding', () => {
     const report = fixtureReport();
-    const sarif = JSON.parse(renderSarif(report)) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; suppressions?: unknown[]; message: { text: string } }> }> };
+    const sarif = JSON.parse(renderSarif(report)) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string }> } };
+        results: Array<{ ruleId: string; ruleIndex: number; suppressions?: unknown[]; message: { text: string } }>;
+      }>;
+    };
     expect(validate(sarif)).toEqual({ valid: true, errors: [] });
     const run = sarif.runs[0]!;
     const findings = report.items.flatMap((i) => i.findings).filter((f) => ['fail', 'warn', 'waived'].includes(f.status));
@@ -19,8 +24,16 @@ describe('SARIF 2.1.0 report', () => {
 
   it('has a rule for every verdict of every check, and a result points at its own rule', () => {
     const report = fixtureReport();
-    report.checks = report.checks.map((meta) => ({ ...meta, verdicts: { capped: { status: 'pass', message: 'capped at {n}' }, uncapped: { status: 'fail', message: 'not capped', severity: 'critical' } } }));
-    const sarif = JSON.parse(renderSarif(report)) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } } }> };
+    report.checks = report.checks.map((meta) => ({
+      ...meta,
+      verdicts: {
+        capped: { status: 'pass', message: 'capped at {n}' },
+        uncapped: { status: 'fail', message: 'not capped', severity: 'critical' },
+      },
+    }));
+    const sarif = JSON.parse(renderSarif(report)) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } } }>;
+    };
     const rules = sarif.runs[0]!.tool.driver.rules;
     expect(rules.map((r) => r.id)).toContain('list-limit-cap/uncapped');
     expect(rules.map((r) => r.id)).toContain('list-limit-cap/undecided');

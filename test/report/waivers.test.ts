@@ -37,7 +37,10 @@ describe('waivers, by check or item id, around a fixed clock', () => {
     const report = await audit('2026-05-31T23:59:59Z');
     const item = report.items.find((i) => i.id === 'default-deny')!;
     const f = byEndpoint(item.findings);
-    expect(f['GET /api/a']).toMatchObject({ status: 'waived', waiver: { reason: 'public by design until the v2 launch', expires: '2026-06-30' } });
+    expect(f['GET /api/a']).toMatchObject({
+      status: 'waived',
+      waiver: { reason: 'public by design until the v2 launch', expires: '2026-06-30' },
+    });
     expect(f['GET /api/b']).toMatchObject({ status: 'waived', waiver: { reason: 'only reachable over the VPN', expires: '2026-05-31' } });
     expect(f['GET /api/c']!.status).toBe('pass');
     expect(report.notes).toEqual(['waiver for open-endpoint on GET /api/gone matched no failure; remove it if the problem is fixed']);
@@ -58,7 +61,9 @@ describe('waivers, by check or item id, around a fixed clock', () => {
     expect(f['GET /api/a']!.status).toBe('waived');
     expect(f['GET /api/b']!.status).toBe('fail');
     expect(f['GET /api/b']!.waiver).toBeUndefined();
-    expect(report.notes).toContain('waiver for default-deny on GET /api/b expired on 2026-05-31; its failures count again (renew it or fix them)');
+    expect(report.notes).toContain(
+      'waiver for default-deny on GET /api/b expired on 2026-05-31; its failures count again (renew it or fix them)',
+    );
     expect(report.gate.passed).toBe(false);
     expect(report.gate.reasons.join()).toMatch(/critical failure: open-endpoint on GET \/api\/b/);
   });
@@ -71,7 +76,17 @@ describe('waivers, by check or item id, around a fixed clock', () => {
   });
 
   it('a renewed waiver beside the expired one wins; a waiver never touches a pass or a warning', () => {
-    const finding = (status: Finding['status']): Finding => ({ id: `open-endpoint/${status}`, key: 'open-endpoint/anonymous@GET /x', checkId: 'open-endpoint', item: 'default-deny', severity: 'critical', endpoint: 'GET /x', status, message: 'm', evidence: [] });
+    const finding = (status: Finding['status']): Finding => ({
+      id: `open-endpoint/${status}`,
+      key: 'open-endpoint/anonymous@GET /x',
+      checkId: 'open-endpoint',
+      item: 'default-deny',
+      severity: 'critical',
+      endpoint: 'GET /x',
+      status,
+      message: 'm',
+      evidence: [],
+    });
     const waivers = [
       { check: 'open-endpoint', endpoint: 'GET /x', reason: 'old', expires: '2026-01-31' },
       { check: 'default-deny', endpoint: 'GET /x', reason: 'renewed', expires: '2026-12-31' },
@@ -79,13 +94,31 @@ describe('waivers, by check or item id, around a fixed clock', () => {
     const result = applyWaivers([finding('fail'), finding('warn'), finding('pass')], waivers, new Date('2026-03-01T00:00:00Z'));
     expect(result.findings.map((f) => f.status)).toEqual(['waived', 'warn', 'pass']);
     expect(result.findings[0]!.waiver!.reason).toBe('renewed');
-    expect(result.notes).toEqual(['waiver for open-endpoint on GET /x expired on 2026-01-31; its failures count again (renew it or fix them)']);
+    expect(result.notes).toEqual([
+      'waiver for open-endpoint on GET /x expired on 2026-01-31; its failures count again (renew it or fix them)',
+    ]);
   });
 
   it('a waiver may name one verdict of a check (check/verdict): only that outcome is waived', () => {
-    const finding = (id: string): Finding => ({ id, key: `${id}@GET /x`, checkId: 'auth-anonymous', item: 'default-deny', severity: 'critical', endpoint: 'GET /x', status: 'fail', message: 'm', evidence: [] });
-    const waivers = [{ check: 'auth-anonymous/emptyForAnonymous', endpoint: 'GET /x', reason: 'search is public by design', expires: '2026-12-31' }];
-    const result = applyWaivers([finding('auth-anonymous/emptyForAnonymous'), finding('auth-anonymous/open')], waivers, new Date('2026-03-01T00:00:00Z'));
+    const finding = (id: string): Finding => ({
+      id,
+      key: `${id}@GET /x`,
+      checkId: 'auth-anonymous',
+      item: 'default-deny',
+      severity: 'critical',
+      endpoint: 'GET /x',
+      status: 'fail',
+      message: 'm',
+      evidence: [],
+    });
+    const waivers = [
+      { check: 'auth-anonymous/emptyForAnonymous', endpoint: 'GET /x', reason: 'search is public by design', expires: '2026-12-31' },
+    ];
+    const result = applyWaivers(
+      [finding('auth-anonymous/emptyForAnonymous'), finding('auth-anonymous/open')],
+      waivers,
+      new Date('2026-03-01T00:00:00Z'),
+    );
     expect(result.findings.map((f) => [f.id, f.status])).toEqual([
       ['auth-anonymous/emptyForAnonymous', 'waived'],
       ['auth-anonymous/open', 'fail'],

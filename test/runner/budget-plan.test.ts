@@ -23,7 +23,11 @@ describe('the budget plan', () => {
     writeFileSync(join(dir, 'big.yaml'), text);
     const planned = await runCli(['plan', '--config', 'big.yaml', '--json'], { cwd: dir });
     expect(planned.code, planned.stderr).toBe(0);
-    const plan = JSON.parse(planned.stdout) as { requests: number; sampled: boolean; checks: Array<{ checkId: string; planned: number; applicable: number }> };
+    const plan = JSON.parse(planned.stdout) as {
+      requests: number;
+      sampled: boolean;
+      checks: Array<{ checkId: string; planned: number; applicable: number }>;
+    };
     expect(plan.sampled).toBe(true);
     expect(plan.requests).toBeLessThanOrEqual(2000);
 
@@ -35,7 +39,10 @@ describe('the budget plan', () => {
     expect(report.notes.join('\n')).toMatch(/auth-anonymous: \d+ of 1,000 endpoints, sampled across \d+ of 40 path prefixes/);
     expect(report.notes[0]).toMatch(/^budget plan: every check on every endpoint would take about [\d,]+ requests/);
     // What the plan said is what the run sent, within 10 %.
-    expect(Math.abs(report.requests - plan.requests) / plan.requests, `planned ${plan.requests}, sent ${report.requests}`).toBeLessThanOrEqual(0.1);
+    expect(
+      Math.abs(report.requests - plan.requests) / plan.requests,
+      `planned ${plan.requests}, sent ${report.requests}`,
+    ).toBeLessThanOrEqual(0.1);
   }, 180_000);
 
   it('changes with --max-requests and --rps, and does not sample when the budget covers everything', async () => {
@@ -47,7 +54,9 @@ describe('the budget plan', () => {
     expect(full.stdout).toMatch(/auth-anonymous\s+default-deny\s+all 8\s+7/);
 
     const tight = await runCli(['plan', '--config', 'small.yaml', '--max-requests', '300', '--rps', '2'], { cwd: dir });
-    expect(tight.stdout).toMatch(/sampled: every check on every endpoint would take about [\d,]+ requests; maxDurationMs 600,000 at 2 requests\/s|maxRequests 300 allows 270/);
+    expect(tight.stdout).toMatch(
+      /sampled: every check on every endpoint would take about [\d,]+ requests; maxDurationMs 600,000 at 2 requests\/s|maxRequests 300 allows 270/,
+    );
     expect(tight.stdout).toMatch(/latency-percentiles\s+latency\s+\d of 8/);
     expect(tight.stdout).toMatch(/at 2 requests\/s/);
   });

@@ -20,11 +20,15 @@ const meta = (verdicts: CheckMeta['verdicts']): CheckMeta => ({
 
 describe('verdict catalogue validation', () => {
   it('refuses to load a check that declares a verdict it never reports', async () => {
-    await expect(loadChecks(join(fixtures, 'unused-verdict'))).rejects.toThrow(/declares-more\.ts: verdict forgotten is declared but never reported/);
+    await expect(loadChecks(join(fixtures, 'unused-verdict'))).rejects.toThrow(
+      /declares-more\.ts: verdict forgotten is declared but never reported/,
+    );
   });
 
   it('refuses to load a check whose message uses a placeholder no report() supplies', async () => {
-    await expect(loadChecks(join(fixtures, 'missing-placeholder'))).rejects.toThrow(/verdict answered uses \{status\}, which no report\('answered', …\) call supplies/);
+    await expect(loadChecks(join(fixtures, 'missing-placeholder'))).rejects.toThrow(
+      /verdict answered uses \{status\}, which no report\('answered', …\) call supplies/,
+    );
   });
 
   it('loads every check of the tool with a valid catalogue', async () => {
@@ -34,7 +38,13 @@ describe('verdict catalogue validation', () => {
   });
 
   it('names bad ids, statuses and placeholders in the catalogue', () => {
-    const problems = catalogueProblems(meta({ Bad: { status: 'fail', message: 'x' }, ok: { status: 'nope' as never, message: 'a { b } and {c }, but express.json({ limit: 1 }) is text' }, undecided: { status: 'error', message: 'x' } }));
+    const problems = catalogueProblems(
+      meta({
+        Bad: { status: 'fail', message: 'x' },
+        ok: { status: 'nope' as never, message: 'a { b } and {c }, but express.json({ limit: 1 }) is text' },
+        undecided: { status: 'error', message: 'x' },
+      }),
+    );
     expect(problems).toEqual([
       'verdict id "Bad" is not camelCase',
       'verdict ok: status "nope" is unknown',
@@ -46,8 +56,12 @@ describe('verdict catalogue validation', () => {
 
   it('reads report() calls: undeclared verdicts, spreads given the benefit of the doubt', () => {
     const verdicts = { a: { status: 'pass', message: '{x} {y}' } } as const;
-    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 1, ...rest }); ctx.report('zz', {});`)).toEqual(["report('zz') names a verdict meta.verdicts does not declare"]);
+    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 1, ...rest }); ctx.report('zz', {});`)).toEqual([
+      "report('zz') names a verdict meta.verdicts does not declare",
+    ]);
     expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: f(1, 2), y: { z: 1 } });`)).toEqual([]);
-    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 'y, z' });`)).toEqual(["verdict a uses {y}, which no report('a', …) call supplies"]);
+    expect(sourceProblems(meta(verdicts), `ctx.report('a', { x: 'y, z' });`)).toEqual([
+      "verdict a uses {y}, which no report('a', …) call supplies",
+    ]);
   });
 });

@@ -73,7 +73,7 @@ latency: { samples: 2, maxSeconds: 2 }
     expect([0, 1], result.stderr).toContain(result.code);
     const texts: Record<string, string> = { terminal: result.stdout };
     for (const file of outputs) texts[file.slice(-4)] = readFileSync(file, 'utf8');
-    const report = JSON.parse(texts['json']!) as Report;
+    const report = JSON.parse(texts.json!) as Report;
     const ajv = new Ajv.default({ allErrors: true, strict: false, allowUnionTypes: true });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')) as object);

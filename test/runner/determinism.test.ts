@@ -28,17 +28,27 @@ async function startFastifyApi(): Promise<{ url: string; close(): Promise<void> 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', (request.headers['x-request-id'] as string | undefined) ?? request.id);
     if (request.url === '/health') return;
-    if (request.headers.authorization !== 'Bearer fastify-token') return reply.code(401).send({ error: { code: 'unauthorized', message: 'missing or bad token' } });
+    if (request.headers.authorization !== 'Bearer fastify-token')
+      return reply.code(401).send({ error: { code: 'unauthorized', message: 'missing or bad token' } });
   });
   app.setErrorHandler((error, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    void reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'internal error' : error.message } });
+    void reply
+      .code(status)
+      .send({ error: { code: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'internal error' : error.message } });
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }));
   app.get('/health', async () => ({ ok: true }));
   app.get<{ Querystring: { limit?: string; cursor?: string } }>(
     '/items',
-    { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string', pattern: '^[0-9]+$' } } } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string', pattern: '^[0-9]+$' } },
+        },
+      },
+    },
     async (request) => {
       const limit = Number(request.query.limit ?? 10);
       const start = Number(request.query.cursor ?? 0);
@@ -46,15 +56,24 @@ async function startFastifyApi(): Promise<{ url: string; close(): Promise<void> 
       return { data: page, next_cursor: start + limit < items.length ? String(start + limit) : null };
     },
   );
-  app.get<{ Params: { id: string } }>('/items/:id', async (request, reply) => items.find((i) => i.id === request.params.id) ?? reply.code(404).send({ error: { code: 'not_found', message: 'no such item' } }));
+  app.get<{ Params: { id: string } }>(
+    '/items/:id',
+    async (request, reply) =>
+      items.find((i) => i.id === request.params.id) ?? reply.code(404).send({ error: { code: 'not_found', message: 'no such item' } }),
+  );
   app.post<{ Body: { name: string } }>(
     '/items',
-    { schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 } } } } },
+    {
+      schema: {
+        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 } } },
+      },
+    },
     async (request, reply) => {
       const key = request.headers['idempotency-key'] as string | undefined;
       const body = JSON.stringify(request.body);
       const earlier = key ? seen.get(key) : undefined;
-      if (earlier && earlier.body !== body) return reply.code(422).send({ error: { code: 'idempotency_mismatch', message: 'key reused with another body' } });
+      if (earlier && earlier.body !== body)
+        return reply.code(422).send({ error: { code: 'idempotency_mismatch', message: 'key reused with another body' } });
       if (earlier) return reply.code(201).header('idempotent-replayed', 'true').send(earlier.item);
       const item = { id: `it_${items.length + 1}`, owner: 'alice', name: request.body.name };
       items.push(item);

@@ -11,12 +11,25 @@ let nextId = 1;
 function record(method: string, path: string, status: number, body: unknown, headers: Record<string, string> = {}): RecordedResponse {
   const url = `${BASE}${path}`;
   return {
-    exchange: { id: nextId++, method, url, requestHeaders: {}, status, responseHeaders: headers, durationMs: 1, startedAt: new Date(0).toISOString(), curl: `curl -X ${method} '${url}'` },
+    exchange: {
+      id: nextId++,
+      method,
+      url,
+      requestHeaders: {},
+      status,
+      responseHeaders: headers,
+      durationMs: 1,
+      startedAt: new Date(0).toISOString(),
+      curl: `curl -X ${method} '${url}'`,
+    },
     bodyText: typeof body === 'string' ? body : JSON.stringify(body),
   };
 }
 
-const http = { authHeaders: { authorization: 'Bearer tok-5d7a1c9e3b2f' }, redact: (text: string) => text.replaceAll('tok-5d7a1c9e3b2f', '***') };
+const http = {
+  authHeaders: { authorization: 'Bearer tok-5d7a1c9e3b2f' },
+  redact: (text: string) => text.replaceAll('tok-5d7a1c9e3b2f', '***'),
+};
 
 describe('findCreated', () => {
   it('takes 201/202 with a same-origin Location, or an id in a 2xx JSON answer to POST, once each', async () => {

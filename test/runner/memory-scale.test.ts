@@ -21,7 +21,13 @@ describe('an audit of 1,000 endpoints', () => {
   it('peaks under 300 MB RSS and writes a bounded report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-memory-'));
     const config = join(dir, 'big.yaml');
-    writeFileSync(config, bigApiConfig(server.url, 1000, { allowWrites: false, limits: '{ concurrency: 8, requestsPerSecond: 10000, maxRequests: 8000, timeoutMs: 5000 }' }));
+    writeFileSync(
+      config,
+      bigApiConfig(server.url, 1000, {
+        allowWrites: false,
+        limits: '{ concurrency: 8, requestsPerSecond: 10000, maxRequests: 8000, timeoutMs: 5000 }',
+      }),
+    );
     const report = join(dir, 'report.json');
     const run = await runMeasured(['audit', '--config', config, '--quiet', '--no-progress', '--output', report], {}, 280_000);
     expect(run.code, run.stderr).toBe(0);

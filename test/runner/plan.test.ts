@@ -10,14 +10,35 @@ function endpoint(path: string, options: Partial<Endpoint> = {}): Endpoint {
 
 function check(id: string, requestsPerEndpoint: number): Check {
   return {
-    meta: { id, title: id, item: 'default-deny', severity: 'high', rationale: 'r', remediation: 'r', probes: 'p', writes: false, cost: { requestsPerEndpoint } },
+    meta: {
+      id,
+      title: id,
+      item: 'default-deny',
+      severity: 'high',
+      rationale: 'r',
+      remediation: 'r',
+      probes: 'p',
+      writes: false,
+      cost: { requestsPerEndpoint },
+    },
     applies: (target: Target) => target.endpoints,
     run: async () => [],
   };
 }
 
 describe('the budget plan', () => {
-  const specOnly = Array.from({ length: 60 }, (_, i) => endpoint(`/s${i}`, { fromSpec: true, spec: { source: 's', responses: [], pagination: { fields: [], headers: [], params: [] }, hasPaginationField: false, tags: [`tag${i % 6}`] } }));
+  const specOnly = Array.from({ length: 60 }, (_, i) =>
+    endpoint(`/s${i}`, {
+      fromSpec: true,
+      spec: {
+        source: 's',
+        responses: [],
+        pagination: { fields: [], headers: [], params: [] },
+        hasPaginationField: false,
+        tags: [`tag${i % 6}`],
+      },
+    }),
+  );
   const configured = [endpoint('/orders'), endpoint('/users', { kind: 'list' })];
 
   it('samples configured endpoints first, then one per tag in turn', () => {

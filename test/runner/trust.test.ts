@@ -17,9 +17,9 @@ const AUTH = `auth:\n  headers: { Authorization: "${TOKEN}" }\n`;
 /** An API mounted under /v1 that refuses anonymous calls and answers JSON. */
 function underV1(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0]!;
-  if (!path.startsWith('/v1/api/orders')) return json(res, 404, { error: { code: 'not_found' } });
-  if (req.headers.authorization !== TOKEN) return json(res, 401, { error: { code: 'unauthorized' } });
-  json(res, 200, path === '/v1/api/orders' ? { data: [{ id: 'o1' }], next_cursor: null } : { id: 'o1' });
+  if (!path.startsWith('/v1/api/orders')) json(res, 404, { error: { code: 'not_found' } });
+  else if (req.headers.authorization !== TOKEN) json(res, 401, { error: { code: 'unauthorized' } });
+  else json(res, 200, path === '/v1/api/orders' ? { data: [{ id: 'o1' }], next_cursor: null } : { id: 'o1' });
 }
 
 describe('coverage: never green on what was not seen', () => {
@@ -37,7 +37,9 @@ describe('coverage: never green on what was not seen', () => {
   it('a forgotten /v1 prefix (every endpoint 404) exits 3 and names the prefix that works', async () => {
     const server = await startServer(underV1);
     cleanup.push(server.close);
-    const { dir } = tempConfig(`target: { name: v1 api, baseUrl: "${server.url}" }\n${AUTH}endpoints:\n  - { path: /api/orders, kind: list }\n  - { path: "/api/orders/{id}", params: { id: o1 } }\n`);
+    const { dir } = tempConfig(
+      `target: { name: v1 api, baseUrl: "${server.url}" }\n${AUTH}endpoints:\n  - { path: /api/orders, kind: list }\n  - { path: "/api/orders/{id}", params: { id: o1 } }\n`,
+    );
     const result = await runCli(['audit', '--config', 'target.yaml', '--no-progress', '--output', 'r.json'], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('every configured endpoint answered 404 with your credentials (GET /api/orders, GET /api/orders/{id})');
@@ -48,7 +50,10 @@ describe('coverage: never green on what was not seen', () => {
   it('one endpoint that 404s among good ones is reported once as undecided and judged by no check', async () => {
     const server = await startServer(underV1);
     cleanup.push(server.close);
-    const target = await targetFor(`${server.url}/v1`, `${AUTH}endpoints:\n  - { path: /api/orders, kind: list }\n  - { path: /api/ordres }\n`);
+    const target = await targetFor(
+      `${server.url}/v1`,
+      `${AUTH}endpoints:\n  - { path: /api/orders, kind: list }\n  - { path: /api/ordres }\n`,
+    );
     const report = await runAudit(target, { only: ['default-deny', 'list-caps'] });
     const missing = allFindings(report).filter((f) => f.endpoint === 'GET /api/ordres');
     expect(missing.map((f) => [f.id, f.status])).toEqual([['endpoint-exists/absent', 'error']]);
@@ -57,7 +62,7 @@ describe('coverage: never green on what was not seen', () => {
     expect(report.coverage).toEqual({ endpoints: 2, answered: 1, absent: 1, notProbed: 0 });
   });
 
-  it('endpoints with init\'s TODO values are not probed; one note lists them', async () => {
+  it("endpoints with init's TODO values are not probed; one note lists them", async () => {
     const server = await startServer(underV1);
     cleanup.push(server.close);
     const target = await targetFor(
@@ -66,7 +71,9 @@ describe('coverage: never green on what was not seen', () => {
     );
     const report = await runAudit(target, { only: ['default-deny', 'request-id'] });
     expect(server.requests.filter((r) => r.url.includes('TODO')).map((r) => r.url)).toEqual([]);
-    expect(report.notes).toContain('2 endpoints still have TODO values, not probed: fill them in or remove them (GET /api/orders/{id}, GET /api/orders/search)');
+    expect(report.notes).toContain(
+      '2 endpoints still have TODO values, not probed: fill them in or remove them (GET /api/orders/{id}, GET /api/orders/search)',
+    );
     expect(report.coverage).toEqual({ endpoints: 3, answered: 1, absent: 0, notProbed: 2 });
   });
 
@@ -123,7 +130,9 @@ describe('liveness: the request that took the target down is named', () => {
       expect(crash.flatMap((f) => f.data!.requests as string[]).some((r) => r.includes('%zz'))).toBe(true);
       expect(crash[0]!.reproduce).toMatch(/^curl /);
       // Nothing else fails on the strength of a refused connection.
-      const refusedFails = findings.filter((f) => f.status === 'fail' && !f.id.endsWith('/tookTargetDown') && f.evidence.some((e) => e.error?.code === 'refused'));
+      const refusedFails = findings.filter(
+        (f) => f.status === 'fail' && !f.id.endsWith('/tookTargetDown') && f.evidence.some((e) => e.error?.code === 'refused'),
+      );
       expect(refusedFails.map((f) => f.id)).toEqual([]);
       expect(report.gate.reasons.join(' ')).toMatch(/stopped answering after .*%zz.* did not come back/);
     } finally {
@@ -178,7 +187,9 @@ describe('heavy write probes run last and what they break is named', () => {
     const broke = findings.filter((f) => f.id.endsWith('/brokeEndpoint'));
     expect(brokenAt, 'a deeply nested body was stored').toBeDefined();
     expect(broke.map((f) => [f.endpoint, f.status, f.severity])).toEqual([['GET /posts', 'fail', 'critical']]);
-    expect(broke[0]!.message).toMatch(/^after POST \/posts.*, GET \/posts answers 500, 500 to every request \(it answered 200 before the write probes\)$/);
+    expect(broke[0]!.message).toMatch(
+      /^after POST \/posts.*, GET \/posts answers 500, 500 to every request \(it answered 200 before the write probes\)$/,
+    );
     // The read checks of GET /posts saw it before the break: none of them failed on a 500.
     const readFails = findings.filter((f) => f.endpoint === 'GET /posts' && f.status === 'fail' && !f.id.endsWith('/brokeEndpoint'));
     expect(readFails.filter((f) => f.evidence.some((e) => e.status === 500)).map((f) => f.id)).toEqual([]);

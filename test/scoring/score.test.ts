@@ -43,7 +43,10 @@ describe('scoring', () => {
   });
 
   it('fails the gate on a low score or any unwaived critical failure', () => {
-    const critical = scoreItems([finding({ item: 'default-deny', checkId: 'admin', severity: 'critical', status: 'fail', endpoint: 'GET /admin' }), ...Array.from({ length: 30 }, () => finding({ item: 'default-deny', checkId: 'other', severity: 'critical' }))]);
+    const critical = scoreItems([
+      finding({ item: 'default-deny', checkId: 'admin', severity: 'critical', status: 'fail', endpoint: 'GET /admin' }),
+      ...Array.from({ length: 30 }, () => finding({ item: 'default-deny', checkId: 'other', severity: 'critical' })),
+    ]);
     const gate = gateOf(totalScore(critical), critical, 80);
     expect(totalScore(critical)).toBeGreaterThanOrEqual(80);
     expect(gate.passed).toBe(false);
@@ -54,24 +57,40 @@ describe('scoring', () => {
   });
 
   it('names each failing check and endpoint once in the gate reason', () => {
-    const twice = (endpoint: string) => [1, 2].map(() => finding({ item: 'idempotency', checkId: 'idempotency', severity: 'critical', status: 'fail', endpoint }));
+    const twice = (endpoint: string) =>
+      [1, 2].map(() => finding({ item: 'idempotency', checkId: 'idempotency', severity: 'critical', status: 'fail', endpoint }));
     const items = scoreItems([...twice('POST /api/items'), ...twice('POST /api/orders')]);
     const reason = gateOf(totalScore(items), items, 80).reasons.find((r) => r.includes('critical'));
     expect(reason).toBe('4 critical failures: idempotency on POST /api/items, idempotency on POST /api/orders');
   });
 
   it('fails the gate when more than a quarter of the findings could not be decided', () => {
-    const mostlyErrors = scoreItems([finding({ status: 'pass' }), finding({ status: 'error' }), finding({ status: 'error' }), finding({ status: 'skip' })]);
+    const mostlyErrors = scoreItems([
+      finding({ status: 'pass' }),
+      finding({ status: 'error' }),
+      finding({ status: 'error' }),
+      finding({ status: 'skip' }),
+    ]);
     const gate = gateOf(totalScore(mostlyErrors), mostlyErrors, 80);
     expect(totalScore(mostlyErrors)).toBe(100);
     expect(gate.passed).toBe(false);
-    expect(gate.reasons).toEqual(['2 of 3 findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready']);
-    const fewErrors = scoreItems([finding({ status: 'pass' }), finding({ status: 'pass' }), finding({ status: 'pass' }), finding({ status: 'error' })]);
+    expect(gate.reasons).toEqual([
+      '2 of 3 findings could not be decided (timeouts, resets, budget): too little was seen to call the API ready',
+    ]);
+    const fewErrors = scoreItems([
+      finding({ status: 'pass' }),
+      finding({ status: 'pass' }),
+      finding({ status: 'pass' }),
+      finding({ status: 'error' }),
+    ]);
     expect(gateOf(totalScore(fewErrors), fewErrors, 80).passed).toBe(true);
   });
 
   it('waives matching failures until expiry, by check or item id, and notes expired and unused waivers', () => {
-    const findings = [finding({ status: 'fail', endpoint: 'GET /metrics', checkId: 'admin-surface', item: 'default-deny' }), finding({ status: 'fail', endpoint: 'GET /x' })];
+    const findings = [
+      finding({ status: 'fail', endpoint: 'GET /metrics', checkId: 'admin-surface', item: 'default-deny' }),
+      finding({ status: 'fail', endpoint: 'GET /x' }),
+    ];
     const today = new Date('2027-01-31T12:00:00Z');
     const result = applyWaivers(
       findings,
@@ -89,7 +108,13 @@ describe('scoring', () => {
       'waiver for latency matched no failure; remove it if the problem is fixed',
     ]);
     // A day later the first waiver has expired too.
-    expect(applyWaivers(findings, [{ check: 'default-deny', endpoint: 'GET /metrics', reason: 'VPC only', expires: '2027-01-31' }], new Date('2027-02-01T00:00:00Z')).findings[0]!.status).toBe('fail');
+    expect(
+      applyWaivers(
+        findings,
+        [{ check: 'default-deny', endpoint: 'GET /metrics', reason: 'VPC only', expires: '2027-01-31' }],
+        new Date('2027-02-01T00:00:00Z'),
+      ).findings[0]!.status,
+    ).toBe('fail');
     const items = scoreItems(result.findings);
     expect(items.find((i) => i.id === 'default-deny')!.status).toBe('waived');
   });

@@ -39,7 +39,9 @@ latency: { samples: 5, maxSeconds: 2 }
     const report = await runAudit(target);
     expect(api.requests.length).toBeLessThanOrEqual(60);
     expect(report.requests).toBe(api.requests.length);
-    const writes = api.requests.filter((r) => isWriteMethod(r.method) || isWriteMethod(methodOverrideValue(r.headers as Record<string, string>) ?? ''));
+    const writes = api.requests.filter(
+      (r) => isWriteMethod(r.method) || isWriteMethod(methodOverrideValue(r.headers as Record<string, string>) ?? ''),
+    );
     expect(writes.map((r) => `${r.method} ${r.url}`)).toEqual([]);
     expect(elsewhere.requests).toHaveLength(0);
   });
@@ -47,7 +49,10 @@ latency: { samples: 5, maxSeconds: 2 }
   it('keeps the whole run at or under requestsPerSecond (+10%)', async () => {
     const { api, elsewhere } = await permissiveApiWithExitDoor();
     const rps = 40;
-    const target = await targetFor(api.url, `${endpoints}limits: { maxRequests: 80, requestsPerSecond: ${rps}, concurrency: 8, timeoutMs: 2000 }\n`);
+    const target = await targetFor(
+      api.url,
+      `${endpoints}limits: { maxRequests: 80, requestsPerSecond: ${rps}, concurrency: 8, timeoutMs: 2000 }\n`,
+    );
     await runAudit(target);
     const times = api.requests.map((r) => r.at);
     expect(times.length).toBeGreaterThan(20);

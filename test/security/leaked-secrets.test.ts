@@ -33,7 +33,12 @@ describe('credentials the target leaks or mints never reach a report', () => {
         minted.push(token, access);
         const header = randomBytes(18).toString('hex');
         minted.push(header);
-        return json(res, 201, { id, token, access_token: access, scope: 'read-write' }, { location: `/api/tokens/${id}`, 'x-auth-token': header });
+        return json(
+          res,
+          201,
+          { id, token, access_token: access, scope: 'read-write' },
+          { location: `/api/tokens/${id}`, 'x-auth-token': header },
+        );
       }
       if (url.startsWith('/cut/')) {
         // A key that straddles the 2 KiB excerpt's cut, at every offset around it.
@@ -43,11 +48,18 @@ describe('credentials the target leaks or mints never reach a report', () => {
       }
       if (url === '/health') return json(res, 200, { status: 'ok', database: DB_URL });
       if (url.startsWith('/api/items?') || url === '/api/items') {
-        return json(res, 200, { data: [{ id: 1, owner_session: LEAKED.jwt }], debug: { aws_secret_access_key: LEAKED.awsSecret, payment_key: LEAKED.stripe } }, { 'x-debug-payment-key': LEAKED.stripe });
+        return json(
+          res,
+          200,
+          { data: [{ id: 1, owner_session: LEAKED.jwt }], debug: { aws_secret_access_key: LEAKED.awsSecret, payment_key: LEAKED.stripe } },
+          { 'x-debug-payment-key': LEAKED.stripe },
+        );
       }
       // Everything else fails and dumps the server's configuration.
       res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`Error: connect to ${DB_URL} failed\n    at Pool.connect (/srv/app/db.js:12:7)\nAWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}\nSTRIPE_KEY=${LEAKED.stripe}\nSESSION=${LEAKED.jwt}\n${PEM}\n`);
+      res.end(
+        `Error: connect to ${DB_URL} failed\n    at Pool.connect (/srv/app/db.js:12:7)\nAWS_SECRET_ACCESS_KEY=${LEAKED.awsSecret}\nSTRIPE_KEY=${LEAKED.stripe}\nSESSION=${LEAKED.jwt}\n${PEM}\n`,
+      );
     });
   });
   afterAll(() => server.close());
@@ -69,7 +81,9 @@ latency: { samples: 3, maxSeconds: 2 }
     );
     const outputs = ['r.json', 'r.md', 'r.html', 'r.xml'].map((name) => join(dir, name));
     const summary = join(dir, 'summary.md');
-    const result = await runCli(['audit', '--config', config, '--allow-writes', '--verbose', ...outputs.flatMap((f) => ['--output', f])], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const result = await runCli(['audit', '--config', config, '--allow-writes', '--verbose', ...outputs.flatMap((f) => ['--output', f])], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect([0, 1], result.stderr).toContain(result.code);
     // The audit really minted tokens, so the test proves something about them.
     expect(minted.length).toBeGreaterThanOrEqual(6);
@@ -80,7 +94,14 @@ latency: { samples: 3, maxSeconds: 2 }
       for (const value of [...RAW, ...minted]) expect(text.includes(value), `${name} holds ${value.slice(0, 6)}…`).toBe(false);
     }
     const report = texts[outputs[0]!]!;
-    for (const mask of ['[AWS secret key, 40 chars, wJal…]', '[Stripe live secret key, 32 chars, sk_l…]', '[password in URL, 19 chars, S3c…]', '[JWT, ', '[private key, ', '[token field, 32 chars, ']) {
+    for (const mask of [
+      '[AWS secret key, 40 chars, wJal…]',
+      '[Stripe live secret key, 32 chars, sk_l…]',
+      '[password in URL, 19 chars, S3c…]',
+      '[JWT, ',
+      '[private key, ',
+      '[token field, 32 chars, ',
+    ]) {
       expect(report, mask).toContain(mask);
     }
     expect(texts[outputs[1]!]).toContain('AWS secret key, 40 chars');

@@ -25,10 +25,19 @@ describe('secrets never appear in any output', () => {
     dir = mkdtempSync(join(tmpdir(), 'preflight-secrets-'));
     // Echoes everything it was sent, in the body, headers, cookies, errors and redirects.
     server = await startServer((req, res) => {
-      const echo = JSON.stringify({ url: req.url, headers: req.headers, error: `bad request from ${req.headers.authorization ?? 'anonymous'} at ${req.url}` });
+      const echo = JSON.stringify({
+        url: req.url,
+        headers: req.headers,
+        error: `bad request from ${req.headers.authorization ?? 'anonymous'} at ${req.url}`,
+      });
       const authorised = req.headers.authorization === `Bearer ${SECRETS.TOKEN}`;
       const status = req.url === '/health' ? 200 : authorised ? (req.method === 'POST' ? 201 : 200) : 401;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization ?? ''), 'set-cookie': `s=${SECRETS.TOKEN}`, 'x-request-id': String(req.headers['x-request-id'] ?? 'r') });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-echo': String(req.headers.authorization ?? ''),
+        'set-cookie': `s=${SECRETS.TOKEN}`,
+        'x-request-id': String(req.headers['x-request-id'] ?? 'r'),
+      });
       res.end(echo);
     });
   });
@@ -54,7 +63,9 @@ latency: { samples: 3, maxSeconds: 2 }
 `,
     );
     const outputs = ['r.json', 'r.md', 'r.html', 'r.xml'].map((name) => join(dir, name));
-    const result = await runCli(['audit', '--config', config, '--verbose', ...outputs.flatMap((file) => ['--output', file])], { env: { TOKEN: SECRETS.TOKEN, API_KEY: SECRETS.API_KEY } });
+    const result = await runCli(['audit', '--config', config, '--verbose', ...outputs.flatMap((file) => ['--output', file])], {
+      env: { TOKEN: SECRETS.TOKEN, API_KEY: SECRETS.API_KEY },
+    });
     expect([0, 1]).toContain(result.code);
     expect(result.stdout.length).toBeGreaterThan(1000);
     expect(leaks(result.stdout + result.stderr)).toEqual([]);
@@ -76,7 +87,10 @@ latency: { samples: 3, maxSeconds: 2 }
 
   it('the credentials-refused error does not print the credential', async () => {
     const config = join(dir, 'refused.yaml');
-    writeFileSync(config, `target: { baseUrl: "${server.url}" }\nauth: { headers: { Authorization: "Bearer \${TOKEN}" } }\nendpoints:\n  - { path: /api/items }\n`);
+    writeFileSync(
+      config,
+      `target: { baseUrl: "${server.url}" }\nauth: { headers: { Authorization: "Bearer \${TOKEN}" } }\nendpoints:\n  - { path: /api/items }\n`,
+    );
     const result = await runCli(['audit', '--config', config], { env: { TOKEN: `${SECRETS.TOKEN}-wrong` } });
     expect(result.code).toBe(3);
     expect(leaks(result.stderr)).toEqual([]);

@@ -19,16 +19,38 @@ export interface AuditOutputs {
 
 const FILES = { json: 'r.json', markdown: 'r.md', html: 'r.html', junit: 'r.xml', terminal: 'r.txt' } as const;
 
-export async function auditEverything(configYaml: string, env: Record<string, string> = {}, extraArgs: string[] = []): Promise<AuditOutputs> {
+export async function auditEverything(
+  configYaml: string,
+  env: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<AuditOutputs> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-untrusted-'));
   const config = join(dir, 'preflight.yaml');
   writeFileSync(config, configYaml);
   const summary = join(dir, 'summary.md');
   const outputs = Object.values(FILES).flatMap((name) => ['--output', join(dir, name)]);
   const started = performance.now();
-  const result = await runCli(['audit', '--config', config, '--verbose', '--no-progress', ...outputs, ...extraArgs], { env: { ...env, GITHUB_STEP_SUMMARY: summary }, cwd: dir });
+  const result = await runCli(['audit', '--config', config, '--verbose', '--no-progress', ...outputs, ...extraArgs], {
+    env: { ...env, GITHUB_STEP_SUMMARY: summary },
+    cwd: dir,
+  });
   const wallMs = performance.now() - started;
   const read = (file: string): string => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');
-  const files = { json: read(FILES.json), markdown: read(FILES.markdown), html: read(FILES.html), junit: read(FILES.junit), terminal: read(FILES.terminal), summary: read('summary.md') };
-  return { code: result.code, wallMs, stdout: result.stdout, stderr: result.stderr, files, all: [result.stdout, result.stderr, ...Object.values(files)].join('\n'), dir };
+  const files = {
+    json: read(FILES.json),
+    markdown: read(FILES.markdown),
+    html: read(FILES.html),
+    junit: read(FILES.junit),
+    terminal: read(FILES.terminal),
+    summary: read('summary.md'),
+  };
+  return {
+    code: result.code,
+    wallMs,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    files,
+    all: [result.stdout, result.stderr, ...Object.values(files)].join('\n'),
+    dir,
+  };
 }

@@ -18,7 +18,11 @@ export function readableSecrets(text: string): string[] {
     .replace(/\\u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
     .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
     .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
   plain = plain.replace(/(%[0-9a-f]{2})+/gi, (m) => {
     try {
       return decodeURIComponent(m);
@@ -30,7 +34,11 @@ export function readableSecrets(text: string): string[] {
   const lower = text.toLowerCase();
   return Object.values(SECRETS).filter((secret) => {
     const s = secret.replace(/\s/g, '').toLowerCase();
-    return squashed.includes(s.slice(0, 12)) || squashed.includes(s.slice(-12)) || lower.includes(Buffer.from(secret).toString('hex').slice(0, 24));
+    return (
+      squashed.includes(s.slice(0, 12)) ||
+      squashed.includes(s.slice(-12)) ||
+      lower.includes(Buffer.from(secret).toString('hex').slice(0, 24))
+    );
   });
 }
 
@@ -51,13 +59,17 @@ describe('configured secrets in encoded forms never appear in any output (issue 
       };
       const text = JSON.stringify(echo).replace(/\//g, '\\/');
       const status = req.url === '/health' ? 200 : token === SECRETS.TOKEN ? 200 : 401;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-echo-url': encodeURI(req.url ?? ''), 'x-request-id': String(req.headers['x-request-id'] ?? 'r') });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-echo-url': encodeURI(req.url ?? ''),
+        'x-request-id': String(req.headers['x-request-id'] ?? 'r'),
+      });
       res.end(status === 200 ? text.replace(/^\{/, '{"data":[],') : text);
     });
   });
   afterAll(() => server.close());
 
-  it('query credential with ~!\'() and spaces, a tenant id in the path, echoed transformed', async () => {
+  it("query credential with ~!'() and spaces, a tenant id in the path, echoed transformed", async () => {
     const out = await auditEverything(
       `target: { name: encoded, baseUrl: "${server.url}" }
 auth:

@@ -12,7 +12,8 @@ import { runCli } from '../helpers/cli.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
 const CANARY = 'ci-deploy-key-canary-91c4';
-const INJECT = '\nauth: { headers: { X-Exfil: "${CI_DEPLOY_KEY:-none}" } }\nthresholds: { failUnder: 0 }\ntls: { insecure: true }\nallowWrites: true\nwaivers: [{ check: default-deny, endpoint: "*", reason: x, expires: 2099-01-01 }]\n';
+const INJECT =
+  '\nauth: { headers: { X-Exfil: "${CI_DEPLOY_KEY:-none}" } }\nthresholds: { failUnder: 0 }\ntls: { insecure: true }\nallowWrites: true\nwaivers: [{ check: default-deny, endpoint: "*", reason: x, expires: 2099-01-01 }]\n';
 const QUOTED = `"' } } # ${INJECT}`;
 const ODD = '\u0085\u2028\u202e\u009b2J\u001b]0;pwned\u0007';
 
@@ -29,7 +30,7 @@ function hostileSpec(openapi = '3.0.3'): object {
       },
     },
     paths: {
-      [`/items/{id}`]: {
+      '/items/{id}': {
         get: {
           operationId: `getItem${INJECT}`,
           summary: `Reads one ${ODD}${INJECT}`,
@@ -43,7 +44,11 @@ function hostileSpec(openapi = '3.0.3'): object {
         put: {
           operationId: 'putItem',
           parameters: [{ name: 'id', in: 'path', required: true, example: '1' }],
-          requestBody: { content: { 'application/json': { example: { note: `\${CI_DEPLOY_KEY}${INJECT}`, long: 'x'.repeat(120), nested: { a: `${QUOTED}` } } } } },
+          requestBody: {
+            content: {
+              'application/json': { example: { note: `\${CI_DEPLOY_KEY}${INJECT}`, long: 'x'.repeat(120), nested: { a: `${QUOTED}` } } },
+            },
+          },
           responses: { '200': { description: 'ok' } },
         },
       },
@@ -61,7 +66,10 @@ describe('init --from-openapi with a hostile spec (issue 15 item 1)', () => {
   afterAll(() => server.close());
 
   it('writes a config with exactly its own keys; spec strings round-trip as data', async () => {
-    const result = await runCli(['init', '--from-openapi', `${server.url}/openapi.json`, '--base-url', 'http://127.0.0.1:9', '--output', 'preflight.yaml'], { cwd: dir });
+    const result = await runCli(
+      ['init', '--from-openapi', `${server.url}/openapi.json`, '--base-url', 'http://127.0.0.1:9', '--output', 'preflight.yaml'],
+      { cwd: dir },
+    );
     expect(result.code, result.stderr).toBe(0);
     const text = readFileSync(join(dir, 'preflight.yaml'), 'utf8');
     // Nothing a YAML reader or a terminal treats specially survives raw.
@@ -76,7 +84,9 @@ describe('init --from-openapi with a hostile spec (issue 15 item 1)', () => {
       ['body', 'kind', 'method', 'params', 'path'],
     ]);
 
-    const target = await loadConfigText(text, 'preflight.yaml', { env: { CI_DEPLOY_KEY: CANARY, API_KEY: 'k-123456', API_KEY_2: 'k-654321' } });
+    const target = await loadConfigText(text, 'preflight.yaml', {
+      env: { CI_DEPLOY_KEY: CANARY, API_KEY: 'k-123456', API_KEY_2: 'k-654321' },
+    });
     expect(JSON.stringify(target)).not.toContain(CANARY);
     expect(target.name).toBe(`Evil API${INJECT}`);
     expect(target.allowWrites).toBe(false);

@@ -1,8 +1,3 @@
-// Issue 15 items 2 and 5: headers a hostile spec (or a careless config) asks for. Host and framing
-// headers are never sent; a control character in a header value never reaches undici (which would
-// refuse it after taking a connection slot), so the run goes on and always ends with a report.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/client.js';
 import { ProbeError } from '../../src/http/types.js';
@@ -11,7 +6,14 @@ import { json, startServer, type TestServer } from '../helpers/servers.js';
 import { auditEverything } from './audit.js';
 
 const TOKEN = 'canary-bearer-2b8e6f1d9a';
-const limits: Limits = { concurrency: 2, requestsPerSecond: 1000, maxRequests: 100, timeoutMs: 2000, maxResponseBytes: 64 * 1024, maxDurationMs: 20_000 };
+const limits: Limits = {
+  concurrency: 2,
+  requestsPerSecond: 1000,
+  maxRequests: 100,
+  timeoutMs: 2000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 20_000,
+};
 
 function spec(): object {
   const header = (name: string, example: string) => ({ name, in: 'header', required: true, example });
@@ -81,8 +83,23 @@ latency: { samples: 3, maxSeconds: 2 }
     expect(sent.some((r) => r.headers['x-fine'] === 'fine')).toBe(true);
     expect(sent.some((r) => r.headers['x-ok'] === '1')).toBe(true);
     const warnings = out.stderr.split('\n').filter((line) => / ignored: /.test(line));
-    for (const name of ['Host', 'Transfer-Encoding', 'Connection', 'Proxy-Authorization', 'X-Ctl', 'X-Crlf', 'Bad Name', 'X-Bad', 'Keep-Alive', 'TE', 'Upgrade']) {
-      expect(warnings.filter((w) => w.includes(`header "${name}" ignored`)), name).toHaveLength(name === 'Host' ? 2 : 1);
+    for (const name of [
+      'Host',
+      'Transfer-Encoding',
+      'Connection',
+      'Proxy-Authorization',
+      'X-Ctl',
+      'X-Crlf',
+      'Bad Name',
+      'X-Bad',
+      'Keep-Alive',
+      'TE',
+      'Upgrade',
+    ]) {
+      expect(
+        warnings.filter((w) => w.includes(`header "${name}" ignored`)),
+        name,
+      ).toHaveLength(name === 'Host' ? 2 : 1);
     }
     // The auth header Host is named with where it is in the config.
     expect(warnings.some((w) => /preflight\.yaml:2:\d+: auth\.headers: header "Host" ignored/.test(w))).toBe(true);
@@ -93,7 +110,9 @@ latency: { samples: 3, maxSeconds: 2 }
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false });
     const started = performance.now();
     const bad = await Promise.allSettled(
-      Array.from({ length: limits.concurrency + 1 }, (_, i) => http.send({ method: 'GET', path: '/api/items', headers: i % 2 ? { 'X-Ctl': 'a\u0000b' } : { 'Bad Name': 'x' } })),
+      Array.from({ length: limits.concurrency + 1 }, (_, i) =>
+        http.send({ method: 'GET', path: '/api/items', headers: i % 2 ? { 'X-Ctl': 'a\u0000b' } : { 'Bad Name': 'x' } }),
+      ),
     );
     const good = await http.send({ method: 'GET', path: '/health' });
     await http.close();

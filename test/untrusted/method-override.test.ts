@@ -8,7 +8,14 @@ import type { Limits } from '../../src/types.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 import { auditEverything } from './audit.js';
 
-const limits: Limits = { concurrency: 4, requestsPerSecond: 1000, maxRequests: 200, timeoutMs: 8000, maxResponseBytes: 64 * 1024, maxDurationMs: 30_000 };
+const limits: Limits = {
+  concurrency: 4,
+  requestsPerSecond: 1000,
+  maxRequests: 200,
+  timeoutMs: 8000,
+  maxResponseBytes: 64 * 1024,
+  maxDurationMs: 30_000,
+};
 
 const SPELLINGS: Array<[string, ProbeRequest]> = [
   ['X-HTTP-Method-Override: DELETE', { method: 'GET', path: '/x', headers: { 'X-HTTP-Method-Override': 'DELETE' } }],
@@ -20,9 +27,23 @@ const SPELLINGS: Array<[string, ProbeRequest]> = [
   ['?_method=DELETE in the path', { method: 'GET', path: '/x?_method=DELETE' }],
   ['_method in the query object', { method: 'GET', path: '/x', query: { _method: 'delete' } }],
   ['_method in a query string', { method: 'GET', path: '/x', query: 'a=1&_METHOD=GET%2CDELETE' }],
-  ['_method in a form body', { method: 'OPTIONS', path: '/x', body: 'a=1&_method=DELETE', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
-  ['_method in a JSON body', { method: 'OPTIONS', path: '/x', body: '{"_method": "PUT", "a": 1}', headers: { 'content-type': 'application/json' } }],
-  ['_method in a multipart body', { method: 'OPTIONS', path: '/x', body: '--b\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--', headers: { 'content-type': 'multipart/form-data; boundary=b' } }],
+  [
+    '_method in a form body',
+    { method: 'OPTIONS', path: '/x', body: 'a=1&_method=DELETE', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+  ],
+  [
+    '_method in a JSON body',
+    { method: 'OPTIONS', path: '/x', body: '{"_method": "PUT", "a": 1}', headers: { 'content-type': 'application/json' } },
+  ],
+  [
+    '_method in a multipart body',
+    {
+      method: 'OPTIONS',
+      path: '/x',
+      body: '--b\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    },
+  ],
 ];
 
 describe('method overrides without allowWrites (issue 15 item 6)', () => {
@@ -50,7 +71,8 @@ describe('method overrides without allowWrites (issue 15 item 6)', () => {
 
   it('safe overrides still go out (GET, HEAD, unknown tokens)', async () => {
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false });
-    for (const value of ['GET', 'HEAD, GET', 'FOO']) await http.send({ method: 'GET', path: '/x', headers: { 'X-HTTP-Method-Override': value } });
+    for (const value of ['GET', 'HEAD, GET', 'FOO'])
+      await http.send({ method: 'GET', path: '/x', headers: { 'X-HTTP-Method-Override': value } });
     await http.send({ method: 'GET', path: '/x?_method=GET' });
     await http.close();
   });
@@ -71,7 +93,9 @@ latency: { samples: 3, maxSeconds: 2 }
     expect([0, 1], out.stderr).toContain(out.code);
     expect(out.files.json.length).toBeGreaterThan(100);
     const sent = server.requests.slice(before);
-    const overridden = sent.filter((r) => overrideMethods({ path: r.url, headers: r.headers as Record<string, string> }).some(isWriteMethod));
+    const overridden = sent.filter((r) =>
+      overrideMethods({ path: r.url, headers: r.headers as Record<string, string> }).some(isWriteMethod),
+    );
     expect(overridden.map((r) => r.url)).toEqual([]);
     expect(sent.some((r) => r.url === '/health')).toBe(true);
   }, 60_000);

@@ -51,7 +51,11 @@ describe('report files and saved reports (issue 15 item 7)', () => {
 
   it.each([
     ['tool.version', (r: Record<string, any>) => (r.tool.version = '0.1.0 <img src=x onerror=alert(1)>')],
-    ['waiver.expires', (r: Record<string, any>) => (r.items.flatMap((i: any) => i.findings).find((f: any) => f.waiver).waiver.expires = '2099-01-01<script>alert(1)</script>')],
+    [
+      'waiver.expires',
+      (r: Record<string, any>) =>
+        (r.items.flatMap((i: any) => i.findings).find((f: any) => f.waiver).waiver.expires = '2099-01-01<script>alert(1)</script>'),
+    ],
   ])('a saved report with markup in %s is refused by the schema (exit 2)', async (_field, tamper) => {
     const report = JSON.parse(JSON.stringify(fixtureReport())) as Record<string, any>;
     tamper(report);
@@ -65,7 +69,8 @@ describe('report files and saved reports (issue 15 item 7)', () => {
 
   it('target text in Markdown: no raw HTML, URLs and @mentions are code spans', async () => {
     const report = JSON.parse(JSON.stringify(fixtureReport())) as Record<string, any>;
-    const hostile = 'see https://evil.example/login?x=1 or www.evil.example, mail ops@evil.example, cc @octocat and @acme/security, fixes #12 <img src=x onerror=alert(1)>';
+    const hostile =
+      'see https://evil.example/login?x=1 or www.evil.example, mail ops@evil.example, cc @octocat and @acme/security, fixes #12 <img src=x onerror=alert(1)>';
     const findings = report.items.flatMap((i: any) => i.findings);
     for (const f of findings) f.message = hostile;
     findings.find((f: any) => f.waiver).waiver.reason = hostile;
@@ -74,7 +79,10 @@ describe('report files and saved reports (issue 15 item 7)', () => {
     const file = join(dir, 'hostile-text.json');
     writeFileSync(file, JSON.stringify(report));
     const summary = join(dir, 'summary.md');
-    const result = await runCli(['report', file, '--format', 'markdown', '--output', 'r.html'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    const result = await runCli(['report', file, '--format', 'markdown', '--output', 'r.html'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect([0, 1], result.stderr).toContain(result.code);
     for (const markdown of [result.stdout, readFileSync(summary, 'utf8')]) {
       expect(markdown).toContain('`https://evil.example/login?x=1`');

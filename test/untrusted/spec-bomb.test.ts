@@ -13,7 +13,10 @@ import { runMeasured } from '../helpers/spawn-cli.js';
 function bomb(levels: number): object {
   const schemas: Record<string, object> = {};
   for (let i = 0; i < levels; i++) {
-    schemas[`S${i}`] = i === levels - 1 ? { type: 'string' } : { type: 'object', properties: { a: { $ref: `#/components/schemas/S${i + 1}` }, b: { $ref: `#/components/schemas/S${i + 1}` } } };
+    schemas[`S${i}`] =
+      i === levels - 1
+        ? { type: 'string' }
+        : { type: 'object', properties: { a: { $ref: `#/components/schemas/S${i + 1}` }, b: { $ref: `#/components/schemas/S${i + 1}` } } };
   }
   return {
     openapi: '3.0.3',
@@ -22,7 +25,12 @@ function bomb(levels: number): object {
       '/api/items': {
         get: {
           responses: {
-            '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { type: 'string' } } } } } } },
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { type: 'string' } } } } },
+              },
+            },
             '400': { description: 'bad', content: { 'application/json': { schema: { $ref: '#/components/schemas/S0' } } } },
           },
         },
@@ -66,9 +74,16 @@ describe('spec resource exhaustion (issue 15 item 4)', () => {
 
   it('audit --openapi refuses it before any probe', async () => {
     const config = join(dir, 'bomb.yaml');
-    writeFileSync(config, `target: { baseUrl: "${server.url}" }\nendpoints: [{ path: /api/items }]\nlimits: { timeoutMs: 8000, maxDurationMs: 30000 }\n`);
+    writeFileSync(
+      config,
+      `target: { baseUrl: "${server.url}" }\nendpoints: [{ path: /api/items }]\nlimits: { timeoutMs: 8000, maxDurationMs: 30000 }\n`,
+    );
     const before = server.requests.length;
-    const run = await runMeasured(['audit', '--config', config, '--openapi', `${server.url}/bomb.json`, '--output', join(dir, 'r.json')], {}, 60_000);
+    const run = await runMeasured(
+      ['audit', '--config', config, '--openapi', `${server.url}/bomb.json`, '--output', join(dir, 'r.json')],
+      {},
+      60_000,
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/expands to more than/);
     expect(run.maxRssMb).toBeLessThan(300);
@@ -79,9 +94,16 @@ describe('spec resource exhaustion (issue 15 item 4)', () => {
   it('an error schema within the spec budget but too large to compile is left out; the audit reports', async () => {
     expect(expandedSize(bomb(14), SCHEMA_REF_BUDGET).over).toBe(true);
     const config = join(dir, 'big.yaml');
-    writeFileSync(config, `target: { baseUrl: "${server.url}" }\npublicPaths: ["/*"]\nendpoints: [{ path: /api/items }]\nhealth: /health\nlimits: { timeoutMs: 8000, maxDurationMs: 40000, maxRequests: 300, requestsPerSecond: 1000 }\nlatency: { samples: 3, maxSeconds: 2 }\n`);
+    writeFileSync(
+      config,
+      `target: { baseUrl: "${server.url}" }\npublicPaths: ["/*"]\nendpoints: [{ path: /api/items }]\nhealth: /health\nlimits: { timeoutMs: 8000, maxDurationMs: 40000, maxRequests: 300, requestsPerSecond: 1000 }\nlatency: { samples: 3, maxSeconds: 2 }\n`,
+    );
     const out = join(dir, 'big.json');
-    const run = await runMeasured(['audit', '--config', config, '--openapi', `${server.url}/big-error.json`, '--output', out, '--no-progress'], {}, 90_000);
+    const run = await runMeasured(
+      ['audit', '--config', config, '--openapi', `${server.url}/big-error.json`, '--output', out, '--no-progress'],
+      {},
+      90_000,
+    );
     expect([0, 1], run.stderr).toContain(run.code);
     expect(run.wallMs).toBeLessThan(60_000);
     expect(run.maxRssMb).toBeLessThan(400);

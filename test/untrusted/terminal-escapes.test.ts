@@ -21,12 +21,16 @@ function spec(): object {
     info: { title: `t${PAYLOAD}`, version: '1' },
     paths: {
       [`/api/${PAYLOAD}`]: { get: { responses: { '200': { description: 'ok' } } } },
-      '/api/jobs': { post: { requestBody: { content: { 'application/json': { example: { a: 1 } } } }, responses: { '202': { description: 'queued' } } } },
+      '/api/jobs': {
+        post: { requestBody: { content: { 'application/json': { example: { a: 1 } } } }, responses: { '202': { description: 'queued' } } },
+      },
     },
   };
 }
 
-async function replay(text: string): Promise<{ lines: string[]; titles: string[]; coloured: Array<{ text: string; bg: boolean; invisible: boolean }> }> {
+async function replay(
+  text: string,
+): Promise<{ lines: string[]; titles: string[]; coloured: Array<{ text: string; bg: boolean; invisible: boolean }> }> {
   const term = new Terminal({ cols: 200, rows: 2000, scrollback: 0, allowProposedApi: true });
   const titles: string[] = [];
   term.onTitleChange((title) => titles.push(title));
@@ -40,7 +44,8 @@ async function replay(text: string): Promise<{ lines: string[]; titles: string[]
     lines.push(line.translateToString(true));
     for (let x = 0; x < line.length; x++) {
       const cell = line.getCell(x)!;
-      if (!cell.isBgDefault() || cell.isInvisible()) coloured.push({ text: cell.getChars(), bg: !cell.isBgDefault(), invisible: cell.isInvisible() === 1 });
+      if (!cell.isBgDefault() || cell.isInvisible())
+        coloured.push({ text: cell.getChars(), bg: !cell.isBgDefault(), invisible: cell.isInvisible() === 1 });
     }
   }
   term.dispose();
@@ -53,14 +58,25 @@ describe('terminal escape injection (issue 15 item 3)', () => {
     server = await startServer((req, res) => {
       if (req.url === '/openapi.json') return json(res, 200, spec());
       if (req.url === '/health') return json(res, 200, { ok: true });
-      if (req.method === 'POST') return json(res, 202, { job_id: PAYLOAD, status: PAYLOAD }, { location: `/api/jobs/${encodeURIComponent(PAYLOAD)}`, 'x-request-id': '\u009b2Jc1' });
+      if (req.method === 'POST')
+        return json(
+          res,
+          202,
+          { job_id: PAYLOAD, status: PAYLOAD },
+          { location: `/api/jobs/${encodeURIComponent(PAYLOAD)}`, 'x-request-id': '\u009b2Jc1' },
+        );
       // Errors with escape sequences in keys and values; lists that never end.
-      json(res, req.url?.includes('preflight') ? 404 : 200, { [PAYLOAD]: PAYLOAD, error: { message: PAYLOAD, [`code${PAYLOAD}`]: 1 }, data: [{ id: PAYLOAD }], next_cursor: PAYLOAD }, { 'x-request-id': `r\u009b2J\u009d0;t\u009c` });
+      json(
+        res,
+        req.url?.includes('preflight') ? 404 : 200,
+        { [PAYLOAD]: PAYLOAD, error: { message: PAYLOAD, [`code${PAYLOAD}`]: 1 }, data: [{ id: PAYLOAD }], next_cursor: PAYLOAD },
+        { 'x-request-id': `r\u009b2J\u009d0;t\u009c` },
+      );
     });
   });
   afterAll(() => server.close());
 
-  it('the audit output, replayed through xterm, keeps the tool\'s own title, screen and colours', async () => {
+  it("the audit output, replayed through xterm, keeps the tool's own title, screen and colours", async () => {
     const out = await auditEverything(
       `target: { name: escapes, baseUrl: "${server.url}" }
 publicPaths: [/health]
@@ -78,20 +94,34 @@ latency: { samples: 3, maxSeconds: 2 }
     expect(out.files.json.length).toBeGreaterThan(100);
     // The target's text is in the output (escaped), so the test proves something.
     expect(out.stdout).toContain('pwned-title');
-    for (const [name, text] of [['stdout', out.stdout], ['stderr', out.stderr], ['report.txt', out.files.terminal]] as const) {
+    for (const [name, text] of [
+      ['stdout', out.stdout],
+      ['stderr', out.stderr],
+      ['report.txt', out.files.terminal],
+    ] as const) {
       const screen = await replay(text);
       expect(screen.titles, name).toEqual([]);
       expect(screen.coloured, name).toEqual([]);
       // The fake verdict shows only as escaped text, never as a line of its own.
-      expect(screen.lines.filter((l) => /gate PASSED/.test(l) && !/\\(x1b|u001b)\[32m/.test(l)), name).toEqual([]);
-      expect(screen.lines.filter((l) => /^\s*Score \d+\/100/.test(l) && !/gate FAILED/.test(l)), name).toEqual([]);
+      expect(
+        screen.lines.filter((l) => /gate PASSED/.test(l) && !/\\(x1b|u001b)\[32m/.test(l)),
+        name,
+      ).toEqual([]);
+      expect(
+        screen.lines.filter((l) => /^\s*Score \d+\/100/.test(l) && !/gate FAILED/.test(l)),
+        name,
+      ).toEqual([]);
       if (name !== 'stderr') {
         // Not cleared: the tool's header is still the first line, its verdict still on screen.
         expect(screen.lines[0], name).toMatch(/^api-preflight /);
-        expect(screen.lines.filter((l) => /^Score \d+\/100 · grade \w · gate FAILED/.test(l)), name).toHaveLength(1);
+        expect(
+          screen.lines.filter((l) => /^Score \d+\/100 · grade \w · gate FAILED/.test(l)),
+          name,
+        ).toHaveLength(1);
       }
     }
     // No raw C1, bidi or ESC in any stored format either (JSON and the job summary included).
-    for (const [format, text] of Object.entries(out.files)) expect(/.{0,80}[\u001b\u0080-\u009f\u202a-\u202e\u2066-\u2069].{0,20}/.exec(text)?.[0], format).toBeUndefined();
+    for (const [format, text] of Object.entries(out.files))
+      expect(/.{0,80}[\u001b\u0080-\u009f\u202a-\u202e\u2066-\u2069].{0,20}/.exec(text)?.[0], format).toBeUndefined();
   }, 90_000);
 });

@@ -62,7 +62,9 @@ export function variedBody(body: Json): { body: Record<string, Json>; field: str
   if (!isObject(body)) return undefined;
   const entries = Object.entries(body);
   const pick =
-    entries.find(([, v]) => typeof v === 'number') ?? entries.find(([, v]) => typeof v === 'boolean') ?? entries.find(([, v]) => typeof v === 'string');
+    entries.find(([, v]) => typeof v === 'number') ??
+    entries.find(([, v]) => typeof v === 'boolean') ??
+    entries.find(([, v]) => typeof v === 'string');
   if (!pick) return undefined;
   const [field, old] = pick;
   const value = typeof old === 'number' ? old + 1 : typeof old === 'boolean' ? !old : `${String(old)}-2`;

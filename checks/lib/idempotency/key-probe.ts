@@ -130,7 +130,13 @@ export function unique(values: ReadonlyArray<string | undefined>): string[] {
  * and an echo server also answer a retry identically): a replay marker header, the verify list grown
  * by exactly one, or the same id for the same key while a new key with the same body got another id.
  */
-export function dedupEvidence(facts: { markers: Array<string | undefined>; count: Count; verify: string | undefined; sameKeyRefs: Array<string | undefined>; otherKeyRef: string | undefined }): string | undefined {
+export function dedupEvidence(facts: {
+  markers: Array<string | undefined>;
+  count: Count;
+  verify: string | undefined;
+  sameKeyRefs: Array<string | undefined>;
+  otherKeyRef: string | undefined;
+}): string | undefined {
   const marker = facts.markers.find(Boolean);
   if (marker) return `the duplicate was marked ${marker}`;
   if (typeof facts.count === 'object' && facts.count.added.length === 1) return `${facts.verify ?? 'the verify list'} grew by exactly 1`;

@@ -25,7 +25,13 @@ export async function readList(http: HttpClient, endpoint: Endpoint): Promise<Li
   let path = fillPath(endpoint);
   let pageQuery: Record<string, string> | undefined = query;
   while (snapshot.pages < MAX_PAGES) {
-    const response = await http.send({ method: 'GET', path, ...(pageQuery ? { query: pageQuery } : {}), headers: endpoint.headers, purpose: `idempotency.verify: count the items, page ${snapshot.pages + 1}` });
+    const response = await http.send({
+      method: 'GET',
+      path,
+      ...(pageQuery ? { query: pageQuery } : {}),
+      headers: endpoint.headers,
+      purpose: `idempotency.verify: count the items, page ${snapshot.pages + 1}`,
+    });
     snapshot.pages++;
     snapshot.firstPage ??= response.exchange;
     const where = `${endpoint.label} page ${snapshot.pages}`;
