@@ -6,7 +6,7 @@ import { EXIT, type Io } from './io.js';
 import type { AuditFlags } from './main.js';
 import { auditAndPresent } from './run-report.js';
 import { outputOptions } from './present.js';
-import { SIGNAL_EXIT } from './interrupt.js';
+import { SIGNAL_EXIT, watchInterrupts } from './interrupt.js';
 
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
@@ -15,11 +15,22 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   for (const warning of configured.warnings ?? []) io.stderr.write(`preflight: warning: ${warning}\n`);
   const discover = !flags.openapi && flags.discover !== false && configured.discover !== false;
-  const target = flags.openapi
-    ? await withOpenApi(configured, flags.openapi, io)
-    : discover
-      ? await withDiscoveredSpec(configured, io)
-      : configured;
+  // Watched from here: a Ctrl-C while the served spec is looked for still ends with a written report.
+  const interrupts = watchInterrupts();
+  let target: Target;
+  try {
+    target = flags.openapi
+      ? await withOpenApi(configured, flags.openapi, io)
+      : discover
+        ? await withDiscoveredSpec(configured, io, interrupts.signal)
+        : configured;
+  } catch (error) {
+    if (!interrupts.stoppedBy()) {
+      interrupts.dispose();
+      throw error;
+    }
+    target = configured;
+  }
   const report = await auditAndPresent(
     target,
     {
@@ -29,6 +40,7 @@ export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
       ...(flags.skip ? { skip: flags.skip } : {}),
     },
     io,
+    { interrupts },
   );
   if (report.interrupted) return SIGNAL_EXIT[report.interrupted];
   return report.gate.passed ? EXIT.ok : EXIT.gateFailed;
@@ -55,7 +67,7 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
  * No --openapi: a document the target serves itself (/openapi.json, ...) is used as --openapi would
  * be. Its GETs go through a client made like the run's (origin guard, limits, redaction).
  */
-async function withDiscoveredSpec(target: Target, io: Io): Promise<Target> {
+async function withDiscoveredSpec(target: Target, io: Io, signal: AbortSignal): Promise<Target> {
   const [{ discoverSpec }, { createHttpClient }] = await Promise.all([import('../openapi/discover.js'), import('../http/client.js')]);
   const http = await createHttpClient({
     baseUrl: target.baseUrl,
@@ -64,10 +76,12 @@ async function withDiscoveredSpec(target: Target, io: Io): Promise<Target> {
     auth: target.auth,
     secrets: target.secrets,
     tls: { insecure: target.tls.insecure, ...(target.tls.ca ? { ca: readFileSync(target.tls.ca) } : {}) },
+    signal,
   });
   const warn = (message: string): void => void io.stderr.write(`preflight: warning: ${http.redact(message)}\n`);
   try {
     const found = await discoverSpec(target, http, { warn }).catch((error: unknown) => {
+      if (signal.aborted) return undefined;
       warn(`a served OpenAPI document was found but could not be used: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });

@@ -5,7 +5,7 @@ import type { Io } from './io.js';
 import { terminalText } from '../report/escape.js';
 import { showReport, type ShowOptions } from './present.js';
 import { startSpinner } from './spinner.js';
-import { markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
+import { type InterruptWatch, markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
 
 export interface PresentOptions extends ShowOptions {
   progress: boolean;
@@ -16,7 +16,12 @@ export interface PresentOptions extends ShowOptions {
 }
 
 /** Runs one audit with a spinner when on a terminal, then prints it and writes the files (present.ts). */
-export async function auditAndPresent(target: Target, options: PresentOptions, io: Io, extra: Partial<AuditOptions> = {}): Promise<Report> {
+export async function auditAndPresent(
+  target: Target,
+  options: PresentOptions,
+  io: Io,
+  extra: Partial<AuditOptions> & { interrupts?: InterruptWatch } = {},
+): Promise<Report> {
   const spinner = await startSpinner(options.label ?? 'auditing', options, io);
   const log: Logger = {
     debug: (message) => options.verbose && io.stderr.write(`[debug] ${message}\n`),
@@ -25,7 +30,7 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
   };
   let report: Report;
   // Ctrl-C or SIGTERM stops the probing; the partial report is still printed and written below.
-  const interrupts = watchInterrupts();
+  const { interrupts = watchInterrupts(), ...auditOptions } = extra;
   const startedAt = new Date();
   try {
     report = await runAudit(target, {
@@ -38,7 +43,7 @@ export async function auditAndPresent(target: Target, options: PresentOptions, i
           }
         : undefined,
       signal: interrupts.signal,
-      ...extra,
+      ...auditOptions,
     });
   } catch (error) {
     const signal = interrupts.stoppedBy();

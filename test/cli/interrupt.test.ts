@@ -31,7 +31,7 @@ function runUntilSignalled(
   const config = join(dir, 'slow.yaml');
   writeFileSync(
     config,
-    `target: { name: slow, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\n  - { path: /api/orders }\nhealth: /health\nlatency: { samples: 200 }\nlimits: { concurrency: 1, requestsPerSecond: 50 }\n`,
+    `target: { name: slow, baseUrl: "${server.url}" }\npublicPaths: [/health]\nendpoints:\n  - { path: /api/items }\n  - { path: /api/orders }\nhealth: /health\ndiscover: false\nlatency: { samples: 200 }\nlimits: { concurrency: 1, requestsPerSecond: 50 }\n`,
   );
   const child = spawn(
     process.execPath,

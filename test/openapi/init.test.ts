@@ -15,7 +15,7 @@ describe('preflight init: a config from an OpenAPI document', () => {
     expect(target.endpoints[2]!.params).toEqual({ id: 'TODO' });
     expect(text).toContain('params: { id: TODO }   # TODO: id: the spec gives no example; use an existing value');
     // No security in the spec: no auth, no allow-list, and the file says so.
-    expect(target.auth).toEqual({ headers: {}, query: {} });
+    expect(target.auth).toEqual({ headers: {}, query: {}, identities: {} });
     expect(target.publicPaths).toEqual([]);
     expect(text).toContain('# The spec declares no security.');
     expect(target.baseUrl).toBe('http://petstore.swagger.io/api');

@@ -86,7 +86,7 @@ endpoints:
 
   it('probes what only the spec lists, through the CLI', async () => {
     const server = await startServer((req, res) =>
-      req.url?.startsWith('/api/') ? json(res, 200, [{ id: 1 }]) : json(res, 404, { error: 'no' }),
+      req.url?.startsWith('/api/') || req.url?.startsWith('/pets') ? json(res, 200, [{ id: 1 }]) : json(res, 404, { error: 'no' }),
     );
     servers.push(server);
     const dir = mkdtempSync(join(tmpdir(), 'preflight-merge-'));
