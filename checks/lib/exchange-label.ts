@@ -2,10 +2,17 @@ import type { Endpoint, Exchange, Target } from '../api.js';
 
 /**
  * Names the endpoint an exchange of the run went to, for analysis findings: the configured label
- * ("GET /api/orders/{id}") when the path fits a configured template, else "METHOD /the/path".
+ * ("GET /api/orders/{id}") when the path fits a configured template, the template with this method
+ * when only another method is configured there ("DELETE /api/orders/{id}": a record this run created
+ * has a new id every run, and a finding named after it would be a new finding every run), else
+ * "METHOD /the/path".
  */
 export function labelExchange(exchange: Pick<Exchange, 'method' | 'url'>, target: Pick<Target, 'baseUrl' | 'endpoints'>): string {
-  return configuredEndpoint(exchange, target)?.label ?? `${exchange.method} ${pathOf(exchange.url, target.baseUrl)}`;
+  const configured = configuredEndpoint(exchange, target);
+  if (configured) return configured.label;
+  const path = pathOf(exchange.url, target.baseUrl);
+  const template = target.endpoints.find((e) => e.path.includes('{') && templateRegex(e).test(path));
+  return `${exchange.method} ${template?.path ?? path}`;
 }
 
 /** The configured endpoint an exchange went to, if its method and path fit one. */
