@@ -44,7 +44,7 @@ export {
 export { endpointRequest } from '../src/http/endpoint-request.js';
 export { streamedBody, type BodyPart } from '../src/http/streamed-body.js';
 export { isWriteMethod } from '../src/http/methods.js';
-export { fillPath, findEndpoint, isPublicPath, pathParams } from '../src/config/endpoints.js';
+export { fillPath, findEndpoint, isPublicPath, pathParams, pathWithinBase, templateRegex } from '../src/config/endpoints.js';
 
 // Reading answers.
 export { findItems, isObject, itemId } from '../src/pagination/items.js';

@@ -8,7 +8,6 @@ import {
   hasCredentials,
   listOf,
   probe,
-  unlessDown,
   type BadCredential,
   type Outcome,
 } from './lib/auth-probes.js';
@@ -104,7 +103,7 @@ export default defineCheck({
         : Promise.resolve(undefined),
     );
     const send = async (variant: BadCredential): Promise<Tried> => {
-      const outcome = unlessDown(await probe(ctx, anonymous(endpoint, { ...variant, purpose: `anonymous: ${variant.name}` })));
+      const outcome = await probe(ctx, anonymous(endpoint, { ...variant, purpose: `anonymous: ${variant.name}` }));
       return { variant, outcome, reading: await readingOf(endpoint.method, outcome, authenticated) };
     };
     const tried = [await send(none!)];

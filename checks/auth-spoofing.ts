@@ -8,7 +8,7 @@ import {
   type EndpointContext,
   type ProbeResponse,
 } from './api.js';
-import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, unlessDown, type Outcome } from './lib/auth-probes.js';
+import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, type Outcome } from './lib/auth-probes.js';
 import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 import { describeDifference, difference, flatten, topLevelKeys, volatileFields } from './lib/response-compare.js';
@@ -162,7 +162,7 @@ const check = defineCheck({
   async run(ctx) {
     const endpoint = ctx.endpoint;
     const write = isWriteMethod(endpoint.method);
-    const refusal = unlessDown(await probe(ctx, anonymous(endpoint, { purpose: 'anonymous, the refusal to compare with' })));
+    const refusal = await probe(ctx, anonymous(endpoint, { purpose: 'anonymous, the refusal to compare with' }));
     if (isNotFound(refusal.response?.status)) {
       // A 404 is a refusal only when real credentials get a 2xx there (issue 12's rule).
       const proof = await proveHiding(ctx, endpoint);
@@ -209,9 +209,7 @@ async function spoofedAnonymously(ctx: Ctx, refusal: Outcome): Promise<void> {
   const tried = await Promise.all(
     spoofs.map(async ([header, value]) => ({
       header: `${header}: ${value}`,
-      outcome: unlessDown(
-        await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` })),
-      ),
+      outcome: await probe(ctx, anonymous(endpoint, { headers: { [header]: value }, purpose: `anonymous with ${header}: ${value}` })),
     })),
   );
   const served = servedOf(tried);
@@ -247,18 +245,16 @@ async function spoofedAnonymously(ctx: Ctx, refusal: Outcome): Promise<void> {
 async function methodOverride(ctx: Ctx, refusal: Outcome): Promise<void> {
   const endpoint = ctx.endpoint;
   const path = fillPath(endpoint);
-  const overridden = unlessDown(
-    await probe(ctx, {
-      ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }),
-      method: 'HEAD',
-    }),
-  );
+  const overridden = await probe(ctx, {
+    ...anonymous(endpoint, { headers: { 'X-HTTP-Method-Override': 'GET' }, purpose: 'anonymous HEAD with X-HTTP-Method-Override: GET' }),
+    method: 'HEAD',
+  });
   const tried: Tried[] = [{ header: 'HEAD with X-HTTP-Method-Override: GET', outcome: overridden }];
   if (overridden.verdict === 'served') {
     // Is it the override, or does the auth rule not cover HEAD at all?
     tried.push({
       header: 'a plain HEAD',
-      outcome: unlessDown(await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' })),
+      outcome: await probe(ctx, { ...anonymous(endpoint, { purpose: 'anonymous plain HEAD' }), method: 'HEAD' }),
     });
   }
   const served = servedOf(tried);
@@ -292,16 +288,14 @@ async function pathOverride(ctx: Ctx): Promise<void> {
   const tried = await Promise.all(
     PATH_OVERRIDE_HEADERS.map(async (header) => ({
       header: `GET ${publicPath} with ${header}: ${protectedPath}`,
-      outcome: unlessDown(
-        await probe(ctx, {
-          method: 'GET',
-          path: publicPath,
-          auth: false,
-          followRedirects: false,
-          headers: { [header]: protectedPath },
-          purpose: `public path with ${header}: ${protectedPath}`,
-        }),
-      ),
+      outcome: await probe(ctx, {
+        method: 'GET',
+        path: publicPath,
+        auth: false,
+        followRedirects: false,
+        headers: { [header]: protectedPath },
+        purpose: `public path with ${header}: ${protectedPath}`,
+      }),
     })),
   );
   // Served is expected here (it is a public path); it is a bypass only when the protected answer came back.
@@ -354,13 +348,11 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
   const spoofed = await Promise.all(
     IDENTITY_HEADERS.map(async ([header, value]) => ({
       header: `${header}: ${value}`,
-      outcome: unlessDown(
-        await probe(ctx, {
-          ...request,
-          headers: { ...request.headers, [header]: value },
-          purpose: `authenticated with ${header}: ${value}`,
-        }),
-      ),
+      outcome: await probe(ctx, {
+        ...request,
+        headers: { ...request.headers, [header]: value },
+        purpose: `authenticated with ${header}: ${value}`,
+      }),
     })),
   );
   const after = await ctx.http.send({ ...request, purpose: 'authenticated, after the spoofed calls' });

@@ -1,6 +1,6 @@
 import { defineCheck, isPublicPath, type CheckContext, type Exchange } from './api.js';
 import { ADMIN_WORDS } from './data/admin-paths.js';
-import { answerOf, evidenceOf, listOf, probe, randomSegment, unlessDown, type Outcome } from './lib/auth-probes.js';
+import { answerOf, evidenceOf, listOf, probe, randomSegment, type Outcome } from './lib/auth-probes.js';
 import { unmatchedPath } from './lib/unknown-path.js';
 
 /** At most this many protected path prefixes get an unknown path of their own. */
@@ -113,9 +113,13 @@ async function unknownPaths(ctx: CheckContext): Promise<void> {
   const tried = await Promise.all(
     paths.map(async (path) => ({
       path,
-      outcome: unlessDown(
-        await probe(ctx, { method: 'GET', path, auth: false, followRedirects: false, purpose: 'a path no route serves, anonymously' }),
-      ),
+      outcome: await probe(ctx, {
+        method: 'GET',
+        path,
+        auth: false,
+        followRedirects: false,
+        purpose: 'a path no route serves, anonymously',
+      }),
     })),
   );
   const by = (test: (outcome: Outcome) => boolean): typeof tried => tried.filter((t) => test(t.outcome));

@@ -63,15 +63,6 @@ export async function probe(ctx: Pick<CheckContext, 'http'>, request: ProbeReque
     : { error: tried.failure, verdict: 'crashed' };
 }
 
-/**
- * A refused connection says the target is down (or was brought down), not how it answers this
- * probe: it is thrown, so the engine reports the check undecided, never a fail (issue 12).
- */
-export function unlessDown(outcome: Outcome): Outcome {
-  if (outcome.error?.code === 'refused') throw outcome.error;
-  return outcome;
-}
-
 /** Failures of one probe that mean "no answer from this path", not "stop the check". */
 export const PER_PATH_ERRORS: ReadonlySet<string> = new Set(['timeout', 'reset', 'network', 'redirect-loop', 'decode']);
 

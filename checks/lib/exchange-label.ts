@@ -1,4 +1,4 @@
-import type { Endpoint, Exchange, Target } from '../api.js';
+import { type Endpoint, type Exchange, pathWithinBase, type Target, templateRegex } from '../api.js';
 
 /**
  * Names the endpoint an exchange of the run went to, for analysis findings: the configured label
@@ -10,8 +10,8 @@ import type { Endpoint, Exchange, Target } from '../api.js';
 export function labelExchange(exchange: Pick<Exchange, 'method' | 'url'>, target: Pick<Target, 'baseUrl' | 'endpoints'>): string {
   const configured = configuredEndpoint(exchange, target);
   if (configured) return configured.label;
-  const path = pathOf(exchange.url, target.baseUrl);
-  const template = target.endpoints.find((e) => e.path.includes('{') && templateRegex(e).test(path));
+  const path = pathWithinBase(exchange.url, target.baseUrl);
+  const template = target.endpoints.find((e) => e.path.includes('{') && templateOf(e).test(path));
   return `${exchange.method} ${template?.path ?? path}`;
 }
 
@@ -20,32 +20,17 @@ export function configuredEndpoint(
   exchange: Pick<Exchange, 'method' | 'url'>,
   target: Pick<Target, 'baseUrl' | 'endpoints'>,
 ): Endpoint | undefined {
-  const path = pathOf(exchange.url, target.baseUrl);
-  return target.endpoints.find((e) => e.method === exchange.method && templateRegex(e).test(path));
-}
-
-/** The path of an exchange relative to the target's base path (a base URL may carry /v1). */
-function pathOf(url: string, baseUrl: string): string {
-  let pathname: string;
-  try {
-    pathname = new URL(url).pathname;
-  } catch {
-    pathname = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0] ?? url;
-  }
-  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-  return basePath && pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : pathname;
+  const path = pathWithinBase(exchange.url, target.baseUrl);
+  return target.endpoints.find((e) => e.method === exchange.method && templateOf(e).test(path));
 }
 
 const templates = new WeakMap<Endpoint, RegExp>();
 
-function templateRegex(endpoint: Endpoint): RegExp {
+/** Each endpoint's template regex, built once per run (analysis checks test every recorded exchange). */
+function templateOf(endpoint: Endpoint): RegExp {
   let regex = templates.get(endpoint);
   if (!regex) {
-    const pattern = endpoint.path
-      .split(/\{[^}]+\}/)
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^/]+');
-    regex = new RegExp(`^${pattern}/?$`);
+    regex = templateRegex(endpoint.path);
     templates.set(endpoint, regex);
   }
   return regex;

@@ -5,7 +5,15 @@ import type { Credentials, Exchange, Limits, Secret } from '../types.js';
 import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
-import { ProbeError, type ClientStats, type HttpClient, type ProbeRequest, type ProbeResponse, type RecordedResponse } from './types.js';
+import {
+  ProbeError,
+  RECORDED_BODY_BYTES,
+  type ClientStats,
+  type HttpClient,
+  type ProbeRequest,
+  type ProbeResponse,
+  type RecordedResponse,
+} from './types.js';
 import { isWriteMethod, overrideMethods } from './methods.js';
 import { errorCode, readCapped } from './read-body.js';
 import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
@@ -31,7 +39,6 @@ const EXCERPT_BYTES = 2048;
 const MAX_URL_CHARS = 2048;
 const MAX_HEADER_CHARS = 1024;
 const MAX_CURL_CHARS = 8192;
-const SCAN_BYTES = 16 * 1024;
 const RECORDED_TEXT_BUDGET = 32 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const MAX_429_RETRIES = 3;
@@ -431,7 +438,7 @@ class Client implements HttpClient {
 
   private record(exchange: Exchange, body: Buffer, headers: Record<string, string> = {}): void {
     // A fresh string from the first bytes: slicing the decoded text would keep all of it alive.
-    const kept = body.subarray(0, SCAN_BYTES).toString('utf8');
+    const kept = body.subarray(0, RECORDED_BODY_BYTES).toString('utf8');
     const bodyText = this.recordedTextBytes + kept.length <= RECORDED_TEXT_BUDGET ? kept : (exchange.responseBodyExcerpt ?? '');
     this.recordedTextBytes += bodyText.length;
     const scanned = this.redactor.scan(bodyText);

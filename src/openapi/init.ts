@@ -1,3 +1,4 @@
+import { TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { loadConfigText } from '../config/load.js';
 import type { ImportPlan } from './plan.js';
 import type { SpecOperation } from './operations.js';
@@ -24,7 +25,6 @@ export interface WrittenConfig {
 }
 
 const BASE_URL_ENV = 'API_BASE_URL';
-const TODO = 'TODO';
 
 /**
  * A commented config for `preflight init`: from an OpenAPI plan when there is one, else a starter.
@@ -156,7 +156,7 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
     ['headers', op.headers, op.missing.headers],
   ] as const) {
     const values: Record<string, string> = { ...documented };
-    for (const m of missing) values[m.name] = TODO;
+    for (const m of missing) values[m.name] = TODO_PLACEHOLDER;
     if (!Object.keys(values).length) continue;
     todos += missing.length;
     const comment = missing.length

@@ -2,11 +2,12 @@
 // probes that left an endpoint broken for every later reader. Both are the most important
 // findings of a run, and both are named after the request that did it, with its curl line.
 import { makeFinding } from '../check-api/finding.js';
+import { requestLine } from '../http/attempt.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
 import type { Check, Endpoint, Exchange, Finding } from '../types.js';
 import type { EndpointAnswer } from './coverage.js';
-import { describe, type LivenessWatch } from './liveness.js';
+import type { LivenessWatch } from './liveness.js';
 
 /** A crash becomes a critical finding of the check that sent the request (or of each, when several were in flight). */
 export function crashFindings(
@@ -37,7 +38,7 @@ export function crashFindings(
           check,
           endpoint,
           'tookTargetDown',
-          { requests: exchanges.map(describe), outcome: `${outcome}${several}` },
+          { requests: exchanges.map(requestLine), outcome: `${outcome}${several}` },
           exchanges,
           {},
           redact,
@@ -83,7 +84,7 @@ export async function brokenByWrites(
         endpoint.label,
         'brokeEndpoint',
         {
-          requests: related.slice(-2).map((w) => describe(w.exchange)),
+          requests: related.slice(-2).map((w) => requestLine(w.exchange)),
           endpoint: endpoint.label,
           status: reads.map((r) => r.answer).join(', '),
           before: answer.status,

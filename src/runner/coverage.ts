@@ -1,7 +1,7 @@
 // Before any check: does each configured endpoint exist where the config says it does? An API
 // mounted under /v1 audited without /v1 answers 404 everywhere, and a 404 reads as "refused" to an
 // auth check and as "nothing to list" to a list check: the run would be green on what it never saw.
-import { fillPath } from '../config/endpoints.js';
+import { fillPath, TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
@@ -59,11 +59,8 @@ export const ENDPOINT_EXISTS: Check = {
   run: async () => undefined,
 };
 
-/** The placeholder `init` writes where the spec gives no example value. */
-const TODO = 'TODO';
-
 function mentionsTodo(value: unknown): boolean {
-  if (typeof value === 'string') return value === TODO;
+  if (typeof value === 'string') return value === TODO_PLACEHOLDER;
   if (Array.isArray(value)) return value.some(mentionsTodo);
   if (value && typeof value === 'object') return Object.values(value).some(mentionsTodo);
   return false;

@@ -6,6 +6,7 @@ import { toCurl } from '../http/curl.js';
 import { ProbeError, type HttpClient, type RecordedResponse } from '../http/types.js';
 import type { CreatedResource } from '../report/types.js';
 import type { Endpoint, Target } from '../types.js';
+import { pathWithinBase, templateRegex } from '../config/endpoints.js';
 
 /** Fields tried for a created record's id after the configured idempotency.idField. */
 const ID_FIELDS = ['id', '_id', 'uuid', 'data.id'];
@@ -55,7 +56,7 @@ export function findCreated(
     const location = locationOf(exchange.responseHeaders?.location, exchange.url, origin, status);
     const id = exchange.method === 'POST' ? idOf(bodyText, target.idempotency.idField) : undefined;
     if (!location && id === undefined) continue;
-    const requestPath = pathOf(exchange.url, target.baseUrl);
+    const requestPath = pathWithinBase(exchange.url, target.baseUrl);
     const key = location ?? `${requestPath}#${id}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -140,21 +141,6 @@ function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHea
   const withQuery = new URL(url);
   for (const [key, value] of Object.entries(target.auth.query)) withQuery.searchParams.append(key, value);
   return http.redact(toCurl({ method: 'DELETE', url: withQuery.href, headers: { ...http.authHeaders }, rawPath: false }, target.secrets));
-}
-
-function templateRegex(template: string): RegExp {
-  const pattern = template
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${pattern}/?$`);
-}
-
-/** The path of a recorded URL relative to the target's base path (a base URL may carry /v1). */
-function pathOf(url: string, baseUrl: string): string {
-  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-  const pathname = URL.canParse(url) ? new URL(url).pathname : '/';
-  return basePath && pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : pathname;
 }
 
 function count(n: number): string {

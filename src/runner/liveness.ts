@@ -1,6 +1,7 @@
 // Watches the run for the moment the target stops answering. When one probe kills the server,
 // every request in flight is reset and every later one refused: without this, those answers are
 // judged as failures of unrelated checks, and the probe that did it is never named.
+import { requestLine } from '../http/attempt.js';
 import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from '../http/types.js';
 import type { Exchange } from '../types.js';
 
@@ -94,7 +95,7 @@ export class LivenessWatch {
     const last = this.crashes.at(-1)?.suspects.at(-1);
     return new ProbeError(
       'target-down',
-      `the target was down (it stopped answering${last ? ` after ${describe(last)}` : ''}); nothing could be judged`,
+      `the target was down (it stopped answering${last ? ` after ${requestLine(last)}` : ''}); nothing could be judged`,
     );
   }
 
@@ -165,10 +166,4 @@ export class LivenessWatch {
     const chosen = (diedWithIt.length ? diedWithIt : before.filter((r) => !r.exchange.error).slice(-3)).slice(-5);
     return chosen.map((r) => r.exchange).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   }
-}
-
-/** "GET /pet/%zz": the request line as recorded (redacted). */
-export function describe(exchange: Exchange): string {
-  const url = new URL(exchange.url);
-  return `${exchange.method} ${url.pathname}${url.search}`;
 }

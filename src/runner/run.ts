@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../http/client.js';
+import { requestLine } from '../http/attempt.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { ProbeError, type HttpClient, type ProbeRequest } from '../http/types.js';
 import { TOOL_NAME, toolVersion } from '../package-info.js';
@@ -13,7 +14,7 @@ import { isWriteMethod } from '../http/methods.js';
 import type { Check, CheckContext, Endpoint, Exchange, Finding, Logger, Target } from '../types.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
-import { describe, LivenessWatch, type Crash } from './liveness.js';
+import { LivenessWatch, type Crash } from './liveness.js';
 import { settleCreated } from './created.js';
 import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
@@ -203,7 +204,7 @@ function knownGoodRequest(target: Target, present: readonly EndpointAnswer[]): P
 }
 
 function crashNote(crash: Crash, recoveryMs: number): string {
-  const after = crash.suspects.length ? ` after ${crash.suspects.map(describe).join(', ')}` : '';
+  const after = crash.suspects.length ? ` after ${crash.suspects.map(requestLine).join(', ')}` : '';
   return crash.recovered
     ? `the target stopped answering${after} and was back after ${Math.round(crash.downMs / 1000)} s`
     : `the target stopped answering${after} and did not come back within ${Math.round(recoveryMs / 1000)} s (limits.recoveryMs): the report is partial`;
