@@ -70,6 +70,12 @@ export default defineCheck({
         status: 'pass',
         message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items',
       },
+      listTooLarge: {
+        probe: 'list',
+        status: 'error',
+        message:
+          '{endpoint} as identity "{identity}" answered {status} with a body cut at maxResponseBytes: its items could not all be read, so whether it lists the main identity\'s items is undecided',
+      },
       listNothingToCompare: {
         probe: 'list',
         status: 'skip',
@@ -178,6 +184,11 @@ async function compareLists(ctx: Ctx, identity: string, list: Endpoint, mine: Pr
     return [];
   }
   const theirs = await ctx.http.send({ ...endpointRequest(list), identity, purpose: `as identity ${identity}` });
+  // A cut body parses as no items: that must not read as a list that holds none of the main identity's.
+  if (theirs.truncated) {
+    ctx.report('listTooLarge', { endpoint: list.label, identity, status: theirs.status }, [mine.exchange, theirs.exchange], options);
+    return [];
+  }
   const listed = is2xx(theirs.status) ? idsIn(theirs, list) : [];
   const shared = listed.filter((id) => mainIds.has(id));
   if (shared.length)

@@ -13,7 +13,7 @@ interface Order {
 }
 
 /** An orders API for two users; `scoped` decides whether it checks who owns what. */
-function ordersApi(scoped: boolean, log: string[] = []) {
+function ordersApi(scoped: boolean, log: string[] = [], padFor?: string) {
   return () => {
     const orders = new Map<string, Order>([
       ['o1', { id: 'o1', owner: 'alice', sku: 'A1' }],
@@ -30,7 +30,11 @@ function ordersApi(scoped: boolean, log: string[] = []) {
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Partial<Order>) : {};
       const visible = (o: Order | undefined): o is Order => o !== undefined && (!scoped || o.owner === user);
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/orders' && req.method === 'GET') return json(res, 200, { data: [...orders.values()].filter(visible) });
+      if (url.pathname === '/api/orders' && req.method === 'GET') {
+        // A page too large to read whole (cut at maxResponseBytes) for one user.
+        const padding = user === padFor ? { note: 'x'.repeat(4096) } : {};
+        return json(res, 200, { ...padding, data: [...orders.values()].filter(visible) });
+      }
       if (url.pathname === '/api/orders' && req.method === 'POST') {
         const order = { id: `o${next++}`, owner: user, sku: String(body.sku ?? '') };
         orders.set(order.id, order);
@@ -89,6 +93,18 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: "another identity's list cut at maxResponseBytes is not read as an empty (separate) list",
+      config: `${config(false)}limits: { maxResponseBytes: 1024 }\n`,
+      server: ordersApi(false, [], 'bob'),
+      verdicts: [
+        { verdict: 'listTooLarge', data: { identity: 'other' } },
+        // Unscoped, the main identity's list holds every order; unread lists leave each id to try by id.
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o1', identity: 'other' } },
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o2', identity: 'other' } },
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o3', identity: 'other' } },
+      ],
+    },
     {
       name: 'leaks records across users by id and in lists (read-only)',
       server: ordersApi(false),
