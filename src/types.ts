@@ -87,6 +87,8 @@ export interface TargetSpec {
   version: string;
   /** "3.0.3", "3.1.0": 3.0 schemas use nullable, 3.1 schemas are JSON Schema 2020-12. */
   openapi: string;
+  /** "Swagger 2.0" when the document was converted to OpenAPI 3 on reading. */
+  convertedFrom?: string;
   /** The error body the document describes most often across 4xx/5xx/default responses. */
   errorSchema?: unknown;
   /** The operations (as "GET /path") whose documented errors use errorSchema. */

@@ -3,13 +3,17 @@ import { ensureParentDir, writeFileSafely } from './files.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import { assertLoads, renderConfig } from '../openapi/init.js';
-import { loadSpec } from '../openapi/load.js';
+import { loadSpec, type LoadedSpec } from '../openapi/load.js';
+import { terminalText } from '../report/escape.js';
 import { planImport, type ImportPlan } from '../openapi/plan.js';
 import { EXIT, type Io } from './io.js';
 
 export interface InitFlags {
   baseUrl?: string;
   fromOpenapi?: string;
+  fromPostman?: string;
+  postmanEnvironment?: string;
+  fromHar?: string;
   output: string;
   force?: boolean;
 }
@@ -30,15 +34,17 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     throw new UsageError(`${flags.output} already exists; pass --force to overwrite it, or --output another file`);
   }
 
+  const from = sourceOf(flags);
   let plan: ImportPlan | undefined;
-  if (flags.fromOpenapi) {
-    const spec = await loadSpec(flags.fromOpenapi, { cwd: io.cwd });
-    for (const warning of spec.warnings) io.stderr.write(`preflight: warning: ${flags.fromOpenapi}: ${warning}\n`);
+  if (from) {
+    const spec = await loadInput(flags, io.cwd);
+    // Input text is untrusted: warnings carry names from it, so they go out escaped like any report text.
+    for (const warning of spec.warnings) io.stderr.write(`preflight: warning: ${terminalText(`${from}: ${warning}`)}\n`);
     plan = planImport(spec);
   }
   const written = renderConfig({
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
-    ...(plan ? { plan, specName: flags.fromOpenapi } : {}),
+    ...(plan && from ? { plan, specName: from } : {}),
     outputName: flags.output,
   });
   await assertLoads(written, flags.output);
@@ -67,6 +73,29 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/** The one input file or URL, when there is one; two at once is a usage error. */
+function sourceOf(flags: InitFlags): string | undefined {
+  const given = [flags.fromOpenapi, flags.fromPostman, flags.fromHar].filter((s): s is string => typeof s === 'string');
+  if (given.length > 1) throw new UsageError('give one of --from-openapi, --from-postman and --from-har, not several');
+  if (flags.postmanEnvironment !== undefined && flags.fromPostman === undefined)
+    throw new UsageError('--postman-environment goes with --from-postman COLLECTION');
+  return given[0];
+}
+
+/** Every importer yields the document the OpenAPI path reads, so one planner and one writer serve them all. */
+async function loadInput(flags: InitFlags, cwd: string): Promise<LoadedSpec> {
+  if (flags.fromOpenapi) return loadSpec(flags.fromOpenapi, { cwd });
+  const { specOf } = await import('../openapi/observed.js');
+  if (flags.fromPostman) {
+    const { readPostman } = await import('../openapi/postman.js');
+    return specOf(
+      await readPostman(flags.fromPostman, { cwd, ...(flags.postmanEnvironment ? { environment: flags.postmanEnvironment } : {}) }),
+    );
+  }
+  const { readHar } = await import('../openapi/har.js');
+  return specOf(readHar(flags.fromHar!, { cwd, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) }));
+}
+
 function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: ReturnType<typeof renderConfig>): string {
   const where = flags.output === '-' ? 'the config' : flags.output;
   const lines: string[] = [];
@@ -75,7 +104,7 @@ function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: Retu
       .map((kind) => [kind, plan.endpoints.filter((e) => e.kind === kind).length] as const)
       .filter(([, n]) => n > 0);
     lines.push(
-      `wrote ${where}: ${written.endpoints} endpoint(s) from ${flags.fromOpenapi} (${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'}), ${plan.publicPaths.length} public path(s)${plan.health ? `, health ${plan.health}` : ''}`,
+      `wrote ${where}: ${written.endpoints} endpoint(s) from ${sourceOf(flags)}${plan.spec.convertedFrom ? ` (converted from ${plan.spec.convertedFrom})` : ''} (${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'}), ${plan.publicPaths.length} public path(s)${plan.health ? `, health ${plan.health}` : ''}`,
     );
   } else {
     lines.push(`wrote ${where}: a starter config; list your endpoints in it, or run preflight init --from-openapi FILE --force`);

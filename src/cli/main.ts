@@ -126,9 +126,15 @@ Each command's --help has its own examples.`,
 
   program
     .command('init')
-    .description('Write a commented config, from an OpenAPI 3.0/3.1 document when given one')
+    .description('Write a commented config, from an OpenAPI 3.x or Swagger 2.0 document, a Postman collection or a HAR when given one')
     .option('--base-url <url>', "the API's base URL (default: the spec's servers[0], else ${API_BASE_URL})")
-    .option('--from-openapi <file-or-url>', 'an OpenAPI document (JSON or YAML): every operation becomes an endpoint')
+    .option('--from-openapi <file-or-url>', 'an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML): every operation becomes an endpoint')
+    .option('--from-postman <file>', 'a Postman Collection v2.0/v2.1: every request becomes an endpoint')
+    .option(
+      '--postman-environment <file>',
+      'a Postman environment for --from-postman: values for {{variables}} (secrets are never written)',
+    )
+    .option('--from-har <file>', 'recorded traffic (HAR): the API calls to one origin become endpoints (choose it with --base-url)')
     .option('-o, --output <file>', 'where to write the config ("-" for stdout)', 'preflight.yaml')
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText(
@@ -136,14 +142,22 @@ Each command's --help has its own examples.`,
       subcommandHelp(
         'init',
         [
-          ['preflight init --from-openapi openapi.yaml', 'write preflight.yaml from a spec'],
+          ['preflight init --from-openapi openapi.yaml', 'write preflight.yaml from a spec (OpenAPI 3.x or Swagger 2.0)'],
+          [
+            'preflight init --from-postman orders.postman_collection.json --postman-environment staging.postman_environment.json',
+            'from a Postman collection',
+          ],
+          [
+            'preflight init --from-har staging.har --base-url https://staging.example.com',
+            'from recorded traffic (devtools, a proxy, recordHar)',
+          ],
           [
             'preflight init --from-openapi https://staging.example.com/openapi.json --base-url https://staging.example.com',
             'from a spec URL',
           ],
           ['preflight init --base-url https://staging.example.com -o - > preflight.yaml', 'a starter config on stdout'],
         ],
-        'Exit codes: 0 written · 2 usage error, unreadable spec, or the file exists (use --force)',
+        'Exit codes: 0 written · 2 usage error, unreadable spec, collection or HAR, or the file exists (use --force)',
       ),
     )
     .action(async (opts: InitFlags) => {

@@ -58,6 +58,10 @@ export async function auditAndPresent(
     if (!report.interrupted) report = markInterrupted(report, stoppedBy);
     io.stderr.write(`preflight: interrupted (${stoppedBy}): writing the partial report\n`);
   }
+  if (target.spec?.convertedFrom)
+    report.notes.push(
+      `the OpenAPI document ${target.spec.source} was converted from ${target.spec.convertedFrom} (swagger2openapi) before use`,
+    );
   if (target.discovered) {
     const { url, public: open } = target.discovered;
     report.discovered = { url, public: open };

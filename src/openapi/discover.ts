@@ -8,15 +8,20 @@ import { isObject, loadSpec, MAX_SPEC_BYTES } from './load.js';
 import { mergeSpec, type MergeResult } from './merge.js';
 import { planImport } from './plan.js';
 
-/** Where frameworks serve their own OpenAPI document (FastAPI, springdoc, Swashbuckle, NestJS, ...). */
+/**
+ * Where frameworks serve their own OpenAPI or Swagger 2.0 document (FastAPI, springdoc, Swashbuckle,
+ * NestJS, Springfox's /v2/api-docs, Jupyter Server's /api/spec.yaml, ...).
+ */
 export const SPEC_PATHS = [
   '/openapi.json',
   '/openapi.yaml',
   '/swagger.json',
   '/v3/api-docs',
+  '/v2/api-docs',
   '/api-docs',
   '/docs/openapi.json',
   '/swagger/v1/swagger.json',
+  '/api/spec.yaml',
 ];
 
 /** A handful of GETs at most: discovery must not read like a scan. */
@@ -77,7 +82,7 @@ export async function discoverSpec(
   return undefined;
 }
 
-/** The parsed document when the text is an OpenAPI 3.x document with paths, else undefined. */
+/** The parsed document when the text is an OpenAPI 3.x or Swagger 2.0 document with paths, else undefined (a 2.0 one is converted on loading). */
 function openApiDocument(text: string): Record<string, unknown> | undefined {
   if (text.length > MAX_SPEC_BYTES) return undefined;
   let data: unknown;
@@ -86,9 +91,8 @@ function openApiDocument(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  return isObject(data) && typeof data.openapi === 'string' && /^3\.[01]\.\d+/.test(data.openapi) && isObject(data.paths)
-    ? data
-    : undefined;
+  const version = isObject(data) && (data.swagger === '2.0' || (typeof data.openapi === 'string' && /^3\.[01]\.\d+/.test(data.openapi)));
+  return version && isObject(data) && isObject(data.paths) ? data : undefined;
 }
 
 /**

@@ -34,6 +34,7 @@ const BASE_URL_ENV = 'API_BASE_URL';
  */
 export function renderConfig(input: InitInput): WrittenConfig {
   const { plan } = input;
+  const noun = nounOf(plan);
   const env: WrittenConfig['env'] = [];
   const out: string[] = [];
   const line = (text = ''): void => void out.push(commentText(text));
@@ -44,7 +45,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   if (plan) {
     line(`# Written by \`preflight init\` from ${input.specName ?? plan.spec.source}`);
     line(
-      `# (${plan.spec.title}${plan.spec.version ? ` ${plan.spec.version}` : ''}, OpenAPI ${plan.spec.openapi}): ${plan.operations.length} operations.`,
+      `# (${plan.spec.title}${plan.spec.version ? ` ${plan.spec.version}` : ''}, ${plan.spec.convertedFrom ? `converted from ${plan.spec.convertedFrom} to ` : ''}OpenAPI ${plan.spec.openapi}): ${plan.operations.length} operations.`,
     );
   } else {
     line('# Written by `preflight init`: a starter config. List your endpoints below, or run');
@@ -81,7 +82,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
     if (Object.keys(auth.query).length) line(`  query: ${flow(auth.query)}`);
   } else if (plan) {
     line(
-      `# The spec declares no security${auth?.unsupported.length ? ` preflight can send (${auth.unsupported.join(', ')})` : ''}. If the API needs credentials, add them:`,
+      `# The ${noun} declares no security${auth?.unsupported.length ? ` preflight can send (${auth.unsupported.join(', ')})` : ''}. If the API needs credentials, add them:`,
     );
     line('# auth:');
     line('#   headers: { Authorization: "Bearer ${API_TOKEN}" }');
@@ -91,23 +92,23 @@ export function renderConfig(input: InitInput): WrittenConfig {
   // publicPaths
   const publicPaths = plan ? plan.publicPaths : ['/health'];
   line('# The allow-list: paths anyone may call. Everything else must refuse anonymous requests.');
-  if (plan) line(`# From the operations documented with \`security: []\`${publicPaths.length ? '' : ' (there are none)'}.`);
+  if (plan) line(`# From the ${PUBLIC_FROM[noun]}${publicPaths.length ? '' : ' (there are none)'}.`);
   if (plan?.mixedPaths.length)
     line(`# Public for some methods only (the list is per path, so they are left out): ${plan.mixedPaths.join(', ')}`);
   if (plan?.undeclared.length)
-    line(`# No security requirement in the spec (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
+    line(`# No security requirement in the ${noun} (add them here if anyone may call them): ${abbreviate(plan.undeclared)}`);
   line(`publicPaths: ${flow(literal(publicPaths))}`);
   line();
 
   // endpoints
   if (plan) {
     line(
-      `# One per operation in the spec${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`,
+      `# One per ${noun === 'spec' ? 'operation' : 'request'} in the ${noun}${plan.health ? ` (${plan.health} is the health endpoint below)` : ''}. kind: list = paginated collection,`,
     );
     line('# write = state-changing (probed only with allowWrites), async = should answer 202 fast, read = the rest.');
     line(plan.endpoints.length ? 'endpoints:' : 'endpoints: []');
     for (const op of plan.endpoints) {
-      const left = writeEndpoint(op, line);
+      const left = writeEndpoint(op, line, noun);
       todos += left;
       if (left) todoEndpoints++;
     }
@@ -141,7 +142,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
 }
 
 /** One endpoint as a block item, with a comment saying what it is and where each guess came from. Returns its TODO count. */
-function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number {
+function writeEndpoint(op: SpecOperation, line: (text?: string) => void, noun: Noun): number {
   let todos = 0;
   const about = [op.operationId, op.summary].filter(Boolean).join(': ');
   const notes = [about, op.kindReason ? `${op.kind}: ${op.kindReason}` : '', op.deprecated ? 'deprecated' : ''].filter(Boolean).join(' · ');
@@ -160,7 +161,7 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void): number
     if (!Object.keys(values).length) continue;
     todos += missing.length;
     const comment = missing.length
-      ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the spec gives no example; use an existing value`
+      ? `   # TODO: ${missing.map((m) => m.name).join(', ')}: the ${noun} gives no example; use an existing value`
       : '';
     line(`    ${key}: ${flow(literal(values))}${comment}`);
   }
@@ -197,7 +198,11 @@ function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: 
       ...(prefix ? { comment: `the spec's paths are below ${prefix}: add it here if the API is served there` } : {}),
     };
   }
-  if (server?.absolute) return { value: literal(server.url), comment: "the spec's servers[0]: point it at staging, not production" };
+  if (server?.absolute)
+    return {
+      value: literal(server.url),
+      comment: `${nounOf(input.plan) === 'spec' ? "the spec's servers[0]" : `from the ${nounOf(input.plan)}`}: point it at staging, not production`,
+    };
   return {
     value: `\${${BASE_URL_ENV}}`,
     env: true,
@@ -206,6 +211,20 @@ function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: 
       : `set ${BASE_URL_ENV}, or write the URL here`,
   };
 }
+
+type Noun = 'spec' | 'collection' | 'recording';
+
+/** What the comments call the input: the importers' documents are written by preflight, not by the API's owners. */
+function nounOf(plan: ImportPlan | undefined): Noun {
+  const from = plan?.spec.convertedFrom ?? '';
+  return from.startsWith('Postman') ? 'collection' : from.startsWith('HAR') ? 'recording' : 'spec';
+}
+
+const PUBLIC_FROM: Record<Noun, string> = {
+  spec: 'operations documented with `security: []`',
+  collection: 'requests whose auth is "No Auth"',
+  recording: 'calls recorded without credentials that succeeded',
+};
 
 function scalar(value: unknown): string {
   return yamlValue(value);

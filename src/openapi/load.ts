@@ -27,6 +27,8 @@ export interface LoadedSpec {
   version: string;
   /** Problems that did not stop the import (schema violations the extraction can live with). */
   warnings: string[];
+  /** "Swagger 2.0" when the document was converted to OpenAPI 3 on reading. */
+  convertedFrom?: string;
 }
 
 export interface LoadSpecOptions {
@@ -42,7 +44,7 @@ export const MAX_SPEC_BYTES = 20 * 1024 * 1024;
 
 /**
  * Reads an OpenAPI 3.0 or 3.1 document (JSON or YAML, file or URL), validates it and resolves every
- * $ref with @readme/openapi-parser. Throws SpecError for anything that cannot be imported.
+ * $ref with @readme/openapi-parser. A Swagger 2.0 document is converted to OpenAPI 3.0 first. Throws SpecError for anything that cannot be imported.
  */
 export async function loadSpec(source: string, options: LoadSpecOptions): Promise<LoadedSpec> {
   const fromUrl = isUrl(source);
@@ -59,7 +61,19 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
       })
     : readSpecFile(source, options.cwd);
 
-  const raw = parseText(text, source);
+  let raw = parseText(text, source);
+  const warnings: string[] = [];
+  let convertedFrom: string | undefined;
+  if (raw.swagger === '2.0') {
+    assertRefBudget(raw, source);
+    const { convertSwagger2 } = await import('./swagger2.js');
+    const converted = await convertSwagger2(raw, source);
+    if (hasExternalRef(converted.document))
+      throw new SpecError(source, 'is a Swagger 2.0 document with $refs to other files', 'bundle it into one file first');
+    raw = converted.document;
+    warnings.push(...converted.warnings);
+    convertedFrom = 'Swagger 2.0';
+  }
   const openapi = checkVersion(raw, source);
   assertRefBudget(raw, source);
   const { validate, dereference } = await import('@readme/openapi-parser');
@@ -71,7 +85,6 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
   // `http: false` switches the URL resolver off (json-schema-ref-parser's option; the type wants its settings).
   const parserOptions: ParserOptions = { resolve: (split ? { http: false } : { external: false }) as ParserOptions['resolve'] };
 
-  const warnings: string[] = [];
   try {
     const result = await validate(input, {
       ...parserOptions,
@@ -113,6 +126,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
     title: String(document.info?.title ?? 'API'),
     version: String(document.info?.version ?? ''),
     warnings,
+    ...(convertedFrom ? { convertedFrom } : {}),
   };
 }
 
@@ -125,15 +139,24 @@ const LENIENT_RULES = {
   'non-optional-path-parameters': 'warning',
 } as const;
 
-function readSpecFile(source: string, cwd: string): string {
+/** A local input file as text, bounded; also read by the Postman and HAR importers (`what` names the kind in messages). */
+export function readSpecFile(
+  source: string,
+  cwd: string,
+  what = { kind: 'OpenAPI file', limit: MAX_SPEC_BYTES, hint: 'check the path, or give an http(s) URL' },
+): string {
   const path = resolve(cwd, source);
   let size: number;
   try {
     size = statSync(path).size;
   } catch {
-    throw new SpecError(source, 'OpenAPI file not found', 'check the path, or give an http(s) URL');
+    throw new SpecError(source, `${what.kind} not found`, what.hint);
   }
-  if (size > MAX_SPEC_BYTES) throw new SpecError(source, `is ${size} bytes, over the ${MAX_SPEC_BYTES / 1024 / 1024} MiB limit for a spec`);
+  if (size > what.limit)
+    throw new SpecError(
+      source,
+      `is ${size} bytes, over the ${what.limit / 1024 / 1024} MiB limit for ${what.kind === 'OpenAPI file' ? 'a spec' : `a ${what.kind}`}`,
+    );
   const bytes = readFileSync(path);
   if (bytes.includes(0)) throw new SpecError(source, 'is binary, not JSON or YAML text');
   return bytes.toString('utf8');
@@ -182,11 +205,7 @@ function parseText(text: string, source: string): Record<string, unknown> {
 
 function checkVersion(raw: Record<string, unknown>, source: string): string {
   if (raw.swagger !== undefined) {
-    throw new SpecError(
-      source,
-      `is a Swagger ${String(raw.swagger)} document; preflight reads OpenAPI 3.0 and 3.1`,
-      `convert it first, e.g. npx swagger2openapi ${source} -o openapi.yaml`,
-    );
+    throw new SpecError(source, `declares swagger: ${JSON.stringify(raw.swagger)}; preflight reads Swagger 2.0 and OpenAPI 3.0 and 3.1`);
   }
   const version = raw.openapi;
   if (version === undefined) throw new SpecError(source, 'is not an OpenAPI document (no openapi: key)', 'give an OpenAPI 3.0 or 3.1 file');

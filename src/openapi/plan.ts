@@ -90,6 +90,7 @@ function targetSpecOf(spec: LoadedSpec, operations: readonly SpecOperation[]): T
     title: spec.title,
     version: spec.version,
     openapi: spec.openapi,
+    ...(spec.convertedFrom ? { convertedFrom: spec.convertedFrom } : {}),
     ...(common ? { errorSchema: common.schema } : {}),
     errorSchemaUsedBy: common?.users ?? [],
   };
