@@ -46,8 +46,10 @@ export function readHar(source: string, options: HarOptions): ObservedApi {
 
   const entries = log.entries.map(entryOf).filter((entry): entry is Entry => entry !== undefined);
   const api = entries.filter((entry) => !isStatic(entry));
+  // Origins are counted by calls that look like an API (JSON either way, or credentials sent): a
+  // page's analytics beacon or a CDN font is not a second API to choose from.
   const origins = new Map<string, number>();
-  for (const entry of api) origins.set(entry.url.origin, (origins.get(entry.url.origin) ?? 0) + 1);
+  for (const entry of api.filter(looksLikeApi)) origins.set(entry.url.origin, (origins.get(entry.url.origin) ?? 0) + 1);
 
   let base: URL;
   if (options.baseUrl) base = new URL(options.baseUrl);
@@ -181,6 +183,14 @@ function entryOf(raw: unknown): Entry | undefined {
     responseType: String(content.mimeType ?? ''),
     ...(responseText !== undefined ? { responseText } : {}),
   };
+}
+
+function looksLikeApi(entry: Entry): boolean {
+  return (
+    /json/i.test(entry.responseType) ||
+    /json/i.test(entry.postData?.mimeType ?? '') ||
+    entry.headers.some((header) => CREDENTIAL_HEADER.test(header.name) && !/^cookie$/i.test(header.name))
+  );
 }
 
 function isStatic(entry: Entry): boolean {

@@ -174,14 +174,14 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void, noun: N
   }
   if (op.body !== undefined) {
     const inline = flow(literal(op.body));
-    const comment = op.bodyNote ? `   # ${op.bodyNote}` : '';
+    const comment = op.bodyNote ? `   # ${ownNote(op.bodyNote, noun)}` : '';
     if (inline.length <= 100) line(`    body: ${inline}${comment}`);
     else {
       line(`    body:${comment}`);
       for (const bodyLine of yamlValue(literal(op.body)).split('\n')) line(`      ${bodyLine}`);
     }
   } else if (op.bodyNote) {
-    line(`    # body: ${op.bodyNote}`);
+    line(`    # body: ${ownNote(op.bodyNote, noun)}`);
   }
   return todos;
 }
@@ -218,6 +218,11 @@ type Noun = 'spec' | 'collection' | 'recording';
 function nounOf(plan: ImportPlan | undefined): Noun {
   const from = plan?.spec.convertedFrom ?? '';
   return from.startsWith('Postman') ? 'collection' : from.startsWith('HAR') ? 'recording' : 'spec';
+}
+
+/** The planner's notes speak of "the spec": an imported collection or recording is called what it is. */
+function ownNote(note: string, noun: Noun): string {
+  return noun === 'spec' ? note : note.replace(/\bthe spec's\b/g, `the ${noun}'s`);
 }
 
 const PUBLIC_FROM: Record<Noun, string> = {

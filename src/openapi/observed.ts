@@ -13,6 +13,8 @@ export interface ObservedOperation {
   /** A real value for each {param}, when one is known. */
   pathExamples: Record<string, string>;
   query: Record<string, string>;
+  /** Query parameters named without a usable value (documented, not sent: paging detection still sees them). */
+  optionalQuery?: string[];
   /** A JSON body, as sent. */
   body?: unknown;
   /** The media type of a body that is not JSON (written as such: the writer says none is set). */
@@ -70,6 +72,9 @@ export function specOf(api: ObservedApi): LoadedSpec {
         schema: { type: 'string' },
         example: value,
       })),
+      ...(op.optionalQuery ?? [])
+        .filter((name) => !(name in op.query))
+        .map((name) => ({ name, in: 'query' as const, schema: { type: 'string' } })),
     ];
     const operation: Operation = {
       ...(op.summary ? { summary: op.summary } : {}),

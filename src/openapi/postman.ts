@@ -6,6 +6,8 @@ import { paramName, scrubSecrets, SECRET_NAME, TOKEN_NAME, type ObservedApi, typ
 
 const MAX_COLLECTION_BYTES = 50 * 1024 * 1024;
 const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
+/** Postman's own converter (openapi-to-postmanv2) writes the schema type where the spec had no example: "<string>", "<long>". */
+const TYPE_PLACEHOLDER = /^<([a-zA-Z-]+)>$/;
 
 interface Variable {
   value?: string;
@@ -29,7 +31,11 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
       'is not a Postman Collection v2.0 or v2.1 (no info.schema naming one)',
       'export it from Postman with Export → Collection v2.1',
     );
-  const { Collection } = await import('postman-collection');
+  // A CommonJS package: its exports are on the default export when imported from ESM.
+  const sdk = (await import('postman-collection')) as unknown as {
+    default?: typeof import('postman-collection');
+  } & typeof import('postman-collection');
+  const { Collection } = sdk.default ?? sdk;
   let collection: InstanceType<typeof Collection>;
   try {
     collection = new Collection(json as never);
@@ -112,7 +118,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
         const name = paramName(colon ? colon[1]! : whole![1]!);
         const raw = colon ? pathVariables[colon[1]!] : `{{${whole![1]}}}`;
         const value = raw === undefined || raw === null || raw === '' ? undefined : fill(String(raw));
-        if (value && !value.todo && value.text) pathExamples[name] = value.text;
+        if (value && !value.todo && value.text && !TYPE_PLACEHOLDER.test(value.text)) pathExamples[name] = value.text;
         return `{${name}}`;
       }
       return encodeURIComponent(fill(text).text).replace(/%7B|%7D/gi, '');
@@ -120,6 +126,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
     const path = `/${segments.join('/')}`;
 
     const query: Record<string, string> = {};
+    const optionalQuery: string[] = [];
     for (const param of url.query.all()) {
       if (param.disabled || !param.key) continue;
       if (isCredential(param.key)) {
@@ -129,7 +136,9 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
         schemes[name] = { type: 'apiKey', in: 'query', name: param.key };
         continue;
       }
-      query[param.key] = fill(String(param.value ?? '')).text;
+      const value = fill(String(param.value ?? '')).text;
+      if (TYPE_PLACEHOLDER.test(value)) optionalQuery.push(param.key);
+      else query[param.key] = value;
     }
 
     let body: unknown;
@@ -146,7 +155,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
     else if (mode === 'formdata') otherBodyType = 'multipart/form-data';
     else if (mode === 'graphql') otherBodyType = 'application/graphql';
     else if (mode === 'file') otherBodyType = 'application/octet-stream';
-    if (body !== undefined) body = scrubSecrets(body, secrets).value;
+    if (body !== undefined) body = scrubSecrets(typedSamples(body), secrets).value;
 
     const responses = (item.responses?.all() ?? []).map((response) => ({
       status: response.code,
@@ -170,6 +179,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
       path: scrubSecrets(path, secrets).value as string,
       pathExamples: scrubSecrets(pathExamples, secrets).value as Record<string, string>,
       query: scrubSecrets(query, secrets).value as Record<string, string>,
+      ...(optionalQuery.length ? { optionalQuery } : {}),
       ...(body !== undefined ? { body } : {}),
       ...(otherBodyType ? { otherBodyType } : {}),
       responses,
@@ -278,6 +288,20 @@ function headerScheme(name: string, value: string | undefined, schemes: Record<s
   const id = `header_${paramName(name)}`;
   schemes[id] = { type: 'apiKey', in: 'header', name: TOKEN_NAME.test(name) ? name : 'X-API-Key' };
   return id;
+}
+
+/** "<integer>" and friends in a converted collection's bodies become a value of that type. */
+function typedSamples(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const type = TYPE_PLACEHOLDER.exec(value)?.[1]?.toLowerCase();
+    if (!type) return value;
+    if (type === 'integer' || type === 'long' || type === 'number' || type === 'double' || type === 'float') return 1;
+    if (type === 'boolean') return true;
+    return 'string';
+  }
+  if (Array.isArray(value)) return value.map(typedSamples);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typedSamples(v)]));
+  return value;
 }
 
 function parsedBody(text: string | undefined): { body?: unknown } {

@@ -62,7 +62,7 @@ describe('preflight init (CLI)', () => {
     expect(existsSync(join(dir, 'preflight.yaml'))).toBe(false);
   });
 
-  it('exits 2 with one clear line for a broken spec, Swagger 2.0, a missing file or a bad base URL', async () => {
+  it('exits 2 with one clear line for a broken spec, a missing file or a bad base URL', async () => {
     writeFileSync(
       join(dir, 'broken.yaml'),
       'openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n  /a:\n    get:\n      responses:\n        "200": { $ref: "#/components/responses/Nope" }\n',
@@ -72,11 +72,13 @@ describe('preflight init (CLI)', () => {
         ['--from-openapi', 'broken.yaml'],
         /^preflight: broken\.yaml: has a \$ref that cannot be resolved: Missing \$ref pointer "#\/components\/responses\/Nope"/,
       ],
-      [
-        ['--from-openapi', 'swagger-2.0-petstore.json'],
-        /^preflight: swagger-2\.0-petstore\.json: is a Swagger 2\.0 document; preflight reads OpenAPI 3\.0 and 3\.1 \(convert it first/,
-      ],
       [['--from-openapi', 'missing.yaml'], /^preflight: missing\.yaml: OpenAPI file not found/],
+      [
+        ['--from-openapi', 'petstore.json', '--from-har', 'x.har'],
+        /^preflight: give one of --from-openapi, --from-postman and --from-har, not several/,
+      ],
+      [['--from-har', 'x.har'], /^preflight: x\.har: HAR file not found \(check the path\)/],
+      [['--from-postman', 'x.json'], /^preflight: x\.json: Postman collection not found \(check the path\)/],
       [['--base-url', 'staging.example.com'], /^preflight: --base-url "staging\.example\.com" must be an http:\/\/ or https:\/\/ URL/],
     ];
     for (const [args, message] of cases) {

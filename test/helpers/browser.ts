@@ -24,7 +24,7 @@ export interface Browser {
 }
 
 /** A fresh profile (--user-data-dir) each time; playwright passes it through a persistent context. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { recordHar?: { path: string; content?: 'embed' | 'omit' } } = {}): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(noChromiumReason());
   const profile = mkdtempSync(join(tmpdir(), 'preflight-chromium-'));
@@ -36,6 +36,8 @@ export async function launchChromium(): Promise<Browser> {
       args: ARGS,
       viewport: { width: 1200, height: 900 },
       timeout: 20_000,
+      // The HAR is written when the context closes.
+      ...(options.recordHar ? { recordHar: options.recordHar } : {}),
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });

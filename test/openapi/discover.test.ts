@@ -64,6 +64,30 @@ describe('spec discovery: a served OpenAPI document is used when no --openapi is
     expect(discovery.map((r) => r.headers.authorization)).toEqual([undefined]);
   });
 
+  it("finds Springfox's Swagger 2.0 at /v2/api-docs, converts it, and the report says so", async () => {
+    const swagger = {
+      swagger: '2.0',
+      info: { title: 'springfox', version: '1' },
+      paths: {
+        '/api/items': { get: { produces: ['application/json'], responses: { '200': { description: 'items' } } } },
+        '/api/admin/users': { get: { produces: ['application/json'], responses: { '200': { description: 'every user' } } } },
+      },
+    };
+    const server = await startServer((req, res) => {
+      if (req.url === '/v2/api-docs') return json(res, 200, swagger);
+      if (req.url?.startsWith('/api/admin/users')) return json(res, 200, [{ id: 1, email: 'root@example.com', role: 'admin' }]);
+      if (req.url?.startsWith('/api/items')) return req.headers.authorization === TOKEN ? json(res, 200, [{ id: 1 }]) : json(res, 401, {});
+      return json(res, 404, { error: 'not found' });
+    });
+    servers.push(server);
+    const report = JSON.parse((await audit(configDir(server.url))).stdout) as Report;
+    expect(report.discovered).toEqual({ url: `${server.url}/v2/api-docs`, public: true });
+    expect(report.notes).toContain(
+      `the OpenAPI document ${server.url}/v2/api-docs was converted from Swagger 2.0 (swagger2openapi) before use`,
+    );
+    expect(adminFindings(report).map((f) => `${f.id} ${f.status}`)).toContain('auth-anonymous/open fail');
+  });
+
   it('asks again with credentials when the document is behind auth, and says it was not public', async () => {
     const server = await api({ specAuth: true });
     servers.push(server);
@@ -103,7 +127,7 @@ describe('spec discovery: a served OpenAPI document is used when no --openapi is
   });
 });
 
-const SPEC_LIKE = /openapi|swagger|api-docs/;
+const SPEC_LIKE = /openapi|swagger|api-docs|spec\.yaml/;
 
 /** The report with its new `discovered` field still matches the shipped JSON Schema. */
 async function expectSchemaValid(report: Report): Promise<void> {

@@ -50,12 +50,15 @@ describe('loading OpenAPI documents', () => {
     expect(plan.operations.find((op) => op.path === '/direct')?.body).toMatchObject({ id: expect.any(String), name: expect.any(String) });
   });
 
-  it('refuses Swagger 2.0 with a message that says what to do', async () => {
-    const error = await load('swagger-2.0-petstore.json').catch((e: unknown) => e);
+  it('converts Swagger 2.0 to OpenAPI 3.0 on reading, and refuses other Swagger versions', async () => {
+    const spec = await load('swagger-2.0-petstore.json');
+    expect(spec.convertedFrom).toBe('Swagger 2.0');
+    expect(spec.openapi).toBe('3.0.0');
+    expect(spec.document.servers?.[0]?.url).toBe('http://petstore.swagger.io/v2');
+    const file = write('swagger-1.2.json', JSON.stringify({ swagger: '1.2', info: { title: 'T', version: '1' }, paths: {} }));
+    const error = await load(file, scratch).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecError);
-    expect((error as Error).message).toBe(
-      'swagger-2.0-petstore.json: is a Swagger 2.0 document; preflight reads OpenAPI 3.0 and 3.1 (convert it first, e.g. npx swagger2openapi swagger-2.0-petstore.json -o openapi.yaml)',
-    );
+    expect((error as Error).message).toBe('swagger-1.2.json: declares swagger: "1.2"; preflight reads Swagger 2.0 and OpenAPI 3.0 and 3.1');
   });
 
   it('says which $ref cannot be resolved', async () => {
