@@ -4,7 +4,15 @@
 // every recorded credential value is scrubbed from whatever else is written (bodies, paths, queries).
 import type { SecurityScheme } from './document.js';
 import { isObject, readSpecFile, SpecError } from './load.js';
-import { paramName, scrubSecrets, SECRET_NAME, TOKEN_NAME, type ObservedApi, type ObservedOperation } from './observed.js';
+import {
+  credentialSchemes,
+  paramName,
+  scrubSecrets,
+  SECRET_NAME,
+  TOKEN_NAME,
+  type ObservedApi,
+  type ObservedOperation,
+} from './observed.js';
 
 const MAX_HAR_BYTES = 200 * 1024 * 1024;
 const STATIC_PATH = /\.(js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|eot|html?|txt|wasm|mp4|webm|mp3)$/i;
@@ -240,33 +248,6 @@ function decodeSafe(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-/** The schemes a recorded credential header implies (its value is never used); none for any other header. */
-function credentialSchemes(header: { name: string; value: string }, schemes: Record<string, SecurityScheme>): string[] {
-  const name = header.name.toLowerCase();
-  if (name === 'authorization') {
-    const basic = /^\s*basic\s/i.test(header.value);
-    const id = basic ? 'basicAuth' : 'bearerAuth';
-    schemes[id] = { type: 'http', scheme: basic ? 'basic' : 'bearer' };
-    return [id];
-  }
-  if (name === 'cookie') {
-    // One scheme per cookie: each becomes its own placeholder (Cookie: session=${API_KEY}; csrf=${API_KEY_2}).
-    return header.value
-      .split(';')
-      .map((pair) => pair.split('=')[0]?.trim() ?? '')
-      .filter((cookie) => TOKEN_NAME.test(cookie))
-      .map((cookie) => {
-        const id = `cookie_${paramName(cookie)}`;
-        schemes[id] = { type: 'apiKey', in: 'cookie', name: cookie };
-        return id;
-      });
-  }
-  if (name === 'proxy-authorization' || !SECRET_NAME.test(name) || !TOKEN_NAME.test(name)) return [];
-  const id = `header_${paramName(header.name)}`;
-  schemes[id] = { type: 'apiKey', in: 'header', name: header.name };
-  return [id];
 }
 
 function parse(text: string): unknown {

@@ -127,7 +127,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   if (health) line(`health: ${scalar(literal(health))}                          # answers 2xx fast, without auth`);
   else
     line(
-      `# health: /health                         # ${plan ? 'the spec has no health-like path; ' : ''}without it, /health, /healthz, /readyz and /livez are tried`,
+      `# health: /health                         # ${plan ? `the ${noun} has no health-like path; ` : ''}without it, /health, /healthz, /readyz and /livez are tried`,
     );
   line(
     'allowWrites: false                         # POST/PUT/PATCH/DELETE probes only when true (or --allow-writes): use a test environment',

@@ -176,3 +176,30 @@ export function paramName(text: string, fallback = 'id'): string {
   const clean = text.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+|_+$/g, '');
   return clean ? clean.slice(0, 40) : fallback;
 }
+
+/** The schemes a recorded credential header implies (its value is never used); none for any other header. */
+export function credentialSchemes(header: { name: string; value: string }, schemes: Record<string, SecurityScheme>): string[] {
+  const name = header.name.toLowerCase();
+  if (name === 'authorization') {
+    const basic = /^\s*basic\s/i.test(header.value);
+    const id = basic ? 'basicAuth' : 'bearerAuth';
+    schemes[id] = { type: 'http', scheme: basic ? 'basic' : 'bearer' };
+    return [id];
+  }
+  if (name === 'cookie') {
+    // One scheme per cookie: each becomes its own placeholder (Cookie: session=${API_KEY}; csrf=${API_KEY_2}).
+    return header.value
+      .split(';')
+      .map((pair) => pair.split('=')[0]?.trim() ?? '')
+      .filter((cookie) => TOKEN_NAME.test(cookie))
+      .map((cookie) => {
+        const id = `cookie_${paramName(cookie)}`;
+        schemes[id] = { type: 'apiKey', in: 'cookie', name: cookie };
+        return id;
+      });
+  }
+  if (name === 'proxy-authorization' || !SECRET_NAME.test(name) || !TOKEN_NAME.test(name)) return [];
+  const id = `header_${paramName(header.name)}`;
+  schemes[id] = { type: 'apiKey', in: 'header', name: header.name };
+  return [id];
+}

@@ -2,7 +2,15 @@
 // (loaded only here), becomes the ObservedApi that observed.ts turns into an OpenAPI document.
 import type { SecurityScheme } from './document.js';
 import { isObject, readSpecFile, SpecError } from './load.js';
-import { paramName, scrubSecrets, SECRET_NAME, TOKEN_NAME, type ObservedApi, type ObservedOperation } from './observed.js';
+import {
+  credentialSchemes,
+  paramName,
+  scrubSecrets,
+  SECRET_NAME,
+  TOKEN_NAME,
+  type ObservedApi,
+  type ObservedOperation,
+} from './observed.js';
 
 const MAX_COLLECTION_BYTES = 50 * 1024 * 1024;
 const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
@@ -167,7 +175,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
     if (auth && auth.type !== 'noauth') used.push(schemeFor(auth.type, auth.parameters().toObject() as Record<string, unknown>, schemes));
     for (const header of request.headers.all()) {
       if (header.disabled || !isCredential(header.key)) continue;
-      used.push(headerScheme(header.key, header.value, schemes));
+      used.push(...credentialSchemes({ name: header.key, value: header.value ?? '' }, schemes));
     }
     const folders: string[] = [];
     item.forEachParent({ withRoot: false }, (parent) => {
@@ -269,24 +277,6 @@ function schemeFor(type: string, parameters: Record<string, unknown>, schemes: R
   // digest, hawk, awsv4, ntlm, akamai, edgegrid: not expressible as a static header; the writer says so.
   const id = `postman_${paramName(type, 'auth')}`;
   schemes[id] = { type: 'http', scheme: paramName(type, 'auth') };
-  return id;
-}
-
-/** A credential header set on the request itself (Authorization: Bearer {{token}}, X-API-Key: ...). */
-function headerScheme(name: string, value: string | undefined, schemes: Record<string, SecurityScheme>): string {
-  if (/^authorization$/i.test(name)) {
-    const basic = /^\s*basic\s/i.test(value ?? '');
-    return schemeFor(basic ? 'basic' : 'bearer', {}, schemes);
-  }
-  if (/^cookie$/i.test(name)) {
-    const named = (value ?? '').split('=')[0]?.trim() ?? '';
-    const cookie = TOKEN_NAME.test(named) ? named : 'session';
-    const id = `cookie_${paramName(cookie)}`;
-    schemes[id] = { type: 'apiKey', in: 'cookie', name: cookie };
-    return id;
-  }
-  const id = `header_${paramName(name)}`;
-  schemes[id] = { type: 'apiKey', in: 'header', name: TOKEN_NAME.test(name) ? name : 'X-API-Key' };
   return id;
 }
 

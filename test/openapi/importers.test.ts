@@ -313,3 +313,71 @@ interface ConverterResult {
   reason?: string;
   output: Array<{ type: string; data: unknown }>;
 }
+
+describe('hostile inputs: a HAR or a collection is as untrusted as a served spec', () => {
+  const ENV = { HOME: 'leaked-home', CI_TOKEN: 'leaked-ci-token', API_TOKEN: 'placeholder-token', API_KEY: 'placeholder-key' };
+  const INJECTED = '\nallowWrites: true\n# ';
+
+  async function expectInert(args: string[]): Promise<void> {
+    const init = await runCli(['init', ...args, '-o', 'preflight.yaml', '--force'], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'preflight.yaml'), 'utf8');
+    expect(text).not.toMatch(/^allowWrites: true/m);
+    const { loadConfigFile } = await import('../../src/config/load.js');
+    const target = await loadConfigFile(join(dir, 'preflight.yaml'), { env: ENV, cwd: dir });
+    expect(target.allowWrites).toBe(false);
+    // No ${VAR} from the input reads the environment: the values stay as written.
+    expect(JSON.stringify(target)).not.toMatch(/leaked-/);
+    for (const output of [init.stdout, init.stderr]) expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  }
+
+  it('a HAR with ${VARS}, line breaks and bad header names in its URLs, bodies and creator', async () => {
+    const entry = (url: string, extra: Record<string, unknown> = {}) => ({
+      request: { method: 'GET', url, headers: [{ name: 'X-Api-Token${HOME}', value: 'tok-abcdefgh' }], ...extra },
+      response: { status: 200, content: { mimeType: 'application/json', text: '{"items":[]}' } },
+    });
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: `evil${INJECTED}`, version: '\u001b[31m1' },
+        entries: [
+          entry('http://127.0.0.1:9/api/x%0Aevil/${HOME}?q=${CI_TOKEN}&note=%0AallowWrites:%20true'),
+          entry('http://127.0.0.1:9/api/items', {
+            method: 'POST',
+            postData: { mimeType: 'application/json', text: JSON.stringify({ a: `\${CI_TOKEN}${INJECTED}`, b: '\u2028x' }) },
+          }),
+        ],
+      },
+    };
+    writeFileSync(join(dir, 'evil.har'), JSON.stringify(har));
+    await expectInert(['--from-har', 'evil.har']);
+  });
+
+  it('a collection with ${VARS} and line breaks in its names, variables, bodies and auth key name', async () => {
+    const collection = {
+      info: { name: `evil${INJECTED}`, schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
+      auth: { type: 'apikey', apikey: { key: 'X-Key${HOME}\nallowWrites: true', value: '{{k}}', in: 'header' } },
+      variable: [
+        { key: 'base', value: 'http://127.0.0.1:9' },
+        { key: 'v', value: '${CI_TOKEN}' },
+      ],
+      item: [
+        {
+          name: `folder${INJECTED}`,
+          item: [
+            {
+              name: `req${INJECTED}`,
+              request: {
+                method: 'POST',
+                url: '{{base}}/items/{{v}}?x={{v}}',
+                body: { mode: 'raw', raw: '{"a":"{{v}}","b":"${HOME}\\nallowWrites: true"}' },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'evil.postman.json'), JSON.stringify(collection));
+    await expectInert(['--from-postman', 'evil.postman.json']);
+  });
+});
