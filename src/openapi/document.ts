@@ -76,6 +76,8 @@ export interface SecurityScheme {
   name?: string;
   in?: string;
   description?: string;
+  /** Set by the Postman and HAR importers only: where the credential was seen ("{{accessToken}}", "the recorded cookie sid"). */
+  'x-preflight-seen'?: string;
 }
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;

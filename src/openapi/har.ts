@@ -109,7 +109,7 @@ export function readHar(source: string, options: HarOptions): ObservedApi {
       if (SECRET_NAME.test(name)) {
         if (!TOKEN_NAME.test(name)) continue;
         const id = `query_${paramName(name)}`;
-        schemes[id] = { type: 'apiKey', in: 'query', name };
+        schemes[id] = { type: 'apiKey', in: 'query', name, 'x-preflight-seen': `the recorded query parameter ${name}` };
         used.push(id);
       } else if (!(name in query)) query[name] = value;
     }

@@ -183,7 +183,7 @@ export function credentialSchemes(header: { name: string; value: string }, schem
   if (name === 'authorization') {
     const basic = /^\s*basic\s/i.test(header.value);
     const id = basic ? 'basicAuth' : 'bearerAuth';
-    schemes[id] = { type: 'http', scheme: basic ? 'basic' : 'bearer' };
+    schemes[id] = { type: 'http', scheme: basic ? 'basic' : 'bearer', 'x-preflight-seen': `the recorded ${header.name} header` };
     return [id];
   }
   if (name === 'cookie') {
@@ -194,12 +194,12 @@ export function credentialSchemes(header: { name: string; value: string }, schem
       .filter((cookie) => TOKEN_NAME.test(cookie))
       .map((cookie) => {
         const id = `cookie_${paramName(cookie)}`;
-        schemes[id] = { type: 'apiKey', in: 'cookie', name: cookie };
+        schemes[id] = { type: 'apiKey', in: 'cookie', name: cookie, 'x-preflight-seen': `the recorded cookie ${cookie}` };
         return id;
       });
   }
   if (name === 'proxy-authorization' || !SECRET_NAME.test(name) || !TOKEN_NAME.test(name)) return [];
   const id = `header_${paramName(header.name)}`;
-  schemes[id] = { type: 'apiKey', in: 'header', name: header.name };
+  schemes[id] = { type: 'apiKey', in: 'header', name: header.name, 'x-preflight-seen': `the recorded header ${header.name}` };
   return [id];
 }

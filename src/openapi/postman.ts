@@ -142,6 +142,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
         if (!TOKEN_NAME.test(param.key)) continue;
         const name = `query_${paramName(param.key)}`;
         schemes[name] = { type: 'apiKey', in: 'query', name: param.key };
+        seenAs(name, [param.value], schemes);
         continue;
       }
       const value = fill(String(param.value ?? '')).text;
@@ -172,10 +173,14 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
 
     const auth = item.getAuth();
     const used: string[] = [];
-    if (auth && auth.type !== 'noauth') used.push(schemeFor(auth.type, auth.parameters().toObject() as Record<string, unknown>, schemes));
+    if (auth && auth.type !== 'noauth') {
+      const parameters = auth.parameters().toObject() as Record<string, unknown>;
+      used.push(seenAs(schemeFor(auth.type, parameters, schemes), Object.values(parameters), schemes));
+    }
     for (const header of request.headers.all()) {
       if (header.disabled || !isCredential(header.key)) continue;
-      used.push(...credentialSchemes({ name: header.key, value: header.value ?? '' }, schemes));
+      for (const id of credentialSchemes({ name: header.key, value: header.value ?? '' }, schemes))
+        used.push(seenAs(id, [header.value], schemes));
     }
     const folders: string[] = [];
     item.forEachParent({ withRoot: false }, (parent) => {
@@ -251,6 +256,17 @@ function baseOf(
   }
   if (host.includes('{{')) return undefined;
   return `${protocol ?? 'https'}://${host}${port ? `:${port}` : ''}`;
+}
+
+/** Notes which {{variables}} held the credential (init names them next to the placeholder to set); returns the scheme id. */
+function seenAs(id: string, values: readonly unknown[], schemes: Record<string, SecurityScheme>): string {
+  const names = values.flatMap((value) => (typeof value === 'string' ? [...value.matchAll(VARIABLE)].map((m) => `{{${m[1]}}}`) : []));
+  const scheme = schemes[id];
+  if (scheme) {
+    if (names.length) scheme['x-preflight-seen'] = [...new Set(names)].join(', ');
+    else delete scheme['x-preflight-seen'];
+  }
+  return id;
 }
 
 /** A Postman auth type as an OpenAPI security scheme (its name in the document); the values are never used. */

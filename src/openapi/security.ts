@@ -42,6 +42,15 @@ export function authFromSpec(document: OpenApiDocument, operations: readonly Spe
 }
 
 function addScheme(guess: AuthGuess, name: string, scheme: SecurityScheme, envName: (base: string) => string): string | undefined {
+  const added = addSchemeEnv(guess, name, scheme, envName);
+  // An imported collection or recording says where the value was seen; only plain characters reach the terminal.
+  const seen = scheme['x-preflight-seen'];
+  const last = guess.env[guess.env.length - 1];
+  if (added && last && typeof seen === 'string' && /^[\w{}., -]{1,80}$/.test(seen)) last.what += ` (was ${seen})`;
+  return added;
+}
+
+function addSchemeEnv(guess: AuthGuess, name: string, scheme: SecurityScheme, envName: (base: string) => string): string | undefined {
   const type = String(scheme.type ?? '').toLowerCase();
   const httpScheme = String(scheme.scheme ?? '').toLowerCase();
   if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openidconnect') {

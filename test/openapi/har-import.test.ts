@@ -121,8 +121,8 @@ describe('init --from-har with a recording made by Playwright in Chromium', () =
     // The credentials became placeholders, and init says what to set.
     expect(result.text).toContain('Authorization: "Bearer ${API_TOKEN}"');
     expect(result.text).toContain('Cookie: "sid=${API_KEY}"');
-    expect(result.init.stdout).toContain('set API_TOKEN:');
-    expect(result.init.stdout).toContain('set API_KEY:');
+    expect(result.init.stdout).toContain('set API_TOKEN: a bearer token (was the recorded authorization header)');
+    expect(result.init.stdout).toContain('set API_KEY: the API key (cookie sid) (was the recorded cookie sid)');
     // Static assets and the other origin are left out.
     expect(result.text).not.toContain('app.js');
     expect(result.text).not.toContain('/collect');

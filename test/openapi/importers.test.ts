@@ -293,7 +293,7 @@ describe('Postman collections', () => {
     expect(result.text).toContain('  # Admin: Audit log\n');
     expect(result.target.publicPaths).toEqual(['/status']);
     expect(result.text).toContain('Authorization: "Bearer ${API_TOKEN}"');
-    expect(result.init.stdout).toContain('set API_TOKEN: a bearer token');
+    expect(result.init.stdout).toContain('set API_TOKEN: a bearer token (was {{accessToken}})');
     expect(result.init.stderr).toMatch(/variable\(s\) \{\{accessToken\}\}, \{\{adminKey\}\} hold credentials/);
     expect(seen.some((line) => line.startsWith('GET /v1/orders'))).toBe(true);
   }, 60_000);
