@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { ensureParentDir, writeFileSafely } from './files.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
-import { assertLoads, renderConfig } from '../openapi/init.js';
+import { assertLoads, nounOf, renderConfig } from '../openapi/init.js';
 import { loadSpec, type LoadedSpec } from '../openapi/load.js';
 import { terminalText } from '../report/escape.js';
 import { planImport, type ImportPlan } from '../openapi/plan.js';
@@ -112,7 +112,7 @@ function summarise(flags: InitFlags, plan: ImportPlan | undefined, written: Retu
   // Said first: an audit skips every endpoint that still has a TODO, so this decides what is tested.
   if (written.todos)
     lines.push(
-      `  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the spec gives no example for): fill them in, or audit skips those endpoints`,
+      `  ${written.todoEndpoints} endpoint(s) have ${written.todos} TODO value(s) (parameters the ${nounOf(plan)} gives no example for): fill them in, or audit skips those endpoints`,
     );
   for (const variable of written.env) lines.push(`  set ${variable.name}: ${variable.what}`);
   const audit = (config: string): string =>

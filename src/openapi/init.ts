@@ -215,7 +215,7 @@ function baseUrlOf(input: InitInput): { value: string; env?: boolean; comment?: 
 type Noun = 'spec' | 'collection' | 'recording';
 
 /** What the comments call the input: the importers' documents are written by preflight, not by the API's owners. */
-function nounOf(plan: ImportPlan | undefined): Noun {
+export function nounOf(plan: ImportPlan | undefined): Noun {
   const from = plan?.spec.convertedFrom ?? '';
   return from.startsWith('Postman') ? 'collection' : from.startsWith('HAR') ? 'recording' : 'spec';
 }

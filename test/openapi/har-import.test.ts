@@ -1,7 +1,7 @@
 // A HAR recorded by Playwright's recordHar from a real (headless) Chromium driving a small web app
 // that calls its JSON API with a bearer token and a session cookie; then `init --from-har`, the
 // config loaded, audited against the same app, and searched for every credential the HAR holds.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   while (servers.length) await servers.pop()!.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('init --from-har with a recording made by Playwright in Chromium', () => {

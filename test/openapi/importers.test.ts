@@ -1,10 +1,10 @@
 // Swagger 2.0 and Postman collections, each imported by `preflight init`, the config loaded, audited
 // against a loopback server and searched for every secret the input held.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoEnv, type RunningServer } from '../../src/demo/common.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import { loadSpec } from '../../src/openapi/load.js';
@@ -21,6 +21,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'preflight-import-'));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const labels = (target: { endpoints: Array<{ label: string; kind: string }> }) =>
   Object.fromEntries(target.endpoints.map((e) => [e.label, e.kind]));
 
