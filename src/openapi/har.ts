@@ -139,8 +139,14 @@ export function readHar(source: string, options: HarOptions): ObservedApi {
       ...(used.length ? { schemes: [...new Set(used)] } : {}),
     });
   }
+  // A route that answered 404 every time it was called does not exist: it is no endpoint to audit.
+  const found = new Set(operations.filter((op) => op.responses.some((r) => r.status !== 404)).map((op) => `${op.method} ${op.path}`));
+  const missing = new Set(operations.map((op) => `${op.method} ${op.path}`).filter((label) => !found.has(label)));
+  if (missing.size)
+    warnings.push(`left out, every recorded call answered 404: ${[...missing].slice(0, 5).join(', ')}${missing.size > 5 ? ', ...' : ''}`);
+  const kept = operations.filter((op) => found.has(`${op.method} ${op.path}`));
   // The first recorded call of each operation gives its examples: prefer one that succeeded.
-  operations.sort((a, b) => successRank(a) - successRank(b));
+  kept.sort((a, b) => successRank(a) - successRank(b));
   const creator = isObject(log.creator) ? `${String(log.creator.name ?? '')} ${String(log.creator.version ?? '')}`.trim() : '';
   return {
     source,
@@ -149,7 +155,7 @@ export function readHar(source: string, options: HarOptions): ObservedApi {
     format: `HAR ${typeof log.version === 'string' ? log.version : ''}`.trim(),
     server: `${base.origin}${prefix}`,
     schemes,
-    operations,
+    operations: kept,
     warnings,
   };
 }
@@ -165,7 +171,8 @@ function entryOf(raw: unknown): Entry | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   const method = String(request.method ?? '').toUpperCase();
-  if (!/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method)) return undefined;
+  // OPTIONS is left out too: in a recording it is a browser's CORS preflight, not a call the app makes.
+  if (!/^(GET|HEAD|POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
   const headers = (Array.isArray(request.headers) ? request.headers : [])
     .filter(isObject)
     .map((h) => ({ name: String(h.name ?? ''), value: String(h.value ?? '') }));
@@ -209,8 +216,8 @@ function isStatic(entry: Entry): boolean {
 
 /**
  * Concrete ids become templates: /orders/123 and /orders/456 are both /orders/{id}, with the real id
- * as the example. A segment is an id when it is a number, a UUID, a long hex string, or a token mixing
- * letters and digits (ord_8f3k2); the last one in the path is {id}, earlier ones are named for the
+ * as the example. A segment is an id when it is a number, a UUID, a long hex string, a prefixed id
+ * (ord_8f3k2) or a long token mixing letters and digits; the last one in the path is {id}, earlier ones are named for the
  * collection they follow (/orders/{orderId}/items/{id}).
  */
 export function templateOf(pathname: string): { path: string; examples: Record<string, string> } {
@@ -234,7 +241,9 @@ function isIdSegment(segment: string): boolean {
     /^\d+$/.test(text) ||
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text) ||
     /^[0-9a-f]{12,}$/i.test(text) ||
-    (/^[A-Za-z0-9_-]{4,}$/.test(text) && /\d/.test(text) && /[A-Za-z]/.test(text) && !/^v\d+$/i.test(text))
+    // Prefixed ids (ord_8f3k2, cus_N4x9) and long random tokens (a8Zk29xQ0p); not oauth2, sha256 or v2.
+    (/^[A-Za-z]{2,8}_[A-Za-z0-9]{4,}$/.test(text) && /\d/.test(text)) ||
+    (/^[A-Za-z0-9]{10,}$/.test(text) && /\d/.test(text) && /[A-Za-z]/.test(text))
   );
 }
 

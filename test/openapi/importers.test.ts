@@ -382,3 +382,50 @@ describe('hostile inputs: a HAR or a collection is as untrusted as a served spec
     await expectInert(['--from-postman', 'evil.postman.json']);
   });
 });
+
+describe('HAR details (hand-made recordings)', () => {
+  it('collapses ids into templates and leaves named segments alone', async () => {
+    const { templateOf } = await import('../../src/openapi/har.js');
+    expect(templateOf('/orders/123')).toEqual({ path: '/orders/{id}', examples: { id: '123' } });
+    expect(templateOf('/v1/users/3f2b9c1e-8a7d-4e6f-9b0a-1c2d3e4f5a6b/orders/ord_8f3k2')).toEqual({
+      path: '/v1/users/{userId}/orders/{id}',
+      examples: { userId: '3f2b9c1e-8a7d-4e6f-9b0a-1c2d3e4f5a6b', id: 'ord_8f3k2' },
+    });
+    expect(templateOf('/api/users/me/settings').path).toBe('/api/users/me/settings');
+    expect(templateOf('/api/oauth2/sha256/v2').path).toBe('/api/oauth2/sha256/v2');
+    expect(templateOf('/files/a8Zk29xQ0pL').path).toBe('/files/{id}');
+    expect(templateOf('/blobs/5e884898da280471').path).toBe('/blobs/{id}');
+  });
+
+  it('leaves out CORS preflights, static assets, other origins and routes that only ever answered 404', async () => {
+    const { readHar } = await import('../../src/openapi/har.js');
+    const entry = (method: string, url: string, status: number, mimeType = 'application/json') => ({
+      request: { method, url, headers: [] },
+      response: { status, content: { mimeType, text: mimeType.includes('json') ? '{"id":1}' : 'x' } },
+    });
+    writeFileSync(
+      join(dir, 'mixed.har'),
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          entries: [
+            entry('GET', 'https://app.example.com/', 200, 'text/html'),
+            entry('GET', 'https://app.example.com/static/main.3f2a.js', 200, 'application/javascript'),
+            entry('OPTIONS', 'https://app.example.com/api/orders', 204, 'text/plain'),
+            entry('GET', 'https://app.example.com/api/orders/7', 200),
+            entry('GET', 'https://app.example.com/api/orders/8', 404),
+            entry('GET', 'https://app.example.com/api/gone', 404),
+            entry('GET', 'https://fonts.example.net/font.woff2', 200, 'font/woff2'),
+          ],
+        },
+      }),
+    );
+    const api = readHar('mixed.har', { cwd: dir });
+    expect(api.server).toBe('https://app.example.com');
+    expect(api.operations.map((op) => `${op.method} ${op.path} ${op.pathExamples.id ?? ''}`)).toEqual([
+      'GET /api/orders/{id} 7',
+      'GET /api/orders/{id} 8',
+    ]);
+    expect(api.warnings).toContain('left out, every recorded call answered 404: GET /api/gone');
+  });
+});
