@@ -299,6 +299,18 @@ describe('Postman collections', () => {
     expect(seen.some((line) => line.startsWith('GET /v1/orders'))).toBe(true);
   }, 60_000);
 
+  it('a {{baseUrl}} with no value anywhere becomes ${API_BASE_URL}, and init says to set it', async () => {
+    const collection = {
+      info: { name: 'No base', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [{ name: 'List', request: { method: 'GET', url: '{{baseUrl}}/things' } }],
+    };
+    writeFileSync(join(dir, 'nobase.json'), JSON.stringify(collection));
+    const result = await runCli(['init', '--from-postman', 'nobase.json', '-o', '-'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('  baseUrl: ${API_BASE_URL}   # set API_BASE_URL, or write the URL here');
+    expect(result.stderr).toContain("set API_BASE_URL: the API's base URL (staging, not production)");
+  });
+
   it('refuses a file that is not a v2.0/v2.1 collection with one line', async () => {
     writeFileSync(join(dir, 'v1.json'), JSON.stringify({ id: 'x', name: 'old', requests: [] }));
     const result = await runCli(['init', '--from-postman', 'v1.json', '-o', '-'], { cwd: dir });
