@@ -3,10 +3,11 @@
 // and full of live credentials: Authorization, cookies and API keys are described by name only and
 // every recorded credential value is scrubbed from whatever else is written (bodies, paths, queries).
 import type { SecurityScheme } from './document.js';
-import { isObject, readSpecFile, SpecError } from './load.js';
+import { isObject, SpecError } from './load.js';
 import {
   credentialSchemes,
   paramName,
+  readJsonInput,
   scrubSecrets,
   SECRET_NAME,
   TOKEN_NAME,
@@ -37,14 +38,8 @@ export interface HarOptions {
 }
 
 export function readHar(source: string, options: HarOptions): ObservedApi {
-  const text = readSpecFile(source, options.cwd, { kind: 'HAR file', limit: MAX_HAR_BYTES, hint: 'check the path' });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SpecError(source, `is not valid JSON: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
-  }
-  const log = isObject(data) && isObject(data.log) ? data.log : undefined;
+  const data = readJsonInput(source, options.cwd, 'HAR file', MAX_HAR_BYTES);
+  const log = isObject(data.log) ? data.log : undefined;
   if (!log || !Array.isArray(log.entries))
     throw new SpecError(
       source,

@@ -4,7 +4,7 @@
 // auth guess, one set of injection rules. No credential value is ever put in the document: auth is
 // described by scheme only, and the config gets ${VARS} placeholders for it.
 import type { OpenApiDocument, Operation, Parameter, Response, Schema, SecurityScheme } from './document.js';
-import { isObject, type LoadedSpec } from './load.js';
+import { isObject, readSpecFile, SpecError, type LoadedSpec } from './load.js';
 
 export interface ObservedOperation {
   method: string;
@@ -202,4 +202,17 @@ export function credentialSchemes(header: { name: string; value: string }, schem
   const id = `header_${paramName(header.name)}`;
   schemes[id] = { type: 'apiKey', in: 'header', name: header.name, 'x-preflight-seen': `the recorded header ${header.name}` };
   return [id];
+}
+
+/** A collection, environment or HAR file: bounded, JSON, an object at the top; else one SpecError line. */
+export function readJsonInput(source: string, cwd: string, kind: string, limit: number): Record<string, unknown> {
+  const text = readSpecFile(source, cwd, { kind, limit, hint: 'check the path' });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SpecError(source, `is not valid JSON: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+  }
+  if (!isObject(data)) throw new SpecError(source, `is not a ${kind} (expected a JSON object)`);
+  return data;
 }

@@ -1,10 +1,11 @@
 // `init --from-postman`: a Postman Collection v2.0/v2.1, read with the official postman-collection SDK
 // (loaded only here), becomes the ObservedApi that observed.ts turns into an OpenAPI document.
 import type { SecurityScheme } from './document.js';
-import { isObject, readSpecFile, SpecError } from './load.js';
+import { isObject, SpecError } from './load.js';
 import {
   credentialSchemes,
   paramName,
+  readJsonInput,
   scrubSecrets,
   SECRET_NAME,
   TOKEN_NAME,
@@ -30,7 +31,7 @@ export interface PostmanOptions {
 
 /** Reads a collection (and optionally an environment) into the requests it describes. */
 export async function readPostman(source: string, options: PostmanOptions): Promise<ObservedApi> {
-  const json = readJson(source, options.cwd, 'Postman collection');
+  const json = readJsonInput(source, options.cwd, 'Postman collection', MAX_COLLECTION_BYTES);
   const schema = isObject(json.info) ? String(json.info.schema ?? '') : '';
   const version = /collection\/v2\.([01])\.\d+/.exec(schema)?.[1];
   if (!version)
@@ -56,7 +57,7 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
     variables.set(key, { ...(value !== undefined && value !== null ? { value: String(value) } : {}), secret: SECRET_NAME.test(key) });
   const warnings: string[] = [];
   if (options.environment) {
-    const env = readJson(options.environment, options.cwd, 'Postman environment');
+    const env = readJsonInput(options.environment, options.cwd, 'Postman environment', MAX_COLLECTION_BYTES);
     const values = Array.isArray(env.values) ? env.values : [];
     for (const entry of values) {
       if (!isObject(entry) || typeof entry.key !== 'string' || entry.enabled === false) continue;
@@ -221,18 +222,6 @@ export async function readPostman(source: string, options: PostmanOptions): Prom
     operations,
     warnings,
   };
-}
-
-function readJson(source: string, cwd: string, kind: string): Record<string, unknown> {
-  const text = readSpecFile(source, cwd, { kind, limit: MAX_COLLECTION_BYTES, hint: 'check the path' });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SpecError(source, `is not valid JSON: ${firstLine(error)}`);
-  }
-  if (!isObject(data)) throw new SpecError(source, `is not a ${kind} (expected a JSON object)`);
-  return data;
 }
 
 /** Headers and query parameters that carry credentials. */
