@@ -54,7 +54,8 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
     lines.push('', c.bold(options.verbose ? 'Findings' : 'What to fix'));
     // --verbose promises every finding; otherwise the worst MAX_LISTED, so the verdict stays on screen.
     const shown = options.verbose ? listed : listed.slice(0, MAX_LISTED);
-    for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose, rawOf.get(finding)));
+    const snippets = new Set<string>();
+    for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose, rawOf.get(finding), snippets));
     if (listed.length > shown.length)
       lines.push(c.dim(`  … and ${listed.length - shown.length} more (--verbose or --format json/markdown/html shows every finding)`));
   }
@@ -67,15 +68,18 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(finding: Finding, c: Colors, verbose: boolean, raw?: Finding): string[] {
+function findingLines(finding: Finding, c: Colors, verbose: boolean, raw?: Finding, snippets = new Set<string>()): string[] {
   const head = `  ${c.status(finding.status, MARK[finding.status])} ${c.dim(`[${finding.severity}]`)} ${finding.checkId} · ${finding.endpoint}`;
   const out = [head, `    ${visible(finding.message)}`];
   if (finding.waiver) out.push(c.cyan(`    waived until ${finding.waiver.expires}: ${finding.waiver.reason}`));
   if (finding.status === 'fail' || finding.status === 'warn') {
     if (finding.remediation) out.push(`    ${c.bold('fix:')} ${finding.remediation}`);
     for (const fix of raw ? stackFixes(raw) : []) {
-      out.push(`    ${c.bold(terminalText(`In ${fix.name}:`))} ${terminalText(fix.fix)}`);
-      if (fix.snippet) out.push(...fix.snippet.split('\n').map((line) => c.dim(`      ${terminalText(line)}`)));
+      // A snippet shared by several findings is printed under the first; the others point up to it.
+      const again = fix.snippet !== undefined && snippets.has(fix.snippet);
+      out.push(`    ${c.bold(terminalText(`In ${fix.name}:`))} ${again ? '(the snippet above)' : terminalText(fix.fix)}`);
+      if (fix.snippet && !again) out.push(...fix.snippet.split('\n').map((line) => c.dim(`      ${terminalText(line)}`)));
+      if (fix.snippet) snippets.add(fix.snippet);
     }
   }
   if (finding.reproduce && finding.status !== 'pass' && finding.status !== 'skip')
