@@ -8,6 +8,7 @@ export default defineStack({
   signals: [
     { says: '`server: envoy`', header: ['server', /^envoy$/i] },
     { says: '`x-envoy-upstream-service-time`', header: ['x-envoy-upstream-service-time', /^\d+$/] },
+    { says: '`Via: … envoy`', header: ['via', /\benvoy\b/i] },
     { says: "Envoy's own error body (`upstream connect error…`, `no healthy upstream`)", body: /^(upstream connect error or disconnect\/reset before headers|no healthy upstream|upstream request timeout)/ },
   ],
   fixes: {

@@ -41,6 +41,12 @@ server.listen(3000);`,
   res.json(listOrders({ limit: Math.min(limit, 100), cursor: req.query.cursor }));
 });`,
     }),
+    ...each(V.pagination, {
+      fix: 'Page by a key (the last id seen) and return it as next_cursor, null on the last page; offsets skip and repeat rows while the data changes.',
+      language: 'js',
+      snippet: `const rows = await db.query('SELECT * FROM orders WHERE id > $1 ORDER BY id LIMIT $2', [cursor ?? 0, limit + 1]);
+res.json({ data: rows.slice(0, limit), next_cursor: rows.length > limit ? String(rows[limit - 1].id) : null });`,
+    }),
     ...each([...V.errorShape, ...V.leaks], {
       fix: 'End the middleware chain with a JSON 404 and a four-argument error handler that logs the error and answers one shape without the stack (Express prints stacks unless NODE_ENV=production).',
       language: 'js',

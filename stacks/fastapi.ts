@@ -48,6 +48,17 @@ class Order(BaseModel):
 def list_orders(limit: int = Query(50, ge=1, le=100), cursor: str | None = None):
     return orders_page(limit=limit, cursor=cursor)`,
     }),
+    ...each(V.pagination, {
+      fix: 'Return a cursor with every page (fastapi-pagination\'s CursorPage does it for SQLAlchemy queries), null on the last one.',
+      language: 'python',
+      snippet: `from fastapi_pagination.cursor import CursorPage
+from fastapi_pagination.ext.sqlalchemy import paginate
+
+
+@app.get("/api/orders", response_model=CursorPage[OrderOut])
+def list_orders(db: Session = Depends(get_db)):
+    return paginate(db, select(Order).order_by(Order.id))`,
+    }),
     ...each([...V.errorShape, ...V.leaks], {
       fix: 'Register exception handlers so HTTP errors, validation errors and unexpected ones answer one JSON shape with a code (never the traceback; keep debug=False).',
       language: 'python',

@@ -38,6 +38,19 @@ if s := r.URL.Query().Get("limit"); s != "" {
 	limit = min(n, 100)
 }`,
     }),
+    ...each(V.pagination, {
+      fix: 'Page by key: fetch limit+1 rows after the cursor and return the last id as next_cursor when there are more.',
+      language: 'go',
+      snippet: `rows, err := db.QueryContext(ctx, "SELECT id, sku FROM orders WHERE id > $1 ORDER BY id LIMIT $2", after, limit+1)
+// …scan into orders…
+var next *string
+if len(orders) > limit {
+	orders = orders[:limit]
+	id := strconv.FormatInt(orders[limit-1].ID, 10)
+	next = &id
+}
+json.NewEncoder(w).Encode(map[string]any{"data": orders, "next_cursor": next})`,
+    }),
     ...each([...V.errorShape, ...V.leaks], {
       fix: 'The defaults answer plain text: register a JSON catch-all 404 (Gin: r.NoRoute, r.NoMethod) and a recovery middleware that answers JSON without the panic.',
       language: 'go',

@@ -19,6 +19,12 @@ Pagy::DEFAULT[:limit] = 50
 Pagy::DEFAULT[:limit_max] = 100
 Pagy::DEFAULT[:limit_param] = :limit`,
     }),
+    ...each(V.pagination, {
+      fix: 'Use keyset pagination (pagy keyset) and return the next page\'s cursor, nil on the last page.',
+      language: 'ruby',
+      snippet: `pagy, orders = pagy_keyset(Order.order(:id), limit: 50)
+render json: { data: orders, next_cursor: pagy.next }`,
+    }),
     ...each(V.bodySize, {
       fix: 'Rails reads any body: cap it in the web server or proxy (Puma has no body cap; nginx client_max_body_size), and refuse by Content-Length in a Rack middleware.',
       language: 'ruby',

@@ -34,6 +34,14 @@ spring.servlet.multipart.max-request-size=1MB`,
       language: 'properties',
       snippet: 'spring.data.web.pageable.max-page-size=100\nspring.data.web.pageable.default-page-size=50',
     }),
+    ...each(V.pagination, {
+      fix: 'Take a Pageable and return Spring Data\'s page model, which carries the page links and totals (stable JSON since Boot 3.3).',
+      language: 'java',
+      snippet: `@GetMapping("/api/orders")
+PagedModel<Order> list(@PageableDefault(size = 50) Pageable pageable) {
+  return new PagedModel<>(orders.findAll(pageable));
+}`,
+    }),
     ...each([...V.errorShape, ...V.leaks], {
       fix: 'Answer RFC 9457 problem details everywhere and never include stack traces or messages of unexpected exceptions.',
       language: 'properties',
