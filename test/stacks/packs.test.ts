@@ -206,6 +206,31 @@ describe('a plain node:http server, the config override and every format', () =>
     });
   });
 
+  it('a saved report is untrusted: stack text from it cannot inject into any format', async () => {
+    const report = await runAudit(await targetFor(plainJson.url, `${CONFIG}stack: fastapi\n`), { only: ['request-id'] });
+    const hostile = {
+      stack: 'fastapi',
+      name: '<img src=x onerror=alert(1)>\u001b[31m',
+      fix: 'fix\n✓ gate PASSED \u001b]8;;http://evil\u0007',
+      snippet: 'a\n```\n</code></pre><script>alert(1)</script>\n\u001b[2J',
+      language: 'js\n# injected',
+    };
+    for (const finding of report.items.flatMap((item) => item.findings)) if (finding.stackRemediation) finding.stackRemediation = [hostile];
+    report.stack = {
+      source: 'detected',
+      stacks: [{ id: 'fastapi', name: '<b>x</b>', kind: 'framework', evidence: ['<script>y</script>\u001b[0m'] }],
+    };
+    const terminal = await render(report, 'terminal', { color: false, verbose: false });
+    const markdown = await render(report, 'markdown', { color: false, verbose: false });
+    const html = await render(report, 'html', { color: false, verbose: false });
+    for (const out of [terminal, markdown, html]) expect(out).not.toContain('\u001b');
+    expect(terminal).not.toMatch(/^✓ gate PASSED/m);
+    expect(html).not.toMatch(/<script>alert|<img src=x|<b>x<\/b>|<script>y/);
+    expect(markdown).not.toContain('# injected');
+    // The snippet's own ``` cannot close the fence it is shown in.
+    expect(markdown).toMatch(/ {4}````\n {4}a\n {4}```\n/);
+  });
+
   it('refuses an unknown stack: in the config with the line and the nearest name', async () => {
     const text = `target:\n  baseUrl: http://127.0.0.1:9\nstack: [fastapy]\n`;
     const error = await loadConfigText(text, 'bad.yaml', { env: {} }).catch((e: unknown) => e);
