@@ -1,5 +1,13 @@
 import { defineStack, each, V } from './api.js';
 
+/** Express middleware: NestJS on Express (its default) takes the same in main.ts. */
+export const REQUEST_ID_MIDDLEWARE = `app.use((req, res, next) => {
+  const sent = req.get('x-request-id') ?? '';
+  req.id = /^[\\w.:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
+  res.set('X-Request-Id', req.id);
+  next();
+});`;
+
 export default defineStack({
   id: 'express',
   name: 'Express',
@@ -13,12 +21,7 @@ export default defineStack({
     ...each(V.requestId, {
       fix: 'Add a middleware before the routes that keeps a valid caller id (or makes a UUID) and sets it on every response; 404s and errors keep it.',
       language: 'js',
-      snippet: `app.use((req, res, next) => {
-  const sent = req.get('x-request-id') ?? '';
-  req.id = /^[\\w.:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
-  res.set('X-Request-Id', req.id);
-  next();
-});`,
+      snippet: REQUEST_ID_MIDDLEWARE,
     }),
     ...each(V.bodySize, {
       fix: 'Give the body parsers an explicit limit (the default is 100 kB); bodies over it get 413 before they are parsed.',

@@ -1,4 +1,5 @@
 import { defineStack, each, V } from './api.js';
+import { REQUEST_ID_MIDDLEWARE } from './express.js';
 
 export default defineStack({
   id: 'nestjs',
@@ -23,12 +24,7 @@ export default defineStack({
     ...each(V.requestId, {
       fix: 'In main.ts, before app.listen, add a middleware that keeps a valid caller id (or makes a UUID) and sets it on every response; exception filters keep it.',
       language: 'ts',
-      snippet: `app.use((req, res, next) => {
-  const sent = req.get('x-request-id') ?? '';
-  req.id = /^[\\w.:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
-  res.set('X-Request-Id', req.id);
-  next();
-});`,
+      snippet: REQUEST_ID_MIDDLEWARE,
     }),
     ...each(V.bodySize, {
       fix: "Turn off Nest's built-in body parser and register Express's with a limit (or app.useBodyParser with a limit).",
