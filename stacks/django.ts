@@ -26,6 +26,7 @@ export default defineStack({
     },
     { says: "Django's `Cross-Origin-Opener-Policy: same-origin` with `X-Frame-Options: DENY`", weight: 1, header: ['cross-origin-opener-policy', /^same-origin$/], alsoHeader: ['x-frame-options', /^DENY$/] },
     { says: "Django's `csrftoken` / `sessionid` cookie", weight: 1, cookie: /^(csrftoken|sessionid)$/ },
+    { says: "drf-spectacular's schema path (/api/schema/)", weight: 1, status: 200, path: /^\/api\/schema\/?$/ },
   ],
   fixes: {
     ...each(V.listCap, {

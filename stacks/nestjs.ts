@@ -19,6 +19,7 @@ export default defineStack({
       status: 500,
       body: /^\{"statusCode":500,"message":"Internal server error"\}$/,
     },
+    { says: "@nestjs/swagger's document path (/api-json, /docs-json)", weight: 1, status: 200, path: /^\/(api|docs|swagger|api-docs)-json$/ },
   ],
   fixes: {
     ...each(V.requestId, {

@@ -9,7 +9,7 @@ import { render } from '../../src/report/render.js';
 import type { Report } from '../../src/report/types.js';
 import { loadChecks } from '../../src/runner/registry.js';
 import { runAudit } from '../../src/runner/run.js';
-import { detectStacks, type Observation } from '../../src/stack/detect.js';
+import { detectStacks, observationsOf, type Observation } from '../../src/stack/detect.js';
 import { loadStacks, stackIds } from '../../src/stack/registry.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 import { targetFor } from '../helpers/target.js';
@@ -113,6 +113,33 @@ describe('detection from what the audit saw', () => {
     const found = detectStacks(await loadStacks(), observations);
     expect(found.map((match) => match.id)).toEqual(expected);
     for (const match of found) expect(match.evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('detection from OpenAPI documents and doc paths', () => {
+  it('a served document where discovery found it counts as a hint, with another signal', async () => {
+    const packs = await loadStacks();
+    const cookie = { 'set-cookie': 'JSESSIONID=***; Path=/; HttpOnly' };
+    expect(detectStacks(packs, observationsOf([], { url: 'http://127.0.0.1:9/v3/api-docs' })).map((m) => m.id)).toEqual([]);
+    const both = detectStacks(packs, [
+      ...observationsOf([], { url: 'http://127.0.0.1:9/v3/api-docs' }),
+      seen(200, '[]', cookie, '/api/orders'),
+    ]);
+    expect(both).toEqual([
+      {
+        id: 'spring-boot',
+        name: 'Spring Boot',
+        kind: 'framework',
+        evidence: ['the servlet `JSESSIONID` cookie (GET /api/orders → 200)', 'springdoc / actuator paths (GET /v3/api-docs → 200)'],
+      },
+    ]);
+  });
+
+  it.each([
+    ['springdoc', '{"openapi":"3.0.1","servers":[{"url":"http://x","description":"Generated server url"}]}', 'spring-boot'],
+    ['NSwag', '{"x-generator": "NSwag v14.0.0.0 (NJsonSchema v11.0.0.0 (Newtonsoft.Json v13.0.0.0))","openapi":"3.0.0"}', 'aspnet-core'],
+  ])('a %s document names its framework', async (_name, body, id) => {
+    expect(detectStacks(await loadStacks(), [seen(200, body, {}, '/openapi.json')]).map((m) => m.id)).toEqual([id]);
   });
 });
 
