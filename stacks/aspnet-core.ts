@@ -14,7 +14,7 @@ export default defineStack({
     },
     { says: 'an `.AspNetCore.` cookie', weight: 1, cookie: /^\.AspNetCore\./ },
     { says: 'Swashbuckle\'s document path /swagger/v1/swagger.json', weight: 1, status: 200, path: /^\/swagger\/v\d+\/swagger\.json$/ },
-    { says: 'an NSwag-generated OpenAPI document (`"x-generator": "NSwag …"`)', status: 200, body: /"x-generator"\s*:\s*"NSwag/ },
+    { says: 'an NSwag-generated OpenAPI document (`"x-generator": "NSwag …"`)', status: 200, body: /^\{\s*"x-generator"\s*:\s*"NSwag/ },
   ],
   fixes: {
     ...each(V.bodySize, {

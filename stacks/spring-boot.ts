@@ -11,8 +11,13 @@ export default defineStack({
       status: [400, 404, 405, 500],
       body: /^\{"timestamp":"[^"]+","status":\d{3},"error":"[^"]+",("message":"[^"]*",)?"path":"[^"]*"\}$/,
     },
-    { says: "Spring's Whitelabel Error Page", body: /Whitelabel Error Page/ },
-    { says: 'springdoc\'s OpenAPI document ("Generated server url")', status: 200, body: /"description":"Generated server url"/ },
+    { says: "Spring's Whitelabel Error Page", status: [400, 401, 403, 404, 405, 500], body: /Whitelabel Error Page/ },
+    {
+      says: 'springdoc\'s OpenAPI document ("Generated server url")',
+      status: 200,
+      // Anchored: only a body that is an OpenAPI document is searched, not every 200 of the run.
+      body: /^\{"openapi":"3[^"]*","info":\{.*?\},"servers":\[\{"url":"[^"]*","description":"Generated server url"\}/,
+    },
     { says: 'the servlet `JSESSIONID` cookie', weight: 1, cookie: /^JSESSIONID$/ },
     { says: 'springdoc / actuator paths', weight: 1, status: 200, path: /^\/(v3\/api-docs|actuator)(\/|$)/ },
   ],

@@ -136,7 +136,11 @@ describe('detection from OpenAPI documents and doc paths', () => {
   });
 
   it.each([
-    ['springdoc', '{"openapi":"3.0.1","servers":[{"url":"http://x","description":"Generated server url"}]}', 'spring-boot'],
+    [
+      'springdoc',
+      '{"openapi":"3.0.1","info":{"title":"OpenAPI definition","version":"v0"},"servers":[{"url":"http://x","description":"Generated server url"}],"paths":{}}',
+      'spring-boot',
+    ],
     ['NSwag', '{"x-generator": "NSwag v14.0.0.0 (NJsonSchema v11.0.0.0 (Newtonsoft.Json v13.0.0.0))","openapi":"3.0.0"}', 'aspnet-core'],
   ])('a %s document names its framework', async (_name, body, id) => {
     expect(detectStacks(await loadStacks(), [seen(200, body, {}, '/openapi.json')]).map((m) => m.id)).toEqual([id]);
