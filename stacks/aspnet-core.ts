@@ -62,5 +62,26 @@ app.UseStatusCodePages();`,
       language: 'csharp',
       snippet: 'if (app.Environment.IsDevelopment()) { app.UseSwagger(); app.UseSwaggerUI(); }',
     }),
+    ...each(V.listCap, {
+      fix: 'Bind limit with a [Range] so model validation answers 400 (problem details) outside it, and default it.',
+      language: 'csharp',
+      snippet: `app.MapGet("/api/orders", ([Range(1, 100)] int limit = 50, string? cursor = null) => orders.Page(limit, cursor))
+   .WithParameterValidation(); // or [ApiController] actions, which validate [Range] themselves`,
+    }),
+    ...each(V.cors, {
+      fix: 'Name the allowed origins in a CORS policy; never AllowAnyOrigin with credentials (SetIsOriginAllowed(_ => true) is the same hole).',
+      language: 'csharp',
+      snippet: `builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins("https://app.example.com").AllowCredentials().AllowAnyHeader()));
+app.UseCors();`,
+    }),
+    ...each(V.background, {
+      fix: 'Queue the work (a Channel read by a BackgroundService, or Hangfire) and answer 202 with a status URL.',
+      language: 'csharp',
+      snippet: `app.MapPost("/api/imports", async (ImportRequest body, Channel<ImportJob> queue) => {
+    var job = new ImportJob(Guid.NewGuid(), body);
+    await queue.Writer.WriteAsync(job);
+    return Results.Accepted($"/api/imports/{job.Id}", new { id = job.Id, status = "queued" });
+});`,
+    }),
   },
 });

@@ -93,5 +93,13 @@ if settings.ADMIN_ENABLED:  # true only on the internal deployment
       language: 'python',
       snippet: 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\nCORS_ALLOW_CREDENTIALS = True',
     }),
+    ...each(V.background, {
+      fix: 'Hand the work to Celery and answer 202 with where to poll.',
+      language: 'python',
+      snippet: `class ImportView(APIView):
+    def post(self, request):
+        job = run_import.delay(request.data)
+        return Response({"id": job.id, "status": "queued"}, status=202, headers={"Location": f"/api/imports/{job.id}"})`,
+    }),
   },
 });

@@ -83,5 +83,18 @@ app.use((req, res, next) => (PUBLIC.has(req.path) ? next() : requireAuth(req, re
       snippet: `app.post('/api/orders', idempotent(redis), createOrder); // e.g. express-idempotency or your own middleware:
 // look up the key; if found and the body hash matches, replay status+body; if it differs, 422; else run and store.`,
     }),
+    ...each(V.adminSurface, {
+      fix: 'Mount the API docs (swagger-ui-express) and admin routers only outside production, or behind the auth middleware.',
+      language: 'js',
+      snippet: "if (process.env.NODE_ENV !== 'production') app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapiDocument));",
+    }),
+    ...each(V.background, {
+      fix: 'Queue the slow work (BullMQ) and answer 202 with a status URL.',
+      language: 'js',
+      snippet: `app.post('/api/imports', async (req, res) => {
+  const job = await imports.add('import', req.body);
+  res.status(202).location(\`/api/imports/\${job.id}\`).json({ id: job.id, status: 'queued' });
+});`,
+    }),
   },
 });

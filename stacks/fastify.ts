@@ -79,5 +79,18 @@ app.addHook('onRequest', async (request, reply) => {
   if (seen) return seen.hash === hash(request.body) ? reply.code(seen.status).send(seen.body) : reply.code(422).send({ code: 'idempotency_key_reused' });
 });`,
     }),
+    ...each(V.adminSurface, {
+      fix: 'Register @fastify/swagger-ui only outside production.',
+      language: 'js',
+      snippet: "if (process.env.NODE_ENV !== 'production') await app.register(import('@fastify/swagger-ui'), { routePrefix: '/docs' });",
+    }),
+    ...each(V.background, {
+      fix: 'Queue the slow work (BullMQ) and answer 202 with a status URL.',
+      language: 'js',
+      snippet: `app.post('/api/imports', async (request, reply) => {
+  const job = await imports.add('import', request.body);
+  return reply.code(202).header('Location', \`/api/imports/\${job.id}\`).send({ id: job.id, status: 'queued' });
+});`,
+    }),
   },
 });

@@ -90,5 +90,11 @@ def start_import():
     job = run_import.delay(request.get_json())
     return {"id": job.id, "status": "queued"}, 202, {"Location": f"/api/imports/{job.id}"}`,
     }),
+    ...each(V.adminSurface, {
+      fix: 'Register admin and API-docs blueprints only where they are meant to be reached.',
+      language: 'python',
+      snippet: `if app.config.get("ADMIN_ENABLED"):  # true only on the internal deployment
+    app.register_blueprint(admin_blueprint, url_prefix="/admin")`,
+    }),
   },
 });

@@ -84,5 +84,23 @@ if err != nil { writeError(w, 503, "queue_unavailable", "try again"); return }
 w.Header().Set("Location", "/api/imports/"+info.ID)
 w.WriteHeader(http.StatusAccepted)`,
     }),
+    ...each(V.defaultDeny, {
+      fix: 'Wrap the whole mux in the auth middleware with an allow-list of public paths, so a new route is private by default.',
+      language: 'go',
+      snippet: `func requireAuth(public map[string]bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !public[r.URL.Path] && !authenticated(r) {
+			writeError(w, http.StatusUnauthorized, "unauthorized", "credentials required")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}`,
+    }),
+    ...each(V.cors, {
+      fix: 'Use github.com/rs/cors with an explicit origin list.',
+      language: 'go',
+      snippet: 'handler := cors.New(cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}).Handler(mux)',
+    }),
   },
 });

@@ -73,5 +73,22 @@ end`,
   render json: { id: job.job_id, status: "queued" }, status: :accepted, location: import_url(job.job_id)
 end`,
     }),
+    ...each(V.defaultDeny, {
+      fix: 'Authenticate in the base API controller and skip it only in the few public actions.',
+      language: 'ruby',
+      snippet: `class ApiController < ActionController::API
+  before_action :authenticate!
+end
+class HealthController < ApiController
+  skip_before_action :authenticate!
+end`,
+    }),
+    ...each(V.adminSurface, {
+      fix: 'Route admin engines (and the job dashboard) only behind authentication, or only on the internal host.',
+      language: 'ruby',
+      snippet: `authenticate :user, ->(u) { u.admin? } do
+  mount Sidekiq::Web => "/admin/sidekiq"
+end`,
+    }),
   },
 });

@@ -83,5 +83,26 @@ springdoc.swagger-ui.enabled=false`,
     .requestMatchers("/health", "/api/login").permitAll()
     .anyRequest().authenticated());`,
     }),
+    ...each(V.cors, {
+      fix: 'Declare a CORS configuration with explicit origins; allowedOriginPatterns("*") with credentials lets any site in.',
+      language: 'java',
+      snippet: `@Bean CorsConfigurationSource cors() {
+  var config = new CorsConfiguration();
+  config.setAllowedOrigins(List.of("https://app.example.com"));
+  config.setAllowCredentials(true);
+  var source = new UrlBasedCorsConfigurationSource();
+  source.registerCorsConfiguration("/**", config);
+  return source;
+}`,
+    }),
+    ...each(V.background, {
+      fix: 'Queue the work (a message broker, or @Async with a persisted job) and answer 202 with a status URL.',
+      language: 'java',
+      snippet: `@PostMapping("/api/imports")
+ResponseEntity<Job> start(@RequestBody ImportRequest body) {
+  Job job = jobs.enqueue(body);
+  return ResponseEntity.accepted().location(URI.create("/api/imports/" + job.id())).body(job);
+}`,
+    }),
   },
 });
