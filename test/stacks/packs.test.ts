@@ -194,6 +194,23 @@ describe('a plain node:http server, the config override and every format', () =>
       expect(passed.filter((f) => f.stackRemediation)).toEqual([]);
     });
 
+    it('notes a stack the answers show that the config does not name', async () => {
+      const express = await startServer((req, res) => {
+        res.setHeader('x-powered-by', 'Express');
+        json(res, req.url?.startsWith('/api/orders') ? 200 : 404, {});
+      });
+      try {
+        const named = await runAudit(await targetFor(express.url, `${CONFIG}stack: fastapi\n`), { only: ['request-id'] });
+        expect(named.stack?.stacks.map((s) => s.id)).toEqual(['fastapi']);
+        expect(named.notes).toContainEqual(
+          expect.stringMatching(/^stack: in the config names fastapi, but the answers look like Express too \(`X-Powered-By: Express`/),
+        );
+        expect(report.notes.filter((note) => note.startsWith('stack:'))).toEqual([]);
+      } finally {
+        await express.close();
+      }
+    });
+
     it('terminal and Markdown say "In <stack>: …" with the snippet under the finding', async () => {
       const terminal = await render(report, 'terminal', { color: false, verbose: false });
       expect(terminal).toContain('Stack: FastAPI / Starlette (named in the config) + nginx (named in the config)');
