@@ -279,6 +279,17 @@ describe('a plain node:http server, the config override and every format', () =>
     expect(markdown).toMatch(/ {4}````\n {4}a\n {4}```\n/);
   });
 
+  it("a verdict the named pack has no entry for keeps the verdict's own remediation only", async () => {
+    const report = await runAudit(await targetFor(plainJson.url, `${CONFIG}stack: caddy\n`), { only: ['request-id'] });
+    const failed = report.items.flatMap((item) => item.findings).filter((f) => f.status === 'fail');
+    expect(failed.map((f) => f.id)).toContain('request-id/notEchoed');
+    for (const finding of failed) {
+      expect(finding.stackRemediation).toBeUndefined();
+      expect(finding.remediation).toMatch(/request-id header/);
+    }
+    expect(await render(report, 'markdown', { color: false, verbose: false })).not.toContain('**In Caddy:**');
+  });
+
   it('refuses an unknown stack: in the config with the line and the nearest name', async () => {
     const text = `target:\n  baseUrl: http://127.0.0.1:9\nstack: [fastapy]\n`;
     const error = await loadConfigText(text, 'bad.yaml', { env: {} }).catch((e: unknown) => e);
