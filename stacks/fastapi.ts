@@ -44,7 +44,10 @@ class Order(BaseModel):
     ...each(V.listCap, {
       fix: 'Declare limit with bounds in the signature: FastAPI answers 422 to anything outside them.',
       language: 'python',
-      snippet: `@app.get("/api/orders")
+      snippet: `from fastapi import Query
+
+
+@app.get("/api/orders")
 def list_orders(limit: int = Query(50, ge=1, le=100), cursor: str | None = None):
     return orders_page(limit=limit, cursor=cursor)`,
     }),

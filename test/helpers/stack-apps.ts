@@ -26,20 +26,27 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** The fixture's text with `snippet` in place of its one marker line, indented like the marker. */
-export function withSnippet(source: string, snippet: string): string {
+/**
+ * The fixture's text with `snippet` in place of its marker, indented like the marker: the one line
+ * `// STACK-FIX` (or `# STACK-FIX`) where a middleware or setting goes, or, for a named fix, the block
+ * from `// STACK-FIX:name start` to `// STACK-FIX:name end` (the naive code the fix replaces).
+ */
+export function withSnippet(source: string, snippet: string, name?: string): string {
   const lines = source.split('\n');
-  const at = lines.flatMap((line, index) => (/^\s*(\/\/|#) STACK-FIX$/.test(line) ? [index] : []));
-  if (at.length !== 1) throw new Error(`the app must have exactly one STACK-FIX marker line, found ${at.length}`);
-  const indent = /^\s*/.exec(lines[at[0]!]!)![0];
-  lines.splice(at[0]!, 1, ...snippet.split('\n').map((line) => (line ? indent + line : line)));
+  const find = (suffix: string): number[] =>
+    lines.flatMap((line, index) => (line.trim().replace(/^(\/\/|#) /, '') === `STACK-FIX${suffix}` ? [index] : []));
+  const [start, end] = name ? [find(`:${name} start`), find(`:${name} end`)] : [find(''), find('')];
+  if (start.length !== 1 || end.length !== 1 || end[0]! < start[0]!)
+    throw new Error(`the app must have exactly one STACK-FIX${name ? `:${name} start/end block` : ' marker line'}`);
+  const indent = /^\s*/.exec(lines[start[0]!]!)![0];
+  lines.splice(start[0]!, end[0]! - start[0]! + 1, ...snippet.split('\n').map((line) => (line ? indent + line : line)));
   return lines.join('\n');
 }
 
 /** Starts the fixture app (with the snippet applied to a copy when given) and waits until it listens. */
-export async function startApp(fixture: string, snippet?: string): Promise<RunningApp> {
+export async function startApp(fixture: string, snippet?: string, marker?: string): Promise<RunningApp> {
   const original = readFileSync(join(FIXTURES, fixture), 'utf8');
-  const source = snippet === undefined ? original : withSnippet(original, snippet);
+  const source = snippet === undefined ? original : withSnippet(original, snippet, marker);
   // Inside the repository, so a Node app resolves express, fastify, … from its node_modules.
   const cache = join(ROOT, 'node_modules', '.cache', 'stack-apps');
   mkdirSync(cache, { recursive: true });
@@ -106,10 +113,12 @@ export interface ProvenFix {
   stack: string;
   /** The naive app in test/fixtures/stack-apps. */
   app: string;
-  /** The one check audited (--only), so the test stays fast. */
-  check: string;
+  /** The check audited (--only), so the test stays fast; with another whose answers show the stack when this one's may not. */
+  check: string | string[];
   /** Extra config under target: (endpoints etc.). */
   config?: string;
+  /** The fixture's named STACK-FIX block the snippet replaces (default: its one STACK-FIX line). */
+  marker?: string;
   /** Verdicts the naive app gets (status fail) and the fixed copy does not. */
   fails: string[];
   /** Verdicts the fixed copy gets (status pass). */
@@ -124,7 +133,7 @@ const DEFAULT_CONFIG = 'endpoints:\n  - { method: GET, path: /api/orders }\npubl
  * copy, makes the same audit pass them.
  */
 export function describeProvenFix(spec: ProvenFix): void {
-  describe(`stack pack ${spec.stack} on a real ${spec.app} app`, () => {
+  describe(`stack pack ${spec.stack} on a real ${spec.app} app: ${spec.check}`, () => {
     let naive: RunningApp | undefined;
     let fixed: RunningApp | undefined;
     let before: Report;
@@ -136,7 +145,9 @@ export function describeProvenFix(spec: ProvenFix): void {
       before = await audit(naive.baseUrl, spec);
       const finding = findingsOf(before).find((f) => f.id === spec.fails[0]);
       snippet = finding?.stackRemediation?.find((fix) => fix.stack === spec.stack)?.snippet ?? '';
-      fixed = await startApp(spec.app, snippet);
+      if (!snippet)
+        throw new Error(`the naive app's report has no ${spec.stack} fix for ${spec.fails[0]} (stack: ${JSON.stringify(before.stack)})`);
+      fixed = await startApp(spec.app, snippet, spec.marker);
       after = await audit(fixed.baseUrl, spec);
     }, 90_000);
     afterAll(async () => {
@@ -176,7 +187,7 @@ export function describeProvenFix(spec: ProvenFix): void {
 
 async function audit(baseUrl: string, spec: ProvenFix): Promise<Report> {
   const target = await targetFor(baseUrl, spec.config ?? DEFAULT_CONFIG);
-  return runAudit(target, { only: [spec.check] });
+  return runAudit(target, { only: typeof spec.check === 'string' ? [spec.check] : spec.check });
 }
 
 function findingsOf(report: Report): Finding[] {
