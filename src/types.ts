@@ -163,6 +163,8 @@ export interface Target {
   spec?: TargetSpec;
   /** Delete what the write probes created at the end of the run (cleanup: true or --cleanup). */
   cleanup?: boolean;
+  /** Stack packs named by `stack:` in the config: the report's remediation is tailored to them instead of the detected stack. */
+  stack?: string[];
   /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
   warnings?: string[];
 }
@@ -250,6 +252,8 @@ export interface Finding {
   /** The verdict's placeholder values, plus figures a reporter may chart (percentiles, created ids, ...). */
   data?: Record<string, unknown>;
   waiver?: { reason: string; expires: string };
+  /** How the report's stacks (report.stack) fix this verdict, one entry per stack whose pack has one (stacks/). */
+  stackRemediation?: import('./stack/types.js').StackRemediation[];
 }
 
 export interface CheckMeta {

@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
+import { stackIds } from '../stack/registry.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -366,12 +367,34 @@ interface RawEndpoint {
   };
 }
 
-type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'configFile' | 'discover'> & {
+type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'configFile' | 'discover' | 'stack'> & {
   discover: boolean;
+  stack?: string | string[];
   target: { name?: string; baseUrl: string };
   endpoints: RawEndpoint[];
   secrets: { values: string[] };
 };
+
+/** `stack: fastapi` or `stack: [fastapi, nginx]`: each must name a pack in stacks/ (listed, not loaded). */
+function stackOf(
+  raw: string | string[] | undefined,
+  fail: (parts: Array<string | number>, problem: string, hint?: string) => never,
+): string[] {
+  if (raw === undefined) return [];
+  const names = typeof raw === 'string' ? [raw] : raw;
+  const known = stackIds();
+  names.forEach((name, index) => {
+    if (!known.includes(name)) {
+      const near = closest(name, known);
+      fail(
+        typeof raw === 'string' ? ['stack'] : ['stack', index],
+        `unknown stack "${name}"`,
+        `${near ? `did you mean ${near}? ` : ''}use one of: ${known.join(', ')}`,
+      );
+    }
+  });
+  return [...new Set(names)];
+}
 
 /** Checks the schema cannot express, then builds the typed target. */
 function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[], at: At): Target {
@@ -426,6 +449,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     };
   });
 
+  const stack = stackOf(raw.stack, fail);
   raw.waivers.forEach((waiver, index) => {
     const date = new Date(`${waiver.expires}T00:00:00Z`);
     if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== waiver.expires) {
@@ -510,6 +534,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     latency: raw.latency,
     idempotency: raw.idempotency,
     waivers: raw.waivers,
+    ...(stack.length ? { stack } : {}),
     tls: { insecure: raw.tls.insecure, ...(ca ? { ca } : {}) },
     secrets: allSecrets,
     ...(warnings.length ? { warnings: warnings.map((w) => labels.text(w)) } : {}),

@@ -75,6 +75,7 @@ table.checklist td.st{display:inline-block;width:auto;margin-right:10px}table.ch
 .finding{padding-left:8px}
 }
 @media print{body{background:#fff}.toolbar,button{display:none}.panel{break-inside:avoid-page}}
+.stack-badge{display:inline-block;padding:1px 8px;border-radius:4px;font-size:12px;font-weight:700;background:var(--code);border:1px solid currentColor;margin-right:6px}.stack-fix pre{margin-top:4px}
 `;
 
 /** Copy buttons for curl lines, expand/collapse all, and open every details element when printing. */

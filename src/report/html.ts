@@ -22,6 +22,8 @@ import { gauge, histogram, ms, scoreBar } from './html-charts.js';
 import { CSS, SCRIPT } from './html-style.js';
 import { latencySeries } from './latency.js';
 import type { ItemReport, Report } from './types.js';
+import type { StackRemediation } from '../stack/types.js';
+import { snippetLanguage, stackFixes, stackHeadline } from './stack.js';
 
 export interface HtmlOptions {
   baseline?: { diff: BaselineDiff; file: string };
@@ -61,6 +63,23 @@ ${createdHtml(report)}</main>
 `;
 }
 
+/** The stack the fixes are written for, as badges with the evidence, or why none is named. */
+function stackBadges(report: Report): string {
+  if (!report.stack) return '';
+  const line = stackHeadline(report) ?? '';
+  if (!report.stack.stacks.length) return `<p class="meta stack">Stack: ${esc(line)}</p>`;
+  const badges = report.stack.stacks.map(
+    (match) => `<span class="stack-badge" title="${esc(match.evidence.join('; '))}">${esc(match.name)}</span>`,
+  );
+  return `<p class="meta stack">Stack: ${badges.join('')} <span class="muted">${esc(line)}</span></p>`;
+}
+
+/** "In FastAPI / Starlette: …" under a finding, with the snippet in a code block. */
+function stackFixHtml(fix: StackRemediation): string {
+  const code = fix.snippet ? `<pre><code class="language-${esc(snippetLanguage(fix) || 'text')}">${esc(fix.snippet)}</code></pre>` : '';
+  return `<div class="stack-fix"><p class="fix"><span class="stack-badge">${esc(fix.name)}</span><b>In ${esc(fix.name)}:</b> ${esc(fix.fix)}</p>${code}</div>`;
+}
+
 /** Element ids for copy buttons, unique within the page. */
 class IdMaker {
   private n = 0;
@@ -94,6 +113,7 @@ ${gauge(report.score, report.grade)}
 ${gate}
 <p class="meta">Started ${esc(report.startedAt)} · ${report.requests} requests in ${seconds(report.durationMs)} · ${esc(scope.join(' · '))}</p>
 <div class="chips">${chips}</div>
+${stackBadges(report)}
 </div>
 </header>`;
 }
@@ -192,6 +212,7 @@ function findingCard(finding: Finding, meta: CheckMeta | undefined, ids: IdMaker
   if (finding.waiver) parts.push(`<p class="waiver">Waived until ${esc(finding.waiver.expires)}: ${esc(finding.waiver.reason)}</p>`);
   if (finding.remediation && finding.remediation !== meta?.remediation && needsAttention(finding))
     parts.push(`<p class="fix"><b>Fix:</b> ${esc(finding.remediation)}</p>`);
+  parts.push(...stackFixes(finding).map(stackFixHtml));
   if (finding.reproduce) {
     const id = ids.next('curl');
     parts.push(

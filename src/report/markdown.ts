@@ -20,6 +20,7 @@ import {
 import { createdMarkdown } from './created.js';
 import type { ItemReport, Report } from './types.js';
 import { terminalText } from './escape.js';
+import { snippetLanguage, stackFixes, stackHeadline } from './stack.js';
 
 export interface MarkdownOptions {
   /** A comparison with a saved report, shown after the checklist. */
@@ -80,6 +81,8 @@ export function markdownHead(report: Report, options: MarkdownOptions = {}): str
     '',
   );
 
+  const stack = stackHeadline(report);
+  if (stack) out.push(`**Stack:** ${text(stack)}`, '');
   out.push('## Checklist', '', '| # | Item | Status | Score | Findings | What we saw |', '|---|---|---|---:|---|---|');
   report.items.forEach((item, index) => {
     out.push(
@@ -115,6 +118,10 @@ export function findingBlock(finding: Finding, checkRemediation: string | undefi
     `- ${mark(finding.status)} **${finding.status}** [${text(finding.severity)}] ${code(finding.endpoint)}: ${text(finding.message)}`,
   ];
   if (finding.remediation && finding.remediation !== checkRemediation) out.push(`  - **Fix:** ${text(finding.remediation)}`);
+  for (const fix of stackFixes(finding)) {
+    out.push(`  - **In ${text(fix.name)}:** ${text(fix.fix)}`);
+    if (fix.snippet) out.push('', indent(fence(fix.snippet, snippetLanguage(fix)), 4), '');
+  }
   const first = finding.evidence[0];
   if (first) {
     out.push(`  - **Sent:** ${code(`${first.method} ${first.url}`)}`);

@@ -8,6 +8,7 @@ import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
 import { allFindings } from './common.js';
 import type { Report } from './types.js';
+import { withStackHelp } from './stack.js';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -81,7 +82,7 @@ function resultOf(finding: Finding, report: Report, ruleIndex: number | undefine
 }
 
 export function renderSarif(report: Report): string {
-  const rules = report.checks.flatMap(rulesOf);
+  const rules = withStackHelp(report.checks.flatMap(rulesOf), report);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const results = allFindings(report)
     .filter((finding) => finding.status === 'fail' || finding.status === 'warn' || finding.status === 'waived')

@@ -2,9 +2,10 @@ import type { Finding } from '../types.js';
 import { baselineSummary, type BaselineDiff, type BaselineSection } from './baseline.js';
 import { makeColors, type Colors } from './color.js';
 import { createdTerminal } from './created.js';
-import { exchangeLine, MARK, needsAttention, seconds, summariseItem, visible, worstFirst } from './common.js';
+import { allFindings, exchangeLine, MARK, needsAttention, seconds, summariseItem, visible, worstFirst } from './common.js';
 import type { Report } from './types.js';
-import { terminalSafe } from './escape.js';
+import { terminalSafe, terminalText } from './escape.js';
+import { stackFixes, stackHeadline } from './stack.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -20,6 +21,8 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
   // Target text is in every part of a report (labels from spec paths, messages, curl lines): all of
   // it is escaped once here, so only the tool's own colours reach the terminal.
   const report = terminalSafe(input);
+  // Snippets keep their lines: taken from the report as given, each line escaped on its own.
+  const rawOf = new Map(allFindings(report).map((finding, index) => [finding, allFindings(input)[index]!]));
   const { default: Table } = await import('cli-table3');
   const c = makeColors(options.color);
   const width = Math.max(80, Math.min(options.width ?? 100, 160));
@@ -43,13 +46,16 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
     ]);
   });
   lines.push(table.toString());
+  const stack = stackHeadline(report);
+  if (stack) lines.push(`${c.bold('Stack:')} ${stack}`);
 
   const listed = worstFirst(report.items.flatMap((item) => item.findings).filter((f) => options.verbose || needsAttention(f)));
   if (listed.length) {
     lines.push('', c.bold(options.verbose ? 'Findings' : 'What to fix'));
     // --verbose promises every finding; otherwise the worst MAX_LISTED, so the verdict stays on screen.
     const shown = options.verbose ? listed : listed.slice(0, MAX_LISTED);
-    for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose));
+    const snippets = new Set<string>();
+    for (const finding of shown) lines.push(...findingLines(finding, c, options.verbose, rawOf.get(finding), snippets));
     if (listed.length > shown.length)
       lines.push(c.dim(`  … and ${listed.length - shown.length} more (--verbose or --format json/markdown/html shows every finding)`));
   }
@@ -62,12 +68,19 @@ export async function renderTerminal(input: Report, options: TerminalOptions): P
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(finding: Finding, c: Colors, verbose: boolean): string[] {
+function findingLines(finding: Finding, c: Colors, verbose: boolean, raw?: Finding, snippets = new Set<string>()): string[] {
   const head = `  ${c.status(finding.status, MARK[finding.status])} ${c.dim(`[${finding.severity}]`)} ${finding.checkId} · ${finding.endpoint}`;
   const out = [head, `    ${visible(finding.message)}`];
   if (finding.waiver) out.push(c.cyan(`    waived until ${finding.waiver.expires}: ${finding.waiver.reason}`));
   if (finding.status === 'fail' || finding.status === 'warn') {
     if (finding.remediation) out.push(`    ${c.bold('fix:')} ${finding.remediation}`);
+    for (const fix of raw ? stackFixes(raw) : []) {
+      // A snippet shared by several findings is printed under the first; the others point up to it.
+      const again = fix.snippet !== undefined && snippets.has(fix.snippet);
+      out.push(`    ${c.bold(terminalText(`In ${fix.name}:`))} ${again ? '(the snippet above)' : terminalText(fix.fix)}`);
+      if (fix.snippet && !again) out.push(...fix.snippet.split('\n').map((line) => c.dim(`      ${terminalText(line)}`)));
+      if (fix.snippet) snippets.add(fix.snippet);
+    }
   }
   if (finding.reproduce && finding.status !== 'pass' && finding.status !== 'skip')
     out.push(`    ${c.dim('reproduce:')} ${finding.reproduce}`);

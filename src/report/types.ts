@@ -39,6 +39,8 @@ export interface Report {
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
   /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
   interrupted?: 'SIGINT' | 'SIGTERM';
+  /** The framework and proxy the remediation is tailored to (detected from the answers, or `stack:` in the config), with why. */
+  stack?: import('../stack/types.js').StackReport;
   /** What the audit's write probes created on the target, and what cleanup did with it (absent: nothing created). */
   created?: CreatedResource[];
 }

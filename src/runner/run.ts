@@ -147,6 +147,9 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     }
     const waived = applyWaivers(orderFindings(findings, checks), target.waivers, (options.now ?? (() => new Date()))());
     notes.push(...waived.notes);
+    // Which framework/proxy the fixes are written for, and each finding's fix there (packs load only now).
+    const { tailorToStack } = await import('../stack/tailor.js');
+    const stack = await tailorToStack(target, http.recorded(), waived.findings, notes);
     const items = scoreItems(waived.findings);
     const score = totalScore(items);
     return {
@@ -173,6 +176,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
       ...(settled.created.length ? { created: settled.created } : {}),
+      stack,
     };
   } finally {
     await http.close();

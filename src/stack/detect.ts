@@ -1,0 +1,93 @@
+// Recognises the framework and proxy behind the target from the answers the audit already got:
+// headers (Server, X-Powered-By, Via, …), default error bodies, cookie names, documentation paths.
+// It sends nothing. The signals are the packs' data; this file only matches them.
+import type { RecordedResponse } from '../http/types.js';
+import type { StackMatch, StackPack, StackSignal } from './types.js';
+
+/** One answer, as detection looks at it. */
+export interface Observation {
+  method: string;
+  path: string;
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The run's answers (the ones that came back), plus where a served OpenAPI document was found. */
+export function observationsOf(recorded: readonly RecordedResponse[], discovered?: { url: string }): Observation[] {
+  const seen: Observation[] = [];
+  for (const { exchange, bodyText } of recorded) {
+    if (exchange.status === undefined) continue;
+    seen.push({
+      method: exchange.method,
+      path: pathOf(exchange.url),
+      status: exchange.status,
+      headers: lowerCaseKeys(exchange.responseHeaders ?? {}),
+      body: bodyText,
+    });
+  }
+  if (discovered) seen.push({ method: 'GET', path: pathOf(discovered.url), status: 200, headers: {}, body: '' });
+  return seen;
+}
+
+/** The stacks whose signals add up to 2 or more, with what showed each; frameworks first. */
+export function detectStacks(packs: readonly StackPack[], seen: readonly Observation[]): StackMatch[] {
+  const found: Array<StackMatch & { score: number; supersedes: readonly string[] }> = [];
+  for (const pack of packs) {
+    let score = 0;
+    const evidence: string[] = [];
+    for (const signal of pack.signals) {
+      const hit = seen.find((observation) => matches(signal, observation));
+      if (!hit) continue;
+      score += signal.weight ?? 2;
+      evidence.push(`${signal.says} (${hit.method} ${hit.path} → ${hit.status})`);
+    }
+    if (score >= 2) found.push({ id: pack.id, name: pack.name, kind: pack.kind, evidence, score, supersedes: pack.supersedes ?? [] });
+  }
+  const hidden = new Set(found.flatMap((match) => match.supersedes));
+  return found
+    .filter((match) => !hidden.has(match.id))
+    .sort((a, b) => (a.kind === b.kind ? b.score - a.score || a.id.localeCompare(b.id) : a.kind === 'framework' ? -1 : 1))
+    .map(({ id, name, kind, evidence }) => ({ id, name, kind, evidence }));
+}
+
+function matches(signal: StackSignal, seen: Observation): boolean {
+  if (signal.status !== undefined) {
+    const statuses = typeof signal.status === 'number' ? [signal.status] : signal.status;
+    if (!statuses.includes(seen.status)) return false;
+  }
+  if (signal.path && !signal.path.test(seen.path)) return false;
+  for (const [name, pattern] of [signal.header, signal.alsoHeader].filter((h) => h !== undefined)) {
+    const value = seen.headers[name];
+    if (value === undefined || !pattern.test(value)) return false;
+  }
+  if (signal.without?.some((name) => seen.headers[name] !== undefined)) return false;
+  if (signal.body && !signal.body.test(seen.body)) return false;
+  if (signal.cookie) {
+    const pattern = signal.cookie;
+    if (!cookieNames(seen.headers['set-cookie']).some((name) => pattern.test(name))) return false;
+  }
+  return true;
+}
+
+/** The names of the cookies a response sets (repeated Set-Cookie headers are joined with line breaks). */
+function cookieNames(setCookie: string | undefined): string[] {
+  if (!setCookie) return [];
+  return setCookie
+    .split('\n')
+    .map((line) => line.split('=')[0]?.trim() ?? '')
+    .filter(Boolean);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}

@@ -1,0 +1,65 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { StackPack } from './types.js';
+
+/** stacks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
+export function stacksDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'stacks');
+}
+
+function packFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
+    )
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The ids `stack:` in the config may name: the pack files' names, read without loading them. */
+export function stackIds(dir = stacksDir()): string[] {
+  return [...new Set(packFiles(dir).map((name) => name.replace(/\.(js|ts)$/, '')))];
+}
+
+let cache: Promise<StackPack[]> | undefined;
+
+/**
+ * Every pack in stacks/, one module each, in file-name order. Loaded only once an audit has run (to
+ * detect the stack and tailor its findings), never at start-up. Adding a stack is adding a file.
+ */
+export function loadStacks(dir = stacksDir()): Promise<StackPack[]> {
+  if (dir === stacksDir() && cache) return cache;
+  const loading = (async () => {
+    const seen = new Set<string>();
+    const packs: StackPack[] = [];
+    for (const name of packFiles(dir)) {
+      const id = name.replace(/\.(js|ts)$/, '');
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const pack = ((await import(pathToFileURL(join(dir, name)).href)) as { default?: StackPack }).default;
+      const problems = packProblems(pack, id);
+      if (problems.length) throw new Error(`stacks/${name}: ${problems.join('; ')}`);
+      packs.push(pack as StackPack);
+    }
+    return packs;
+  })();
+  if (dir === stacksDir()) cache = loading;
+  return loading;
+}
+
+/** What is wrong with a pack's shape (its verdict ids are checked against the catalogue by the packs' test). */
+export function packProblems(pack: StackPack | undefined, id: string): string[] {
+  if (!pack || typeof pack !== 'object') return ['default export must be a pack made with defineStack'];
+  const problems: string[] = [];
+  if (pack.id !== id) problems.push(`id "${pack.id}" must be the file's name (${id})`);
+  if (pack.kind !== 'framework' && pack.kind !== 'proxy') problems.push(`kind "${String(pack.kind)}" must be framework or proxy`);
+  if (!pack.name || !pack.version) problems.push('name and version are required');
+  if (!Array.isArray(pack.signals) || pack.signals.length === 0) problems.push('signals: at least one is needed to recognise the stack');
+  for (const [verdict, fix] of Object.entries(pack.fixes ?? {})) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z][A-Za-z0-9]*$/.test(verdict))
+      problems.push(`fixes: "${verdict}" is not a verdict id (check/verdict)`);
+    if (!fix.fix) problems.push(`fixes["${verdict}"].fix is empty`);
+  }
+  return problems;
+}

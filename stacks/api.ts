@@ -1,0 +1,4 @@
+// The stack-pack API: what a pack file under stacks/ may use from the engine.
+export { defineStack, each } from '../src/stack/define.js';
+export { VERDICT_GROUPS as V } from './lib/verdict-groups.js';
+export type { StackFix, StackPack, StackSignal } from '../src/stack/types.js';

@@ -1,0 +1,34 @@
+import { defineStack, each, V } from './api.js';
+
+export default defineStack({
+  id: 'caddy',
+  name: 'Caddy',
+  kind: 'proxy',
+  version: 'Caddy 2.7+',
+  signals: [
+    { says: '`Server: Caddy`', header: ['server', /^Caddy$/i] },
+    { says: '`Via: … Caddy`', header: ['via', /\bCaddy\b/i] },
+  ],
+  fixes: {
+    ...each(V.bodySize, {
+      fix: 'Cap bodies in the site block; Caddy answers 413 once a body passes max_size.',
+      language: 'caddyfile',
+      snippet: 'request_body {\n\tmax_size 1MB\n}',
+    }),
+    ...each([...V.headerSize, ...V.urlSize], {
+      fix: 'Cap the request line and headers in the global server options (Caddy answers 431).',
+      language: 'caddyfile',
+      snippet: '{\n\tservers {\n\t\tmax_header_size 16KB\n\t}\n}',
+    }),
+    ...each(V.versionHeader, {
+      fix: 'Drop the Server header (and the upstream\'s X-Powered-By) on the way out.',
+      language: 'caddyfile',
+      snippet: 'header {\n\t-Server\n\t-X-Powered-By\n}',
+    }),
+    ...each(V.adminSurface, {
+      fix: 'Refuse admin and internal paths on the public site.',
+      language: 'caddyfile',
+      snippet: '@internal path /admin* /actuator* /metrics* /debug*\nrespond @internal 404',
+    }),
+  },
+});

@@ -1,0 +1,10 @@
+import { describeProvenFix } from '../helpers/stack-apps.js';
+
+// The request-id fix of stacks/express.ts, proven on a real app (test/fixtures/stack-apps/express.cjs).
+describeProvenFix({
+  stack: 'express',
+  app: 'express.cjs',
+  check: 'request-id',
+  fails: ['request-id/notEchoed', 'request-id/notGenerated', 'request-id/missingOnErrors'],
+  passes: ['request-id/echoed', 'request-id/generated', 'request-id/presentOnErrors'],
+});
