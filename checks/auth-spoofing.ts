@@ -12,6 +12,7 @@ import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, type Ou
 import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 import { describeDifference, difference, flatten, topLevelKeys, volatileFields } from './lib/response-compare.js';
+import { driftBetween } from './lib/stable-baseline.js';
 
 /** Headers some stacks read identity from, set by a proxy "that only our frontend talks to". */
 const IDENTITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
@@ -134,6 +135,12 @@ const check = defineCheck({
         message:
           '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
         remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
+      },
+      identityUndecided: {
+        probe: 'identity',
+        status: 'error',
+        message:
+          '{endpoint}: the plain answers differ between reads: {drift}; a spoofed call compared with them decides nothing, so whether a header changes whose data comes back is undecided',
       },
       identityChanged: {
         probe: 'identity',
@@ -383,6 +390,9 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
       [before.exchange, after.exchange],
     );
   }
+  // Two plain reads that already disagree about whose data it is: nothing compared with them can be decided.
+  const drift = driftBetween(before, after);
+  if (drift) return void ctx.report('identityUndecided', { endpoint: endpoint.label, drift }, [before.exchange, after.exchange]);
   const judge = changeJudge(before, after);
   if (judge === undefined) {
     return void ctx.report(
