@@ -19,20 +19,25 @@ export async function sameEveryRun(
   config: string,
   times = 3,
 ): Promise<Finding[]> {
-  const runs: Finding[][] = [];
-  for (let run = 0; run < times; run++) {
+  return sameStatusesEveryRun(async () => {
     const started = typeof server === 'function' ? await server() : server;
     try {
-      runs.push((await runCheck(check, await targetFor(started.url, config))).findings);
+      return (await runCheck(check, await targetFor(started.url, config))).findings;
     } finally {
       if (typeof server === 'function') await started.close();
     }
-  }
-  for (const findings of runs.slice(1)) expect(statusByKey(findings)).toEqual(statusByKey(runs[0]!));
-  return runs[0]!;
+  }, times);
 }
 
 /** The verdict ids (without the check id) of some findings, sorted. */
 export function verdictIds(findings: readonly Finding[]): string[] {
   return findings.map((finding) => finding.id.slice(finding.id.indexOf('/') + 1)).sort();
+}
+
+/** Runs an audit (any set of checks) `times` times, asserts the same statuses by key each time, and returns the first run's findings. */
+export async function sameStatusesEveryRun(audit: () => Promise<Finding[]>, times = 3): Promise<Finding[]> {
+  const runs: Finding[][] = [];
+  for (let run = 0; run < times; run++) runs.push(await audit());
+  for (const findings of runs.slice(1)) expect(statusByKey(findings)).toEqual(statusByKey(runs[0]!));
+  return runs[0]!;
 }
