@@ -29,9 +29,17 @@ export function driftBetween(first: ProbeResponse, second: ProbeResponse, mode: 
   const [a, b] = [first.json(), second.json()];
   if (a === undefined || b === undefined) return undefined; // not JSON: each check has its own rule for text
   const [ownedA, ownedB] = [ownershipOf(a), ownershipOf(b)];
-  const only = (from: typeof ownedA, other: typeof ownedA): string[] =>
-    (['owners', 'items'] as const).flatMap((kind) => [...from[kind]].filter((value) => !other[kind].has(value)));
-  const [onlyFirst, onlySecond] = [only(ownedA, ownedB), only(ownedB, ownedA)];
+  const values = (owned: typeof ownedA): Set<string> => new Set([...owned.owners, ...owned.items]);
+  return replaced(values(ownedA), values(ownedB));
+}
+
+/**
+ * The ids (or owner values) of two reads of the same thing, replaced rather than added to or taken
+ * from: each read has some the other lacks. A record created or deleted between the reads is not.
+ */
+export function replaced(first: ReadonlySet<string>, second: ReadonlySet<string>): string | undefined {
+  const onlyFirst = [...first].filter((value) => !second.has(value));
+  const onlySecond = [...second].filter((value) => !first.has(value));
   if (!onlyFirst.length || !onlySecond.length) return undefined;
   return `the first read had ${listOf(onlyFirst.map(cut), 3)}, the second ${listOf(onlySecond.map(cut), 3)} instead`;
 }

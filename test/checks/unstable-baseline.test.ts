@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import authSpoofing from '../../checks/auth-spoofing.js';
 import crossUser from '../../checks/cross-user.js';
+import idempotency from '../../checks/idempotency.js';
 import { sameEveryRun } from '../helpers/repeat.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
@@ -57,5 +58,41 @@ describe('two plain reads that already differ', () => {
     expect(byId('listUndecided')).toHaveLength(1);
     expect(byId('readUndecided').map((finding) => finding.key)).toEqual(['cross-user/read@GET /api/cells/{id}#other configured']);
     expect(findings.filter((finding) => finding.status === 'pass' && /read|list/.test(finding.key))).toEqual([]);
+  });
+});
+
+/** Honours Idempotency-Key (one order per key), but its list renders every order with a fresh id on each read. */
+const keyedStore = () => {
+  const byKey = new Map<string, { id: string; sku: string; qty: number }>();
+  return startServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    if (req.method === 'POST') {
+      const key = String(req.headers['idempotency-key'] ?? randomUUID());
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { sku: string; qty: number };
+      const known = byKey.get(key);
+      if (known && (known.sku !== body.sku || known.qty !== body.qty)) return json(res, 422, { error: { code: 'key_reused' } });
+      const order = known ?? { id: `ord_${byKey.size + 1}`, ...body };
+      byKey.set(key, order);
+      return json(res, 201, order);
+    }
+    json(res, 200, { data: [...new Set(byKey.values())].map((order) => ({ ...order, id: randomUUID() })), next_cursor: null });
+  });
+};
+
+describe('a verify list whose ids change on every read', () => {
+  it('idempotency does not count fresh ids as duplicates: the replay stands on its other evidence, every run', async () => {
+    const config = `
+endpoints:
+  - { method: GET, path: /api/orders, kind: list, pagination: { dataField: data, cursorField: next_cursor, maxLimit: 100 } }
+  - { method: POST, path: /api/orders, kind: write, body: { sku: A1, qty: 1 } }
+allowWrites: true
+idempotency: { verify: "GET /api/orders" }
+limits: { requestsPerSecond: 1000 }
+`;
+    const findings = await sameEveryRun(idempotency, keyedStore, config);
+    expect(findings.filter((finding) => finding.status === 'fail').map((finding) => finding.id)).toEqual([]);
+    const pair = findings.find((finding) => finding.id.startsWith('idempotency/pair'));
+    expect(pair?.data?.notCounted).toMatch(/^GET \/api\/orders could not be counted: the plain answers differ between reads/);
   });
 });
