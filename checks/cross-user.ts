@@ -1,4 +1,4 @@
-import { defineCheck, endpointRequest, fillPath, pathParams, type Endpoint, type ProbeResponse } from './api.js';
+import { defineCheck, endpointRequest, fillPath, pathParams, type Endpoint } from './api.js';
 import { idsIn, is2xx, isRefusal, itemEndpointOf, sameObject } from './lib/identities.js';
 import { driftBetween, stableBaseline, type Baseline } from './lib/stable-baseline.js';
 

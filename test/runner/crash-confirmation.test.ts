@@ -43,10 +43,10 @@ class Supervised {
       this.die();
       return;
     }
-    if (path === '/health') return json(res, 200, { ok: true });
-    if (req.headers.authorization !== TOKEN) return json(res, 401, { error: { code: 'unauthorized' } });
-    if (path === '/api/items/1') return json(res, 200, { id: '1' });
-    json(res, path.startsWith('/api/items/') ? 404 : 404, { error: { code: 'not_found' } });
+    if (path === '/health') json(res, 200, { ok: true });
+    else if (req.headers.authorization !== TOKEN) json(res, 401, { error: { code: 'unauthorized' } });
+    else if (path === '/api/items/1') json(res, 200, { id: '1' });
+    else json(res, 404, { error: { code: 'not_found' } });
   }
 
   private die(): void {
