@@ -67,7 +67,7 @@ type Context = EndpointContext<typeof INPUT_VERDICTS>;
 const isSuccess = (tried: Attempt): boolean => (tried.response?.status ?? 0) >= 200 && (tried.response?.status ?? 0) < 300;
 
 /**
- * Sends the probes one at a time, in order. A malformed write that got a 5xx may have stored
+ * Sends the probes one at a time, in order, until the first 5xx. A malformed write that got a 5xx may have stored
  * something every later request trips over (a poisoned collection): then the configured valid body,
  * accepted before the probes, is sent again; if it now fails too, the later answers judge the
  * damage this audit did, not their inputs, so the endpoint is reported broken (one finding, naming
@@ -77,15 +77,19 @@ async function sendWatchingForDamage(ctx: Context, probes: readonly MalformedPro
   const valid = (purpose: string): Promise<Attempt> =>
     attempt(ctx.http, { ...endpointRequest(ctx.endpoint, { purpose }), maxResponseBytes: GLANCE_BYTES });
   const before = await valid('the configured valid body, before the malformed ones');
-  let watching = isSuccess(before);
+  // Nothing to watch for when the valid body was not accepted to begin with: all at once, as the client allows.
+  if (!isSuccess(before)) return sendProbes(ctx, probes);
   const outcomes: ProbeOutcome[] = [];
-  for (const probe of probes) {
+  for (const [index, probe] of probes.entries()) {
     const [outcome] = await sendProbes(ctx, [probe]);
     outcomes.push(outcome!);
-    if (!watching || !isServerFailure(outcome!)) continue;
-    watching = false;
+    if (!isServerFailure(outcome!)) continue;
     const after = await valid('the configured valid body again: did that write break the endpoint?');
-    if (isSuccess(after)) continue;
+    if (isSuccess(after)) {
+      // The failure was this input's own: the rest cannot be blamed on it, so they go out at once.
+      outcomes.push(...(await sendProbes(ctx, probes.slice(index + 1))));
+      return outcomes;
+    }
     ctx.report(
       'brokeEndpoint',
       { requests: [requestLine(exchangeOf(outcome!))], endpoint: ctx.endpoint.label, status: answerOf(after), before: answerOf(before) },
