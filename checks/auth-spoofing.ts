@@ -128,7 +128,6 @@ const check = defineCheck({
         status: 'skip',
         message: '{endpoint} answered {status} with the configured credentials, so there is no data to compare (check its params)',
       },
-      notComparable: { probe: 'identity', status: 'skip', message: '{endpoint} {reason}, so a spoofed call cannot be compared' },
       identityTruncated: {
         probe: 'identity',
         status: 'error',
@@ -383,23 +382,13 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
       cut.map((c) => c.response.exchange),
     );
   }
-  if (after.status !== before.status) {
-    return void ctx.report(
-      'notComparable',
-      { endpoint: endpoint.label, reason: `answered ${before.status} and then ${after.status} to the same call` },
-      [before.exchange, after.exchange],
-    );
-  }
-  // Two plain reads that already disagree about whose data it is: nothing compared with them can be decided.
-  const drift = driftBetween(before, after);
-  if (drift) return void ctx.report('identityUndecided', { endpoint: endpoint.label, drift }, [before.exchange, after.exchange]);
+  // Two plain reads that already disagree (status, whose data, or text that is not JSON): nothing
+  // compared with them can be decided.
   const judge = changeJudge(before, after);
-  if (judge === undefined) {
-    return void ctx.report(
-      'notComparable',
-      { endpoint: endpoint.label, reason: 'answers differently to two identical calls and is not JSON' },
-      [before.exchange, after.exchange],
-    );
+  const drift = driftBetween(before, after);
+  if (drift || !judge) {
+    const how = drift ?? 'two identical calls got different bodies that are not JSON';
+    return void ctx.report('identityUndecided', { endpoint: endpoint.label, drift: how }, [before.exchange, after.exchange]);
   }
   const changed = compared
     .map(({ header, response }) => ({
