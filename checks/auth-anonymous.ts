@@ -74,6 +74,15 @@ export default defineCheck({
         remediation:
           'Answer 401 (with WWW-Authenticate) to a call without valid credentials instead of an empty result, so callers and monitors can tell "not allowed" from "nothing there".',
       },
+      badCredentialsAsAnonymous: {
+        probe: 'emptyAnswer',
+        status: 'warn',
+        severity: 'medium',
+        message:
+          '{endpoint} answers {answers} with the same empty result to no credentials and to {names}: bad credentials are treated as anonymous, not refused; answer 401 to a credential that does not check out',
+        remediation:
+          'Refuse a present but invalid credential with 401 (with WWW-Authenticate) in the auth middleware, instead of falling back to the anonymous user; keep anonymous access only for requests that carry no credential at all.',
+      },
       authErrors: {
         probe: 'authErrors',
         status: 'fail',
@@ -173,7 +182,11 @@ function judge(ctx: EndpointContext, tried: Tried[], mayPass: boolean): void {
   const empty = by('empty');
   if (empty.length) {
     problems++;
-    ctx.report('emptyForAnonymous', { endpoint: label, answers: answers(empty), names: names(empty) }, evidence(empty));
+    // No credentials and bad ones got the same empty answer: one finding for one behaviour.
+    const bad = empty.filter((t) => t !== tried[0]);
+    if (empty[0] === tried[0] && bad.length)
+      ctx.report('badCredentialsAsAnonymous', { endpoint: label, answers: answers(empty), names: names(bad) }, evidence(empty));
+    else ctx.report('emptyForAnonymous', { endpoint: label, answers: answers(empty), names: names(empty) }, evidence(empty));
   }
   const crashed = by('crashed');
   if (crashed.length) {

@@ -12,6 +12,7 @@ import { anonymous, answerOf, evidenceOf, hasCredentials, listOf, probe, type Ou
 import { describeOwnershipChange, hasOwnership, ownershipChange, ownershipOf } from './lib/ownership.js';
 import { isNotFound, notFoundVerdict, proveHiding, unprovenVerdict } from './lib/refusal-proof.js';
 import { describeDifference, difference, flatten, topLevelKeys, volatileFields } from './lib/response-compare.js';
+import { driftBetween } from './lib/stable-baseline.js';
 
 /** Headers some stacks read identity from, set by a proxy "that only our frontend talks to". */
 const IDENTITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
@@ -127,13 +128,18 @@ const check = defineCheck({
         status: 'skip',
         message: '{endpoint} answered {status} with the configured credentials, so there is no data to compare (check its params)',
       },
-      notComparable: { probe: 'identity', status: 'skip', message: '{endpoint} {reason}, so a spoofed call cannot be compared' },
       identityTruncated: {
         probe: 'identity',
         status: 'error',
         message:
           '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
         remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
+      },
+      identityUndecided: {
+        probe: 'identity',
+        status: 'error',
+        message:
+          '{endpoint}: the plain answers differ between reads: {drift}; a spoofed call compared with them decides nothing, so whether a header changes whose data comes back is undecided',
       },
       identityChanged: {
         probe: 'identity',
@@ -376,20 +382,13 @@ async function identityWithCredentials(ctx: Ctx): Promise<void> {
       cut.map((c) => c.response.exchange),
     );
   }
-  if (after.status !== before.status) {
-    return void ctx.report(
-      'notComparable',
-      { endpoint: endpoint.label, reason: `answered ${before.status} and then ${after.status} to the same call` },
-      [before.exchange, after.exchange],
-    );
-  }
+  // Two plain reads that already disagree (status, whose data, or text that is not JSON): nothing
+  // compared with them can be decided.
   const judge = changeJudge(before, after);
-  if (judge === undefined) {
-    return void ctx.report(
-      'notComparable',
-      { endpoint: endpoint.label, reason: 'answers differently to two identical calls and is not JSON' },
-      [before.exchange, after.exchange],
-    );
+  const drift = driftBetween(before, after);
+  if (drift || !judge) {
+    const how = drift ?? 'two identical calls got different bodies that are not JSON';
+    return void ctx.report('identityUndecided', { endpoint: endpoint.label, drift: how }, [before.exchange, after.exchange]);
   }
   const changed = compared
     .map(({ header, response }) => ({

@@ -1,5 +1,17 @@
-import { attempt, defineCheck, describeFailure, fillPath, requestLine, type Attempt, type EndpointContext } from './api.js';
+import {
+  answerOf,
+  attempt,
+  defineCheck,
+  describeFailure,
+  endpointRequest,
+  fillPath,
+  GLANCE_BYTES,
+  requestLine,
+  type Attempt,
+  type EndpointContext,
+} from './api.js';
 import { oversizedBodies, type OversizedBody } from './data/oversized-bodies.js';
+import { bodyFormat, withContentType } from './lib/body-format.js';
 
 /** Methods whose requests carry a body to parse. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -21,6 +33,12 @@ const VERDICTS = {
       '{request} with {sent} → {failure} after {ms} ms: refused, but without a status; answer 413/400 before closing so clients learn why',
   },
   noAnswer: { probe: 'cap', status: 'fail', message: '{request} with {sent} → {failure} after {ms} ms; {fix}' },
+  validBodyRefusedToo: {
+    probe: 'cap',
+    status: 'error',
+    message:
+      "{request} with {sent} → {status}, but the configured valid body gets {control} too: the refusal is about the format or the request, not the size, so the cap is untested; check this endpoint's body and Content-Type in the config",
+  },
   otherRefusal: {
     probe: 'cap',
     status: 'warn',
@@ -55,10 +73,12 @@ export default defineCheck({
 
   async run(ctx) {
     const { endpoint } = ctx;
-    const hasContentType = Object.keys(endpoint.headers).some((name) => name.toLowerCase() === 'content-type');
-    const headers = { ...(hasContentType ? {} : { 'content-type': 'application/json' }), ...endpoint.headers };
+    // The probes speak the endpoint's own media type: JSON-shaped bodies only to JSON endpoints.
+    const format = bodyFormat(endpoint);
+    const headers = withContentType(endpoint.headers, format.contentType);
+    const control = validBodyControl(ctx);
     // One at a time: each body is generated as it is sent, so only one is ever in flight.
-    for (const probe of oversizedBodies(endpoint.body)) {
+    for (const probe of oversizedBodies(endpoint.body, format)) {
       const sent = await attempt(ctx.http, {
         method: endpoint.method,
         path: fillPath(endpoint),
@@ -67,13 +87,33 @@ export default defineCheck({
         body: probe.body,
         purpose: probe.what,
       });
-      judge(ctx, sent, probe);
+      await judge(ctx, sent, probe, control);
     }
   },
 });
 
+/**
+ * The configured valid body, sent once when a 400/422 needs it: that answer proves a refusal was
+ * about size only if the small body of the same format is accepted.
+ */
+function validBodyControl(ctx: EndpointContext<typeof VERDICTS>): () => Promise<Attempt> {
+  let sent: Promise<Attempt> | undefined;
+  return () => {
+    sent ??= attempt(ctx.http, {
+      ...endpointRequest(ctx.endpoint, { purpose: 'the configured valid body, to tell a size refusal from a format refusal' }),
+      maxResponseBytes: GLANCE_BYTES,
+    });
+    return sent;
+  };
+}
+
 /** 413/400/422 within slowMs passes; a 2xx, a 5xx, a hang or a slow refusal fails (a refused connection never gets here: it is undecided). */
-function judge(ctx: EndpointContext<typeof VERDICTS>, sent: Attempt, probe: OversizedBody): void {
+async function judge(
+  ctx: EndpointContext<typeof VERDICTS>,
+  sent: Attempt,
+  probe: OversizedBody,
+  control: () => Promise<Attempt>,
+): Promise<void> {
   const slowMs = ctx.target.thresholds.slowMs;
   const exchange = sent.response?.exchange ?? sent.failure!.exchange;
   const evidence = [exchange];
@@ -98,6 +138,14 @@ function judge(ctx: EndpointContext<typeof VERDICTS>, sent: Attempt, probe: Over
   if (status >= 200 && status < 300) ctx.report('accepted', answered, evidence, options);
   else if (status >= 500) ctx.report('serverError', answered, evidence, options);
   else if (status === 413 || status === 400 || status === 422) {
+    if (status !== 413) {
+      const valid = await control();
+      const validStatus = valid.response?.status ?? 0;
+      if (validStatus < 200 || validStatus >= 300) {
+        const controlExchange = valid.response?.exchange ?? valid.failure!.exchange;
+        return void ctx.report('validBodyRefusedToo', { ...answered, control: answerOf(valid) }, [exchange, controlExchange], options);
+      }
+    }
     if (ms > slowMs) ctx.report('slowRefusal', { ...answered, slowMs }, evidence, options);
     else ctx.report('refused', answered, evidence, options);
   } else ctx.report('otherRefusal', answered, evidence, options);

@@ -1,5 +1,6 @@
-import { defineCheck, endpointRequest, fillPath, pathParams, type Endpoint, type ProbeResponse } from './api.js';
+import { defineCheck, endpointRequest, fillPath, pathParams, type Endpoint } from './api.js';
 import { idsIn, is2xx, isRefusal, itemEndpointOf, sameObject } from './lib/identities.js';
+import { driftBetween, stableBaseline, type Baseline } from './lib/stable-baseline.js';
 
 /** Ids taken from a list to read as the other identity, besides the configured params. */
 const IDS_FROM_LISTS = 2;
@@ -37,6 +38,12 @@ export default defineCheck({
         message:
           '{endpoint} answered {status} to the main identity: its own object could not be read, so nothing is proven (check the params)',
       },
+      readUndecided: {
+        probe: 'read',
+        status: 'error',
+        message:
+          '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" gets the main identity\'s object cannot be told from its answer',
+      },
       readLeaked: {
         probe: 'read',
         status: 'fail',
@@ -69,6 +76,12 @@ export default defineCheck({
         probe: 'list',
         status: 'pass',
         message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items',
+      },
+      listUndecided: {
+        probe: 'list',
+        status: 'error',
+        message:
+          '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" lists the main identity\'s items cannot be told',
       },
       listTooLarge: {
         probe: 'list',
@@ -103,6 +116,12 @@ export default defineCheck({
         message:
           '{method} {path} (an object the main identity created) as identity "{identity}" answered {status}: another user can {action} it; created for clean-up: {created}',
       },
+      writeUndecided: {
+        probe: 'write',
+        status: 'error',
+        message:
+          '{method} {path} as identity "{identity}" answered {status}, but the plain answers differ between reads ({drift}), so whether it got the main identity\'s object cannot be told; created for clean-up: {created}',
+      },
       writeRefused: {
         probe: 'write',
         status: 'pass',
@@ -113,6 +132,12 @@ export default defineCheck({
         status: 'fail',
         message:
           '{path} read by the main identity after identity "{identity}"\'s attempts answered {status} and differs from what was created: another user changed or deleted it; created for clean-up: {created}',
+      },
+      afterUndecided: {
+        probe: 'after',
+        status: 'error',
+        message:
+          '{path}: the plain answers differ between reads ({drift}), so whether identity "{identity}" changed it cannot be told; created for clean-up: {created}',
       },
       unchanged: {
         probe: 'after',
@@ -135,8 +160,12 @@ export default defineCheck({
     if (items.length + lists.length === 0) ctx.report('nothingToRead', {});
 
     // The main identity's lists: compared with the other's, and a source of more ids to read.
-    const mainLists = new Map<Endpoint, ProbeResponse>();
-    for (const list of lists) mainLists.set(list, await ctx.http.send({ ...endpointRequest(list), purpose: 'as the main identity' }));
+    const mainLists = new Map<Endpoint, Baseline>();
+    for (const list of lists)
+      mainLists.set(
+        list,
+        await stableBaseline((read) => ctx.http.send({ ...endpointRequest(list), purpose: `as the main identity (read ${read})` })),
+      );
 
     for (const identity of identities) {
       // Ids both identities list are not the main identity's alone (a shared or unscoped list): the list verdict covers them.
@@ -146,7 +175,9 @@ export default defineCheck({
         await readAs(ctx, identity, item, fillPath(item), 'configured');
         const list = lists.find((l) => itemEndpointOf(l.path, [item]) === item);
         const configured = fillPath(item);
-        const ids = list ? idsIn(mainLists.get(list)!, list).filter((id) => !listedByOther.has(id)) : [];
+        // Ids from a list whose ids change on every read name nothing that can be read again.
+        const listed = list && mainLists.get(list);
+        const ids = listed && !listed.drift ? idsIn(listed.first, list).filter((id) => !listedByOther.has(id)) : [];
         const extra = ids.map((id) => fillPath(item, { [pathParams(item.path)[0]!]: id })).filter((p) => p !== configured);
         for (const path of [...new Set(extra)].slice(0, IDS_FROM_LISTS)) await readAs(ctx, identity, item, path, path);
       }
@@ -161,9 +192,14 @@ async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, 
   const request = { ...endpointRequest(item), path };
   const data = { endpoint: `GET ${path}`, identity };
   const options = { key: `${identity} ${key}`, endpoint: item.label };
-  const mine = await ctx.http.send({ ...request, purpose: 'as the main identity' });
+  const baseline = await stableBaseline((read) => ctx.http.send({ ...request, purpose: `as the main identity (read ${read})` }));
+  const mine = baseline.first;
   if (!is2xx(mine.status)) {
     ctx.report('mainCannotRead', { endpoint: `GET ${path}`, status: mine.status }, [mine.exchange], options);
+    return;
+  }
+  if (baseline.drift) {
+    ctx.report('readUndecided', { ...data, drift: baseline.drift }, [mine.exchange, baseline.second.exchange], options);
     return;
   }
   const theirs = await ctx.http.send({ ...request, identity, purpose: `as identity ${identity}` });
@@ -176,11 +212,21 @@ async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, 
 }
 
 /** Reports whether the other identity's list holds the main identity's items; returns the ids it lists. */
-async function compareLists(ctx: Ctx, identity: string, list: Endpoint, mine: ProbeResponse): Promise<string[]> {
+async function compareLists(ctx: Ctx, identity: string, list: Endpoint, baseline: Baseline): Promise<string[]> {
   const options = { key: identity, endpoint: list.label };
+  const mine = baseline.first;
   const mainIds = new Set(idsIn(mine, list));
   if (!is2xx(mine.status) || mainIds.size === 0) {
     ctx.report('listNothingToCompare', { endpoint: list.label, status: mine.status }, [mine.exchange], options);
+    return [];
+  }
+  if (baseline.drift) {
+    ctx.report(
+      'listUndecided',
+      { endpoint: list.label, identity, drift: baseline.drift },
+      [mine.exchange, baseline.second.exchange],
+      options,
+    );
     return [];
   }
   const theirs = await ctx.http.send({ ...endpointRequest(list), identity, purpose: `as identity ${identity}` });
@@ -228,7 +274,13 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
   }
   const path = fillPath(item, { [pathParams(item.path)[0]!]: id });
   const cleanUp = { created: `${ctx.target.baseUrl}${path}` };
-  const before = await ctx.http.send({ ...endpointRequest(item), path, purpose: 'as the main identity, after creating it' });
+  const baseline = await stableBaseline(
+    (read) => ctx.http.send({ ...endpointRequest(item), path, purpose: `as the main identity, after creating it (read ${read})` }),
+    'exact',
+  );
+  const before = baseline.first;
+  // Ids that change on every read: another identity's GET of "the same object" cannot be recognised by them.
+  const ownersDrift = driftBetween(before, baseline.second);
   const body = JSON.stringify(create.body ?? {});
   const attempts = [
     { method: 'GET', action: 'read' },
@@ -241,11 +293,22 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
     const response = await ctx.http.send({ method, path, ...withBody, identity, purpose: `as identity ${identity}` });
     const data = { method, path, identity, status: response.status, ...cleanUp };
     const accepted = is2xx(response.status) && (method !== 'GET' || sameObject(before, response));
-    if (accepted)
+    if (method === 'GET' && is2xx(response.status) && !accepted && ownersDrift)
+      ctx.report('writeUndecided', { ...data, drift: ownersDrift }, [before.exchange, baseline.second.exchange, response.exchange], {
+        key: method,
+        endpoint: item.label,
+      });
+    else if (accepted)
       ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method, endpoint: item.label });
     else ctx.report('writeRefused', data, [response.exchange], { key: method, endpoint: item.label });
   }
   const after = await ctx.http.send({ ...endpointRequest(item), path, purpose: 'as the main identity, after the other identity tried' });
+  if (baseline.drift) {
+    ctx.report('afterUndecided', { path, identity, drift: baseline.drift, ...cleanUp }, [before.exchange, baseline.second.exchange], {
+      endpoint: item.label,
+    });
+    return;
+  }
   const same = is2xx(after.status) && after.body.equals(before.body);
   ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange], {
     endpoint: item.label,

@@ -61,13 +61,14 @@ export default defineCheck({
           'publicPaths contains /*: every path is on the allow-list, so nothing is expected to refuse anonymous calls and the auth probes have nothing to check',
         remediation: 'List only the paths that really are public (health, login, docs); everything else must require credentials.',
       },
+      // What the user allow-listed is theirs to decide (/metrics is the product of a metrics service): a warn to confirm, not a fail.
       adminAllowed: {
         probe: 'allow-list',
-        status: 'fail',
+        status: 'warn',
         message:
-          "publicPaths allows {adminLooking}, which look like an admin or internal surface: admin endpoints don't belong on the public allow-list",
+          'allow-listed {adminLooking} looks like an admin or internal surface: confirm it is meant to be public, or waive it (check default-deny with a reason)',
         remediation:
-          'Take admin, debug and metrics paths off publicPaths and off the public host; put them behind admin auth on an internal listener.',
+          'If it is not meant to be public, take it off publicPaths and off the public host (admin auth on an internal listener); if it is, add a waiver that says why.',
       },
       publicWrites: {
         probe: 'allow-list',
@@ -153,8 +154,8 @@ function allowList(ctx: CheckContext): void {
   );
 
   if (publicPaths.includes('/*')) ctx.report('everythingPublic', { publicPaths });
-  else if (adminLooking.length) ctx.report('adminAllowed', { publicPaths, adminLooking });
   else if (openWrites.length) ctx.report('publicWrites', { publicPaths, writes: openWrites.map((e) => e.label) });
+  else if (adminLooking.length) ctx.report('adminAllowed', { publicPaths, adminLooking });
   else if (!publicPaths.length) ctx.report('emptyList', {});
   else ctx.report('shortList', { publicPaths: listOf(publicPaths, 8), count: publicPaths.length });
 }

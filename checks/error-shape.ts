@@ -39,6 +39,20 @@ const VERDICTS = {
     message: 'this JSON API answers errors with {shape}; send them as JSON in one shape{notJudged}',
   },
   oneShape: { probe: 'shape', status: 'pass', message: 'all {errors} error responses ({statuses}) use one shape: {shape}{notJudged}' },
+  frameworkShapes: {
+    probe: 'framework',
+    status: 'warn',
+    severity: 'low',
+    message:
+      "the server's own answers to broken HTTP ({requests}) use {listed}, not the app's error shape; they come from the framework or server before the app runs, so they are judged apart: give them the app's shape if your clients see them",
+    remediation:
+      "Most frameworks let you replace their default answers to unparseable requests (an unknown method, oversized headers or URL) with your error handler's shape; otherwise they are only seen by broken clients.",
+  },
+  frameworkSameShape: {
+    probe: 'framework',
+    status: 'pass',
+    message: "the server's answers to broken HTTP ({requests}) use the app's error shape too",
+  },
   noJsonErrors: {
     probe: 'code',
     status: 'fail',
@@ -112,10 +126,53 @@ export default defineCheck({
     }
     const jsonApi = recorded.some((r) => /\bjson\b/i.test(r.exchange.responseHeaders?.['content-type'] ?? ''));
     const notJudged = cut ? `; ${cut} cut at maxResponseBytes, not judged` : '';
-    judgeShape(ctx, errors, jsonApi, { withoutBody: empty, cut, notJudged });
-    judgeCodes(ctx, errors);
+    // Answers to broken HTTP come from the framework's parser, not the app's handlers: judged apart.
+    const framework = errors.filter((error) => isBrokenHttp(error.record.exchange));
+    // Only framework answers seen: they are all there is to judge.
+    const app = framework.length && framework.length < errors.length ? errors.filter((error) => !framework.includes(error)) : errors;
+    judgeShape(ctx, app, jsonApi, { withoutBody: empty, cut, notJudged });
+    judgeCodes(ctx, app);
+    if (app !== errors) judgeFramework(ctx, framework, app);
   },
 });
+
+/** Methods a framework routes; any other token is answered by its parser or router, not the app. */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+/** How the client marks a recorded header value or URL it had to clip: it was oversized. */
+const CLIPPED = /…\(\d+ more characters\)$/;
+
+/**
+ * A request the HTTP layer answers before any handler: an unknown method token, oversized headers
+ * or URL (the client records them clipped), or an answer that only a server's parser gives (414, 431).
+ */
+function isBrokenHttp(exchange: Exchange): boolean {
+  if (!HTTP_METHODS.has(exchange.method.toUpperCase())) return true;
+  if (exchange.status === 414 || exchange.status === 431) return true;
+  return CLIPPED.test(exchange.url) || Object.values(exchange.requestHeaders).some((value) => CLIPPED.test(value));
+}
+
+/** What was broken about a request, for messages: "an unknown method (PREFLIGHTPROBE)", "oversized headers". */
+function brokenPart(exchange: Exchange): string {
+  if (!HTTP_METHODS.has(exchange.method.toUpperCase())) return `an unknown method (${exchange.method})`;
+  if (CLIPPED.test(exchange.url) || exchange.status === 414) return 'an oversized URL';
+  return 'oversized headers';
+}
+
+/** At most a warn: the framework's answers in shapes the app's own errors do not use. */
+function judgeFramework(ctx: Ctx, framework: readonly ErrorResponse[], app: readonly ErrorResponse[]): void {
+  const appShapes = new Set(app.map((error) => error.body.key));
+  const requests = (list: readonly ErrorResponse[]): string =>
+    [...new Set(list.map((error) => `${brokenPart(error.record.exchange)} → ${error.record.exchange.status}`))].sort().join(', ');
+  const other = framework.filter((error) => !appShapes.has(error.body.key));
+  if (!other.length) return void ctx.report('frameworkSameShape', { requests: requests(framework) }, [framework[0]!.record.exchange]);
+  const shapes = groupShapes(other);
+  const listed = shapes.slice(0, MAX_SHAPES_LISTED).map(describeShape).join('; ');
+  ctx.report(
+    'frameworkShapes',
+    { requests: requests(other), listed },
+    shapes.map((shape) => shape.examples[0]!.record.exchange),
+  );
+}
 
 /** The shapes in use, most frequent first, each with its first example. */
 function groupShapes(errors: readonly ErrorResponse[]): Array<{ body: ErrorBody; examples: ErrorResponse[] }> {

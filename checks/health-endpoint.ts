@@ -75,6 +75,14 @@ export default defineCheck({
     const timeoutMs = Math.min(ctx.target.limits.timeoutMs, Math.max(2000, healthMs * 4));
     const configured = ctx.target.health;
     const tried: ProbeResponse[] = [];
+    const credentialed = new Set<ProbeResponse>();
+    const askWithCredentials = (path: string): Promise<ProbeResponse | undefined> =>
+      ctx.http
+        .send({ method: 'GET', path, timeoutMs, purpose: 'health endpoint refused anonymously: is it there at all?' })
+        .catch((error: unknown) => {
+          if (error instanceof ProbeError) return undefined;
+          throw error;
+        });
     let found: ProbeResponse | undefined;
     for (const path of configured ? [configured] : CONVENTIONAL_PATHS) {
       let response: ProbeResponse;
@@ -88,14 +96,25 @@ export default defineCheck({
         throw error;
       }
       tried.push(response);
+      // A 401/403 proves nothing about the path on a default-deny server: it refuses paths that do
+      // not exist too. With credentials, a 404 or 405 says there is no health endpoint there.
+      const withCredentials = response.status === 401 || response.status === 403 ? await askWithCredentials(path) : undefined;
+      if (withCredentials) {
+        tried.push(withCredentials);
+        credentialed.add(withCredentials);
+      }
+      const absent = (r: ProbeResponse | undefined): boolean => r !== undefined && (r.status === 404 || r.status === 405);
+      if (absent(withCredentials)) continue;
       // Without a configured path, a 404 or 405 means "not here"; anything else is the endpoint.
-      if (configured || (response.status !== 404 && response.status !== 405)) {
+      if (configured || !absent(response)) {
         found = response;
         break;
       }
     }
     if (!found) {
-      const answers = tried.map((r) => `GET ${new URL(r.exchange.url).pathname} → ${r.status}`);
+      const answers = tried.map(
+        (r) => `GET ${new URL(r.exchange.url).pathname} → ${r.status}${credentialed.has(r) ? ' with credentials' : ''}`,
+      );
       ctx.report(
         'missing',
         { tried: answers },

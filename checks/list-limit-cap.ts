@@ -72,7 +72,8 @@ const meta = {
     },
     capUnproven: {
       probe: 'cap',
-      status: 'warn',
+      // Can't tell is undecided, never a warning that stands for a problem nobody saw.
+      status: 'error',
       message:
         'inconclusive: GET {path} with {sent} → all {itemsHeld} items the server holds for this caller (no next page), fewer than the cap of {maxLimit} could show, so a missing cap would not be visible; run against data with more than {maxLimit} items',
     },

@@ -64,6 +64,12 @@ const meta = {
       status: 'fail',
       message: '{where} → {status} with no "{cursorField}" field (pagination.cursorField); return it on every page, null on the last',
     },
+    noItemsToPage: {
+      probe: 'way',
+      status: 'error',
+      message:
+        '{where} → {status} with 0 items and no paging fields: no items to page through, so whether it paginates could not be judged; run against data with more items than a page',
+    },
     bareArrayNoNext: {
       probe: 'way',
       status: 'fail',
@@ -206,6 +212,8 @@ export default defineCheck({
         if (pagination.cursorParam) await garbageCursor(ctx, firstRequest, pagination.cursorParam);
         return;
       }
+      // Nothing to page through and nothing that says how: a missing way on would look the same as a last page.
+      if (lookup.items.length === 0) return void ctx.report('noItemsToPage', { where, status }, [exchange]);
       const found = await findPosition(ctx, firstRequest, { response, items: lookup.items }, signals);
       if ('param' in found) {
         const { param, value, start } = found;

@@ -1,6 +1,26 @@
-import { defineCheck, fillPath, type Endpoint } from './api.js';
-import { fieldBodies, syntaxBodies } from './data/malformed-inputs.js';
-import { INPUT_VERDICTS, judgeInputs, sendProbes, type MalformedProbe } from './lib/malformed-probes.js';
+import {
+  answerOf,
+  attempt,
+  defineCheck,
+  endpointRequest,
+  exchangeOf,
+  fillPath,
+  GLANCE_BYTES,
+  requestLine,
+  type Attempt,
+  type Endpoint,
+  type EndpointContext,
+} from './api.js';
+import { fieldBodies, syntaxBodies, textBodies } from './data/malformed-inputs.js';
+import { bodyFormat, withContentType, type BodyFormat } from './lib/body-format.js';
+import {
+  INPUT_VERDICTS,
+  isServerFailure,
+  judgeInputs,
+  sendProbes,
+  type MalformedProbe,
+  type ProbeOutcome,
+} from './lib/malformed-probes.js';
 
 /** Methods whose body the endpoint reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -32,7 +52,9 @@ export default defineCheck({
   endpoints: (target) => target.endpoints.filter((endpoint) => BODY_METHODS.has(endpoint.method)),
 
   async run(ctx) {
-    const { verdict, data, evidence } = judgeInputs(ctx.endpoint.label, await sendProbes(ctx, bodyProbes(ctx.endpoint)));
+    const outcomes = await sendWatchingForDamage(ctx, bodyProbes(ctx.endpoint, bodyFormat(ctx.endpoint)));
+    if (!outcomes) return;
+    const { verdict, data, evidence } = judgeInputs(ctx.endpoint.label, outcomes);
     if (verdict === 'inputsFailed') ctx.report('inputsFailed', data, evidence);
     else if (verdict === 'inputsAccepted') ctx.report('inputsAccepted', data, evidence);
     else if (verdict === 'inputsRateLimited') ctx.report('inputsRateLimited', data, evidence);
@@ -40,8 +62,50 @@ export default defineCheck({
   },
 });
 
-function bodyProbes(endpoint: Endpoint): MalformedProbe[] {
-  return [...syntaxBodies(endpoint.body), ...fieldBodies(endpoint.body)].map((probe) => ({
+type Context = EndpointContext<typeof INPUT_VERDICTS>;
+
+const isSuccess = (tried: Attempt): boolean => (tried.response?.status ?? 0) >= 200 && (tried.response?.status ?? 0) < 300;
+
+/**
+ * Sends the probes one at a time, in order, until the first 5xx. A malformed write that got a 5xx may have stored
+ * something every later request trips over (a poisoned collection): then the configured valid body,
+ * accepted before the probes, is sent again; if it now fails too, the later answers judge the
+ * damage this audit did, not their inputs, so the endpoint is reported broken (one finding, naming
+ * the write that did it) and not judged further. Returns undefined when it was.
+ */
+async function sendWatchingForDamage(ctx: Context, probes: readonly MalformedProbe[]): Promise<ProbeOutcome[] | undefined> {
+  const valid = (purpose: string): Promise<Attempt> =>
+    attempt(ctx.http, { ...endpointRequest(ctx.endpoint, { purpose }), maxResponseBytes: GLANCE_BYTES });
+  const before = await valid('the configured valid body, before the malformed ones');
+  // Nothing to watch for when the valid body was not accepted to begin with: all at once, as the client allows.
+  if (!isSuccess(before)) return sendProbes(ctx, probes);
+  const outcomes: ProbeOutcome[] = [];
+  for (const [index, probe] of probes.entries()) {
+    const [outcome] = await sendProbes(ctx, [probe]);
+    outcomes.push(outcome!);
+    if (!isServerFailure(outcome!)) continue;
+    const after = await valid('the configured valid body again: did that write break the endpoint?');
+    if (isSuccess(after)) {
+      // The failure was this input's own: the rest cannot be blamed on it, so they go out at once.
+      outcomes.push(...(await sendProbes(ctx, probes.slice(index + 1))));
+      return outcomes;
+    }
+    ctx.report(
+      'brokeEndpoint',
+      { requests: [requestLine(exchangeOf(outcome!))], endpoint: ctx.endpoint.label, status: answerOf(after), before: answerOf(before) },
+      [exchangeOf(before), exchangeOf(outcome!), exchangeOf(after)],
+    );
+    return undefined;
+  }
+  return outcomes;
+}
+
+/** Malformed variants of the endpoint's own format: JSON syntax and field probes only for JSON endpoints. */
+function bodyProbes(endpoint: Endpoint, format: BodyFormat): MalformedProbe[] {
+  const corpus = format.json
+    ? [...syntaxBodies(endpoint.body), ...fieldBodies(endpoint.body)]
+    : textBodies(format.text, format.contentType);
+  return corpus.map((probe) => ({
     describe: probe.describe,
     mustReject: probe.reject,
     request: {
@@ -49,10 +113,7 @@ function bodyProbes(endpoint: Endpoint): MalformedProbe[] {
       path: fillPath(endpoint),
       query: endpoint.query,
       // The probe's content type replaces the configured one, whatever its spelling.
-      headers: {
-        ...Object.fromEntries(Object.entries(endpoint.headers).filter(([name]) => name.toLowerCase() !== 'content-type')),
-        'content-type': probe.contentType,
-      },
+      headers: withContentType(endpoint.headers, probe.contentType),
       body: probe.body,
     },
   }));

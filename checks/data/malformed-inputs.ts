@@ -98,6 +98,40 @@ export function syntaxBodies(example: unknown): BodyProbe[] {
   ];
 }
 
+/**
+ * Bodies broken in the endpoint's own text format (text/plain, text/calendar, Prometheus text,
+ * CSV…): the configured body cut mid-record, with bytes that are not UTF-8, with NUL and control
+ * bytes, with one 10,000-character line, and with a record line that cannot parse. JSON-shaped
+ * probes go only to JSON endpoints: under a text Content-Type they test nothing but the parser's
+ * first byte. A lenient text format may accept any of these, so none must be rejected.
+ */
+export function textBodies(text: string, contentType: string): BodyProbe[] {
+  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  const cut = Math.max(1, Math.floor(body.trimEnd().length / 2));
+  return [
+    { describe: 'the configured body cut mid-record', contentType, body: body.slice(0, cut), reject: false },
+    {
+      describe: 'the configured body with bytes that are not UTF-8',
+      contentType,
+      body: Buffer.concat([Buffer.from(body), Buffer.from([0xc3, 0x28, 0xff, 0x0a])]),
+      reject: false,
+    },
+    {
+      describe: 'the configured body with NUL and control bytes',
+      contentType,
+      body: `${body}\u0000\u0001\u001b[0m\u0000\n`,
+      reject: false,
+    },
+    {
+      describe: `the configured body with a ${LONG_STRING.toLocaleString('en-US')}-character line`,
+      contentType,
+      body: `${body}${'A'.repeat(LONG_STRING)}\n`,
+      reject: false,
+    },
+    { describe: 'the configured body with a line that cannot parse', contentType, body: `${body}{{ ';-- = "\n`, reject: false },
+  ];
+}
+
 /** Bodies with one field of the example changed: wrong type, null, overflowing or negative-zero numbers, very long strings. */
 export function fieldBodies(example: unknown, maxFields = 10): BodyProbe[] {
   if (!isPlainObject(example)) return [];

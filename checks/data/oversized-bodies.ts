@@ -1,4 +1,5 @@
 import { isObject, streamedBody, type BodyPart, type RequestBody } from '../api.js';
+import { grownTextBody, type BodyFormat } from '../lib/body-format.js';
 
 export const BIG_BODY_BYTES = 10 * 1024 * 1024;
 export const ARRAY_LENGTH = 100_000;
@@ -7,7 +8,7 @@ export const NESTING_DEPTH = 10_000;
 export interface OversizedBody {
   /** Names the probe in a finding's key: size, array, depth. */
   key: 'size' | 'array' | 'depth';
-  /** "a 10 MiB JSON body", for messages. */
+  /** "a 10 MiB JSON body", for messages: what was really sent. */
   what: string;
   /** What to change when it is not refused. */
   fix: string;
@@ -24,12 +25,26 @@ function around(value: unknown): [string, string] {
 }
 
 /**
- * The three bodies a write endpoint must refuse, built on its example body so that they get past
- * routing and content-type checks: each is generated while it is sent, never held whole.
+ * The bodies a write endpoint must refuse, built on its example body so that they get past routing
+ * and content-type checks: each is generated while it is sent, never held whole. A JSON endpoint gets
+ * three (size, array length, nesting depth); an endpoint that speaks a text format gets its own
+ * configured body grown to 10 MiB, since arrays and nesting mean nothing to its parser.
  */
-export function oversizedBodies(example: unknown): OversizedBody[] {
+export function oversizedBodies(example: unknown, format?: BodyFormat): OversizedBody[] {
+  if (format && !format.json) return [bigTextBody(format)];
   const base = isObject(example) ? example : {};
   return [bigBody(base), longArray(example, base), deepNesting()];
+}
+
+/** The configured text body's records repeated to 10 MiB: the size a client could really send in this format. */
+function bigTextBody(format: BodyFormat): OversizedBody {
+  const grown = grownTextBody(format, BIG_BODY_BYTES);
+  return {
+    key: 'size',
+    what: `a 10 MiB ${format.mediaType} body (${grown.what})`,
+    fix: 'cap request bodies (e.g. 1 MiB) where they enter and answer 413 Payload Too Large',
+    body: grown.body,
+  };
 }
 
 /** The example body plus one padding string, exactly 10 MiB of valid JSON. */

@@ -69,7 +69,7 @@ export async function sendProbes(ctx: EndpointContext, probes: readonly Malforme
   );
 }
 
-function isServerFailure(outcome: ProbeOutcome): boolean {
+export function isServerFailure(outcome: Attempt): boolean {
   return outcome.failure !== undefined || (outcome.response?.status ?? 0) >= 500;
 }
 

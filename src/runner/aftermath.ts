@@ -7,7 +7,7 @@ import { endpointRequest } from '../http/endpoint-request.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
 import type { Check, Endpoint, Exchange, Finding } from '../types.js';
 import type { EndpointAnswer } from './coverage.js';
-import type { LivenessWatch } from './liveness.js';
+import type { LivenessWatch, Replay } from './liveness.js';
 
 /** A crash becomes a critical finding of the check that sent the request (or of each, when several were in flight). */
 export function crashFindings(
@@ -21,8 +21,11 @@ export function crashFindings(
     const outcome = crash.recovered
       ? `it was back after ${Math.round(crash.downMs / 1000)} s and the run went on; probes sent while it was down are undecided`
       : `it did not come back within ${Math.round(recoveryMs / 1000)} s, so the run ended there and everything after is undecided`;
+    // Replayed alone once the target was back: the confirmed suspects are the ones named.
+    const confirmed = crash.suspects.filter((exchange) => crash.replays.get(exchange.id)?.confirmed);
+    const named = confirmed.length ? confirmed : crash.suspects;
     const bySender = new Map<string, { check: Check; endpoint: string; exchanges: Exchange[] }>();
-    for (const exchange of crash.suspects) {
+    for (const exchange of named) {
       const sender = watch.senderOf(exchange);
       const check = checks.find((c) => c.meta.id === sender?.checkId) ?? checks[0];
       if (!check) continue;
@@ -31,14 +34,15 @@ export function crashFindings(
       entry.exchanges.push(exchange);
       bySender.set(key, entry);
     }
-    const several = crash.suspects.length > 1 ? ' (one of the requests in flight when it died)' : '';
+    const several = !confirmed.length && named.length > 1 ? ' (one of the requests in flight when it died)' : '';
     for (const { check, endpoint, exchanges } of bySender.values()) {
+      const replayed = exchanges.map((exchange) => replayNote(exchange, crash.replays.get(exchange.id))).filter(Boolean);
       findings.push(
         makeFinding(
           check,
           endpoint,
           'tookTargetDown',
-          { requests: exchanges.map(requestLine), outcome: `${outcome}${several}` },
+          { requests: exchanges.map(requestLine), outcome: `${outcome}${several}${replayed.map((note) => `; ${note}`).join('')}` },
           exchanges,
           {},
           redact,
@@ -47,6 +51,14 @@ export function crashFindings(
     }
   }
   return findings;
+}
+
+/** What replaying a suspect alone showed, for the finding's message ('' when it was not replayed). */
+function replayNote(exchange: Exchange, replay: Replay | undefined): string {
+  if (!replay) return '';
+  return replay.confirmed
+    ? `confirmed: ${requestLine(exchange)} takes the server down (it died again when replayed)`
+    : `not confirmed: ${requestLine(exchange)} answered ${replay.answer} when replayed alone and the server stayed up`;
 }
 
 /** Same collection: the write went to the read's path, or one path is below the other. */

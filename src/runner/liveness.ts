@@ -19,9 +19,18 @@ export interface Sender {
   endpoint: string;
 }
 
+export interface Replay {
+  /** True when the target died again on this request sent alone; false when it answered and stayed up. */
+  confirmed: boolean;
+  /** What the replay got: "400", "connection dropped". */
+  answer: string;
+}
+
 export interface Crash {
-  /** The requests in flight or just sent when the server died, oldest first. */
+  /** The requests in flight or just sent when the server died, oldest first (never one refused: it came after). */
   suspects: Exchange[];
+  /** Each suspect replayed once, alone, once the target was back (by exchange id); empty when it did not come back. */
+  replays: Map<number, Replay>;
   /** When it was seen down, and whether it came back within recoveryMs. */
   downAt: number;
   recovered: boolean;
@@ -35,6 +44,11 @@ export class LivenessWatch {
   private readonly recent: Array<{ exchange: Exchange; endedAt: number }> = [];
   private readonly senders = new Map<number, Sender>();
   private readonly pings = new Set<number>();
+  /**
+   * The request behind each recent exchange, so a suspect can be replayed exactly as it was sent.
+   * Keyed by method and recorded URL: a request the client retried after a reset has two exchanges.
+   */
+  private readonly requests = new Map<string, ProbeRequest>();
   private lastAlive = 0;
   private checking: Promise<Ping> | undefined;
   private down: Promise<boolean> | undefined;
@@ -81,14 +95,25 @@ export class LivenessWatch {
     try {
       const response = await this.http.send(request);
       this.senders.set(response.exchange.id, sender);
+      this.remember(response.exchange, request);
       return response;
     } catch (error) {
       if (!(error instanceof ProbeError) || !SUSPICIOUS.has(error.code)) throw error;
-      if (error.exchange) this.senders.set(error.exchange.id, sender);
+      if (error.exchange) {
+        this.senders.set(error.exchange.id, sender);
+        this.remember(error.exchange, request);
+      }
       // Up (or not provably down): the hang or reset is this probe's own answer, for its check to judge.
       if (await this.stillUp(error)) throw error;
       throw this.targetDown();
     }
+  }
+
+  private remember(exchange: Exchange, request: ProbeRequest): void {
+    this.requests.delete(requestKey(exchange));
+    this.requests.set(requestKey(exchange), request);
+    // As many as the recent exchanges a suspect is chosen from.
+    if (this.requests.size > 64) this.requests.delete(this.requests.keys().next().value!);
   }
 
   private targetDown(): ProbeError {
@@ -106,7 +131,7 @@ export class LivenessWatch {
     this.checking ??= this.ping().finally(() => (this.checking = undefined));
     if ((await this.checking) !== 'down') return true;
     if (!this.down) {
-      const crash: Crash = { suspects: this.suspects(failure), downAt: Date.now(), recovered: false, downMs: 0 };
+      const crash: Crash = { suspects: this.suspects(failure), replays: new Map(), downAt: Date.now(), recovered: false, downMs: 0 };
       this.crashes.push(crash);
       this.down = this.waitForRecovery(crash);
     }
@@ -134,21 +159,58 @@ export class LivenessWatch {
   }
 
   private async waitForRecovery(crash: Crash): Promise<boolean> {
+    if (!(await this.backUp())) {
+      crash.downMs = Date.now() - crash.downAt;
+      this.gaveUp = true;
+      return false;
+    }
+    crash.recovered = true;
+    crash.downMs = Date.now() - crash.downAt;
+    // Every other request still waits on this.down: each replay goes out alone.
+    if (!(await this.replaySuspects(crash))) {
+      this.gaveUp = true;
+      return false;
+    }
+    this.down = undefined;
+    return true;
+  }
+
+  /** Polls until the target answers again (true), or recoveryMs passes or the run's limits stop it (false). */
+  private async backUp(): Promise<boolean> {
     const until = Date.now() + this.recoveryMs;
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const ping = await this.ping();
-      if (ping === 'stop') break;
-      if (ping === 'up') {
-        crash.recovered = true;
-        crash.downMs = Date.now() - crash.downAt;
-        this.down = undefined;
-        return true;
-      }
+      if (ping === 'stop') return false;
+      if (ping === 'up') return true;
     }
-    crash.downMs = Date.now() - crash.downAt;
-    this.gaveUp = true;
     return false;
+  }
+
+  /**
+   * Sends each suspect once more, alone, exactly as it was sent: the one after which the target is
+   * down again is confirmed. Returns false when the target did not come back after a replay.
+   */
+  private async replaySuspects(crash: Crash): Promise<boolean> {
+    for (const suspect of crash.suspects) {
+      const request = this.requests.get(requestKey(suspect));
+      if (!request) continue;
+      let answer: string;
+      try {
+        const response = await this.http.send({ ...request, retryOn429: false, purpose: 'replayed alone: does it take the server down?' });
+        this.pings.add(response.exchange.id);
+        answer = String(response.status);
+      } catch (error) {
+        if (!(error instanceof ProbeError)) throw error;
+        if (error.exchange) this.pings.add(error.exchange.id);
+        if (!SUSPICIOUS.has(error.code)) return true; // the run's own limits: leave the rest unconfirmed
+        answer = error.code === 'timeout' ? 'no answer (timeout)' : 'connection dropped';
+      }
+      const confirmed = (await this.ping()) === 'down';
+      crash.replays.set(suspect.id, { confirmed, answer });
+      if (confirmed && !(await this.backUp())) return false;
+    }
+    return true;
   }
 
   /**
@@ -162,8 +224,16 @@ export class LivenessWatch {
     const firstDown = Math.min(...refused, failure.exchange ? Date.parse(failure.exchange.startedAt) : Date.now());
     const before = probes.filter((r) => Date.parse(r.exchange.startedAt) <= firstDown);
     const lastEnd = Math.max(...before.map((r) => r.endedAt), 0);
-    const diedWithIt = before.filter((r) => r.exchange.error && lastEnd - r.endedAt <= CRASH_WINDOW_MS);
+    // A request refused outright was sent after the death: it cannot have caused it (one reset first and
+    // refused on the retry was in flight when it died).
+    const diedWithIt = before.filter(
+      (r) => r.exchange.error && lastEnd - r.endedAt <= CRASH_WINDOW_MS && !(r.exchange.error.code === 'refused' && !r.exchange.retried),
+    );
     const chosen = (diedWithIt.length ? diedWithIt : before.filter((r) => !r.exchange.error).slice(-3)).slice(-5);
     return chosen.map((r) => r.exchange).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   }
+}
+
+function requestKey(exchange: Exchange): string {
+  return `${exchange.method} ${exchange.url}`;
 }

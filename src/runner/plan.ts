@@ -37,7 +37,7 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
   'background-work': (target, endpoint, running) => ({
     requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false),
   }),
-  'body-size-caps': () => ({ requestsPerEndpoint: 3 }),
+  'body-size-caps': () => ({ requestsPerEndpoint: 4 }),
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
   'error-leaks': () => ({ requestsPerRun: 0 }),
@@ -48,7 +48,7 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
   'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: timed(target, endpoint, true) }),
   'list-limit-cap': () => ({ requestsPerEndpoint: 8 }),
   'list-pagination': () => ({ requestsPerEndpoint: 3 }),
-  'malformed-body': () => ({ requestsPerEndpoint: 9 }),
+  'malformed-body': () => ({ requestsPerEndpoint: 11 }),
   'malformed-input': () => ({ requestsPerEndpoint: 10 }),
   'request-id': () => ({ requestsPerRun: 5 }),
   'spec-pagination': () => ({ requestsPerEndpoint: 0 }),

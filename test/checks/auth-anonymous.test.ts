@@ -210,23 +210,26 @@ checkTester.run(check, {
       name: 'a search that answers anonymous callers 200 {"objects":[],"total":0}: a warning, not critical',
       config: oneEndpoint('{ path: /api/search }'),
       server: () => permissionFiltered({ objects: [], total: 0 }, { objects: [{ id: 'doc_1', owner: 'u_alice' }], total: 1 }),
-      verdicts: [{ verdict: 'emptyForAnonymous', data: { answers: '200' } }],
+      // Every bad credential got the same empty answer as none at all (issue 28: one stable verdict for it).
+      verdicts: [{ verdict: 'badCredentialsAsAnonymous', data: { answers: '200' } }],
       assert: ([finding]) => {
         expect(finding!.status).toBe('warn');
-        expect(finding!.message).toMatch(/answers anonymous callers 200 with an empty result .*401 is clearer/);
+        expect(finding!.message).toMatch(
+          /answers 200 with the same empty result to no credentials and to .*: bad credentials are treated as anonymous/,
+        );
       },
     },
     {
       name: 'a whoami that answers anonymous callers 200 {}: a warning',
       config: oneEndpoint('{ path: /api/whoami }'),
       server: () => permissionFiltered({}, { id: 'u_alice', name: 'Alice' }),
-      verdicts: ['emptyForAnonymous'],
+      verdicts: ['badCredentialsAsAnonymous'],
     },
     {
       name: 'a list that answers anonymous callers 200 []: a warning',
       config: oneEndpoint('{ path: /api/orders }'),
       server: () => permissionFiltered([], [{ id: 'ord_1', user: 'u_alice' }]),
-      verdicts: ['emptyForAnonymous'],
+      verdicts: ['badCredentialsAsAnonymous'],
     },
     {
       name: 'an anonymous answer that shares fields with the real one is open (critical), even without items',
@@ -249,7 +252,7 @@ checkTester.run(check, {
             HttpResponse.json((await userOf(request.headers, 'decode-only')) ? { data: [{ id: 'ord_1' }] } : { data: [] }),
           ),
         ),
-      verdicts: ['emptyForAnonymous', { verdict: 'badCredentialAccepted', data: { refusal: '200 with an empty result' } }],
+      verdicts: ['badCredentialsAsAnonymous', { verdict: 'badCredentialAccepted', data: { refusal: '200 with an empty result' } }],
     },
     {
       // Issue 12: a connection refused is the target being down, never a fail (it was "authErrors: no answer (refused) ×7", high).

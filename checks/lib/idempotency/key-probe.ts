@@ -1,4 +1,5 @@
-import { endpointRequest, findEndpoint, peakOverlap, type CheckContext, type Endpoint, type ProbeResponse } from '../../api.js';
+import { endpointRequest, findEndpoint, itemId, peakOverlap, type CheckContext, type Endpoint, type ProbeResponse } from '../../api.js';
+import { replaced } from '../stable-baseline.js';
 import { brief, fieldAt, firstDifference, withoutFields } from './json.js';
 import { growth, readList, type Growth, type ListSnapshot } from './list-snapshot.js';
 
@@ -71,6 +72,12 @@ export class KeyProbe {
 
   grown(before: ListSnapshot | undefined, after: ListSnapshot | undefined, body: unknown): Count {
     if (!before || !after || !this.verify) return undefined;
+    // A write only adds: ids of the first read missing from the second while new ones appear mean the
+    // list renders fresh ids on every read (or changed under us), and no count can say what was added.
+    const ids = (snapshot: ListSnapshot): Set<string> =>
+      new Set(snapshot.items.map((item) => itemId(item, this.listIdField)).filter((id): id is string => id !== undefined));
+    const drift = replaced(ids(before), ids(after));
+    if (drift) return `${this.verify.label} could not be counted: the plain answers differ between reads (${drift})`;
     const unreadable = [before, after].find((s) => !s.complete);
     if (unreadable) return `${this.verify.label} could not be counted (${unreadable.reason ?? 'incomplete'})`;
     return growth(before, after, this.listIdField, body);
