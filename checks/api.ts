@@ -3,26 +3,15 @@
 // inside without touching a check, and a check cannot reach around the client's safety rules.
 
 export { defineCheck, type EndpointCheckDefinition, type TargetCheckDefinition } from '../src/check-api/define.js';
-export type {
-  Check,
-  CheckContext,
-  Endpoint,
-  EndpointContext,
-  Exchange,
-  Finding,
-  FindingStatus,
-  Pagination,
-  Severity,
-  Target,
-  VerdictSpec,
-} from '../src/types.js';
+export type { Check, CheckContext, EndpointContext, VerdictSpec } from '../src/check-api/contract.js';
+export type { Endpoint, Exchange, Finding, FindingStatus, Pagination, Severity, Target } from '../src/types.js';
 export { SEVERITY_WEIGHT } from '../src/types.js';
 
 // Sending requests: the run's one client (budget, pacing, redaction, the write-safety rule).
-export type { LeakedSecret } from '../src/http/leak-redactor.js';
 export {
   GLANCE_BYTES,
   ProbeError,
+  type LeakedSecret,
   RECORDED_BODY_BYTES,
   type HttpClient,
   type ProbeRequest,

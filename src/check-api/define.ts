@@ -1,4 +1,5 @@
-import type { Check, CheckContext, CheckMeta, Endpoint, EndpointContext, Target, VerdictCatalogue } from '../types.js';
+import type { Endpoint, Target } from '../types.js';
+import type { Check, CheckContext, CheckMeta, EndpointContext, VerdictCatalogue } from './contract.js';
 
 type MetaOf<V extends VerdictCatalogue> = Omit<CheckMeta, 'verdicts'> & { verdicts: V };
 

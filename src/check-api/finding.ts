@@ -1,7 +1,8 @@
 // How the engine turns ctx.report(verdict, data, evidence) into a Finding: the verdict's template
 // rendered with the data, severity and remediation from the verdict or the check, a stable key,
 // and every string passed through the run's redactor before anything can print it.
-import type { Check, Exchange, Finding, ReportOptions, VerdictSpec } from '../types.js';
+import type { Exchange, Finding } from '../types.js';
+import type { Check, ReportOptions, VerdictSpec } from './contract.js';
 import { ENGINE_VERDICTS, isEngineVerdict } from './engine-verdicts.js';
 import { renderTemplate } from './template.js';
 

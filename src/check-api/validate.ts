@@ -1,7 +1,8 @@
 // Load-time checks of a check's verdict catalogue (ESLint validates rule meta the same way): a
 // catalogue that can render "{path}" into a report, or that declares an outcome nothing reports,
 // is a bug that must stop the tool at load, not surface in a customer's report.
-import { SEVERITIES, type CheckMeta } from '../types.js';
+import { SEVERITIES } from '../types.js';
+import type { CheckMeta } from './contract.js';
 import { isEngineVerdict } from './engine-verdicts.js';
 import { badPlaceholders, placeholdersOf } from './template.js';
 

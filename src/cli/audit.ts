@@ -3,10 +3,27 @@ import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../config/errors.js';
 import type { Target } from '../types.js';
 import { EXIT, type Io } from './io.js';
-import type { AuditFlags } from './main.js';
 import { auditAndPresent } from './run-report.js';
-import { outputOptions } from './present.js';
+import { outputOptions, type OutputFlags } from './present.js';
 import { SIGNAL_EXIT, watchInterrupts } from './interrupt.js';
+
+/** audit's flags: the output flags it shares with `report`, and what to audit and how hard. */
+export interface AuditFlags extends OutputFlags {
+  config: string;
+  openapi?: string;
+  /** False with --no-discover. */
+  discover?: boolean;
+  failUnder?: number;
+  only?: string[];
+  skip?: string[];
+  concurrency?: number;
+  rps?: number;
+  maxRequests?: number;
+  timeout?: number;
+  allowWrites?: boolean;
+  cleanup?: boolean;
+  progress: boolean;
+}
 
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {

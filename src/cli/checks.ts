@@ -1,6 +1,7 @@
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import { loadChecks } from '../runner/registry.js';
-import { CHECKLIST, type Check, type VerdictSpec } from '../types.js';
+import { CHECKLIST } from '../types.js';
+import type { Check, VerdictSpec } from '../check-api/contract.js';
 import { EXIT, type Io } from './io.js';
 
 /** Every verdict of a check, its own first, then the ones the engine can give any check. */

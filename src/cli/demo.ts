@@ -6,10 +6,16 @@ import { startFixedApi } from '../demo/fixed.js';
 import { makeColors, shouldColor } from '../report/color.js';
 import type { Report } from '../report/types.js';
 import { EXIT, type Io } from './io.js';
-import type { DemoFlags } from './main.js';
 import { checkOutputs, withSuffix } from './present.js';
 import { auditAndPresent } from './run-report.js';
 import { SIGNAL_EXIT } from './interrupt.js';
+
+export interface DemoFlags {
+  output: string[];
+  progress: boolean;
+  color: boolean;
+  verbose?: boolean;
+}
 
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {

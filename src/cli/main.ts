@@ -3,8 +3,10 @@ import { toolVersion } from '../package-info.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { EXIT, type Io, processIo, withSafeStderr } from './io.js';
 import type { InitFlags } from './init.js';
-import { FORMATS, type Format } from '../report/render.js';
+import { FORMATS } from '../report/render.js';
 import type { OutputFlags } from './present.js';
+import type { AuditFlags } from './audit.js';
+import type { DemoFlags } from './demo.js';
 import { registerFleetCommands } from './register-fleet.js';
 
 /**
@@ -220,38 +222,6 @@ Each command's --help has its own examples.`,
   } catch (error) {
     return handleError(error, io);
   }
-}
-
-export interface AuditFlags {
-  config: string;
-  openapi?: string;
-  /** False with --no-discover. */
-  discover?: boolean;
-  format: Format;
-  output: string[];
-  quiet?: boolean;
-  baseline?: string;
-  failOnRegression?: boolean;
-  maxChars?: number;
-  failUnder?: number;
-  only?: string[];
-  skip?: string[];
-  concurrency?: number;
-  rps?: number;
-  maxRequests?: number;
-  timeout?: number;
-  allowWrites?: boolean;
-  cleanup?: boolean;
-  progress: boolean;
-  color: boolean;
-  verbose?: boolean;
-}
-
-export interface DemoFlags {
-  output: string[];
-  progress: boolean;
-  color: boolean;
-  verbose?: boolean;
 }
 
 function handleError(error: unknown, io: Io): number {

@@ -1,6 +1,7 @@
 import type { Report } from '../report/types.js';
 import { runAudit, type AuditOptions } from '../runner/run.js';
-import type { Logger, Target } from '../types.js';
+import type { Target } from '../types.js';
+import type { Logger } from '../check-api/contract.js';
 import type { Io } from './io.js';
 import { terminalText } from '../report/escape.js';
 import { showReport, type ShowOptions } from './present.js';

@@ -38,3 +38,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
+export class SpecError extends UsageError {
+  constructor(source: string, problem: string, hint?: string) {
+    super(`${source}: ${problem}${hint ? ` (${hint})` : ''}`);
+    this.name = 'SpecError';
+  }
+}

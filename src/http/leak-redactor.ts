@@ -1,16 +1,6 @@
 import { Redactor } from './redact.js';
 import { findSecrets, maskSecrets, secretHeaderValue, type SecretHit } from './secret-scan.js';
-
-/** A credential the target sent back, as a check reports it: never the value, only what it was and where. */
-export interface LeakedSecret {
-  /** "AWS secret key", "JWT", "password in URL", "client_secret field". */
-  kind: string;
-  length: number;
-  /** Its mask as it appears in the record: "[AWS secret key, 40 chars, wJal…]". */
-  masked: string;
-  /** "body" or "header x-debug". */
-  where: string;
-}
+import type { LeakedSecret } from './types.js';
 
 /**
  * The client's redactor: configured secrets become *** (Redactor), then whatever still looks like a

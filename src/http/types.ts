@@ -1,5 +1,15 @@
 import type { Exchange } from '../types.js';
-import type { LeakedSecret } from './leak-redactor.js';
+
+/** A credential the target sent back, as a check reports it: never the value, only what it was and where. */
+export interface LeakedSecret {
+  /** "AWS secret key", "JWT", "password in URL", "client_secret field". */
+  kind: string;
+  length: number;
+  /** Its mask as it appears in the record: "[AWS secret key, 40 chars, wJal…]". */
+  masked: string;
+  /** "body" or "header x-debug". */
+  where: string;
+}
 
 export type RequestBody =
   | string

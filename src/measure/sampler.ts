@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { ProbeError, type HttpClient, type ProbeRequest, type ProbeResponse } from '../http/types.js';
-import type { CheckContext, Endpoint, Exchange, Target } from '../types.js';
+import type { Endpoint, Exchange, Target } from '../types.js';
+import type { CheckContext } from '../check-api/contract.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
 import { formatMs, summarize } from './percentiles.js';

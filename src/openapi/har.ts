@@ -3,7 +3,8 @@
 // and full of live credentials: Authorization, cookies and API keys are described by name only and
 // every recorded credential value is scrubbed from whatever else is written (bodies, paths, queries).
 import type { SecurityScheme } from './document.js';
-import { isObject, SpecError } from './load.js';
+import { SpecError } from '../config/errors.js';
+import { isObject } from './load.js';
 import {
   credentialSchemes,
   paramName,

@@ -1,20 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../config/errors.js';
+import { SpecError } from '../config/errors.js';
 import type { ParserOptions } from '@readme/openapi-parser';
 import type { OpenApiDocument } from './document.js';
 import { fetchSpecText, isUrl } from './fetch.js';
 import { isObject } from '../pagination/items.js';
 import { assertRefBudget } from './ref-budget.js';
-
-/** A spec that cannot be used: printed as one line, exit 2 (it is a usage error, like a bad config). */
-export class SpecError extends UsageError {
-  constructor(source: string, problem: string, hint?: string) {
-    super(`${source}: ${problem}${hint ? ` (${hint})` : ''}`);
-    this.name = 'SpecError';
-  }
-}
 
 export interface LoadedSpec {
   /** The file path or URL as the user gave it, for messages and EndpointSpec.source. */

@@ -4,7 +4,8 @@
 // auth guess, one set of injection rules. No credential value is ever put in the document: auth is
 // described by scheme only, and the config gets ${VARS} placeholders for it.
 import type { OpenApiDocument, Operation, Parameter, Response, Schema, SecurityScheme } from './document.js';
-import { isObject, readSpecFile, SpecError, type LoadedSpec } from './load.js';
+import { SpecError } from '../config/errors.js';
+import { isObject, readSpecFile, type LoadedSpec } from './load.js';
 
 export interface ObservedOperation {
   method: string;

@@ -1,7 +1,8 @@
 // `init --from-postman`: a Postman Collection v2.0/v2.1, read with the official postman-collection SDK
 // (loaded only here), becomes the ObservedApi that observed.ts turns into an OpenAPI document.
 import type { SecurityScheme } from './document.js';
-import { isObject, SpecError } from './load.js';
+import { SpecError } from '../config/errors.js';
+import { isObject } from './load.js';
 import {
   credentialSchemes,
   paramName,

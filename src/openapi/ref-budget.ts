@@ -2,7 +2,7 @@
 // schemas each reference the next twice expand to 2^n nodes: dereferencing, sampling, JSON.stringify
 // and ajv's compilation of such a schema each take minutes and gigabytes. Counting is linear in the
 // document (each $ref target is counted once and remembered), so a bomb is refused in milliseconds.
-import { SpecError } from './load.js';
+import { SpecError } from '../config/errors.js';
 
 export interface RefBudget {
   /** Nodes (objects, arrays, values) the document may have once every local $ref is inlined. */

@@ -1,6 +1,6 @@
 // Swagger 2.0 → OpenAPI 3.0, in-process, with swagger2openapi (the oas-kit converter). Loaded only when
 // a 2.0 document is read, so no other command pays for it.
-import { SpecError } from './load.js';
+import { SpecError } from '../config/errors.js';
 import { isObject } from '../pagination/items.js';
 
 const WARNING_KEY = 'x-s2o-warning';

@@ -1,7 +1,8 @@
 // What every renderer needs to say the same thing the same way: ordering, counts, one-line
 // descriptions of exchanges, cutting long text. Every format is drawn from the one report object.
 import { terminalText } from './escape.js';
-import { SEVERITY_WEIGHT, type CheckMeta, type Exchange, type Finding, type FindingStatus } from '../types.js';
+import { SEVERITY_WEIGHT, type Exchange, type Finding, type FindingStatus } from '../types.js';
+import type { CheckMeta } from '../check-api/contract.js';
 import type { ItemReport, Report } from './types.js';
 
 /** Worst first: what a reader must act on comes before what went well. */

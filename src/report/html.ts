@@ -2,7 +2,8 @@
 // assets (a Content-Security-Policy with hashes of the one stylesheet and script enforces it, and
 // keeps any markup that slipped out of a response body inert). Light and dark themes.
 import { createHash } from 'node:crypto';
-import type { CheckMeta, Finding } from '../types.js';
+import type { Finding } from '../types.js';
+import type { CheckMeta } from '../check-api/contract.js';
 import { baselineSummary, type BaselineDiff } from './baseline.js';
 import {
   allFindings,

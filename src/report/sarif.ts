@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
-import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
+import type { Finding, Severity } from '../types.js';
+import type { CheckMeta, VerdictSpec } from '../check-api/contract.js';
 import { allFindings } from './common.js';
 import type { Report } from './types.js';
 import { withStackHelp } from './stack.js';

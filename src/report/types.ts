@@ -1,4 +1,5 @@
-import type { CheckMeta, Finding, ItemId, ItemStatus } from '../types.js';
+import type { Finding, ItemId, ItemStatus } from '../types.js';
+import type { CheckMeta } from '../check-api/contract.js';
 
 /** 2: findings carry id, key and data from the verdict catalogue. Version 1 reports are still read (src/report/load.ts). */
 export const REPORT_SCHEMA_VERSION = 2;

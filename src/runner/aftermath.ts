@@ -5,7 +5,8 @@ import { makeFinding } from '../check-api/finding.js';
 import { requestLine } from '../http/attempt.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
-import type { Check, Endpoint, Exchange, Finding } from '../types.js';
+import type { Endpoint, Exchange, Finding } from '../types.js';
+import type { Check } from '../check-api/contract.js';
 import type { EndpointAnswer } from './coverage.js';
 import type { LivenessWatch, Replay } from './liveness.js';
 

@@ -5,7 +5,8 @@ import { fillPath, TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
-import type { Check, Endpoint, Exchange, Target } from '../types.js';
+import type { Endpoint, Exchange, Target } from '../types.js';
+import type { Check } from '../check-api/contract.js';
 import { TargetUnreachable } from './preflight.js';
 
 /** At most this many endpoints get an existence probe: a few thousand-operation spec must not spend the budget here. */

@@ -1,4 +1,5 @@
-import type { Check, Endpoint, Target } from '../types.js';
+import type { Endpoint, Target } from '../types.js';
+import type { Check } from '../check-api/contract.js';
 
 /**
  * The budget plan: before anything is sent, estimate what each check costs on each endpoint and,

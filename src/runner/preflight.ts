@@ -1,6 +1,7 @@
 import { fillPath } from '../config/endpoints.js';
 import { ProbeError, type HttpClient, type ProbeResponse } from '../http/types.js';
-import type { Logger, Target } from '../types.js';
+import type { Target } from '../types.js';
+import type { Logger } from '../check-api/contract.js';
 
 /** The target cannot be audited at all: exit 3 with this one-line message. */
 export class TargetUnreachable extends Error {

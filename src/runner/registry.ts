@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { catalogueProblems, sourceProblems } from '../check-api/validate.js';
-import { CHECKLIST, SEVERITIES, type Check } from '../types.js';
+import { CHECKLIST, SEVERITIES } from '../types.js';
+import type { Check } from '../check-api/contract.js';
 
 /** checks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
 function checksDir(): string {

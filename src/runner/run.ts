@@ -11,7 +11,8 @@ import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scorin
 import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
 import { makeFinding, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
-import type { Check, CheckContext, Endpoint, Exchange, Finding, Logger, Target } from '../types.js';
+import type { Endpoint, Exchange, Finding, Target } from '../types.js';
+import type { Check, CheckContext, Logger } from '../check-api/contract.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { LivenessWatch, type Crash } from './liveness.js';

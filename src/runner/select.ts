@@ -1,6 +1,7 @@
 import { UsageError } from '../config/errors.js';
 import { closest } from '../config/load.js';
-import { CHECKLIST, type Check } from '../types.js';
+import { CHECKLIST } from '../types.js';
+import type { Check } from '../check-api/contract.js';
 
 /** Applies --only and --skip, which take checklist item ids and check ids alike. */
 export function selectChecks(checks: Check[], only: readonly string[], skip: readonly string[]): Check[] {

@@ -7,7 +7,7 @@ import { loadSpec } from '../../src/openapi/load.js';
 import { mergeSpec } from '../../src/openapi/merge.js';
 import { planImport } from '../../src/openapi/plan.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
-import type { Check } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 import { targetFor } from '../helpers/target.js';

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ENGINE_VERDICTS, isEngineVerdict } from '../../src/check-api/engine-verdicts.js';
 import { placeholdersOf } from '../../src/check-api/template.js';
 import type { HttpClient } from '../../src/http/types.js';
-import type { Check, Finding, Target } from '../../src/types.js';
+import type { Finding, Target } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import { of, runChecks } from './run-checks.js';
 import { runCheck, targetFor } from './target.js';
 

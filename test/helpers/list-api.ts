@@ -1,5 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { Check, Finding } from '../../src/types.js';
+import type { Finding } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import { startMswServer } from './msw.js';
 import { runCheck, targetFor } from './target.js';
 

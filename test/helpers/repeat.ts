@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { Check, Finding } from '../../src/types.js';
+import type { Finding } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import type { StartedServer } from './check-tester.js';
 import { runCheck, targetFor } from './target.js';
 

@@ -1,6 +1,7 @@
 import type { HttpClient } from '../../src/http/types.js';
 import { runOne } from '../../src/runner/run.js';
-import type { Check, Finding, Target } from '../../src/types.js';
+import type { Finding, Target } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import { clientFor } from './target.js';
 
 const PHASES = ['probe', 'measure', 'analyze'] as const;

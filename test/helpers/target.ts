@@ -2,7 +2,8 @@ import { loadConfigText } from '../../src/config/load.js';
 import { createHttpClient } from '../../src/http/client.js';
 import type { HttpClient } from '../../src/http/types.js';
 import { runOne } from '../../src/runner/run.js';
-import type { Check, Finding, Target } from '../../src/types.js';
+import type { Finding, Target } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 
 /**
  * A target for `baseUrl` from YAML, through the real loader (so tests exercise defaults and validation).

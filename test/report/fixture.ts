@@ -2,7 +2,8 @@
 // pipes, control characters, a CDATA end), latency samples, and notes. Every format test renders it.
 import { gateOf, gradeOf, scoreItems, totalScore } from '../../src/scoring/score.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../src/report/types.js';
-import type { CheckMeta, Exchange, Finding } from '../../src/types.js';
+import type { Exchange, Finding } from '../../src/types.js';
+import type { CheckMeta } from '../../src/check-api/contract.js';
 
 const BASE = 'http://127.0.0.1:8080';
 let nextId = 1;

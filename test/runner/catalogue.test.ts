@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogueProblems, sourceProblems } from '../../src/check-api/validate.js';
 import { loadChecks } from '../../src/runner/registry.js';
-import type { CheckMeta } from '../../src/types.js';
+import type { CheckMeta } from '../../src/check-api/contract.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const meta = (verdicts: CheckMeta['verdicts']): CheckMeta => ({

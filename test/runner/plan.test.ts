@@ -1,7 +1,8 @@
 // The budget plan's choices, without a server: which endpoints a sampled check runs on.
 import { describe, expect, it } from 'vitest';
 import { planAudit, representativeOrder, tasksOf } from '../../src/runner/plan.js';
-import type { Check, Endpoint, Target } from '../../src/types.js';
+import type { Endpoint, Target } from '../../src/types.js';
+import type { Check } from '../../src/check-api/contract.js';
 import { targetFor } from '../helpers/target.js';
 
 function endpoint(path: string, options: Partial<Endpoint> = {}): Endpoint {
