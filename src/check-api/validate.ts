@@ -1,6 +1,7 @@
-// Load-time checks of a check's verdict catalogue (ESLint validates rule meta the same way): a
-// catalogue that can render "{path}" into a report, or that declares an outcome nothing reports,
-// is a bug that must stop the tool at load, not surface in a customer's report.
+// Checks of a check's verdict catalogue (ESLint validates rule meta the same way): a catalogue that
+// can render "{path}" into a report, or that declares an outcome nothing reports, is a bug that must
+// fail a test or stop the tool at load, not surface in a customer's report. catalogueProblems runs at
+// load (the registry); sourceProblems reads a check's source, so a test runs it over checks/, not start-up.
 import { SEVERITIES } from '../types.js';
 import type { CheckMeta } from './contract.js';
 import { isEngineVerdict } from './engine-verdicts.js';
@@ -55,9 +56,9 @@ export function sourceProblems(meta: CheckMeta, source: string): string[] {
   return problems;
 }
 
-/** The source without the `verdicts: { … }` block, so a verdict's declaration does not count as its use. */
+/** The source without the `verdicts: { … }` (or `const VERDICTS = { … }`) block, so a verdict's declaration does not count as its use. */
 function withoutCatalogue(source: string): string {
-  const start = source.search(/\bverdicts\s*:\s*\{/);
+  const start = source.search(/\bverdicts\s*:\s*\{|\bVERDICTS\s*=\s*\{/);
   if (start < 0) return source;
   const open = source.indexOf('{', start);
   const close = matchingBrace(source, open);
