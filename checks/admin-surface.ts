@@ -16,6 +16,44 @@ type Hit = Probed & { judged: 'exposed' | 'behindAuth' | 'exists' };
 /** A redirect to a sign-in page: the path is there, behind auth. */
 const LOGIN_PAGE = /(^|\/)(login|log-in|signin|sign-in|sign_in|logon|auth|sso|oauth2?|saml|cas)(\/|$|\?|\.)/i;
 
+const VERDICTS = {
+  exposed: {
+    probe: 'path',
+    status: 'fail',
+    severity: 'critical',
+    message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
+  },
+  exposedInfo: {
+    probe: 'path',
+    status: 'fail',
+    severity: 'high',
+    message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
+  },
+  behindAuth: {
+    probe: 'path',
+    status: 'warn',
+    severity: 'medium',
+    message:
+      "{method} {path} answered {status} where an unknown path gets {unknown}: {what} is behind auth but on the public host; admin endpoints don't live on the public API{also}",
+    remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
+  },
+  exists: {
+    probe: 'path',
+    status: 'warn',
+    severity: 'medium',
+    message:
+      '{method} {path} answered {status} without asking for credentials, where an unknown path gets {unknown}: {what} exists on the public host; make sure every method on it requires admin auth{also}',
+    remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
+  },
+  noAnswer: { probe: 'no-answer', status: 'error', message: '{count} admin paths got no answer ({codes}): {paths}' },
+  noneFound: {
+    probe: 'wordlist',
+    status: 'pass',
+    message:
+      'none of {count} admin, debug and secret paths answered an anonymous request differently from an unknown path ({unknown}){skipped}',
+  },
+} as const;
+
 /**
  * No admin surface on the public host: a wordlist of admin panels, job dashboards, actuator
  * endpoints, debug tools, config files and API explorers, each sent once, anonymously (GET; HEAD for
@@ -35,43 +73,7 @@ export default defineCheck({
       'Move admin, debug and metrics endpoints off the public host (an internal listener, port or VPN), or at least behind admin auth; never serve .env, .git or config files.',
     probes: `${ADMIN_PATHS.length} well-known admin, debug and secret paths (admin, internal, actuator/env, Prometheus, pprof, etcd, .env, .git/config, swagger, GraphQL introspection, ...), one anonymous GET (HEAD for heap dumps) each, plus unknown paths to calibrate`,
     writes: false,
-    verdicts: {
-      exposed: {
-        probe: 'path',
-        status: 'fail',
-        severity: 'critical',
-        message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
-      },
-      exposedInfo: {
-        probe: 'path',
-        status: 'fail',
-        severity: 'high',
-        message: '{method} {path} answered {status} to an anonymous caller: {what} is open on the public host{also}',
-      },
-      behindAuth: {
-        probe: 'path',
-        status: 'warn',
-        severity: 'medium',
-        message:
-          "{method} {path} answered {status} where an unknown path gets {unknown}: {what} is behind auth but on the public host; admin endpoints don't live on the public API{also}",
-        remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
-      },
-      exists: {
-        probe: 'path',
-        status: 'warn',
-        severity: 'medium',
-        message:
-          '{method} {path} answered {status} without asking for credentials, where an unknown path gets {unknown}: {what} exists on the public host; make sure every method on it requires admin auth{also}',
-        remediation: 'Serve admin and internal endpoints from a separate internal listener or host, not the public API.',
-      },
-      noAnswer: { probe: 'no-answer', status: 'error', message: '{count} admin paths got no answer ({codes}): {paths}' },
-      noneFound: {
-        probe: 'wordlist',
-        status: 'pass',
-        message:
-          'none of {count} admin, debug and secret paths answered an anonymous request differently from an unknown path ({unknown}){skipped}',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
@@ -159,7 +161,7 @@ export default defineCheck({
  * One anonymous request for an entry; a same-origin redirect that only adds a trailing slash
  * (/debug → 301 /debug/) is followed once, since the answer that matters is the page's own.
  */
-async function ask(ctx: CheckContext, entry: AdminPath): Promise<Probed> {
+async function ask(ctx: CheckContext<typeof VERDICTS>, entry: AdminPath): Promise<Probed> {
   const method = entry.method ?? 'GET';
   // ~100 answers are held at once: a glance at each is enough to recognise a page.
   const send = (path: string) =>

@@ -27,6 +27,60 @@ interface Tried {
   reading: Reading;
 }
 
+const VERDICTS = {
+  open: {
+    probe: 'refusal',
+    status: 'fail',
+    message: '{endpoint} answered {answers} to a request with no credentials: anyone who finds the URL can call it',
+    remediation: 'Put authentication in middleware that runs before every route, and list the few public routes explicitly.',
+  },
+  badCredentialAccepted: {
+    probe: 'refusal',
+    status: 'fail',
+    message: '{endpoint} answered {refusal} to a request with no credentials but {answers} to {accepted}',
+    remediation: '{fixes}',
+  },
+  refused: {
+    probe: 'refusal',
+    status: 'pass',
+    message: '{endpoint} refused all {count} anonymous and bad-credential requests ({summary})',
+  },
+  notFoundWithCredentials: notFoundVerdict('refusal'),
+  refusalUnproven: unprovenVerdict('refusal'),
+  emptyForAnonymous: {
+    probe: 'emptyAnswer',
+    status: 'warn',
+    severity: 'medium',
+    message: '{endpoint} answers anonymous callers {answers} with an empty result ({names}); 401 is clearer',
+    remediation:
+      'Answer 401 (with WWW-Authenticate) to a call without valid credentials instead of an empty result, so callers and monitors can tell "not allowed" from "nothing there".',
+  },
+  badCredentialsAsAnonymous: {
+    probe: 'emptyAnswer',
+    status: 'warn',
+    severity: 'medium',
+    message:
+      '{endpoint} answers {answers} with the same empty result to no credentials and to {names}: bad credentials are treated as anonymous, not refused; answer 401 to a credential that does not check out',
+    remediation:
+      'Refuse a present but invalid credential with 401 (with WWW-Authenticate) in the auth middleware, instead of falling back to the anonymous user; keep anonymous access only for requests that carry no credential at all.',
+  },
+  authErrors: {
+    probe: 'authErrors',
+    status: 'fail',
+    severity: 'high',
+    message: '{endpoint} answered {answers} to {names}: a missing or bad credential must get 401, not an error',
+    remediation:
+      'Reject missing and unparseable credentials in the auth middleware with 401 before any handler runs; catch token-parsing errors.',
+  },
+  unclearRefusal: {
+    probe: 'unclearRefusal',
+    status: 'warn',
+    severity: 'medium',
+    message: '{endpoint} answered {answers} to {names}; a missing or bad credential should get 401 (with WWW-Authenticate) or 403',
+    remediation: 'Run authentication before validation and routing, so a caller without valid credentials learns nothing but 401.',
+  },
+} as const;
+
 /**
  * Every endpoint that is not on the allow-list refuses a call without credentials and with bad
  * ones: empty, malformed, the wrong scheme, an unsigned (alg:none) JWT, a forged signature, an
@@ -46,59 +100,7 @@ export default defineCheck({
       'each endpoint not in publicPaths with no credentials, an empty Authorization, a malformed token, the wrong scheme, an alg:none JWT, a forged-signature JWT and an expired JWT (write endpoints only with allowWrites); a 2xx or 404 is compared with the answer to the configured credentials',
     writes: false,
     endpointMethodWrites: true,
-    verdicts: {
-      open: {
-        probe: 'refusal',
-        status: 'fail',
-        message: '{endpoint} answered {answers} to a request with no credentials: anyone who finds the URL can call it',
-        remediation: 'Put authentication in middleware that runs before every route, and list the few public routes explicitly.',
-      },
-      badCredentialAccepted: {
-        probe: 'refusal',
-        status: 'fail',
-        message: '{endpoint} answered {refusal} to a request with no credentials but {answers} to {accepted}',
-        remediation: '{fixes}',
-      },
-      refused: {
-        probe: 'refusal',
-        status: 'pass',
-        message: '{endpoint} refused all {count} anonymous and bad-credential requests ({summary})',
-      },
-      notFoundWithCredentials: notFoundVerdict('refusal'),
-      refusalUnproven: unprovenVerdict('refusal'),
-      emptyForAnonymous: {
-        probe: 'emptyAnswer',
-        status: 'warn',
-        severity: 'medium',
-        message: '{endpoint} answers anonymous callers {answers} with an empty result ({names}); 401 is clearer',
-        remediation:
-          'Answer 401 (with WWW-Authenticate) to a call without valid credentials instead of an empty result, so callers and monitors can tell "not allowed" from "nothing there".',
-      },
-      badCredentialsAsAnonymous: {
-        probe: 'emptyAnswer',
-        status: 'warn',
-        severity: 'medium',
-        message:
-          '{endpoint} answers {answers} with the same empty result to no credentials and to {names}: bad credentials are treated as anonymous, not refused; answer 401 to a credential that does not check out',
-        remediation:
-          'Refuse a present but invalid credential with 401 (with WWW-Authenticate) in the auth middleware, instead of falling back to the anonymous user; keep anonymous access only for requests that carry no credential at all.',
-      },
-      authErrors: {
-        probe: 'authErrors',
-        status: 'fail',
-        severity: 'high',
-        message: '{endpoint} answered {answers} to {names}: a missing or bad credential must get 401, not an error',
-        remediation:
-          'Reject missing and unparseable credentials in the auth middleware with 401 before any handler runs; catch token-parsing errors.',
-      },
-      unclearRefusal: {
-        probe: 'unclearRefusal',
-        status: 'warn',
-        severity: 'medium',
-        message: '{endpoint} answered {answers} to {names}; a missing or bad credential should get 401 (with WWW-Authenticate) or 403',
-        remediation: 'Run authentication before validation and routing, so a caller without valid credentials learns nothing but 401.',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((endpoint) => !endpoint.public),
@@ -155,7 +157,7 @@ async function readingOf(method: string, outcome: Outcome, authenticated: () => 
 }
 
 /** One finding per kind of wrong answer; the pass only when every answer was a proven refusal. */
-function judge(ctx: EndpointContext, tried: Tried[], mayPass: boolean): void {
+function judge(ctx: EndpointContext<typeof VERDICTS>, tried: Tried[], mayPass: boolean): void {
   const label = ctx.endpoint.label;
   const by = (reading: Reading): Tried[] => tried.filter((t) => t.reading === reading);
   const names = (list: Tried[]): string => listOf(list.map((t) => t.variant.name));

@@ -16,6 +16,24 @@ interface Refused {
   refusal: Outcome;
 }
 
+const VERDICTS = {
+  nothingRefused: {
+    status: 'skip',
+    message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around',
+  },
+  bypassed: {
+    probe: 'spelling',
+    status: 'fail',
+    message: '{path} refuses an anonymous GET ({refusal}) but {variants} answered {answer}: the auth rule matches the path as a string',
+  },
+  stayedRefused: {
+    probe: 'spelling',
+    status: 'pass',
+    message: '{path} stayed refused however it was spelled ({count} variants answered {answers})',
+  },
+  notFoundWithCredentials: notFoundVerdict('spelling'),
+} as const;
+
 /**
  * A path that refuses anonymous calls must refuse them however it is spelled. Auth rules that
  * match the path as a string (startsWith('/admin'), a case-sensitive regex) while the router
@@ -33,23 +51,7 @@ export default defineCheck({
       "Authenticate in middleware that runs for every route (default-deny) instead of matching path prefixes; if rules must match paths, match the router's normalised path, case-insensitively.",
     probes: `each configured endpoint not in publicPaths and ${listOf(TRICK_ROOTS)} anonymously; where refused, the same path as /Path, /%70ath, /path/, //path and /path;x`,
     writes: false,
-    verdicts: {
-      nothingRefused: {
-        status: 'skip',
-        message: 'no configured endpoint or admin root refused an anonymous GET, so there was no refusal to get around',
-      },
-      bypassed: {
-        probe: 'spelling',
-        status: 'fail',
-        message: '{path} refuses an anonymous GET ({refusal}) but {variants} answered {answer}: the auth rule matches the path as a string',
-      },
-      stayedRefused: {
-        probe: 'spelling',
-        status: 'pass',
-        message: '{path} stayed refused however it was spelled ({count} variants answered {answers})',
-      },
-      notFoundWithCredentials: notFoundVerdict('spelling'),
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
@@ -67,7 +69,7 @@ export default defineCheck({
 type Candidate = Omit<Refused, 'refusal'> & { endpoint?: Endpoint };
 
 /** Configured protected GET endpoints, then the admin roots, anonymously. */
-function candidates(ctx: CheckContext): Candidate[] {
+function candidates(ctx: CheckContext<typeof VERDICTS>): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const endpoint of ctx.target.endpoints.filter((e) => e.method === 'GET' && !e.public).slice(0, MAX_ENDPOINTS)) {
@@ -92,7 +94,7 @@ function candidates(ctx: CheckContext): Candidate[] {
  * on a configured endpoint that answers 2xx with credentials (hiding it). A 404 on a guessed admin
  * root just means it is not there; a configured endpoint that 404s with credentials too is reported.
  */
-async function refusedOrNot(ctx: CheckContext, candidate: Candidate): Promise<Refused | undefined> {
+async function refusedOrNot(ctx: CheckContext<typeof VERDICTS>, candidate: Candidate): Promise<Refused | undefined> {
   const refusal = await probe(ctx, candidate.request);
   const status = refusal.response?.status;
   const refused = { label: candidate.label, path: candidate.path, request: candidate.request, refusal };
@@ -133,7 +135,7 @@ function pathVariants(path: string): Array<{ name: string; path: string }> {
   return variants;
 }
 
-async function tryTricks(ctx: CheckContext, target: Refused, unknownAnswer: UnknownPathAnswers): Promise<void> {
+async function tryTricks(ctx: CheckContext<typeof VERDICTS>, target: Refused, unknownAnswer: UnknownPathAnswers): Promise<void> {
   const tried = await Promise.all(
     pathVariants(target.path).map(async (variant) => ({
       variant,

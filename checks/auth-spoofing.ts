@@ -36,12 +36,119 @@ const METHOD_FIX =
 const CRASH_FIX =
   'Ignore identity and routing headers you do not use, and make the auth middleware answer 401/403 (not an error) to anything it does not accept.';
 
+const VERDICTS = {
+  noRefusal: {
+    probe: 'anonymousSpoof',
+    status: 'skip',
+    message: '{endpoint} answered {answer} with no credentials, so there is no refusal to bypass (auth-anonymous judges that)',
+  },
+  refusalUnproven: unprovenVerdict('anonymousSpoof'),
+  notFoundWithCredentials: notFoundVerdict('credentials'),
+  spoofAccepted: {
+    probe: 'anonymousSpoof',
+    status: 'fail',
+    message:
+      '{endpoint} refuses an anonymous call ({refusal}) but answered {answers} when it carried a spoofed header: identity or trust is taken from a header anyone can set',
+  },
+  spoofCrashed: {
+    probe: 'anonymousSpoof',
+    status: 'fail',
+    severity: 'high',
+    message: 'anonymous {endpoint} answered {answers} instead of refusing as it does without it ({refusal})',
+    remediation: CRASH_FIX,
+  },
+  spoofRefused: { probe: 'anonymousSpoof', status: 'pass', message: 'anonymous {endpoint} stayed refused with each of {headers}' },
+  headUnprotected: {
+    probe: 'methodOverride',
+    status: 'fail',
+    message: '{path} refuses an anonymous GET ({refusal}) but answered an anonymous HEAD with {answers}: the auth rule covers GET only',
+    remediation: METHOD_FIX,
+  },
+  overrideAccepted: {
+    probe: 'methodOverride',
+    status: 'fail',
+    message: '{path} refuses an anonymous GET ({refusal}) but answered {answers} to HEAD with X-HTTP-Method-Override: GET',
+    remediation: METHOD_FIX,
+  },
+  overrideCrashed: {
+    probe: 'methodOverride',
+    status: 'fail',
+    severity: 'high',
+    message: 'anonymous HEAD {path} answered {answers} instead of refusing as it does without it ({refusal})',
+    remediation: METHOD_FIX,
+  },
+  overrideRefused: {
+    probe: 'methodOverride',
+    status: 'pass',
+    message: 'anonymous HEAD {path} with X-HTTP-Method-Override: GET stayed refused ({answer})',
+  },
+  noPublicPath: {
+    probe: 'pathOverride',
+    status: 'skip',
+    message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override',
+  },
+  pathOverrideServed: {
+    probe: 'pathOverride',
+    status: 'fail',
+    message:
+      "{headers} answered {answer} with {path}'s content to an anonymous caller: the path is authorised from the request line but routed by the header",
+    remediation:
+      'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
+  },
+  pathOverrideIgnored: {
+    probe: 'pathOverride',
+    status: 'pass',
+    message: 'GET {publicPath} with {headers} naming {path} did not serve it anonymously',
+  },
+  noCredentials: {
+    probe: 'identity',
+    status: 'skip',
+    message: 'no credentials configured, so whose data comes back cannot be compared',
+  },
+  baselineNotServed: {
+    probe: 'identity',
+    status: 'skip',
+    message: '{endpoint} answered {status} with the configured credentials, so there is no data to compare (check its params)',
+  },
+  identityTruncated: {
+    probe: 'identity',
+    status: 'error',
+    message:
+      '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
+    remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
+  },
+  identityUndecided: {
+    probe: 'identity',
+    status: 'error',
+    message:
+      '{endpoint}: the plain answers differ between reads: {drift}; a spoofed call compared with them decides nothing, so whether a header changes whose data comes back is undecided',
+  },
+  identityChanged: {
+    probe: 'identity',
+    status: 'fail',
+    message:
+      'with valid credentials, adding {headers} changed what {endpoint} returns ({how}): whose data comes back is taken from a header anyone can set',
+  },
+  identityCrashed: {
+    probe: 'identity',
+    status: 'fail',
+    severity: 'high',
+    message: 'with valid credentials, {endpoint} answered {answer} when {headers} was added: an extra header must not break the request',
+    remediation: CRASH_FIX,
+  },
+  identityKept: {
+    probe: 'identity',
+    status: 'pass',
+    message: 'with valid credentials, {headers} naming another user did not change what {endpoint} returns',
+  },
+} as const;
+
 /**
  * Identity comes from credentials, never from headers a caller can set: spoofed identity, "internal"
  * source addresses, path and method overrides must not turn a refusal into a 2xx, and with valid
  * credentials X-User-Id naming someone else must not change whose data comes back.
  */
-const check = defineCheck({
+export default defineCheck({
   meta: {
     id: 'auth-spoofing',
     title: 'Spoofed identity, source and override headers are ignored',
@@ -54,113 +161,7 @@ const check = defineCheck({
       'each endpoint not in publicPaths anonymously with X-User-Id, X-User, X-Forwarded-User, X-Remote-User, X-Forwarded-For/X-Real-IP: 127.0.0.1, HEAD with X-HTTP-Method-Override: GET, a public path with X-Original-URL/X-Rewrite-URL; with credentials, X-User-Id of another user between two plain calls, comparing item ids and owner fields (write endpoints only with allowWrites)',
     writes: false,
     endpointMethodWrites: true,
-    verdicts: {
-      noRefusal: {
-        probe: 'anonymousSpoof',
-        status: 'skip',
-        message: '{endpoint} answered {answer} with no credentials, so there is no refusal to bypass (auth-anonymous judges that)',
-      },
-      refusalUnproven: unprovenVerdict('anonymousSpoof'),
-      notFoundWithCredentials: notFoundVerdict('credentials'),
-      spoofAccepted: {
-        probe: 'anonymousSpoof',
-        status: 'fail',
-        message:
-          '{endpoint} refuses an anonymous call ({refusal}) but answered {answers} when it carried a spoofed header: identity or trust is taken from a header anyone can set',
-      },
-      spoofCrashed: {
-        probe: 'anonymousSpoof',
-        status: 'fail',
-        severity: 'high',
-        message: 'anonymous {endpoint} answered {answers} instead of refusing as it does without it ({refusal})',
-        remediation: CRASH_FIX,
-      },
-      spoofRefused: { probe: 'anonymousSpoof', status: 'pass', message: 'anonymous {endpoint} stayed refused with each of {headers}' },
-      headUnprotected: {
-        probe: 'methodOverride',
-        status: 'fail',
-        message: '{path} refuses an anonymous GET ({refusal}) but answered an anonymous HEAD with {answers}: the auth rule covers GET only',
-        remediation: METHOD_FIX,
-      },
-      overrideAccepted: {
-        probe: 'methodOverride',
-        status: 'fail',
-        message: '{path} refuses an anonymous GET ({refusal}) but answered {answers} to HEAD with X-HTTP-Method-Override: GET',
-        remediation: METHOD_FIX,
-      },
-      overrideCrashed: {
-        probe: 'methodOverride',
-        status: 'fail',
-        severity: 'high',
-        message: 'anonymous HEAD {path} answered {answers} instead of refusing as it does without it ({refusal})',
-        remediation: METHOD_FIX,
-      },
-      overrideRefused: {
-        probe: 'methodOverride',
-        status: 'pass',
-        message: 'anonymous HEAD {path} with X-HTTP-Method-Override: GET stayed refused ({answer})',
-      },
-      noPublicPath: {
-        probe: 'pathOverride',
-        status: 'skip',
-        message: 'no public GET path (health or publicPaths) to carry an X-Original-URL override',
-      },
-      pathOverrideServed: {
-        probe: 'pathOverride',
-        status: 'fail',
-        message:
-          "{headers} answered {answer} with {path}'s content to an anonymous caller: the path is authorised from the request line but routed by the header",
-        remediation:
-          'Drop X-Original-URL and X-Rewrite-URL at the edge (or turn off the framework option that honours them), so the path that is authorised is the path that is served.',
-      },
-      pathOverrideIgnored: {
-        probe: 'pathOverride',
-        status: 'pass',
-        message: 'GET {publicPath} with {headers} naming {path} did not serve it anonymously',
-      },
-      noCredentials: {
-        probe: 'identity',
-        status: 'skip',
-        message: 'no credentials configured, so whose data comes back cannot be compared',
-      },
-      baselineNotServed: {
-        probe: 'identity',
-        status: 'skip',
-        message: '{endpoint} answered {status} with the configured credentials, so there is no data to compare (check its params)',
-      },
-      identityTruncated: {
-        probe: 'identity',
-        status: 'error',
-        message:
-          '{endpoint} answered more than maxResponseBytes ({limit}) to {calls}, so whose data comes back cannot be compared on a cut-off body',
-        remediation: 'Raise limits.maxResponseBytes, or configure the endpoint with params that return a smaller page (e.g. limit=20).',
-      },
-      identityUndecided: {
-        probe: 'identity',
-        status: 'error',
-        message:
-          '{endpoint}: the plain answers differ between reads: {drift}; a spoofed call compared with them decides nothing, so whether a header changes whose data comes back is undecided',
-      },
-      identityChanged: {
-        probe: 'identity',
-        status: 'fail',
-        message:
-          'with valid credentials, adding {headers} changed what {endpoint} returns ({how}): whose data comes back is taken from a header anyone can set',
-      },
-      identityCrashed: {
-        probe: 'identity',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'with valid credentials, {endpoint} answered {answer} when {headers} was added: an extra header must not break the request',
-        remediation: CRASH_FIX,
-      },
-      identityKept: {
-        probe: 'identity',
-        status: 'pass',
-        message: 'with valid credentials, {headers} naming another user did not change what {endpoint} returns',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((endpoint) => !endpoint.public),
@@ -194,9 +195,8 @@ const check = defineCheck({
     if (!write) await identityWithCredentials(ctx);
   },
 });
-export default check;
 
-type Ctx = EndpointContext;
+type Ctx = EndpointContext<typeof VERDICTS>;
 
 interface Tried {
   header: string;

@@ -16,13 +16,84 @@ import {
 const STATUS_URL_FIELDS = ['status_url', 'statusUrl', 'links.self', '_links.self.href', 'href'];
 const JOB_ID_FIELDS = ['job_id', 'jobId', 'id', 'job.id'];
 
+const VERDICTS = {
+  timedOut: {
+    probe: 'work',
+    status: 'fail',
+    message: '{endpoint} did not answer within {timeoutMs} ms: this work belongs in a background job',
+  },
+  noWorkTimed: {
+    probe: 'work',
+    status: 'error',
+    message:
+      'could not decide: every timed request to {endpoint} answered {statuses} ({sampled}); only answers that did the work (2xx/3xx) are timed, so check its auth, params and body',
+  },
+  slow: {
+    probe: 'work',
+    status: 'fail',
+    message: '{endpoint} took a median of {median}, over slowMs ({slowMs} ms): this work belongs in a background job; timed over {sampled}',
+  },
+  fast: {
+    probe: 'work',
+    status: 'pass',
+    message: '{endpoint} took a median of {median}, under slowMs ({slowMs} ms); timed over {sampled}',
+  },
+  asyncRefused: {
+    probe: 'work',
+    status: 'error',
+    message: 'could not decide: {endpoint} answered {status} to the configured body; set endpoints[].body to a request it accepts',
+  },
+  asyncInline: {
+    probe: 'work',
+    status: 'fail',
+    message:
+      '{endpoint} is marked kind: async but answered {status} after doing the work (a median of {median}): answer 202 Accepted with a Location to a job status URL and do the work in the background; timed over {sampled}',
+  },
+  asyncSlow: {
+    probe: 'work',
+    status: 'fail',
+    message:
+      '{endpoint} answered {status} but only after a median of {median}, over slowMs ({slowMs} ms): queue the work and answer at once; timed over {sampled}',
+  },
+  asyncNoStatusUrl: {
+    probe: 'work',
+    status: 'warn',
+    message:
+      '{endpoint} answered {status} in a median of {median} with job id {jobId} but no Location header or status URL; clients must guess where to poll; timed over {sampled}',
+  },
+  asyncUntrackable: {
+    probe: 'work',
+    status: 'fail',
+    message:
+      '{endpoint} answered {status} in a median of {median} with neither a job id nor a Location: the caller cannot follow the job; timed over {sampled}',
+  },
+  asyncOffOrigin: {
+    probe: 'work',
+    status: 'warn',
+    message:
+      '{endpoint} answered {status} in a median of {median}; its status URL {statusUrl} is on another origin and was not polled; timed over {sampled}',
+  },
+  asyncStatusBroken: {
+    probe: 'work',
+    status: 'fail',
+    message:
+      '{endpoint} answered {status} in a median of {median}, but its status URL GET {statusUrl} answered {statusAnswer}: the job cannot be followed; timed over {sampled}',
+  },
+  asyncFollowable: {
+    probe: 'work',
+    status: 'pass',
+    message:
+      '{endpoint} answered {status} in a median of {median} with status URL {statusUrl}, which answered {statusAnswer}; timed over {sampled}',
+  },
+} as const;
+
 /**
  * Slow work is not inside the request: every endpoint's median stays under slowMs, and endpoints
  * marked `kind: async` answer 202 (or 201) at once with a job id or Location that can be polled.
  * Shares its samples with the latency check, so each endpoint is timed once. Only answers that did
  * the work (2xx/3xx, or no answer in time) are timed: a fast 500 says nothing about the work (issue 13).
  */
-const check = defineCheck({
+export default defineCheck({
   meta: {
     id: 'background-work',
     title: 'Slow work runs in a background job, not in the request',
@@ -38,77 +109,7 @@ const check = defineCheck({
     phase: 'measure',
     endpointMethodWrites: true,
     // One finding per endpoint, whatever its outcome: every verdict answers "is the work in the request?".
-    verdicts: {
-      timedOut: {
-        probe: 'work',
-        status: 'fail',
-        message: '{endpoint} did not answer within {timeoutMs} ms: this work belongs in a background job',
-      },
-      noWorkTimed: {
-        probe: 'work',
-        status: 'error',
-        message:
-          'could not decide: every timed request to {endpoint} answered {statuses} ({sampled}); only answers that did the work (2xx/3xx) are timed, so check its auth, params and body',
-      },
-      slow: {
-        probe: 'work',
-        status: 'fail',
-        message:
-          '{endpoint} took a median of {median}, over slowMs ({slowMs} ms): this work belongs in a background job; timed over {sampled}',
-      },
-      fast: {
-        probe: 'work',
-        status: 'pass',
-        message: '{endpoint} took a median of {median}, under slowMs ({slowMs} ms); timed over {sampled}',
-      },
-      asyncRefused: {
-        probe: 'work',
-        status: 'error',
-        message: 'could not decide: {endpoint} answered {status} to the configured body; set endpoints[].body to a request it accepts',
-      },
-      asyncInline: {
-        probe: 'work',
-        status: 'fail',
-        message:
-          '{endpoint} is marked kind: async but answered {status} after doing the work (a median of {median}): answer 202 Accepted with a Location to a job status URL and do the work in the background; timed over {sampled}',
-      },
-      asyncSlow: {
-        probe: 'work',
-        status: 'fail',
-        message:
-          '{endpoint} answered {status} but only after a median of {median}, over slowMs ({slowMs} ms): queue the work and answer at once; timed over {sampled}',
-      },
-      asyncNoStatusUrl: {
-        probe: 'work',
-        status: 'warn',
-        message:
-          '{endpoint} answered {status} in a median of {median} with job id {jobId} but no Location header or status URL; clients must guess where to poll; timed over {sampled}',
-      },
-      asyncUntrackable: {
-        probe: 'work',
-        status: 'fail',
-        message:
-          '{endpoint} answered {status} in a median of {median} with neither a job id nor a Location: the caller cannot follow the job; timed over {sampled}',
-      },
-      asyncOffOrigin: {
-        probe: 'work',
-        status: 'warn',
-        message:
-          '{endpoint} answered {status} in a median of {median}; its status URL {statusUrl} is on another origin and was not polled; timed over {sampled}',
-      },
-      asyncStatusBroken: {
-        probe: 'work',
-        status: 'fail',
-        message:
-          '{endpoint} answered {status} in a median of {median}, but its status URL GET {statusUrl} answered {statusAnswer}: the job cannot be followed; timed over {sampled}',
-      },
-      asyncFollowable: {
-        probe: 'work',
-        status: 'pass',
-        message:
-          '{endpoint} answered {status} in a median of {median} with status URL {statusUrl}, which answered {statusAnswer}; timed over {sampled}',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints,
@@ -149,8 +150,6 @@ const check = defineCheck({
   },
 });
 
-export default check;
-
 /** The timings of samples that did the work: answered 2xx/3xx, or not at all in time (slow work too). */
 function timedWork(round: SampleRound): number[] {
   return round.samplesMs.filter((_, i) => {
@@ -174,7 +173,11 @@ interface Timing {
 }
 
 /** kind: async must answer 202/201 fast, name the job, and the job's status URL must answer. */
-async function judgeAsync(ctx: EndpointContext, samples: Samples, { median, sampled, medianMs, facts }: Timing): Promise<void> {
+async function judgeAsync(
+  ctx: EndpointContext<typeof VERDICTS>,
+  samples: Samples,
+  { median, sampled, medianMs, facts }: Timing,
+): Promise<void> {
   const endpoint = ctx.endpoint.label;
   const slowMs = ctx.target.thresholds.slowMs;
   const accepted = samples.warmup;

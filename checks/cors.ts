@@ -3,6 +3,44 @@ import { defineCheck, endpointRequest, fillPath, type ProbeResponse } from './ap
 /** An origin no real deployment allows: a reflection of it means every origin is allowed. */
 const FOREIGN_ORIGIN = 'https://preflight-foreign-origin.example';
 
+const VERDICTS = {
+  foreignAllowed: {
+    probe: 'foreign',
+    status: 'fail',
+    message:
+      "GET {path} with Origin: {origin} answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: any web page can read it with the visitor's credentials",
+  },
+  foreignRefused: {
+    probe: 'foreign',
+    status: 'pass',
+    message:
+      'GET {path} does not let a foreign origin read it with credentials (Access-Control-Allow-Origin: {allowOrigin}, Allow-Credentials: {credentials})',
+  },
+  preflightAllowed: {
+    probe: 'preflight',
+    status: 'fail',
+    message:
+      'OPTIONS {path} (preflight from {origin}) answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: a foreign page may send credentialed requests',
+  },
+  preflightRefused: {
+    probe: 'preflight',
+    status: 'pass',
+    message:
+      'OPTIONS {path} (preflight from a foreign origin) was not allowed with credentials (answered {status}, Access-Control-Allow-Origin: {allowOrigin})',
+  },
+  nullAllowed: {
+    probe: 'null',
+    status: 'fail',
+    message:
+      'GET {path} with Origin: null answered Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true: sandboxed iframes and local files can read it with credentials',
+  },
+  nullRefused: {
+    probe: 'null',
+    status: 'pass',
+    message: 'GET {path} does not allow the null origin with credentials (Access-Control-Allow-Origin: {allowOrigin})',
+  },
+} as const;
+
 /**
  * CORS must not let any web page read an authenticated endpoint with the visitor's cookies or
  * credentials: a reflected Origin (or `null`) together with Allow-Credentials: true does exactly that.
@@ -20,43 +58,7 @@ export default defineCheck({
       'Answer Access-Control-Allow-Origin only for an explicit allow-list of your own front-end origins (never echo the Origin header, never allow "null"), and send Access-Control-Allow-Credentials: true only to those.',
     probes: 'GET and a preflight OPTIONS on each read endpoint with a foreign Origin, and a GET with Origin: null',
     writes: false,
-    verdicts: {
-      foreignAllowed: {
-        probe: 'foreign',
-        status: 'fail',
-        message:
-          "GET {path} with Origin: {origin} answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: any web page can read it with the visitor's credentials",
-      },
-      foreignRefused: {
-        probe: 'foreign',
-        status: 'pass',
-        message:
-          'GET {path} does not let a foreign origin read it with credentials (Access-Control-Allow-Origin: {allowOrigin}, Allow-Credentials: {credentials})',
-      },
-      preflightAllowed: {
-        probe: 'preflight',
-        status: 'fail',
-        message:
-          'OPTIONS {path} (preflight from {origin}) answered Access-Control-Allow-Origin: {allowOrigin} with Access-Control-Allow-Credentials: true: a foreign page may send credentialed requests',
-      },
-      preflightRefused: {
-        probe: 'preflight',
-        status: 'pass',
-        message:
-          'OPTIONS {path} (preflight from a foreign origin) was not allowed with credentials (answered {status}, Access-Control-Allow-Origin: {allowOrigin})',
-      },
-      nullAllowed: {
-        probe: 'null',
-        status: 'fail',
-        message:
-          'GET {path} with Origin: null answered Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true: sandboxed iframes and local files can read it with credentials',
-      },
-      nullRefused: {
-        probe: 'null',
-        status: 'pass',
-        message: 'GET {path} does not allow the null origin with credentials (Access-Control-Allow-Origin: {allowOrigin})',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((e) => e.method === 'GET'),

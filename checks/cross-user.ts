@@ -1,4 +1,4 @@
-import { defineCheck, endpointRequest, fillPath, pathParams, type Endpoint } from './api.js';
+import { defineCheck, endpointRequest, fillPath, pathParams, type CheckContext, type Endpoint } from './api.js';
 import { idsIn, is2xx, isRefusal, itemEndpointOf, sameObject } from './lib/identities.js';
 import { driftBetween, stableBaseline, type Baseline } from './lib/stable-baseline.js';
 
@@ -6,6 +6,125 @@ import { driftBetween, stableBaseline, type Baseline } from './lib/stable-baseli
 const IDS_FROM_LISTS = 2;
 /** Identities probed (the first ones configured): each costs a few requests per endpoint. */
 const MAX_IDENTITIES = 3;
+
+const VERDICTS = {
+  noOtherIdentity: { status: 'skip', message: 'no second identity is configured (auth.identities): cross-user access cannot be tried' },
+  nothingToRead: {
+    status: 'skip',
+    message:
+      'no GET endpoint with an id in its path, and no list endpoint, needs credentials: nothing of the main identity to request as another',
+  },
+  mainCannotRead: {
+    probe: 'read',
+    status: 'error',
+    message: '{endpoint} answered {status} to the main identity: its own object could not be read, so nothing is proven (check the params)',
+  },
+  readUndecided: {
+    probe: 'read',
+    status: 'error',
+    message:
+      '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" gets the main identity\'s object cannot be told from its answer',
+  },
+  readLeaked: {
+    probe: 'read',
+    status: 'fail',
+    message:
+      '{endpoint} returned the main identity\'s object to identity "{identity}" ({status}): any user can read another\'s record by its id',
+  },
+  readRefused: {
+    probe: 'read',
+    status: 'pass',
+    message: '{endpoint} refused identity "{identity}" the main identity\'s object ({status})',
+  },
+  readOwnObject: {
+    probe: 'read',
+    status: 'pass',
+    message: '{endpoint} answered identity "{identity}" {status} with a different object, not the main identity\'s',
+  },
+  readUnclear: {
+    probe: 'read',
+    status: 'warn',
+    message:
+      '{endpoint} answered identity "{identity}" {status}: neither a refusal (403/404) nor an object; cannot tell whether it is protected',
+  },
+  listLeaked: {
+    probe: 'list',
+    status: 'fail',
+    message: '{endpoint} as identity "{identity}" lists {count} of the main identity\'s items ({ids}): lists are not scoped to the caller',
+  },
+  listSeparate: {
+    probe: 'list',
+    status: 'pass',
+    message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items',
+  },
+  listUndecided: {
+    probe: 'list',
+    status: 'error',
+    message:
+      '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" lists the main identity\'s items cannot be told',
+  },
+  listTooLarge: {
+    probe: 'list',
+    status: 'error',
+    message:
+      '{endpoint} as identity "{identity}" answered {status} with a body cut at maxResponseBytes: its items could not all be read, so whether it lists the main identity\'s items is undecided',
+  },
+  listNothingToCompare: {
+    probe: 'list',
+    status: 'skip',
+    message: '{endpoint} listed no items with ids for the main identity ({status}): nothing to compare',
+  },
+  writesNotAllowed: {
+    probe: 'write',
+    status: 'skip',
+    message: 'create-then-access-as-another probes change data: they run only with allowWrites: true (or --allow-writes)',
+  },
+  noCreatable: {
+    probe: 'write',
+    status: 'skip',
+    message:
+      'no POST endpoint has a matching GET endpoint for its items (POST /x and GET /x/:id): no object to create and then request as another identity',
+  },
+  createFailed: {
+    probe: 'write',
+    status: 'error',
+    message: '{endpoint} as the main identity answered {status} with no id in the body: nothing created to try',
+  },
+  writeAccepted: {
+    probe: 'write',
+    status: 'fail',
+    message:
+      '{method} {path} (an object the main identity created) as identity "{identity}" answered {status}: another user can {action} it; created for clean-up: {created}',
+  },
+  writeUndecided: {
+    probe: 'write',
+    status: 'error',
+    message:
+      '{method} {path} as identity "{identity}" answered {status}, but the plain answers differ between reads ({drift}), so whether it got the main identity\'s object cannot be told; created for clean-up: {created}',
+  },
+  writeRefused: {
+    probe: 'write',
+    status: 'pass',
+    message: '{method} {path} as identity "{identity}" was refused ({status}); created for clean-up: {created}',
+  },
+  changed: {
+    probe: 'after',
+    status: 'fail',
+    message:
+      '{path} read by the main identity after identity "{identity}"\'s attempts answered {status} and differs from what was created: another user changed or deleted it; created for clean-up: {created}',
+  },
+  afterUndecided: {
+    probe: 'after',
+    status: 'error',
+    message:
+      '{path}: the plain answers differ between reads ({drift}), so whether identity "{identity}" changed it cannot be told; created for clean-up: {created}',
+  },
+  unchanged: {
+    probe: 'after',
+    status: 'pass',
+    message: '{path} is unchanged after identity "{identity}"\'s attempts; created for clean-up: {created}',
+  },
+} as const;
 
 /**
  * Broken object-level authorization (OWASP API1:2023): one user reading, changing or deleting
@@ -25,126 +144,7 @@ export default defineCheck({
     probes:
       "GET of the main identity's objects and lists as each identity in auth.identities; with allowWrites, create as the main identity then GET/PATCH/PUT/DELETE as the other",
     writes: false,
-    verdicts: {
-      noOtherIdentity: { status: 'skip', message: 'no second identity is configured (auth.identities): cross-user access cannot be tried' },
-      nothingToRead: {
-        status: 'skip',
-        message:
-          'no GET endpoint with an id in its path, and no list endpoint, needs credentials: nothing of the main identity to request as another',
-      },
-      mainCannotRead: {
-        probe: 'read',
-        status: 'error',
-        message:
-          '{endpoint} answered {status} to the main identity: its own object could not be read, so nothing is proven (check the params)',
-      },
-      readUndecided: {
-        probe: 'read',
-        status: 'error',
-        message:
-          '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" gets the main identity\'s object cannot be told from its answer',
-      },
-      readLeaked: {
-        probe: 'read',
-        status: 'fail',
-        message:
-          '{endpoint} returned the main identity\'s object to identity "{identity}" ({status}): any user can read another\'s record by its id',
-      },
-      readRefused: {
-        probe: 'read',
-        status: 'pass',
-        message: '{endpoint} refused identity "{identity}" the main identity\'s object ({status})',
-      },
-      readOwnObject: {
-        probe: 'read',
-        status: 'pass',
-        message: '{endpoint} answered identity "{identity}" {status} with a different object, not the main identity\'s',
-      },
-      readUnclear: {
-        probe: 'read',
-        status: 'warn',
-        message:
-          '{endpoint} answered identity "{identity}" {status}: neither a refusal (403/404) nor an object; cannot tell whether it is protected',
-      },
-      listLeaked: {
-        probe: 'list',
-        status: 'fail',
-        message:
-          '{endpoint} as identity "{identity}" lists {count} of the main identity\'s items ({ids}): lists are not scoped to the caller',
-      },
-      listSeparate: {
-        probe: 'list',
-        status: 'pass',
-        message: '{endpoint} as identity "{identity}" ({status}) lists none of the main identity\'s {mainCount} items',
-      },
-      listUndecided: {
-        probe: 'list',
-        status: 'error',
-        message:
-          '{endpoint}: the plain answers differ between reads ({drift}), so whether identity "{identity}" lists the main identity\'s items cannot be told',
-      },
-      listTooLarge: {
-        probe: 'list',
-        status: 'error',
-        message:
-          '{endpoint} as identity "{identity}" answered {status} with a body cut at maxResponseBytes: its items could not all be read, so whether it lists the main identity\'s items is undecided',
-      },
-      listNothingToCompare: {
-        probe: 'list',
-        status: 'skip',
-        message: '{endpoint} listed no items with ids for the main identity ({status}): nothing to compare',
-      },
-      writesNotAllowed: {
-        probe: 'write',
-        status: 'skip',
-        message: 'create-then-access-as-another probes change data: they run only with allowWrites: true (or --allow-writes)',
-      },
-      noCreatable: {
-        probe: 'write',
-        status: 'skip',
-        message:
-          'no POST endpoint has a matching GET endpoint for its items (POST /x and GET /x/:id): no object to create and then request as another identity',
-      },
-      createFailed: {
-        probe: 'write',
-        status: 'error',
-        message: '{endpoint} as the main identity answered {status} with no id in the body: nothing created to try',
-      },
-      writeAccepted: {
-        probe: 'write',
-        status: 'fail',
-        message:
-          '{method} {path} (an object the main identity created) as identity "{identity}" answered {status}: another user can {action} it; created for clean-up: {created}',
-      },
-      writeUndecided: {
-        probe: 'write',
-        status: 'error',
-        message:
-          '{method} {path} as identity "{identity}" answered {status}, but the plain answers differ between reads ({drift}), so whether it got the main identity\'s object cannot be told; created for clean-up: {created}',
-      },
-      writeRefused: {
-        probe: 'write',
-        status: 'pass',
-        message: '{method} {path} as identity "{identity}" was refused ({status}); created for clean-up: {created}',
-      },
-      changed: {
-        probe: 'after',
-        status: 'fail',
-        message:
-          '{path} read by the main identity after identity "{identity}"\'s attempts answered {status} and differs from what was created: another user changed or deleted it; created for clean-up: {created}',
-      },
-      afterUndecided: {
-        probe: 'after',
-        status: 'error',
-        message:
-          '{path}: the plain answers differ between reads ({drift}), so whether identity "{identity}" changed it cannot be told; created for clean-up: {created}',
-      },
-      unchanged: {
-        probe: 'after',
-        status: 'pass',
-        message: '{path} is unchanged after identity "{identity}"\'s attempts; created for clean-up: {created}',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
@@ -186,7 +186,7 @@ export default defineCheck({
   },
 });
 
-type Ctx = Parameters<Parameters<typeof defineCheck>[0]['run']>[0];
+type Ctx = CheckContext<typeof VERDICTS>;
 
 async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, key: string): Promise<void> {
   const request = { ...endpointRequest(item), path };

@@ -6,6 +6,71 @@ import { unmatchedPath } from './lib/unknown-path.js';
 /** At most this many protected path prefixes get an unknown path of their own. */
 const MAX_PREFIXES = 5;
 
+const VERDICTS = {
+  allPublic: {
+    probe: 'unknown-paths',
+    status: 'skip',
+    message: 'publicPaths covers every path, so no unknown path is expected to be refused',
+  },
+  served: {
+    probe: 'unknown-paths',
+    status: 'fail',
+    message:
+      'paths no route serves answered an anonymous caller with 2xx ({answers}): the API is not default-deny, so a route without a rule is public',
+  },
+  fellOver: {
+    probe: 'unknown-paths',
+    status: 'fail',
+    message: 'paths no route serves made the API fail ({answers}) instead of answering 401 or 404',
+    remediation: 'End the router with a handler that answers 404 (or 401 before auth) for any path without a route.',
+  },
+  otherAnswer: {
+    probe: 'unknown-paths',
+    status: 'warn',
+    severity: 'medium',
+    message: 'paths no route serves got {answers}; an unknown path should get 401 or 404',
+  },
+  refused: { probe: 'unknown-paths', status: 'pass', message: 'paths no route serves were refused anonymously ({answers})' },
+  // A 404 says no route answers there; it is not a refusal (a path that 404s for everyone proves no auth ran).
+  notServed: {
+    probe: 'unknown-paths',
+    status: 'pass',
+    message: 'paths no route serves were not served to an anonymous caller ({answers}): nothing falls through to a public handler',
+  },
+  everythingPublic: {
+    probe: 'allow-list',
+    status: 'fail',
+    message:
+      'publicPaths contains /*: every path is on the allow-list, so nothing is expected to refuse anonymous calls and the auth probes have nothing to check',
+    remediation: 'List only the paths that really are public (health, login, docs); everything else must require credentials.',
+  },
+  // What the user allow-listed is theirs to decide (/metrics is the product of a metrics service): a warn to confirm, not a fail.
+  adminAllowed: {
+    probe: 'allow-list',
+    status: 'warn',
+    message:
+      'allow-listed {adminLooking} looks like an admin or internal surface: confirm it is meant to be public, or waive it (check default-deny with a reason)',
+    remediation:
+      'If it is not meant to be public, take it off publicPaths and off the public host (admin auth on an internal listener); if it is, add a waiver that says why.',
+  },
+  publicWrites: {
+    probe: 'allow-list',
+    status: 'warn',
+    severity: 'medium',
+    message: 'publicPaths wildcards also make {writes} public: anonymous writes, by config; list public endpoints one by one',
+  },
+  shortList: {
+    probe: 'allow-list',
+    status: 'pass',
+    message: 'the allow-list (publicPaths) has {count} entries ({publicPaths}); everything else must refuse anonymous calls',
+  },
+  emptyList: {
+    probe: 'allow-list',
+    status: 'pass',
+    message: 'the allow-list (publicPaths) is empty: every path must refuse anonymous calls',
+  },
+} as const;
+
 /**
  * Default-deny itself: a path nobody wrote a route for must not answer 2xx to an anonymous caller,
  * at the root or under the prefixes the API lives in; and the allow-list that exempts paths from
@@ -23,70 +88,7 @@ export default defineCheck({
       'Refuse by default: authentication middleware before the router, a short explicit list of public paths, and 401/404 for everything without a route.',
     probes: `GET of a random unknown path (one no configured or documented route matches) at the root and under up to ${MAX_PREFIXES} prefixes of protected endpoints, anonymously; reads publicPaths from the config`,
     writes: false,
-    verdicts: {
-      allPublic: {
-        probe: 'unknown-paths',
-        status: 'skip',
-        message: 'publicPaths covers every path, so no unknown path is expected to be refused',
-      },
-      served: {
-        probe: 'unknown-paths',
-        status: 'fail',
-        message:
-          'paths no route serves answered an anonymous caller with 2xx ({answers}): the API is not default-deny, so a route without a rule is public',
-      },
-      fellOver: {
-        probe: 'unknown-paths',
-        status: 'fail',
-        message: 'paths no route serves made the API fail ({answers}) instead of answering 401 or 404',
-        remediation: 'End the router with a handler that answers 404 (or 401 before auth) for any path without a route.',
-      },
-      otherAnswer: {
-        probe: 'unknown-paths',
-        status: 'warn',
-        severity: 'medium',
-        message: 'paths no route serves got {answers}; an unknown path should get 401 or 404',
-      },
-      refused: { probe: 'unknown-paths', status: 'pass', message: 'paths no route serves were refused anonymously ({answers})' },
-      // A 404 says no route answers there; it is not a refusal (a path that 404s for everyone proves no auth ran).
-      notServed: {
-        probe: 'unknown-paths',
-        status: 'pass',
-        message: 'paths no route serves were not served to an anonymous caller ({answers}): nothing falls through to a public handler',
-      },
-      everythingPublic: {
-        probe: 'allow-list',
-        status: 'fail',
-        message:
-          'publicPaths contains /*: every path is on the allow-list, so nothing is expected to refuse anonymous calls and the auth probes have nothing to check',
-        remediation: 'List only the paths that really are public (health, login, docs); everything else must require credentials.',
-      },
-      // What the user allow-listed is theirs to decide (/metrics is the product of a metrics service): a warn to confirm, not a fail.
-      adminAllowed: {
-        probe: 'allow-list',
-        status: 'warn',
-        message:
-          'allow-listed {adminLooking} looks like an admin or internal surface: confirm it is meant to be public, or waive it (check default-deny with a reason)',
-        remediation:
-          'If it is not meant to be public, take it off publicPaths and off the public host (admin auth on an internal listener); if it is, add a waiver that says why.',
-      },
-      publicWrites: {
-        probe: 'allow-list',
-        status: 'warn',
-        severity: 'medium',
-        message: 'publicPaths wildcards also make {writes} public: anonymous writes, by config; list public endpoints one by one',
-      },
-      shortList: {
-        probe: 'allow-list',
-        status: 'pass',
-        message: 'the allow-list (publicPaths) has {count} entries ({publicPaths}); everything else must refuse anonymous calls',
-      },
-      emptyList: {
-        probe: 'allow-list',
-        status: 'pass',
-        message: 'the allow-list (publicPaths) is empty: every path must refuse anonymous calls',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
@@ -97,7 +99,7 @@ export default defineCheck({
 });
 
 /** /preflight-x, /api/preflight-x, ...: nothing routes there (no configured or documented template matches), so only the default answers. */
-async function unknownPaths(ctx: CheckContext): Promise<void> {
+async function unknownPaths(ctx: CheckContext<typeof VERDICTS>): Promise<void> {
   const prefixes = new Set<string>();
   for (const endpoint of ctx.target.endpoints.filter((e) => !e.public)) {
     const first = /^\/[^/{]+(?=\/)/.exec(endpoint.path)?.[0];
@@ -140,7 +142,7 @@ async function unknownPaths(ctx: CheckContext): Promise<void> {
 }
 
 /** The allow-list, shown as configured; entries that look like admin surfaces or open everything are flagged. */
-function allowList(ctx: CheckContext): void {
+function allowList(ctx: CheckContext<typeof VERDICTS>): void {
   const { publicPaths, endpoints } = ctx.target;
   const adminLooking = publicPaths.filter((path) => ADMIN_WORDS.test(path));
   // A wildcard that also makes a configured write endpoint public: anonymous writes, by config.

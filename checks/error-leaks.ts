@@ -24,6 +24,40 @@ interface Group {
   count: number;
 }
 
+const VERDICTS = {
+  noResponses: { probe: 'scan', status: 'skip', message: 'no response was recorded during the run, so there was nothing to scan' },
+  noErrorAnswer: {
+    probe: 'scan',
+    status: 'skip',
+    message:
+      "no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the {responses} other responses leaked nothing)",
+  },
+  clean: {
+    probe: 'scan',
+    status: 'pass',
+    message:
+      "none of the run's {responses} responses ({errorResponses} of them errors; {distinctBodies} distinct bodies) matched any of {bodySignatures} body or {headerSignatures} header leak signatures",
+  },
+  leakedCritical: { probe: 'leak', status: 'fail', severity: 'critical', message: '{response} revealed {reveals}: {quoted}{more}' },
+  leaked: { probe: 'leak', status: 'fail', severity: 'high', message: '{response} revealed {reveals}: {quoted}{more}' },
+  leakedMedium: { probe: 'leak', status: 'fail', severity: 'medium', message: '{response} revealed {reveals}: {quoted}{more}' },
+  versionHeader: { probe: 'header', status: 'fail', severity: 'low', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
+  debugHeader: {
+    probe: 'header',
+    status: 'fail',
+    severity: 'medium',
+    message: '{seen} (first: {response}) reveal {reveals}: {quoted}',
+  },
+  credentialLeaked: {
+    probe: 'credential',
+    status: 'fail',
+    severity: 'critical',
+    message: '{response} sent a credential in its {where}{more}: {masked}, masked in this report',
+    remediation:
+      'Treat this {kind} as compromised: rotate it now. Then remove it from every response (configuration or environment dumps, debug output, records serialised whole) and keep secrets in server-side config only.',
+  },
+} as const;
+
 /**
  * Reads every response the run collected (every check's, not only this item's) for what must never
  * reach a client: stack traces, SQL and ORM errors, debug pages, file paths, internal hosts,
@@ -42,39 +76,7 @@ export default defineCheck({
     probes: `nothing: reads every response of the run against ${BODY_SIGNATURES.length} body and ${HEADER_SIGNATURES.length} header signatures (2xx bodies only against the unmistakable ones: their paths and hosts are the API's data)`,
     writes: false,
     phase: 'analyze',
-    verdicts: {
-      noResponses: { probe: 'scan', status: 'skip', message: 'no response was recorded during the run, so there was nothing to scan' },
-      noErrorAnswer: {
-        probe: 'scan',
-        status: 'skip',
-        message:
-          "no error response (4xx/5xx other than 429) was seen during the run, so what the API's errors reveal could not be judged (the {responses} other responses leaked nothing)",
-      },
-      clean: {
-        probe: 'scan',
-        status: 'pass',
-        message:
-          "none of the run's {responses} responses ({errorResponses} of them errors; {distinctBodies} distinct bodies) matched any of {bodySignatures} body or {headerSignatures} header leak signatures",
-      },
-      leakedCritical: { probe: 'leak', status: 'fail', severity: 'critical', message: '{response} revealed {reveals}: {quoted}{more}' },
-      leaked: { probe: 'leak', status: 'fail', severity: 'high', message: '{response} revealed {reveals}: {quoted}{more}' },
-      leakedMedium: { probe: 'leak', status: 'fail', severity: 'medium', message: '{response} revealed {reveals}: {quoted}{more}' },
-      versionHeader: { probe: 'header', status: 'fail', severity: 'low', message: '{seen} (first: {response}) reveal {reveals}: {quoted}' },
-      debugHeader: {
-        probe: 'header',
-        status: 'fail',
-        severity: 'medium',
-        message: '{seen} (first: {response}) reveal {reveals}: {quoted}',
-      },
-      credentialLeaked: {
-        probe: 'credential',
-        status: 'fail',
-        severity: 'critical',
-        message: '{response} sent a credential in its {where}{more}: {masked}, masked in this report',
-        remediation:
-          'Treat this {kind} as compromised: rotate it now. Then remove it from every response (configuration or environment dumps, debug output, records serialised whole) and keep secrets in server-side config only.',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 

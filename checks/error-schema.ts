@@ -6,6 +6,35 @@ import { isRateLimited } from './lib/rate-limit.js';
 
 const MAX_LISTED = 3;
 
+const VERDICTS = {
+  schemaBroken: {
+    probe: 'schema',
+    status: 'skip',
+    message: 'the documented error schema could not be compiled ({problem}), so error bodies were not checked against it',
+  },
+  noJsonErrors: {
+    probe: 'schema',
+    status: 'skip',
+    message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema',
+  },
+  onlyCutBodies: {
+    probe: 'schema',
+    status: 'error',
+    message:
+      'every JSON 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so none could be checked against the documented error schema',
+  },
+  matches: {
+    probe: 'schema',
+    status: 'pass',
+    message: 'all {checked} JSON error responses match the error schema documented in {source}{notJudged}',
+  },
+  breaks: {
+    probe: 'schema',
+    status: 'fail',
+    message: '{broken} of {checked} JSON error responses break the error schema documented in {source}: {listed}{notJudged}',
+  },
+} as const;
+
 /**
  * When the audit was given the API's OpenAPI document (--openapi), every JSON error the run saw must
  * match the error schema the document promises: clients are generated from that document.
@@ -24,34 +53,7 @@ export default defineCheck({
       'nothing: validates every JSON 4xx/5xx of the run against the documented error schema (with --openapi; bodies cut at maxResponseBytes are not judged)',
     writes: false,
     phase: 'analyze',
-    verdicts: {
-      schemaBroken: {
-        probe: 'schema',
-        status: 'skip',
-        message: 'the documented error schema could not be compiled ({problem}), so error bodies were not checked against it',
-      },
-      noJsonErrors: {
-        probe: 'schema',
-        status: 'skip',
-        message: 'no JSON 4xx/5xx body was seen during the run, so none could be checked against the documented error schema',
-      },
-      onlyCutBodies: {
-        probe: 'schema',
-        status: 'error',
-        message:
-          'every JSON 4xx/5xx body the run saw ({cut}) was cut at maxResponseBytes or too large to keep whole, so none could be checked against the documented error schema',
-      },
-      matches: {
-        probe: 'schema',
-        status: 'pass',
-        message: 'all {checked} JSON error responses match the error schema documented in {source}{notJudged}',
-      },
-      breaks: {
-        probe: 'schema',
-        status: 'fail',
-        message: '{broken} of {checked} JSON error responses break the error schema documented in {source}: {listed}{notJudged}',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
   // Only with a spec that documents an error body: without --openapi there is nothing to compare with.

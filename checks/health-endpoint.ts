@@ -6,6 +6,49 @@ const CONVENTIONAL_PATHS = ['/health', '/healthz', '/readyz', '/livez'];
 const HEALTH_SAMPLES = 5;
 const FLAPPING = 'a flapping health check gets instances pulled at random';
 
+const VERDICTS = {
+  hangs: {
+    probe: 'health',
+    status: 'fail',
+    message: 'GET {path} without credentials did not answer within {timeoutMs} ms; a load balancer would mark every instance down',
+  },
+  missing: { probe: 'health', status: 'fail', message: 'no health endpoint: {tried}; add one, or name yours in health:' },
+  needsCredentials: {
+    probe: 'health',
+    status: 'fail',
+    message:
+      'GET {path} without credentials answered {status}: it needs credentials, but load balancers and orchestrators call it anonymously; it must answer 2xx',
+  },
+  notOk: { probe: 'health', status: 'fail', message: 'GET {path} without credentials answered {status}; it must answer 2xx' },
+  flappingNoAnswer: {
+    probe: 'health',
+    status: 'fail',
+    message: 'GET {path} answered {status} once, then none of {planned} timed samples got an answer ({sampled}): {why}',
+  },
+  flapping: {
+    probe: 'health',
+    status: 'fail',
+    message: 'GET {path} answered {status} once, then {failed} of {total} timed samples answered {statuses}: {why}',
+  },
+  slow: {
+    probe: 'health',
+    status: 'fail',
+    message:
+      'GET {path} answered {status} without credentials but slowly: {timing}, over healthMs ({healthMs} ms); answer from in-process state',
+  },
+  slowest: {
+    probe: 'health',
+    status: 'warn',
+    message:
+      'GET {path} answered {status} without credentials in {timing}; the slowest was over healthMs ({healthMs} ms), which a load balancer counts as a failed check',
+  },
+  fast: {
+    probe: 'health',
+    status: 'pass',
+    message: 'GET {path} answered {status} without credentials in {timing}, under healthMs ({healthMs} ms)',
+  },
+} as const;
+
 /**
  * A fast health endpoint: 2xx, without credentials (load balancers and orchestrators call it
  * anonymously), with a median under thresholds.healthMs.
@@ -24,48 +67,7 @@ export default defineCheck({
     writes: false,
     phase: 'measure',
     // One question, "is there a fast anonymous health endpoint?": every verdict shares its key.
-    verdicts: {
-      hangs: {
-        probe: 'health',
-        status: 'fail',
-        message: 'GET {path} without credentials did not answer within {timeoutMs} ms; a load balancer would mark every instance down',
-      },
-      missing: { probe: 'health', status: 'fail', message: 'no health endpoint: {tried}; add one, or name yours in health:' },
-      needsCredentials: {
-        probe: 'health',
-        status: 'fail',
-        message:
-          'GET {path} without credentials answered {status}: it needs credentials, but load balancers and orchestrators call it anonymously; it must answer 2xx',
-      },
-      notOk: { probe: 'health', status: 'fail', message: 'GET {path} without credentials answered {status}; it must answer 2xx' },
-      flappingNoAnswer: {
-        probe: 'health',
-        status: 'fail',
-        message: 'GET {path} answered {status} once, then none of {planned} timed samples got an answer ({sampled}): {why}',
-      },
-      flapping: {
-        probe: 'health',
-        status: 'fail',
-        message: 'GET {path} answered {status} once, then {failed} of {total} timed samples answered {statuses}: {why}',
-      },
-      slow: {
-        probe: 'health',
-        status: 'fail',
-        message:
-          'GET {path} answered {status} without credentials but slowly: {timing}, over healthMs ({healthMs} ms); answer from in-process state',
-      },
-      slowest: {
-        probe: 'health',
-        status: 'warn',
-        message:
-          'GET {path} answered {status} without credentials in {timing}; the slowest was over healthMs ({healthMs} ms), which a load balancer counts as a failed check',
-      },
-      fast: {
-        probe: 'health',
-        status: 'pass',
-        message: 'GET {path} answered {status} without credentials in {timing}, under healthMs ({healthMs} ms)',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 

@@ -8,6 +8,188 @@ const REMEDIATION =
 const SHOW_DEDUP =
   'Mark replays with Idempotent-Replayed: true, or configure idempotency.verify (a GET list the writes appear in) or idempotency.idField, so a deduplication can be seen from outside.';
 
+const VERDICTS = {
+  nothingToReplay: {
+    probe: 'replay',
+    status: 'error',
+    message:
+      'could not decide: {endpoint} answered {status} to the configured body {body}, so there was nothing to replay; set endpoints[].body to a request it accepts',
+  },
+  identicalAnswers: {
+    probe: 'replay',
+    status: 'error',
+    message:
+      'could not decide: {endpoint} answers every write identically ({status} with the same body to {body} under one key and to {otherBody} under another): is this a mock? Retries, double submits and key reuse cannot be judged on it',
+    remediation:
+      'Point the audit at a running implementation of the API (not a mock server), or configure idempotency.verify so side effects can be counted.',
+  },
+  createdTwice: {
+    probe: 'replay',
+    status: 'fail',
+    severity: 'critical',
+    message:
+      'the same {header} and body sent twice created two resources ({created}){counted}: a retry or double submit does the write twice',
+  },
+  replayStatusDiffers: {
+    probe: 'replay',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the retry with the same {header} and body answered {replayStatus} where the first request answered {firstStatus}; a retry must get the first response again{counted} (created: {created})',
+  },
+  replayBodyDiffers: {
+    probe: 'replay',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the retry with the same {header} and body answered a different body: {path} was {before}, then {after}; replay the stored first response (or list volatile fields in idempotency.ignoreFields) (created: {created})',
+  },
+  replayTooLarge: {
+    probe: 'replay',
+    status: 'error',
+    message:
+      'could not decide: an answer of {endpoint} was cut at limits.maxResponseBytes, so the retry was not compared with the first response (created: {created})',
+  },
+  replayUnproven: {
+    probe: 'replay',
+    status: 'error',
+    message:
+      'could not decide: the same {header} and body sent twice both answered {status} with the same body{counted}, but nothing shows the second was deduplicated ({missing}); an echo or mock server answers the same way (created: {created})',
+    remediation: SHOW_DEDUP,
+  },
+  replayed: {
+    probe: 'replay',
+    status: 'pass',
+    message: 'the same {header} and body sent twice: both answered {status} with the same body{counted}; {evidence} (created: {created})',
+  },
+  pairCreatedTwice: {
+    probe: 'pair',
+    status: 'fail',
+    severity: 'critical',
+    message:
+      '{timing} created two resources ({created}), answered {statuses}{counted}: a double click writes twice; answer 409 to the second while the first runs',
+  },
+  pairNoneSucceeded: {
+    probe: 'pair',
+    status: 'error',
+    message: 'could not decide: neither of {timing} succeeded (answered {statuses})',
+  },
+  pairOneUnanswered: {
+    probe: 'pair',
+    status: 'warn',
+    severity: 'high',
+    message:
+      'of {timing}, one answered {status} and the other got no answer ({reason}); the duplicate should get 409 or the same result (created: {created})',
+  },
+  pairConflict: {
+    probe: 'pair',
+    status: 'pass',
+    message: '{timing}: one answered {status}, the other got 409 Conflict{counted} (created: {created})',
+  },
+  pairIdentical: {
+    probe: 'pair',
+    status: 'pass',
+    message: '{timing}: one answered {status}, the other got the identical result{counted}; {evidence} (created: {created})',
+  },
+  pairUnproven: {
+    probe: 'pair',
+    status: 'error',
+    message:
+      'could not decide: {timing} both answered {statuses} with the identical result{counted}, but nothing shows the second was deduplicated ({missing}) (created: {created})',
+    remediation: SHOW_DEDUP,
+  },
+  pairTooLarge: {
+    probe: 'pair',
+    status: 'error',
+    message:
+      'could not decide: {timing} both answered {statuses}, cut at limits.maxResponseBytes, so the two answers were not compared (created: {created})',
+  },
+  pairDifferentBodies: {
+    probe: 'pair',
+    status: 'warn',
+    severity: 'high',
+    message:
+      '{timing} both answered {statuses} with different bodies and no second id{counted}; the duplicate should get 409 or the identical result (created: {created})',
+  },
+  pairOtherStatus: {
+    probe: 'pair',
+    status: 'warn',
+    severity: 'high',
+    message:
+      '{timing}: one answered {status}, the other {otherStatus}; the IETF draft answers 409 Conflict while the first request is in flight (created: {created})',
+  },
+  reuseNotProbed: {
+    probe: 'reuse',
+    status: 'skip',
+    message: 'the configured body {body} has no field to change, so reusing a {header} with another body was not probed',
+  },
+  reuseApplied: {
+    probe: 'reuse',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the {header} of an earlier request sent again with another body ({change}) was applied (answered {status}{how}); refuse it with 422 so a client bug cannot write under an old key (created: {created})',
+  },
+  reuseDropped: {
+    probe: 'reuse',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the {header} of an earlier request sent again with another body ({change}) got the first response replayed ({status}): the change was silently dropped; refuse it with 422',
+  },
+  reuseAccepted: {
+    probe: 'reuse',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the {header} of an earlier request sent again with another body ({change}) was accepted ({status}, {unlike}); the reused key did not stop it: refuse it with 422 (created: {created})',
+  },
+  reuseServerError: {
+    probe: 'reuse',
+    status: 'fail',
+    severity: 'high',
+    message: 'the {header} of an earlier request sent again with another body ({change}) answered {status}; refuse it with 422',
+  },
+  reuseAppliedAnyway: {
+    probe: 'reuse',
+    status: 'fail',
+    severity: 'high',
+    message:
+      'the {header} of an earlier request sent again with another body ({change}) answered {status} but was applied anyway{counted} (created: {created})',
+  },
+  reuseUnproven: {
+    probe: 'reuse',
+    status: 'error',
+    message:
+      'could not decide: the changed body ({change}) was refused even with a fresh key ({controlStatus}), so the {status} to the reused key may be validation, not the key',
+  },
+  reuseRefused: {
+    probe: 'reuse',
+    status: 'pass',
+    message:
+      'the {header} of an earlier request sent again with another body ({change}) was refused with {status} and not applied (the same body with a fresh key was accepted){note} (created: {created})',
+  },
+  missingKeyAccepted: {
+    probe: 'missingKey',
+    status: 'fail',
+    severity: 'medium',
+    message:
+      'a write without {header} was accepted ({status}) although idempotency.required is true; refuse it with 400 (created: {created})',
+  },
+  missingKeyRefused: {
+    probe: 'missingKey',
+    status: 'pass',
+    severity: 'medium',
+    message: 'a write without {header} was refused with {status}, as idempotency.required says{note}',
+  },
+  missingKeyServerError: {
+    probe: 'missingKey',
+    status: 'fail',
+    severity: 'medium',
+    message: 'a write without {header} answered {status}; refuse it with 400',
+  },
+} as const;
+
 /**
  * Write endpoints honour Idempotency-Key, as the IETF draft "The Idempotency-Key HTTP Header Field"
  * and Stripe describe it: a retry with the same key and body gets the first response and causes no
@@ -16,7 +198,7 @@ const SHOW_DEDUP =
  * A pass needs evidence of deduplication: a static mock and an echo server answer a retry
  * identically too (issue 13).
  */
-const check = defineCheck({
+export default defineCheck({
   meta: {
     id: 'idempotency',
     title: 'Idempotency-Key: replays, reuse with another body, concurrent duplicates',
@@ -31,188 +213,7 @@ const check = defineCheck({
     // Measured alone, after the concurrent probes: the before/after counts of idempotency.verify
     // must not see another check's writes.
     phase: 'measure',
-    verdicts: {
-      nothingToReplay: {
-        probe: 'replay',
-        status: 'error',
-        message:
-          'could not decide: {endpoint} answered {status} to the configured body {body}, so there was nothing to replay; set endpoints[].body to a request it accepts',
-      },
-      identicalAnswers: {
-        probe: 'replay',
-        status: 'error',
-        message:
-          'could not decide: {endpoint} answers every write identically ({status} with the same body to {body} under one key and to {otherBody} under another): is this a mock? Retries, double submits and key reuse cannot be judged on it',
-        remediation:
-          'Point the audit at a running implementation of the API (not a mock server), or configure idempotency.verify so side effects can be counted.',
-      },
-      createdTwice: {
-        probe: 'replay',
-        status: 'fail',
-        severity: 'critical',
-        message:
-          'the same {header} and body sent twice created two resources ({created}){counted}: a retry or double submit does the write twice',
-      },
-      replayStatusDiffers: {
-        probe: 'replay',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the retry with the same {header} and body answered {replayStatus} where the first request answered {firstStatus}; a retry must get the first response again{counted} (created: {created})',
-      },
-      replayBodyDiffers: {
-        probe: 'replay',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the retry with the same {header} and body answered a different body: {path} was {before}, then {after}; replay the stored first response (or list volatile fields in idempotency.ignoreFields) (created: {created})',
-      },
-      replayTooLarge: {
-        probe: 'replay',
-        status: 'error',
-        message:
-          'could not decide: an answer of {endpoint} was cut at limits.maxResponseBytes, so the retry was not compared with the first response (created: {created})',
-      },
-      replayUnproven: {
-        probe: 'replay',
-        status: 'error',
-        message:
-          'could not decide: the same {header} and body sent twice both answered {status} with the same body{counted}, but nothing shows the second was deduplicated ({missing}); an echo or mock server answers the same way (created: {created})',
-        remediation: SHOW_DEDUP,
-      },
-      replayed: {
-        probe: 'replay',
-        status: 'pass',
-        message:
-          'the same {header} and body sent twice: both answered {status} with the same body{counted}; {evidence} (created: {created})',
-      },
-      pairCreatedTwice: {
-        probe: 'pair',
-        status: 'fail',
-        severity: 'critical',
-        message:
-          '{timing} created two resources ({created}), answered {statuses}{counted}: a double click writes twice; answer 409 to the second while the first runs',
-      },
-      pairNoneSucceeded: {
-        probe: 'pair',
-        status: 'error',
-        message: 'could not decide: neither of {timing} succeeded (answered {statuses})',
-      },
-      pairOneUnanswered: {
-        probe: 'pair',
-        status: 'warn',
-        severity: 'high',
-        message:
-          'of {timing}, one answered {status} and the other got no answer ({reason}); the duplicate should get 409 or the same result (created: {created})',
-      },
-      pairConflict: {
-        probe: 'pair',
-        status: 'pass',
-        message: '{timing}: one answered {status}, the other got 409 Conflict{counted} (created: {created})',
-      },
-      pairIdentical: {
-        probe: 'pair',
-        status: 'pass',
-        message: '{timing}: one answered {status}, the other got the identical result{counted}; {evidence} (created: {created})',
-      },
-      pairUnproven: {
-        probe: 'pair',
-        status: 'error',
-        message:
-          'could not decide: {timing} both answered {statuses} with the identical result{counted}, but nothing shows the second was deduplicated ({missing}) (created: {created})',
-        remediation: SHOW_DEDUP,
-      },
-      pairTooLarge: {
-        probe: 'pair',
-        status: 'error',
-        message:
-          'could not decide: {timing} both answered {statuses}, cut at limits.maxResponseBytes, so the two answers were not compared (created: {created})',
-      },
-      pairDifferentBodies: {
-        probe: 'pair',
-        status: 'warn',
-        severity: 'high',
-        message:
-          '{timing} both answered {statuses} with different bodies and no second id{counted}; the duplicate should get 409 or the identical result (created: {created})',
-      },
-      pairOtherStatus: {
-        probe: 'pair',
-        status: 'warn',
-        severity: 'high',
-        message:
-          '{timing}: one answered {status}, the other {otherStatus}; the IETF draft answers 409 Conflict while the first request is in flight (created: {created})',
-      },
-      reuseNotProbed: {
-        probe: 'reuse',
-        status: 'skip',
-        message: 'the configured body {body} has no field to change, so reusing a {header} with another body was not probed',
-      },
-      reuseApplied: {
-        probe: 'reuse',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the {header} of an earlier request sent again with another body ({change}) was applied (answered {status}{how}); refuse it with 422 so a client bug cannot write under an old key (created: {created})',
-      },
-      reuseDropped: {
-        probe: 'reuse',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the {header} of an earlier request sent again with another body ({change}) got the first response replayed ({status}): the change was silently dropped; refuse it with 422',
-      },
-      reuseAccepted: {
-        probe: 'reuse',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the {header} of an earlier request sent again with another body ({change}) was accepted ({status}, {unlike}); the reused key did not stop it: refuse it with 422 (created: {created})',
-      },
-      reuseServerError: {
-        probe: 'reuse',
-        status: 'fail',
-        severity: 'high',
-        message: 'the {header} of an earlier request sent again with another body ({change}) answered {status}; refuse it with 422',
-      },
-      reuseAppliedAnyway: {
-        probe: 'reuse',
-        status: 'fail',
-        severity: 'high',
-        message:
-          'the {header} of an earlier request sent again with another body ({change}) answered {status} but was applied anyway{counted} (created: {created})',
-      },
-      reuseUnproven: {
-        probe: 'reuse',
-        status: 'error',
-        message:
-          'could not decide: the changed body ({change}) was refused even with a fresh key ({controlStatus}), so the {status} to the reused key may be validation, not the key',
-      },
-      reuseRefused: {
-        probe: 'reuse',
-        status: 'pass',
-        message:
-          'the {header} of an earlier request sent again with another body ({change}) was refused with {status} and not applied (the same body with a fresh key was accepted){note} (created: {created})',
-      },
-      missingKeyAccepted: {
-        probe: 'missingKey',
-        status: 'fail',
-        severity: 'medium',
-        message:
-          'a write without {header} was accepted ({status}) although idempotency.required is true; refuse it with 400 (created: {created})',
-      },
-      missingKeyRefused: {
-        probe: 'missingKey',
-        status: 'pass',
-        severity: 'medium',
-        message: 'a write without {header} was refused with {status}, as idempotency.required says{note}',
-      },
-      missingKeyServerError: {
-        probe: 'missingKey',
-        status: 'fail',
-        severity: 'medium',
-        message: 'a write without {header} answered {status}; refuse it with 400',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
 
@@ -299,9 +300,7 @@ const check = defineCheck({
   },
 });
 
-export default check;
-
-type Ctx = EndpointContext;
+type Ctx = EndpointContext<typeof VERDICTS>;
 
 function refsText(refs: readonly string[]): string {
   return refs.length ? refs.join(', ') : 'unknown';

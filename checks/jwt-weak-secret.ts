@@ -1,6 +1,33 @@
-import { defineCheck, fillPath } from './api.js';
+import { defineCheck, fillPath, type CheckContext } from './api.js';
 import { JWT_WEAK_SECRETS } from './data/jwt-weak-secrets.js';
 import { configuredJwts, entryHint, findSigningSecret, forgeFor, isHmacJwt, scrubToken, type ConfiguredJwt } from './lib/jwt.js';
+
+const VERDICTS = {
+  weakSecret: {
+    probe: 'secret',
+    status: 'fail',
+    message:
+      '{where} is an {alg} JWT signed with a known weak secret: entry "{entry}" of the bundled list of {count} default and published secrets; anyone can forge a token for any user',
+  },
+  strongSecret: {
+    probe: 'secret',
+    status: 'pass',
+    message: '{where} is an {alg} JWT whose signature matches none of the {count} known default and weak secrets',
+  },
+  noHmacJwt: { status: 'skip', message: 'no configured credential is an HS256/384/512 JWT ({found}): nothing to try offline' },
+  forgedAccepted: {
+    probe: 'impact',
+    status: 'fail',
+    message:
+      'a token forged with that secret for the subject of identity "{identity}" was accepted: GET {path} answered {status} (one read-only request)',
+  },
+  forgedRefused: {
+    probe: 'impact',
+    status: 'skip',
+    message:
+      'a token forged with that secret for the subject of identity "{identity}" was refused by GET {path} ({status}); the secret is known all the same',
+  },
+} as const;
 
 /**
  * An HS256/384/512 JWT is only as strong as its secret. Framework defaults and tutorial secrets
@@ -21,32 +48,7 @@ export default defineCheck({
     probes:
       'tries the configured JWT signatures against a bundled list of known weak secrets, offline; on a match with a second identity, one GET with a forged token',
     writes: false,
-    verdicts: {
-      weakSecret: {
-        probe: 'secret',
-        status: 'fail',
-        message:
-          '{where} is an {alg} JWT signed with a known weak secret: entry "{entry}" of the bundled list of {count} default and published secrets; anyone can forge a token for any user',
-      },
-      strongSecret: {
-        probe: 'secret',
-        status: 'pass',
-        message: '{where} is an {alg} JWT whose signature matches none of the {count} known default and weak secrets',
-      },
-      noHmacJwt: { status: 'skip', message: 'no configured credential is an HS256/384/512 JWT ({found}): nothing to try offline' },
-      forgedAccepted: {
-        probe: 'impact',
-        status: 'fail',
-        message:
-          'a token forged with that secret for the subject of identity "{identity}" was accepted: GET {path} answered {status} (one read-only request)',
-      },
-      forgedRefused: {
-        probe: 'impact',
-        status: 'skip',
-        message:
-          'a token forged with that secret for the subject of identity "{identity}" was refused by GET {path} ({status}); the secret is known all the same',
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
@@ -72,7 +74,7 @@ export default defineCheck({
   },
 });
 
-type Ctx = Parameters<Parameters<typeof defineCheck>[0]['run']>[0];
+type Ctx = CheckContext<typeof VERDICTS>;
 
 /** One GET as the other identity's subject, with a token the tool minted: read-only proof of impact. */
 async function proveImpact(ctx: Ctx, main: ConfiguredJwt, secret: string, jwts: readonly ConfiguredJwt[]): Promise<void> {

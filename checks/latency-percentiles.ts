@@ -9,12 +9,34 @@ import {
   type SampleRound,
 } from './api.js';
 
+const VERDICTS = {
+  timedOut: {
+    probe: 'round',
+    status: 'fail',
+    message: '{endpoint} did not answer the warm-up within {timeoutMs} ms, so it was not sampled',
+  },
+  noAnswer: { probe: 'round', status: 'error', message: 'could not decide: no sample of {endpoint} was answered ({sampled})' },
+  onlyErrors: {
+    probe: 'round',
+    status: 'error',
+    message:
+      'could not decide: every sample of {endpoint} answered {statuses}, so only error responses were timed; check auth, params and body ({figures}, {basis})',
+  },
+  overThresholds: { probe: 'round', status: 'fail', message: '{endpoint}: {over}; {figures}, {basis}' },
+  withinThresholds: {
+    probe: 'round',
+    status: 'pass',
+    message: '{endpoint}: {figures}, within p95Ms {p95Ms} ms and p99Ms {p99Ms} ms; {basis}',
+  },
+  concurrentSkipped: { probe: 'round', status: 'skip', message: '{endpoint} was not timed at {concurrency} in flight: {reason}' },
+} as const;
+
 /**
  * p95 and p99 within thresholds, per endpoint: one finding for the requests sent one at a time and
  * one for the same number at latency.concurrency (keys #sequential and #concurrent). Samples are
  * shared with background-work.
  */
-const check = defineCheck({
+export default defineCheck({
   meta: {
     id: 'latency-percentiles',
     title: 'p95/p99 latency within thresholds',
@@ -29,27 +51,7 @@ const check = defineCheck({
     writes: false,
     phase: 'measure',
     endpointMethodWrites: true,
-    verdicts: {
-      timedOut: {
-        probe: 'round',
-        status: 'fail',
-        message: '{endpoint} did not answer the warm-up within {timeoutMs} ms, so it was not sampled',
-      },
-      noAnswer: { probe: 'round', status: 'error', message: 'could not decide: no sample of {endpoint} was answered ({sampled})' },
-      onlyErrors: {
-        probe: 'round',
-        status: 'error',
-        message:
-          'could not decide: every sample of {endpoint} answered {statuses}, so only error responses were timed; check auth, params and body ({figures}, {basis})',
-      },
-      overThresholds: { probe: 'round', status: 'fail', message: '{endpoint}: {over}; {figures}, {basis}' },
-      withinThresholds: {
-        probe: 'round',
-        status: 'pass',
-        message: '{endpoint}: {figures}, within p95Ms {p95Ms} ms and p99Ms {p99Ms} ms; {basis}',
-      },
-      concurrentSkipped: { probe: 'round', status: 'skip', message: '{endpoint} was not timed at {concurrency} in flight: {reason}' },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints,
@@ -71,10 +73,8 @@ const check = defineCheck({
   },
 });
 
-export default check;
-
 async function judgeRound(
-  ctx: EndpointContext,
+  ctx: EndpointContext<typeof VERDICTS>,
   round: SampleRound,
   key: 'sequential' | 'concurrent',
   createdIds: string[] = [],

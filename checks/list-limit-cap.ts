@@ -33,70 +33,57 @@ interface Probe {
   ms: number;
 }
 
-const meta = {
-  id: 'list-limit-cap',
-  title: 'List endpoints enforce a maximum page size',
-  item: 'list-caps',
-  severity: 'critical',
-  rationale:
-    'A list endpoint that returns everything works in development and takes the API down the day a customer has 80,000 records; the cap must hold on the server, whatever limit a client sends.',
-  remediation:
-    'Clamp the page size server-side (e.g. min(limit, 100)), answer 400 in the usual error shape to a limit that is not a positive integer, and never return more than the cap when limit is absent.',
-  probes: 'GET each list endpoint with limit set to the cap, 1000000, 2147483648, -1, 0, abc, 1e9 and absent',
-  writes: false,
-  verdicts: {
-    notFound: { probe: 'cap', status: 'error', message: 'GET {path} answered {status} with valid credentials: check its path and params' },
-    listRefused: {
-      probe: 'cap',
-      status: 'error',
-      message:
-        "GET {path} without a limit → {status}, so page sizes could not be tested; check this endpoint's path, params and auth in the config",
-    },
-    capped: {
-      probe: 'cap',
-      status: 'pass',
-      message:
-        'GET {path} held the cap of {maxLimit}: {answers}; largest allowed page {largestItems} items, {largestSize} in {largestMs} ms',
-    },
-    uncapped: {
-      probe: 'cap',
-      status: 'fail',
-      message: 'GET {path}: {answers}; clamp {limitParam} to {maxLimit} server-side, also when it is absent or negative',
-    },
-    pageTooLarge: {
-      probe: 'cap',
-      status: 'warn',
-      message: 'GET {path}: {answers}: too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
-      remediation:
-        'Clamp {limitParam} to {maxLimit} server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
-    },
-    capUnproven: {
-      probe: 'cap',
-      // Can't tell is undecided, never a warning that stands for a problem nobody saw.
-      status: 'error',
-      message:
-        'inconclusive: GET {path} with {sent} → all {itemsHeld} items the server holds for this caller (no next page), fewer than the cap of {maxLimit} could show, so a missing cap would not be visible; run against data with more than {maxLimit} items',
-    },
-    noPageSeen: {
-      probe: 'cap',
-      status: 'error',
-      message: 'GET {path}: no limit probe returned a page of items ({answers}), so the cap could not be seen',
-    },
-    limitsAnswered: {
-      probe: 'answers',
-      status: 'pass',
-      message: 'GET {path} answered every {limitParam} it was sent without a 5xx, a hang or a non-JSON error',
-    },
-    limitCrashes: {
-      probe: 'answers',
-      status: 'fail',
-      message: 'GET {path}: {answers}; validate {limitParam} and answer 400 to anything but a positive integer',
-    },
-    limitOddAnswers: {
-      probe: 'answers',
-      status: 'warn',
-      message: "GET {path}: {answers}; answer a bad {limitParam} with 400 in the API's JSON error shape",
-    },
+const VERDICTS = {
+  notFound: { probe: 'cap', status: 'error', message: 'GET {path} answered {status} with valid credentials: check its path and params' },
+  listRefused: {
+    probe: 'cap',
+    status: 'error',
+    message:
+      "GET {path} without a limit → {status}, so page sizes could not be tested; check this endpoint's path, params and auth in the config",
+  },
+  capped: {
+    probe: 'cap',
+    status: 'pass',
+    message: 'GET {path} held the cap of {maxLimit}: {answers}; largest allowed page {largestItems} items, {largestSize} in {largestMs} ms',
+  },
+  uncapped: {
+    probe: 'cap',
+    status: 'fail',
+    message: 'GET {path}: {answers}; clamp {limitParam} to {maxLimit} server-side, also when it is absent or negative',
+  },
+  pageTooLarge: {
+    probe: 'cap',
+    status: 'warn',
+    message: 'GET {path}: {answers}: too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
+    remediation:
+      'Clamp {limitParam} to {maxLimit} server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+  },
+  capUnproven: {
+    probe: 'cap',
+    // Can't tell is undecided, never a warning that stands for a problem nobody saw.
+    status: 'error',
+    message:
+      'inconclusive: GET {path} with {sent} → all {itemsHeld} items the server holds for this caller (no next page), fewer than the cap of {maxLimit} could show, so a missing cap would not be visible; run against data with more than {maxLimit} items',
+  },
+  noPageSeen: {
+    probe: 'cap',
+    status: 'error',
+    message: 'GET {path}: no limit probe returned a page of items ({answers}), so the cap could not be seen',
+  },
+  limitsAnswered: {
+    probe: 'answers',
+    status: 'pass',
+    message: 'GET {path} answered every {limitParam} it was sent without a 5xx, a hang or a non-JSON error',
+  },
+  limitCrashes: {
+    probe: 'answers',
+    status: 'fail',
+    message: 'GET {path}: {answers}; validate {limitParam} and answer 400 to anything but a positive integer',
+  },
+  limitOddAnswers: {
+    probe: 'answers',
+    status: 'warn',
+    message: "GET {path}: {answers}; answer a bad {limitParam} with 400 in the API's JSON error shape",
   },
 } as const;
 
@@ -105,7 +92,19 @@ const meta = {
  * zero, non-numeric, in exponent form, or none at all.
  */
 export default defineCheck({
-  meta,
+  meta: {
+    id: 'list-limit-cap',
+    title: 'List endpoints enforce a maximum page size',
+    item: 'list-caps',
+    severity: 'critical',
+    rationale:
+      'A list endpoint that returns everything works in development and takes the API down the day a customer has 80,000 records; the cap must hold on the server, whatever limit a client sends.',
+    remediation:
+      'Clamp the page size server-side (e.g. min(limit, 100)), answer 400 in the usual error shape to a limit that is not a positive integer, and never return more than the cap when limit is absent.',
+    probes: 'GET each list endpoint with limit set to the cap, 1000000, 2147483648, -1, 0, abc, 1e9 and absent',
+    writes: false,
+    verdicts: VERDICTS,
+  },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((e) => e.kind === 'list'),
 
@@ -209,7 +208,7 @@ async function detectLimitParam(defaultPage: Probe, probe: (alias: string) => Pr
   return [...LIMIT_ALIASES];
 }
 
-type Ctx = EndpointContext<typeof meta.verdicts>;
+type Ctx = EndpointContext<typeof VERDICTS>;
 
 /** Does the page size hold? Over the cap fails; a page too big to read warns; too little data is inconclusive. */
 function judgeCap(ctx: Ctx, probes: Probe[], limitParam: string, path: string): void {

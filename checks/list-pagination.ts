@@ -24,135 +24,122 @@ import {
 } from './api.js';
 import { attemptList, isMissingRoute } from './lib/list-answers.js';
 
-const meta = {
-  id: 'list-pagination',
-  title: 'List endpoints offer a way to the next page that can be followed to the end',
-  item: 'list-caps',
-  severity: 'high',
-  rationale:
-    'A list with no way to its next page cannot add paging later without breaking clients; a cursor that repeats items or loops makes every client that syncs the list wrong or stuck.',
-  remediation:
-    'Wrap list responses in an object with the items under data and a next_cursor field, null on the last page; make the cursor an opaque keyset position (the last id seen), and answer 400 to a cursor that does not decode. Page numbers or offsets with a stated total work too.',
-  probes:
-    'GET each list endpoint, follow its next token, Link rel=next, or page/offset parameter (found from the first page and common names when not configured) for up to pagination.maxPages pages, and send one garbage cursor',
-  writes: false,
-  verdicts: {
-    // The first page: is there a way on?
-    notFound: { probe: 'way', status: 'error', message: 'GET {path} answered {status} with valid credentials: check its path and params' },
-    firstPageUnreadable: {
-      probe: 'way',
-      status: 'error',
-      message: 'could not read the first page: {where} → {got}; pagination was not checked',
-    },
-    itemsNotFound: { probe: 'way', status: 'error', message: '{where} → {status}, but {problem}; pagination was not checked' },
-    firstPageTooLarge: {
-      probe: 'way',
-      status: 'warn',
-      message:
-        '{where} → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}), so pagination was not checked; a list page should never be that large',
-      remediation:
-        'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
-    },
-    nextToken: { probe: 'way', status: 'pass', message: '{where} returned a next-page pointer ({source}: {shown})' },
-    pagesByPosition: {
-      probe: 'way',
-      status: 'pass',
-      message: '{where} pages by {style} ({signals}): {param}={value} returned the next items',
-    },
-    cursorFieldMissing: {
-      probe: 'way',
-      status: 'fail',
-      message: '{where} → {status} with no "{cursorField}" field (pagination.cursorField); return it on every page, null on the last',
-    },
-    noItemsToPage: {
-      probe: 'way',
-      status: 'error',
-      message:
-        '{where} → {status} with 0 items and no paging fields: no items to page through, so whether it paginates could not be judged; run against data with more items than a page',
-    },
-    bareArrayNoNext: {
-      probe: 'way',
-      status: 'fail',
-      message:
-        '{where} → {status} with a bare JSON array, no Link rel=next header and no page or offset parameter that moves (tried {tried}): there is no room for a next-page token; wrap the items in an object with a next_cursor field, or send a Link header',
-    },
-    noNextPage: {
-      probe: 'way',
-      status: 'fail',
-      message:
-        '{where} → {status} with no way to the next page: no next-page token (looked for {fields}, links.next and a Link rel=next header) and no page or offset parameter that moves (tried {tried}); add next_cursor to every list response, null on the last page',
-    },
-    // Following it.
-    chainEnded: {
-      probe: 'chain',
-      status: 'pass',
-      message: 'followed GET {path} to the end: {pages} page(s), {items} items, every page ≤ {maxSize} items{repeats}',
-    },
-    chainStopped: {
-      probe: 'chain',
-      status: 'pass',
-      message:
-        'followed GET {path} for {pages} pages ({items} items), none over {maxSize} items{repeats}; stopped at pagination.maxPages ({maxPages}) before the end',
-    },
-    chainPageShape: {
-      probe: 'chain',
-      status: 'fail',
-      message: 'page {page} of GET {path} → {status}, but {problem}; every page must have the same shape',
-    },
-    chainPageOversized: {
-      probe: 'chain',
-      status: 'fail',
-      message: 'page {page} of GET {path} had {count} items, more than the {maxSize} asked for; keep every page within the page size',
-    },
-    chainRepeats: {
-      probe: 'chain',
-      status: 'fail',
-      message:
-        'item {idField} {id} came on page {earlier} and again on page {page} of GET {path}: pages overlap; page by a keyset cursor (the last {idField} seen) instead of an offset',
-    },
-    chainLoops: {
-      probe: 'chain',
-      status: 'fail',
-      message:
-        'the cursor loops: page {page} of GET {path} pointed back to page {to} ({source} {token} again); each cursor must point past the last item returned',
-    },
-    chainNoAnswer: {
-      probe: 'chain',
-      status: 'fail',
-      message: 'page {page} of GET {path} ({via}) → {got}; following a cursor must be as fast as the first page',
-    },
-    chainRefused: {
-      probe: 'chain',
-      status: 'fail',
-      message: 'page {page} of GET {path} → {status} for {via}; every page the server points to must be served',
-    },
-    chainPageTooLarge: {
-      probe: 'chain',
-      status: 'warn',
-      message:
-        'page {page} of GET {path} ({via}) → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
-      remediation:
-        'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
-    },
-    chainUnfinished: { probe: 'chain', status: 'error', message: 'could not finish following GET {path}: {reason}' },
-    // A cursor it never issued.
-    garbageRefused: { probe: 'garbage', status: 'pass', message: '{sent} → {status}: a cursor the server never issued is refused' },
-    garbageCrashes: {
-      probe: 'garbage',
-      status: 'fail',
-      message: '{sent} → {status}: a corrupt cursor crashes the handler; answer 400 to a cursor that does not decode',
-    },
-    garbageNoAnswer: { probe: 'garbage', status: 'fail', message: '{sent} → {got}; answer 400 to a cursor that does not decode' },
-    garbageAccepted: {
-      probe: 'garbage',
-      status: 'warn',
-      message:
-        '{sent} → {status}: a cursor the server never issued was accepted, so a client with a corrupt cursor silently gets some other page; answer 400 instead',
-    },
+const VERDICTS = {
+  // The first page: is there a way on?
+  notFound: { probe: 'way', status: 'error', message: 'GET {path} answered {status} with valid credentials: check its path and params' },
+  firstPageUnreadable: {
+    probe: 'way',
+    status: 'error',
+    message: 'could not read the first page: {where} → {got}; pagination was not checked',
+  },
+  itemsNotFound: { probe: 'way', status: 'error', message: '{where} → {status}, but {problem}; pagination was not checked' },
+  firstPageTooLarge: {
+    probe: 'way',
+    status: 'warn',
+    message:
+      '{where} → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}), so pagination was not checked; a list page should never be that large',
+    remediation:
+      'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+  },
+  nextToken: { probe: 'way', status: 'pass', message: '{where} returned a next-page pointer ({source}: {shown})' },
+  pagesByPosition: {
+    probe: 'way',
+    status: 'pass',
+    message: '{where} pages by {style} ({signals}): {param}={value} returned the next items',
+  },
+  cursorFieldMissing: {
+    probe: 'way',
+    status: 'fail',
+    message: '{where} → {status} with no "{cursorField}" field (pagination.cursorField); return it on every page, null on the last',
+  },
+  noItemsToPage: {
+    probe: 'way',
+    status: 'error',
+    message:
+      '{where} → {status} with 0 items and no paging fields: no items to page through, so whether it paginates could not be judged; run against data with more items than a page',
+  },
+  bareArrayNoNext: {
+    probe: 'way',
+    status: 'fail',
+    message:
+      '{where} → {status} with a bare JSON array, no Link rel=next header and no page or offset parameter that moves (tried {tried}): there is no room for a next-page token; wrap the items in an object with a next_cursor field, or send a Link header',
+  },
+  noNextPage: {
+    probe: 'way',
+    status: 'fail',
+    message:
+      '{where} → {status} with no way to the next page: no next-page token (looked for {fields}, links.next and a Link rel=next header) and no page or offset parameter that moves (tried {tried}); add next_cursor to every list response, null on the last page',
+  },
+  // Following it.
+  chainEnded: {
+    probe: 'chain',
+    status: 'pass',
+    message: 'followed GET {path} to the end: {pages} page(s), {items} items, every page ≤ {maxSize} items{repeats}',
+  },
+  chainStopped: {
+    probe: 'chain',
+    status: 'pass',
+    message:
+      'followed GET {path} for {pages} pages ({items} items), none over {maxSize} items{repeats}; stopped at pagination.maxPages ({maxPages}) before the end',
+  },
+  chainPageShape: {
+    probe: 'chain',
+    status: 'fail',
+    message: 'page {page} of GET {path} → {status}, but {problem}; every page must have the same shape',
+  },
+  chainPageOversized: {
+    probe: 'chain',
+    status: 'fail',
+    message: 'page {page} of GET {path} had {count} items, more than the {maxSize} asked for; keep every page within the page size',
+  },
+  chainRepeats: {
+    probe: 'chain',
+    status: 'fail',
+    message:
+      'item {idField} {id} came on page {earlier} and again on page {page} of GET {path}: pages overlap; page by a keyset cursor (the last {idField} seen) instead of an offset',
+  },
+  chainLoops: {
+    probe: 'chain',
+    status: 'fail',
+    message:
+      'the cursor loops: page {page} of GET {path} pointed back to page {to} ({source} {token} again); each cursor must point past the last item returned',
+  },
+  chainNoAnswer: {
+    probe: 'chain',
+    status: 'fail',
+    message: 'page {page} of GET {path} ({via}) → {got}; following a cursor must be as fast as the first page',
+  },
+  chainRefused: {
+    probe: 'chain',
+    status: 'fail',
+    message: 'page {page} of GET {path} → {status} for {via}; every page the server points to must be served',
+  },
+  chainPageTooLarge: {
+    probe: 'chain',
+    status: 'warn',
+    message:
+      'page {page} of GET {path} ({via}) → {status} with a body over maxResponseBytes ({bytes} read, the rest cut): too large to judge (over maxResponseBytes, {maxBytes}); a list page should never be that large',
+    remediation:
+      'Cap the page size server-side so every page stays small; raise limits.maxResponseBytes only if pages this large are intended.',
+  },
+  chainUnfinished: { probe: 'chain', status: 'error', message: 'could not finish following GET {path}: {reason}' },
+  // A cursor it never issued.
+  garbageRefused: { probe: 'garbage', status: 'pass', message: '{sent} → {status}: a cursor the server never issued is refused' },
+  garbageCrashes: {
+    probe: 'garbage',
+    status: 'fail',
+    message: '{sent} → {status}: a corrupt cursor crashes the handler; answer 400 to a cursor that does not decode',
+  },
+  garbageNoAnswer: { probe: 'garbage', status: 'fail', message: '{sent} → {got}; answer 400 to a cursor that does not decode' },
+  garbageAccepted: {
+    probe: 'garbage',
+    status: 'warn',
+    message:
+      '{sent} → {status}: a cursor the server never issued was accepted, so a client with a corrupt cursor silently gets some other page; answer 400 instead',
   },
 } as const;
 
-type Ctx = EndpointContext<typeof meta.verdicts>;
+type Ctx = EndpointContext<typeof VERDICTS>;
 
 /**
  * Every list offers a way to its next page — a next token or Link (null or absent on the last page),
@@ -160,7 +147,20 @@ type Ctx = EndpointContext<typeof meta.verdicts>;
  * item comes twice, the chain ends, and a corrupt cursor is a 4xx.
  */
 export default defineCheck({
-  meta,
+  meta: {
+    id: 'list-pagination',
+    title: 'List endpoints offer a way to the next page that can be followed to the end',
+    item: 'list-caps',
+    severity: 'high',
+    rationale:
+      'A list with no way to its next page cannot add paging later without breaking clients; a cursor that repeats items or loops makes every client that syncs the list wrong or stuck.',
+    remediation:
+      'Wrap list responses in an object with the items under data and a next_cursor field, null on the last page; make the cursor an opaque keyset position (the last id seen), and answer 400 to a cursor that does not decode. Page numbers or offsets with a stated total work too.',
+    probes:
+      'GET each list endpoint, follow its next token, Link rel=next, or page/offset parameter (found from the first page and common names when not configured) for up to pagination.maxPages pages, and send one garbage cursor',
+    writes: false,
+    verdicts: VERDICTS,
+  },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((e) => e.kind === 'list'),
 

@@ -25,6 +25,9 @@ import {
 /** Methods whose body the endpoint reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** The verdicts malformed-input reports for path, query and headers (lib/malformed-probes.ts). */
+const VERDICTS = { ...INPUT_VERDICTS } as const;
+
 /**
  * Malformed bodies on write endpoints: broken JSON, the wrong content type, invalid UTF-8, deep
  * nesting, and each field of the configured example body with the wrong type, null, an overflowing
@@ -46,7 +49,7 @@ export default defineCheck({
     writes: true,
     // Heavy write probes run after every read-based check (they can break what those would read).
     phase: 'disruptive',
-    verdicts: { ...INPUT_VERDICTS },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) => target.endpoints.filter((endpoint) => BODY_METHODS.has(endpoint.method)),
@@ -62,7 +65,7 @@ export default defineCheck({
   },
 });
 
-type Context = EndpointContext<typeof INPUT_VERDICTS>;
+type Context = EndpointContext<typeof VERDICTS>;
 
 const isSuccess = (tried: Attempt): boolean => (tried.response?.status ?? 0) >= 200 && (tried.response?.status ?? 0) < 300;
 

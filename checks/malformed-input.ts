@@ -71,12 +71,15 @@ const METHOD_VERDICTS = {
   },
 } as const;
 
+/** The shared malformed-input verdicts (lib/malformed-probes.ts) and the unknown-method ones. */
+const VERDICTS = { ...INPUT_VERDICTS, ...METHOD_VERDICTS } as const;
+
 /**
  * Malformed input through the path, the query and the headers of every endpoint, plus a method
  * token no server implements. Nothing here writes: write endpoints get only the unknown method
  * (their bodies are malformed-body's, with allowWrites).
  */
-const check = defineCheck({
+export default defineCheck({
   meta: {
     id: 'malformed-input',
     title: 'Malformed path, query and header input gets a 4xx, never a 5xx or a hang',
@@ -89,10 +92,7 @@ const check = defineCheck({
     probes:
       'each path parameter and query parameter set to \' " ;-- ../ %00 %zz (and abc, 1e400 for numbers), six malformed headers, and an unknown method token',
     writes: false,
-    verdicts: {
-      ...INPUT_VERDICTS,
-      ...METHOD_VERDICTS,
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
   endpoints: (target) =>
@@ -111,8 +111,6 @@ const check = defineCheck({
     await unknownMethod(ctx, endpoint);
   },
 });
-
-export default check;
 
 function sharesPathWithReadEndpoint(endpoint: Endpoint, target: Target): boolean {
   return target.endpoints.some((other) => other.path === endpoint.path && !isWriteMethod(other.method));
@@ -186,7 +184,7 @@ function headerProbes(target: Target, endpoint: Endpoint): MalformedProbe[] {
 }
 
 /** An unknown method token on the endpoint's path: 405 with Allow, or 501 (400 from an HTTP parser that refuses it is fine too). */
-async function unknownMethod(ctx: EndpointContext<typeof METHOD_VERDICTS>, endpoint: Endpoint): Promise<void> {
+async function unknownMethod(ctx: EndpointContext<typeof VERDICTS>, endpoint: Endpoint): Promise<void> {
   const path = fillPath(endpoint);
   const sent = `${UNKNOWN_METHOD} ${path}`;
   const tried = await attempt(ctx.http, {

@@ -1,6 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, fillPath, type ProbeRequest, type ProbeResponse } from './api.js';
 
+const VERDICTS = {
+  echoed: { probe: 'echo', status: 'pass', message: 'GET {path} echoed the {header} it was sent' },
+  replaced: {
+    probe: 'echo',
+    status: 'warn',
+    message: "GET {path} was sent {header}: {sent} but answered with a different id ({got}); the caller's id is lost",
+    remediation: "Keep the caller's {header} when present (validate its length and characters) and generate one only when absent.",
+  },
+  notEchoed: {
+    probe: 'echo',
+    status: 'fail',
+    message: 'GET {path} was sent {header}: {sent} and answered {status} with no {header} response header',
+  },
+  notGenerated: {
+    probe: 'generate',
+    status: 'fail',
+    message: 'GET {path} without {header} answered {status} with no {header} response header: the server does not generate one',
+  },
+  notUnique: {
+    probe: 'generate',
+    status: 'fail',
+    message: 'two requests to GET {path} got the same generated {header} ({id}); ids must be unique per request',
+  },
+  generated: { probe: 'generate', status: 'pass', message: 'GET {path} without {header} got a fresh id each time ({first}, {second})' },
+  noErrorAnswer: {
+    probe: 'errors',
+    status: 'skip',
+    message: 'no probe produced an error response (unknown path and anonymous calls all succeeded), so ids on errors could not be checked',
+  },
+  missingOnErrors: {
+    probe: 'errors',
+    status: 'fail',
+    message: 'error responses carry no {header}: {answers}; errors are when support needs the id most',
+  },
+  presentOnErrors: { probe: 'errors', status: 'pass', message: 'error responses carry {header} too ({statuses})' },
+} as const;
+
 /**
  * Every request has a request id: the client's id is echoed, one is generated when absent, ids are
  * unique, and error responses carry one too (that is when support needs it most).
@@ -17,43 +54,7 @@ export default defineCheck({
       'Add middleware that reads the request-id header (or generates a UUID when absent), puts it on every log line, and sets it on every response, errors included.',
     probes: 'GET with and without a request-id header, on a normal path, an unknown path and an unauthenticated call',
     writes: false,
-    verdicts: {
-      echoed: { probe: 'echo', status: 'pass', message: 'GET {path} echoed the {header} it was sent' },
-      replaced: {
-        probe: 'echo',
-        status: 'warn',
-        message: "GET {path} was sent {header}: {sent} but answered with a different id ({got}); the caller's id is lost",
-        remediation: "Keep the caller's {header} when present (validate its length and characters) and generate one only when absent.",
-      },
-      notEchoed: {
-        probe: 'echo',
-        status: 'fail',
-        message: 'GET {path} was sent {header}: {sent} and answered {status} with no {header} response header',
-      },
-      notGenerated: {
-        probe: 'generate',
-        status: 'fail',
-        message: 'GET {path} without {header} answered {status} with no {header} response header: the server does not generate one',
-      },
-      notUnique: {
-        probe: 'generate',
-        status: 'fail',
-        message: 'two requests to GET {path} got the same generated {header} ({id}); ids must be unique per request',
-      },
-      generated: { probe: 'generate', status: 'pass', message: 'GET {path} without {header} got a fresh id each time ({first}, {second})' },
-      noErrorAnswer: {
-        probe: 'errors',
-        status: 'skip',
-        message:
-          'no probe produced an error response (unknown path and anonymous calls all succeeded), so ids on errors could not be checked',
-      },
-      missingOnErrors: {
-        probe: 'errors',
-        status: 'fail',
-        message: 'error responses carry no {header}: {answers}; errors are when support needs the id most',
-      },
-      presentOnErrors: { probe: 'errors', status: 'pass', message: 'error responses carry {header} too ({statuses})' },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 

@@ -1,5 +1,20 @@
 import { defineCheck } from './api.js';
 
+const VERDICTS = {
+  noSchema: {
+    probe: 'documented',
+    status: 'skip',
+    message: '{endpoint}: the spec documents no JSON schema for its {documented} response, so its paging cannot be read from it',
+  },
+  documented: { probe: 'documented', status: 'pass', message: '{endpoint}: the spec documents paging ({how})' },
+  undocumented: {
+    probe: 'documented',
+    status: 'fail',
+    message:
+      "{endpoint}: the spec's {documented} response {body} has no cursor, next link, page or total field, no paging header and no page/cursor parameter: clients cannot reach the second page",
+  },
+} as const;
+
 /**
  * A list endpoint's OpenAPI document must show how to get past the first page: a cursor or next
  * link, a has-more flag, a page number or total in the body, a Link/X-Next header, or a page or
@@ -17,20 +32,7 @@ export default defineCheck({
       'Document (and return) a way to the next page: a next_cursor or links.next field with a cursor parameter, or page/offset parameters with a total; a Link header works too.',
     probes: "no requests; reads each list endpoint's documented response schema, given audit --openapi",
     writes: false,
-    verdicts: {
-      noSchema: {
-        probe: 'documented',
-        status: 'skip',
-        message: '{endpoint}: the spec documents no JSON schema for its {documented} response, so its paging cannot be read from it',
-      },
-      documented: { probe: 'documented', status: 'pass', message: '{endpoint}: the spec documents paging ({how})' },
-      undocumented: {
-        probe: 'documented',
-        status: 'fail',
-        message:
-          "{endpoint}: the spec's {documented} response {body} has no cursor, next link, page or total field, no paging header and no page/cursor parameter: clients cannot reach the second page",
-      },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'endpoint',
 

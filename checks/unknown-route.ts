@@ -7,6 +7,30 @@ const UNKNOWN_SEGMENT = 'preflight-no-such-route-7f3a';
 /** Unknown routes are tried at the root and under at most this many API prefixes (/api, /v1, ...). */
 const MAX_PREFIXES = 3;
 
+const VERDICTS = {
+  rateLimited: {
+    probe: 'unknown-routes',
+    status: 'error',
+    message: 'unknown routes got 429 (rate limited): {answers}; whether they get a 404 could not be judged',
+  },
+  failed: {
+    probe: 'unknown-routes',
+    status: 'fail',
+    message: 'unknown routes got a 5xx or no answer: {answers}; a path no route matches must get 404',
+  },
+  catchAll: {
+    probe: 'unknown-routes',
+    status: 'warn',
+    message: 'unknown routes did not get 404: {answers}; a catch-all answers paths that do not exist, so client typos go unnoticed',
+  },
+  notA404: {
+    probe: 'unknown-routes',
+    status: 'warn',
+    message: 'unknown routes did not get 404: {answers}; clients cannot tell a wrong path from a refusal',
+  },
+  notFound: { probe: 'unknown-routes', status: 'pass', message: 'unknown routes got 404: {answers}' },
+} as const;
+
 /**
  * An unknown route gets a 404 in the API's error shape, at the root and under each API prefix
  * (routers often send unmatched /api/* paths to a different handler than the rest).
@@ -22,29 +46,7 @@ export default defineCheck({
     remediation: 'End the router with a handler that answers 404 in your JSON error shape for any path no route matched.',
     probes: `GET /${UNKNOWN_SEGMENT} at the root and under each API prefix (deeper where a configured or documented route would match it)`,
     writes: false,
-    verdicts: {
-      rateLimited: {
-        probe: 'unknown-routes',
-        status: 'error',
-        message: 'unknown routes got 429 (rate limited): {answers}; whether they get a 404 could not be judged',
-      },
-      failed: {
-        probe: 'unknown-routes',
-        status: 'fail',
-        message: 'unknown routes got a 5xx or no answer: {answers}; a path no route matches must get 404',
-      },
-      catchAll: {
-        probe: 'unknown-routes',
-        status: 'warn',
-        message: 'unknown routes did not get 404: {answers}; a catch-all answers paths that do not exist, so client typos go unnoticed',
-      },
-      notA404: {
-        probe: 'unknown-routes',
-        status: 'warn',
-        message: 'unknown routes did not get 404: {answers}; clients cannot tell a wrong path from a refusal',
-      },
-      notFound: { probe: 'unknown-routes', status: 'pass', message: 'unknown routes got 404: {answers}' },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 

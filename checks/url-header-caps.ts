@@ -33,6 +33,16 @@ interface Outcome {
 const URL_FIX = 'cap the URL (e.g. 8 KiB) and answer 414 URI Too Long';
 const HEADER_FIX = 'cap request headers (e.g. 16 KiB in all) and answer 431 Request Header Fields Too Large';
 
+const VERDICTS = {
+  urlRefused: { probe: 'url', status: 'pass', message: 'GET {path} with {said}: over-long URLs are refused or ignored' },
+  urlDropped: { probe: 'url', status: 'warn', message: `GET {path} with {said}; ${URL_FIX}` },
+  urlFailed: { probe: 'url', status: 'fail', message: `GET {path} with {said}; ${URL_FIX}` },
+  headerRefused: { probe: 'header', status: 'pass', message: 'GET {path} with {said}: over-large headers are refused' },
+  headerAccepted: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
+  headerDropped: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
+  headerFailed: { probe: 'header', status: 'fail', message: `GET {path} with {said}; ${HEADER_FIX}` },
+} as const;
+
 /**
  * Over-long URLs and headers are refused at the door (414/431/400) or ignored, never a 5xx or a hang:
  * a parser that chokes on them is a cheap way to knock the service over.
@@ -49,15 +59,7 @@ export default defineCheck({
       'Cap the request line and headers at the edge and in the server (e.g. nginx large_client_header_buffers, Node --max-http-header-size, 8–16 KiB) and answer 414 URI Too Long / 431 Request Header Fields Too Large.',
     probes: 'GET one endpoint with a 16 KiB and a 64 KiB query string, and with one 32 KiB header',
     writes: false,
-    verdicts: {
-      urlRefused: { probe: 'url', status: 'pass', message: 'GET {path} with {said}: over-long URLs are refused or ignored' },
-      urlDropped: { probe: 'url', status: 'warn', message: `GET {path} with {said}; ${URL_FIX}` },
-      urlFailed: { probe: 'url', status: 'fail', message: `GET {path} with {said}; ${URL_FIX}` },
-      headerRefused: { probe: 'header', status: 'pass', message: 'GET {path} with {said}: over-large headers are refused' },
-      headerAccepted: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
-      headerDropped: { probe: 'header', status: 'warn', message: `GET {path} with {said}; ${HEADER_FIX}` },
-      headerFailed: { probe: 'header', status: 'fail', message: `GET {path} with {said}; ${HEADER_FIX}` },
-    },
+    verdicts: VERDICTS,
   },
   scope: 'target',
 
