@@ -60,7 +60,7 @@ export interface CheckMeta {
   endpointMethodWrites?: boolean;
   /**
    * Requests the check expects to send per endpoint it runs on, or once for a target-wide check: the
-   * budget plan (src/runner/plan.ts) sizes its samples with it. Without it the plan uses its own table.
+   * budget plan (src/runner/budget-plan.ts) sizes its samples with it. Without it the plan uses its own table.
    */
   cost?: { requestsPerEndpoint?: number; requestsPerRun?: number };
 }
@@ -116,7 +116,7 @@ export interface Check {
    * this kind of target has nothing for it at all (e.g. a spec-only check without --openapi): no row
    * in the report. An empty list is shown as a skip ("nothing in this config to look at").
    */
-  applies(target: Target): Endpoint[] | 'target' | 'not-applicable';
+  endpoints(target: Target): Endpoint[] | 'target' | 'not-applicable';
   /** Findings are what the check reports through ctx.report; the engine collects them. */
   run(ctx: CheckContext): Promise<void>;
 }

@@ -35,13 +35,13 @@ export function defineCheck<const V extends VerdictCatalogue>(definition: Target
     const applies = definition.applies;
     return {
       meta,
-      applies: (target) => (applies && !applies(target) ? 'not-applicable' : 'target'),
+      endpoints: (target) => (applies && !applies(target) ? 'not-applicable' : 'target'),
       run: (ctx) => definition.run(ctx as unknown as CheckContext<V>),
     };
   }
   return {
     meta,
-    applies: (target) => definition.endpoints(target),
+    endpoints: (target) => definition.endpoints(target),
     run: (ctx) => {
       if (!ctx.endpoint) throw new Error(`${meta.id} runs per endpoint but was given none`);
       return definition.run(ctx as unknown as EndpointContext<V>);

@@ -2,20 +2,20 @@
 // rendered with the data, severity and remediation from the verdict or the check, a stable key,
 // and every string passed through the run's redactor before anything can print it.
 import type { Exchange, Finding } from '../types.js';
-import type { Check, ReportOptions, VerdictSpec } from './contract.js';
+import type { CheckMeta, ReportOptions, VerdictSpec } from './contract.js';
 import { ENGINE_VERDICTS, isEngineVerdict } from './engine-verdicts.js';
 import { renderTemplate } from './template.js';
 
 /** Evidence kept per finding: enough to show what happened, bounded so reports stay small. */
 export const MAX_EVIDENCE = 5;
 
-export function verdictOf(check: Check, verdict: string): VerdictSpec {
+export function verdictOf(meta: CheckMeta, verdict: string): VerdictSpec {
   const spec = isEngineVerdict(verdict)
     ? ENGINE_VERDICTS[verdict]
-    : Object.hasOwn(check.meta.verdicts, verdict)
-      ? check.meta.verdicts[verdict]
+    : Object.hasOwn(meta.verdicts, verdict)
+      ? meta.verdicts[verdict]
       : undefined;
-  if (!spec) throw new Error(`${check.meta.id} reported verdict "${verdict}", which its meta.verdicts does not declare`);
+  if (!spec) throw new Error(`${meta.id} reported verdict "${verdict}", which its meta.verdicts does not declare`);
   return spec;
 }
 
@@ -25,7 +25,7 @@ export function findingKey(checkId: string, probe: string, endpoint: string, key
 }
 
 export function makeFinding(
-  check: Check,
+  meta: CheckMeta,
   endpoint: string,
   verdict: string,
   data: Record<string, unknown>,
@@ -33,24 +33,24 @@ export function makeFinding(
   options: ReportOptions,
   redact: (text: string) => string,
 ): Finding {
-  const spec = verdictOf(check, verdict);
+  const spec = verdictOf(meta, verdict);
   const kept = evidence.slice(0, MAX_EVIDENCE);
   const reproduce = kept[0]?.curl;
   const where = redact(options.endpoint ?? endpoint);
   const clean = redactData(data, redact);
   const oneLine = (text: string): string => redact(text.replace(/\s*[\r\n]+\s*/g, ' '));
   return {
-    id: `${check.meta.id}/${verdict}`,
-    key: findingKey(check.meta.id, spec.probe ?? verdict, where, options.key),
-    checkId: check.meta.id,
-    item: check.meta.item,
-    severity: spec.severity ?? check.meta.severity,
+    id: `${meta.id}/${verdict}`,
+    key: findingKey(meta.id, spec.probe ?? verdict, where, options.key),
+    checkId: meta.id,
+    item: meta.item,
+    severity: spec.severity ?? meta.severity,
     endpoint: where,
     status: spec.status,
-    message: oneLine(renderTemplate(spec.message, data, `${check.meta.id}/${verdict}`)),
+    message: oneLine(renderTemplate(spec.message, data, `${meta.id}/${verdict}`)),
     evidence: [...kept],
     // A verdict's remediation may use its placeholders; the check's own is plain text.
-    remediation: redact(spec.remediation ? renderTemplate(spec.remediation, data, `${check.meta.id}/${verdict}`) : check.meta.remediation),
+    remediation: redact(spec.remediation ? renderTemplate(spec.remediation, data, `${meta.id}/${verdict}`) : meta.remediation),
     ...(reproduce ? { reproduce } : {}),
     ...(Object.keys(clean).length ? { data: clean } : {}),
   };

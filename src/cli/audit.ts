@@ -111,7 +111,7 @@ async function withDiscoveredSpec(target: Target, io: Io, signal: AbortSignal): 
 /** --openapi: the spec's operations join the config's endpoints (the config wins where both speak). */
 async function withOpenApi(target: Target, source: string, io: Io): Promise<Target> {
   const started = performance.now();
-  const { mergeSpecSource } = await import('../openapi/merge.js');
+  const { mergeSpecSource } = await import('../openapi/merge-spec.js');
   const merged = await mergeSpecSource(target, source, {
     cwd: io.cwd,
     warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`),

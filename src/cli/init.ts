@@ -5,7 +5,7 @@ import { UsageError } from '../config/errors.js';
 import { assertLoads, nounOf, renderConfig } from '../openapi/init.js';
 import { loadSpec, type LoadedSpec } from '../openapi/load.js';
 import { terminalText } from '../report/escape.js';
-import { planImport, type ImportPlan } from '../openapi/plan.js';
+import { planImport, type ImportPlan } from '../openapi/import-plan.js';
 import { EXIT, type Io } from './io.js';
 
 export interface InitFlags {

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import { loadReportFile } from '../report/load.js';
-import { mergeReports, type FleetInput } from '../report/merge.js';
-import { renderFleet, type FleetFormat } from '../report/merge-render.js';
+import { mergeReports, type FleetInput } from '../report/fleet.js';
+import { renderFleet, type FleetFormat } from '../report/fleet-render.js';
 import { ensureParentDir } from './files.js';
 import { EXIT, type Io } from './io.js';
 

@@ -1,6 +1,6 @@
 import { loadConfigFile } from '../config/load.js';
 import { loadChecks } from '../runner/registry.js';
-import { fmt, planAudit, tasksOf, type AuditPlan } from '../runner/plan.js';
+import { fmt, planAudit, tasksOf, type AuditPlan } from '../runner/budget-plan.js';
 import { selectChecks } from '../runner/select.js';
 import { applyFlags } from './audit.js';
 import { EXIT, type Io } from './io.js';
@@ -24,7 +24,7 @@ export interface PlanFlags {
 export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
   if (flags.openapi) {
-    const { mergeSpecSource } = await import('../openapi/merge.js');
+    const { mergeSpecSource } = await import('../openapi/merge-spec.js');
     target = (
       await mergeSpecSource(target, flags.openapi, { cwd: io.cwd, warn: (message) => io.stderr.write(`preflight: warning: ${message}\n`) })
     ).target;

@@ -5,8 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import type { HttpClient } from '../http/types.js';
 import type { Target } from '../types.js';
 import { isObject, loadSpec, MAX_SPEC_BYTES } from './load.js';
-import { mergeSpec, type MergeResult } from './merge.js';
-import { planImport } from './plan.js';
+import { mergeSpec, type MergeResult } from './merge-spec.js';
+import { planImport } from './import-plan.js';
 
 /**
  * Where frameworks serve their own OpenAPI or Swagger 2.0 document (FastAPI, springdoc, Swashbuckle,

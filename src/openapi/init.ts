@@ -1,6 +1,6 @@
 import { TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { loadConfigText } from '../config/load.js';
-import type { ImportPlan } from './plan.js';
+import type { ImportPlan } from './import-plan.js';
 import type { SpecOperation } from './operations.js';
 import { commentText, literal, yamlValue } from './yaml-out.js';
 

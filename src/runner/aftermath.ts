@@ -40,7 +40,7 @@ export function crashFindings(
       const replayed = exchanges.map((exchange) => replayNote(exchange, crash.replays.get(exchange.id))).filter(Boolean);
       findings.push(
         makeFinding(
-          check,
+          check.meta,
           endpoint,
           'tookTargetDown',
           { requests: exchanges.map(requestLine), outcome: `${outcome}${several}${replayed.map((note) => `; ${note}`).join('')}` },
@@ -93,7 +93,7 @@ export async function brokenByWrites(
     const culprit = related.at(-1)!;
     findings.push(
       makeFinding(
-        culprit.check,
+        culprit.check.meta,
         endpoint.label,
         'brokeEndpoint',
         {

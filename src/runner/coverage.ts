@@ -6,8 +6,8 @@ import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
 import type { Endpoint, Exchange, Target } from '../types.js';
-import type { Check } from '../check-api/contract.js';
-import { TargetUnreachable } from './preflight.js';
+import type { CheckMeta } from '../check-api/contract.js';
+import { TargetUnreachable } from './reachability.js';
 
 /** At most this many endpoints get an existence probe: a few thousand-operation spec must not spend the budget here. */
 export const MAX_COVERAGE_PROBES = 60;
@@ -31,33 +31,29 @@ export interface Coverage {
   unknown: Endpoint[];
 }
 
-/** The engine's own check: its findings say an endpoint could not be audited at all. */
-export const ENDPOINT_EXISTS: Check = {
-  meta: {
-    id: 'endpoint-exists',
-    title: 'Configured endpoints exist at the configured paths',
-    // A wrong path is most dangerous for default-deny: a 404 would read as a refusal.
-    item: 'default-deny',
-    severity: 'high',
-    rationale:
-      'A check can only vouch for an endpoint that answered; a 404 with valid credentials means the path, params or base URL are wrong and nothing about the endpoint was seen.',
-    remediation:
-      "Fix the endpoint's path or params (or target.baseUrl's prefix) in the config so that it answers with valid credentials, or remove it.",
-    probes: 'one authenticated request per configured endpoint before any check (GET; writes only with allowWrites)',
-    writes: false,
-    verdicts: {
-      absent: {
-        status: 'error',
-        message: '{endpoint} answered {status} with valid credentials: check its path and params; no check judged it',
-      },
-      wrongMethod: {
-        status: 'error',
-        message: '{endpoint} answered 405 with valid credentials: the path exists but not with this method; no check judged it',
-      },
+/** The engine's own check, as meta only (it has no run of its own): its findings say an endpoint could not be audited at all. */
+export const ENDPOINT_EXISTS: CheckMeta = {
+  id: 'endpoint-exists',
+  title: 'Configured endpoints exist at the configured paths',
+  // A wrong path is most dangerous for default-deny: a 404 would read as a refusal.
+  item: 'default-deny',
+  severity: 'high',
+  rationale:
+    'A check can only vouch for an endpoint that answered; a 404 with valid credentials means the path, params or base URL are wrong and nothing about the endpoint was seen.',
+  remediation:
+    "Fix the endpoint's path or params (or target.baseUrl's prefix) in the config so that it answers with valid credentials, or remove it.",
+  probes: 'one authenticated request per configured endpoint before any check (GET; writes only with allowWrites)',
+  writes: false,
+  verdicts: {
+    absent: {
+      status: 'error',
+      message: '{endpoint} answered {status} with valid credentials: check its path and params; no check judged it',
+    },
+    wrongMethod: {
+      status: 'error',
+      message: '{endpoint} answered 405 with valid credentials: the path exists but not with this method; no check judged it',
     },
   },
-  applies: () => 'not-applicable',
-  run: async () => undefined,
 };
 
 function mentionsTodo(value: unknown): boolean {

@@ -57,8 +57,8 @@ export function checkFiles(dir: string): string[] {
 export function assertCheck(check: Check | undefined, file: string): asserts check is Check {
   const meta = check?.meta;
   const problems: string[] = [];
-  if (!check || typeof check.run !== 'function' || typeof check.applies !== 'function')
-    problems.push('default export must have meta, applies() and run()');
+  if (!check || typeof check.run !== 'function' || typeof check.endpoints !== 'function')
+    problems.push('default export must have meta, endpoints() and run()');
   else if (!meta) problems.push('missing meta');
   else {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) problems.push(`id "${meta.id}" is not kebab-case`);

@@ -17,8 +17,8 @@ import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
 import { LivenessWatch, type Crash } from './liveness.js';
 import { settleCreated } from './created.js';
-import { planAudit } from './plan.js';
-import { checkTarget } from './preflight.js';
+import { planAudit } from './budget-plan.js';
+import { checkReachability } from './reachability.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
 
@@ -63,7 +63,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
-    const notes = await checkTarget(target, http, log);
+    const notes = await checkReachability(target, http, log);
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
@@ -89,10 +89,11 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
 
     const tasks: Task[] = [];
     for (const check of checks) {
-      const scope = check.applies(judged);
+      const scope = check.endpoints(judged);
       if (scope === 'not-applicable') continue;
       if (scope === 'target') tasks.push({ check });
-      else if (scope.length === 0) findings.push(makeFinding(check, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, redact));
+      else if (scope.length === 0)
+        findings.push(makeFinding(check.meta, '*', 'nothingToCheck', { probes: check.meta.probes }, [], {}, redact));
       else for (const endpoint of scope) tasks.push({ check, endpoint });
     }
     // When the limits cannot pay for every check on every endpoint, each check runs on a representative sample.
@@ -167,7 +168,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
         ...(watch.ended ? { targetDown: crashNote(watch.crashes.at(-1)!, target.limits.recoveryMs) } : {}),
       }),
       items,
-      checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS.meta] : [])],
+      checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS] : [])],
       coverage: {
         endpoints: target.endpoints.length,
         answered: coverage.present.length,
@@ -222,7 +223,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   const redact = (text: string): string => http.redact(text);
   const reported: Finding[] = [];
   const engine = (verdict: EngineVerdictId, reason: string, evidence: Exchange[] = [], extra: Record<string, unknown> = {}): Finding[] =>
-    uniqueKeys([...reported, makeFinding(check, label, verdict, { reason, ...extra }, evidence, {}, redact)]);
+    uniqueKeys([...reported, makeFinding(check.meta, label, verdict, { reason, ...extra }, evidence, {}, redact)]);
   if (check.meta.writes && !target.allowWrites) {
     return engine('notOptedIn', 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes');
   }
@@ -237,7 +238,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     signal: controller.signal,
     log,
     report: (verdict, data, evidence = [], options = {}) => {
-      const finding = makeFinding(check, label, verdict, data, evidence, options, redact);
+      const finding = makeFinding(check.meta, label, verdict, data, evidence, options, redact);
       reported.push(finding);
       return finding;
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/default-deny.js';
-import { mergeSpecSource } from '../../src/openapi/merge.js';
+import { mergeSpecSource } from '../../src/openapi/merge-spec.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer } from '../helpers/servers.js';
 import { runCheck, targetFor } from '../helpers/target.js';

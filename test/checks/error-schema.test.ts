@@ -95,6 +95,6 @@ checkTester.run(check, {
 
 it('does not apply without a documented error schema', async () => {
   const target = await targetFor('http://127.0.0.1:9', 'endpoints:\n  - { path: /api/orders }\n');
-  expect(check.applies(target)).toBe('not-applicable');
-  expect(check.applies(withSpec()(target))).toBe('target');
+  expect(check.endpoints(target)).toBe('not-applicable');
+  expect(check.endpoints(withSpec()(target))).toBe('target');
 });

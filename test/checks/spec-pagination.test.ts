@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/spec-pagination.js';
 import { loadSpec } from '../../src/openapi/load.js';
-import { mergeSpec } from '../../src/openapi/merge.js';
-import { planImport } from '../../src/openapi/plan.js';
+import { mergeSpec } from '../../src/openapi/merge-spec.js';
+import { planImport } from '../../src/openapi/import-plan.js';
 import { startFixedApi } from '../../src/demo/fixed.js';
 import type { Check } from '../../src/check-api/contract.js';
 import { checkTester } from '../helpers/check-tester.js';
@@ -21,7 +21,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'preflight-spec-pagination-'));
  */
 async function withSpec(specFile: string, cwd = FIXTURES): Promise<Check> {
   const plan = planImport(await loadSpec(specFile, { cwd }));
-  return { meta: check.meta, applies: (target) => check.applies(mergeSpec(target, plan).target), run: (ctx) => check.run(ctx) };
+  return { meta: check.meta, endpoints: (target) => check.endpoints(mergeSpec(target, plan).target), run: (ctx) => check.run(ctx) };
 }
 
 /** A one-list spec whose 200 response is `schema`, with extra parameters and response headers. */
@@ -159,7 +159,7 @@ for (const [what, extra, schema, how] of documentedWays) {
 describe('spec-pagination: where it runs', () => {
   it('runs only on list endpoints that came with a spec (a hand-written config has none)', async () => {
     const target = await targetFor('http://127.0.0.1:9', 'endpoints:\n  - { path: /api/things, kind: list }\n');
-    expect(check.applies(target)).toBe('not-applicable');
+    expect(check.endpoints(target)).toBe('not-applicable');
     // The config's own list gains the spec's facts when the spec describes the same route.
     const spec = await loadSpec(listSpec('same.yaml', '{ type: array, items: { type: object } }'), { cwd: scratch });
     const merged = mergeSpec(
@@ -169,7 +169,7 @@ describe('spec-pagination: where it runs', () => {
       ),
       planImport(spec),
     ).target;
-    expect(check.applies(merged)).toEqual([expect.objectContaining({ label: 'GET /api/things' })]);
+    expect(check.endpoints(merged)).toEqual([expect.objectContaining({ label: 'GET /api/things' })]);
     expect(merged.endpoints[0]!.pagination?.maxLimit).toBe(50);
   });
 });

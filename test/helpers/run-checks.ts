@@ -23,7 +23,7 @@ export async function runChecks(
     const findings: Finding[] = [];
     for (const phase of PHASES) {
       for (const check of checks.filter((c) => (c.meta.phase ?? 'probe') === phase)) {
-        const scope = check.applies(target);
+        const scope = check.endpoints(target);
         const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
         for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
       }

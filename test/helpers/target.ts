@@ -30,7 +30,7 @@ export function clientFor(target: Target): Promise<HttpClient> {
 export async function runCheck(check: Check, target: Target): Promise<{ findings: Finding[]; http: HttpClient }> {
   const http = await clientFor(target);
   try {
-    const scope = check.applies(target);
+    const scope = check.endpoints(target);
     const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
     const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
     const findings: Finding[] = [];

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigText } from '../../src/config/load.js';
 import { renderConfig } from '../../src/openapi/init.js';
 import { loadSpec } from '../../src/openapi/load.js';
-import { planImport, type ImportPlan } from '../../src/openapi/plan.js';
+import { planImport, type ImportPlan } from '../../src/openapi/import-plan.js';
 import type { Target } from '../../src/types.js';
 
 /** test/fixtures/openapi: real public specs (see its README.md) and the demo API's spec. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/config/errors.js';
 import { loadSpec } from '../../src/openapi/load.js';
-import { planImport } from '../../src/openapi/plan.js';
+import { planImport } from '../../src/openapi/import-plan.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
 import { FIXTURES } from './fixtures.js';
 

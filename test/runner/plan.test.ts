@@ -1,6 +1,6 @@
 // The budget plan's choices, without a server: which endpoints a sampled check runs on.
 import { describe, expect, it } from 'vitest';
-import { planAudit, representativeOrder, tasksOf } from '../../src/runner/plan.js';
+import { planAudit, representativeOrder, tasksOf } from '../../src/runner/budget-plan.js';
 import type { Endpoint, Target } from '../../src/types.js';
 import type { Check } from '../../src/check-api/contract.js';
 import { targetFor } from '../helpers/target.js';
@@ -22,7 +22,7 @@ function check(id: string, requestsPerEndpoint: number): Check {
       writes: false,
       cost: { requestsPerEndpoint },
     },
-    applies: (target: Target) => target.endpoints,
+    endpoints: (target: Target) => target.endpoints,
     run: async () => [],
   };
 }

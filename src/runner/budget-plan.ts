@@ -127,7 +127,7 @@ export interface AuditPlan {
 export function tasksOf(checks: readonly Check[], target: Target): PlanTask[] {
   const tasks: PlanTask[] = [];
   for (const check of checks) {
-    const scope = check.applies(target);
+    const scope = check.endpoints(target);
     if (scope === 'target') tasks.push({ check });
     else if (scope !== 'not-applicable') for (const endpoint of scope) tasks.push({ check, endpoint });
   }

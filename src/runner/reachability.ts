@@ -17,7 +17,7 @@ const FATAL_CODES = new Set(['refused', 'unreachable', 'tls', 'timeout', 'reset'
  * The preflight of the preflight: the base URL answers, and the configured credentials are accepted.
  * A scan that silently runs unauthenticated and reports green is worse than no scan.
  */
-export async function checkTarget(target: Target, http: HttpClient, log: Logger): Promise<string[]> {
+export async function checkReachability(target: Target, http: HttpClient, log: Logger): Promise<string[]> {
   const notes: string[] = [];
   const first = target.health ?? target.endpoints.find((e) => e.method === 'GET')?.path.replace(/\{.*$/, '') ?? '/';
   try {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { escapeMarkup as esc } from './escape.js';
 import { text as mdText } from './markdown.js';
-import type { Fleet, FleetService } from './merge.js';
+import type { Fleet, FleetService } from './fleet.js';
 
 export const FLEET_FORMATS = ['terminal', 'markdown', 'html', 'json'] as const;
 export type FleetFormat = (typeof FLEET_FORMATS)[number];

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mergeSpec } from '../../src/openapi/merge.js';
+import { mergeSpec } from '../../src/openapi/merge-spec.js';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../helpers/cli.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';

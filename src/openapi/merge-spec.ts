@@ -2,7 +2,7 @@ import { isPublicPath } from '../config/endpoints.js';
 import type { Endpoint, Target } from '../types.js';
 import type { SpecOperation } from './operations.js';
 import { loadSpec } from './load.js';
-import { label, planImport, type ImportPlan } from './plan.js';
+import { label, planImport, type ImportPlan } from './import-plan.js';
 
 export interface MergeResult {
   target: Target;
