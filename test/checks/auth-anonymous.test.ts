@@ -98,7 +98,7 @@ checkTester.run(check, {
       server: () => recorded((_req, res) => json(res, 401, { error: 'unauthorized' })),
       verdicts: ['notOptedIn'],
       assert: ([finding]) => {
-        expect(finding!.message).toMatch(/only with allowWrites/);
+        expect(finding!.data?.reason).toMatch(/only with allowWrites/);
         expect(server.requests).toHaveLength(0);
       },
     },
@@ -214,9 +214,7 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'badCredentialsAsAnonymous', data: { answers: '200' } }],
       assert: ([finding]) => {
         expect(finding!.status).toBe('warn');
-        expect(finding!.message).toMatch(
-          /answers 200 with the same empty result to no credentials and to .*: bad credentials are treated as anonymous/,
-        );
+        expect(finding!.data).toMatchObject({ endpoint: 'GET /api/search', answers: '200', names: expect.any(String) });
       },
     },
     {
@@ -273,7 +271,7 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'notFoundWithCredentials', data: { status: 404 } }],
       assert: ([finding]) => {
         expect(finding!.status).toBe('error');
-        expect(finding!.message).toBe('GET /x answered 404 with valid credentials too: check its path and params');
+        expect(finding!.data).toEqual({ endpoint: 'GET /x', status: 404 });
         // One anonymous call and one with the credentials: the bad-token variants would prove nothing more.
         expect(server.requests.map((r) => (r.headers.authorization === `Bearer ${token}` ? 'with credentials' : 'anonymous'))).toEqual([
           'anonymous',

@@ -4,7 +4,7 @@ import check from '../../checks/error-leaks.js';
 import malformedInput from '../../checks/malformed-input.js';
 import type { HttpClient } from '../../src/http/types.js';
 import type { Finding } from '../../src/types.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { serveApp } from '../helpers/serve-app.js';
 import { json, startServer } from '../helpers/servers.js';
 
@@ -67,9 +67,13 @@ checkTester.run(check, {
       alongside: [malformedInput],
       verdicts: ['clean'],
       assert: (findings) =>
-        expect(findings[0]!.message).toMatch(
-          /^none of the run's \d+ responses \(\d+ of them errors; \d+ distinct bodies\) matched any of \d+ body or \d+ header leak signatures$/,
-        ),
+        expect(byVerdict(findings, 'clean').data).toEqual({
+          responses: expect.any(Number),
+          errorResponses: expect.any(Number),
+          distinctBodies: expect.any(Number),
+          bodySignatures: expect.any(Number),
+          headerSignatures: expect.any(Number),
+        }),
     },
     {
       name: 'a run that saw no error response (all 2xx, or only 429s) is skipped, not passed',
@@ -130,9 +134,8 @@ checkTester.run(check, {
           response: 'GET /api/items?preflight=%27 → 500',
           excerpt: 'Traceback (most recent call last):',
         });
-        expect(traceback.message).toMatch(
-          /^GET \/api\/items\?preflight=%27 → 500 revealed a Python traceback .*: "Traceback \(most recent call last\):"/,
-        );
+        expect(traceback.data?.reveals).toMatch(/^a Python traceback/);
+        expect(traceback.data?.quoted).toMatch(/^"Traceback \(most recent call last\):"/);
         expect(traceback.evidence[0]!.status).toBe(500);
         expect(traceback.reproduce).toMatch(/^curl /);
         expect(bySignature(findings, 'postgres-error')[0]!.data?.excerpt).toContain(
@@ -156,9 +159,11 @@ checkTester.run(check, {
         expect(page.data?.excerpt).toContain('URIError: Failed to decode param');
         const header = bySignature(findings, 'x-powered-by')[0]!;
         expect(header.severity).toBe('low');
-        expect(header.message).toMatch(
-          /^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/,
-        );
+        expect(header.data).toMatchObject({
+          seen: expect.stringMatching(/^\d+ responses$/),
+          reveals: 'the framework or language behind the API',
+          quoted: '"X-Powered-By: Express"',
+        });
       },
     },
     {
@@ -208,9 +213,12 @@ checkTester.run(check, {
         expect(env.severity).toBe('critical');
         // The target's own leaked secrets are not printed again.
         for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
-        expect(bySignature(findings, 'server-version')[0]!.message).toBe(
-          '2 responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"',
-        );
+        expect(bySignature(findings, 'server-version')[0]!.data).toMatchObject({
+          seen: '2 responses',
+          response: 'GET /api/items → 200',
+          reveals: 'the server software and its exact version',
+          quoted: '"Server: nginx/1.18.0"',
+        });
       },
     },
     {
@@ -220,11 +228,14 @@ checkTester.run(check, {
       before: send('/admin/jobs', '/admin', '/admin/config'),
       verdicts: [leak('environment-dump', 'GET /admin', 'leakedCritical')],
       assert: (findings) => {
-        const dump = findings[0]!;
+        const dump = byVerdict(findings, 'leakedCritical');
         expect(dump.data?.alsoMatched).toEqual(['connection-string', 'internal-hostname']);
-        expect(dump.message).toBe(
-          'GET /admin → 500 revealed environment variables (configuration and secrets): "DATABASE_URL: postgres://svc@db-1.internal.corp/app" (3 responses, also on GET /admin/config, GET /admin/jobs)',
-        );
+        expect(dump.data).toMatchObject({
+          response: 'GET /admin → 500',
+          reveals: 'environment variables (configuration and secrets)',
+          quoted: '"DATABASE_URL: postgres://svc@db-1.internal.corp/app"',
+          more: ' (3 responses, also on GET /admin/config, GET /admin/jobs)',
+        });
         expect(dump.evidence).toHaveLength(3);
         expect(dump.evidence[0]!.url).toMatch(/\/admin$/);
       },
@@ -245,9 +256,12 @@ checkTester.run(check, {
       assert: (findings) => {
         const aws = findings.find((f) => f.data?.kind === 'AWS secret key')!;
         expect(aws.severity).toBe('critical');
-        expect(aws.message).toBe(
-          'GET /api/items/1 → 500 sent a credential in its body (2 responses): [AWS secret key, 40 chars, wJal…], masked in this report',
-        );
+        expect(aws.data).toMatchObject({
+          response: 'GET /api/items/1 → 500',
+          where: 'body',
+          more: ' (2 responses)',
+          masked: '[AWS secret key, 40 chars, wJal…]',
+        });
         const everything = JSON.stringify(findings);
         for (const raw of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9aB', ISSUED_JWT])
           expect(everything).not.toContain(raw);

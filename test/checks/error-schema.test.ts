@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import check from '../../checks/error-schema.js';
 import type { HttpClient } from '../../src/http/types.js';
 import type { Target } from '../../src/types.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { json, startServer } from '../helpers/servers.js';
 import { targetFor } from '../helpers/target.js';
 
@@ -52,8 +52,6 @@ checkTester.run(check, {
       target: withSpec(),
       before: provoke,
       verdicts: [{ verdict: 'matches', data: { checked: 3, source: 'openapi.yaml', notJudged: '' } }],
-      assert: (findings) =>
-        expect(findings[0]!.message).toBe('all 3 JSON error responses match the error schema documented in openapi.yaml'),
     },
     {
       name: 'no JSON error seen: nothing to check',
@@ -73,13 +71,19 @@ checkTester.run(check, {
         }),
       target: withSpec('3.1.0'),
       before: provoke,
-      verdicts: [{ verdict: 'breaks', data: { broken: 1, checked: 3, listed: '404 on GET /api/orders/{id}: /error must be object' } }],
-      assert: (findings) => {
-        expect(findings[0]!.message).toBe(
-          '1 of 3 JSON error responses break the error schema documented in openapi.yaml: 404 on GET /api/orders/{id}: /error must be object',
-        );
-        expect(findings[0]!.evidence[0]!.url).toMatch(/\/api\/orders\/2$/);
-      },
+      verdicts: [
+        {
+          verdict: 'breaks',
+          data: {
+            broken: 1,
+            checked: 3,
+            source: 'openapi.yaml',
+            notJudged: '',
+            listed: '404 on GET /api/orders/{id}: /error must be object',
+          },
+        },
+      ],
+      assert: (findings) => expect(byVerdict(findings, 'breaks').evidence[0]!.url).toMatch(/\/api\/orders\/2$/),
     },
     {
       // Issue 12: a body cut at maxResponseBytes is not compared as if whole.

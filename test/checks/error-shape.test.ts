@@ -8,7 +8,7 @@ import malformedInput from '../../checks/malformed-input.js';
 import unknownRoute from '../../checks/unknown-route.js';
 import type { HttpClient } from '../../src/http/types.js';
 import type { Finding } from '../../src/types.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { serveApp } from '../helpers/serve-app.js';
 import { json, startServer } from '../helpers/servers.js';
 
@@ -46,7 +46,7 @@ describe('classifyErrorBody', () => {
   });
 });
 
-const messageOf = (findings: Finding[], verdict: string): string => findings.find((f) => f.id === `error-shape/${verdict}`)!.message;
+const dataOf = (findings: Finding[], verdict: string): Record<string, unknown> => byVerdict(findings, verdict).data ?? {};
 
 /** express 4 in production: its default 404 and error pages are HTML. */
 async function startExpressProduction(): Promise<{ url: string; close(): Promise<void> }> {
@@ -155,10 +155,10 @@ checkTester.run(errorShape, {
       // The JSON errors all carry a code; the HTML ones are the shape finding's business.
       verdicts: [{ verdict: 'manyShapes', data: { count: 2 } }],
       assert: (findings) => {
-        const message = messageOf(findings, 'manyShapes');
-        expect(message).toMatch(/an HTML page \(\d+×, e\.g\. 404 on GET \//);
-        expect(message).toMatch(/\{"error":\{"code","message"\}\} \(\d+×, e\.g\. 400 on GET \/api\/items\)/);
-        expect(findings[0]!.evidence.map((e) => e.status).sort()).toEqual([400, 404]);
+        const shapes = byVerdict(findings, 'manyShapes');
+        expect(shapes.data?.listed).toMatch(/an HTML page \(\d+×, e\.g\. 404 on GET \//);
+        expect(shapes.data?.listed).toMatch(/\{"error":\{"code","message"\}\} \(\d+×, e\.g\. 400 on GET \/api\/items\)/);
+        expect(shapes.evidence.map((e) => e.status).sort()).toEqual([400, 404]);
         expect(findings.map((f) => f.id)).toContain('error-shape/allCoded');
       },
     },
@@ -176,11 +176,9 @@ checkTester.run(errorShape, {
       alongside: probes,
       verdicts: ['someWithoutCode'],
       assert: (findings) => {
-        expect(messageOf(findings, 'oneShape')).toMatch(/use one shape: \{.*"error".*\} with "error" a string$/);
+        expect(dataOf(findings, 'oneShape').shape).toMatch(/^\{.*"error".*\} with "error" a string$/);
         // 400 FST_ERR_VALIDATION has a code; its 404 (and its answer to a bad request line) do not.
-        expect(messageOf(findings, 'someWithoutCode')).toMatch(
-          /JSON error responses carry no machine-readable code: .*404 on GET \/preflight-no-such-route-7f3a/,
-        );
+        expect(dataOf(findings, 'someWithoutCode').listed).toMatch(/404 on GET \/preflight-no-such-route-7f3a/);
       },
     },
     {
@@ -188,8 +186,7 @@ checkTester.run(errorShape, {
       server: startExpressProduction,
       alongside: probes,
       verdicts: ['notJson', 'noJsonErrors'],
-      assert: (findings) =>
-        expect(messageOf(findings, 'notJson')).toMatch(/^this JSON API answers errors with an HTML page \(\d+×, e\.g\. 40\d on GET /),
+      assert: (findings) => expect(dataOf(findings, 'notJson').shape).toMatch(/^an HTML page \(\d+×, e\.g\. 40\d on GET /),
     },
     {
       name: 'JSON errors that carry only an English message',

@@ -191,7 +191,6 @@ checkTester.run(check, {
       config: config(undefined, 'maxResponseBytes: 16384'),
       server: list({ total: 250, cap: 100, defaultSize: 100, padding: 400 }),
       verdicts: [{ verdict: 'pageTooLarge', data: { maxBytes: '16 KiB' } }],
-      assert: (findings) => expect(find(findings, 'pageTooLarge').message).toMatch(/too large to judge \(over maxResponseBytes/),
     },
   ],
 });

@@ -228,7 +228,7 @@ checkTester.run(check, {
       config: config('maxLimit: 10', ', maxResponseBytes: 16384'),
       server: bigThirdPage,
       verdicts: [{ verdict: 'chainPageTooLarge', data: { page: 3, maxBytes: '16 KiB' } }],
-      assert: (findings) => expect(find(findings, 'chainPageTooLarge').message).not.toMatch(/not JSON/),
+      assert: (findings) => expect(JSON.stringify(find(findings, 'chainPageTooLarge').data)).not.toMatch(/not JSON/),
     },
     {
       name: 'a first page cut at maxResponseBytes',

@@ -57,6 +57,13 @@ export interface CheckTable {
 }
 
 const verdictName = (finding: Finding): string => finding.id.slice(finding.id.indexOf('/') + 1);
+
+/** The one finding with this verdict id (within the check): what a test picks instead of findings[0] or message text. */
+export function byVerdict(findings: readonly Finding[], verdict: string): Finding {
+  const found = findings.filter((finding) => verdictName(finding) === verdict);
+  expect(found, `exactly one ${verdict} finding among ${findings.map((f) => f.id).join(', ')}`).toHaveLength(1);
+  return found[0]!;
+}
 const expectedName = (expected: ExpectedVerdict): string => (typeof expected === 'string' ? expected : expected.verdict);
 
 /** The contract every finding of every check must keep, whatever the server did. */

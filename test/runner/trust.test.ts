@@ -57,7 +57,7 @@ describe('coverage: never green on what was not seen', () => {
     const report = await runAudit(target, { only: ['default-deny', 'list-caps'] });
     const missing = allFindings(report).filter((f) => f.endpoint === 'GET /api/ordres');
     expect(missing.map((f) => [f.id, f.status])).toEqual([['endpoint-exists/absent', 'error']]);
-    expect(missing[0]!.message).toBe('GET /api/ordres answered 404 with valid credentials: check its path and params; no check judged it');
+    expect(missing[0]!.data).toEqual({ endpoint: 'GET /api/ordres', status: 404 });
     expect(allFindings(report).some((f) => f.endpoint === 'GET /api/orders' && f.status === 'pass')).toBe(true);
     expect(report.coverage).toEqual({ endpoints: 2, answered: 1, absent: 1, notProbed: 0 });
   });
@@ -187,9 +187,9 @@ describe('heavy write probes run last and what they break is named', () => {
     const broke = findings.filter((f) => f.id.endsWith('/brokeEndpoint'));
     expect(brokenAt, 'a deeply nested body was stored').toBeDefined();
     expect(broke.map((f) => [f.endpoint, f.status, f.severity])).toEqual([['GET /posts', 'fail', 'critical']]);
-    expect(broke[0]!.message).toMatch(
-      /^after POST \/posts.*, GET \/posts answers 500, 500 to every request \(it answered 200 before the write probes\)$/,
-    );
+    expect(broke[0]!.data).toMatchObject({ endpoint: 'GET /posts', before: 200 });
+    expect([broke[0]!.data?.status].flat().join(', ')).toBe('500, 500');
+    expect([broke[0]!.data?.requests].flat()[0]).toMatch(/^POST \/posts/);
     // The read checks of GET /posts saw it before the break: none of them failed on a 500.
     const readFails = findings.filter((f) => f.endpoint === 'GET /posts' && f.status === 'fail' && !f.id.endsWith('/brokeEndpoint'));
     expect(readFails.filter((f) => f.evidence.some((e) => e.status === 500)).map((f) => f.id)).toEqual([]);
