@@ -3,7 +3,8 @@
 // inside without touching a check, and a check cannot reach around the client's safety rules.
 
 export { defineCheck, type EndpointCheckDefinition, type TargetCheckDefinition } from '../src/check-api/define.js';
-export type { Check, CheckContext, EndpointContext, VerdictSpec } from '../src/check-api/contract.js';
+export type { Check, CheckContext, EndpointContext, Judgement, VerdictSpec } from '../src/check-api/contract.js';
+export { reportJudgement } from '../src/check-api/judgement.js';
 export type { Endpoint, Exchange, Finding, FindingStatus, Pagination, Severity, Target } from '../src/types.js';
 export { SEVERITY_WEIGHT } from '../src/types.js';
 

@@ -1,4 +1,4 @@
-import { defineCheck, endpointRequest, fillPath, type ProbeResponse } from './api.js';
+import { defineCheck, endpointRequest, fillPath, reportJudgement, type Judgement, type ProbeResponse } from './api.js';
 
 /** An origin no real deployment allows: a reflection of it means every origin is allowed. */
 const FOREIGN_ORIGIN = 'https://preflight-foreign-origin.example';
@@ -72,14 +72,7 @@ export default defineCheck({
       headers: { ...base.headers, Origin: FOREIGN_ORIGIN },
       purpose: `Origin: ${FOREIGN_ORIGIN}`,
     });
-    if (allowsWithCredentials(foreign, FOREIGN_ORIGIN))
-      ctx.report('foreignAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(foreign) }, [foreign.exchange]);
-    else
-      ctx.report(
-        'foreignRefused',
-        { path, allowOrigin: allowOrigin(foreign), credentials: foreign.headers['access-control-allow-credentials'] ?? '(none)' },
-        [foreign.exchange],
-      );
+    reportJudgement(ctx, judgeForeignOrigin(path, foreign), [foreign.exchange]);
 
     const preflight = await ctx.http.send({
       method: 'OPTIONS',
@@ -90,22 +83,45 @@ export default defineCheck({
       auth: false,
       purpose: `preflight from ${FOREIGN_ORIGIN}`,
     });
-    if (allowsWithCredentials(preflight, FOREIGN_ORIGIN))
-      ctx.report('preflightAllowed', { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(preflight) }, [preflight.exchange]);
-    else ctx.report('preflightRefused', { path, status: preflight.status, allowOrigin: allowOrigin(preflight) }, [preflight.exchange]);
+    reportJudgement(ctx, judgePreflight(path, preflight), [preflight.exchange]);
 
     const nullOrigin = await ctx.http.send({ ...base, headers: { ...base.headers, Origin: 'null' }, purpose: 'Origin: null' });
-    if (allowsWithCredentials(nullOrigin, 'null')) ctx.report('nullAllowed', { path }, [nullOrigin.exchange]);
-    else ctx.report('nullRefused', { path, allowOrigin: allowOrigin(nullOrigin) }, [nullOrigin.exchange]);
+    reportJudgement(ctx, judgeNullOrigin(path, nullOrigin), [nullOrigin.exchange]);
   },
 });
 
-function allowOrigin(response: ProbeResponse): string {
+/** What a check's judges read of an answer: its status and headers. */
+type Answer = Pick<ProbeResponse, 'status' | 'headers'>;
+
+/** The GET with a foreign Origin: allowed with credentials, or not. */
+export function judgeForeignOrigin(path: string, response: Answer): Judgement<typeof VERDICTS, 'foreignAllowed' | 'foreignRefused'> {
+  if (allowsWithCredentials(response, FOREIGN_ORIGIN))
+    return { verdict: 'foreignAllowed', data: { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(response) } };
+  return {
+    verdict: 'foreignRefused',
+    data: { path, allowOrigin: allowOrigin(response), credentials: response.headers['access-control-allow-credentials'] ?? '(none)' },
+  };
+}
+
+/** The preflight OPTIONS from a foreign origin (sent without credentials, as browsers do). */
+export function judgePreflight(path: string, response: Answer): Judgement<typeof VERDICTS, 'preflightAllowed' | 'preflightRefused'> {
+  if (allowsWithCredentials(response, FOREIGN_ORIGIN))
+    return { verdict: 'preflightAllowed', data: { path, origin: FOREIGN_ORIGIN, allowOrigin: allowOrigin(response) } };
+  return { verdict: 'preflightRefused', data: { path, status: response.status, allowOrigin: allowOrigin(response) } };
+}
+
+/** The GET with Origin: null (sandboxed iframes, local files). */
+export function judgeNullOrigin(path: string, response: Answer): Judgement<typeof VERDICTS, 'nullAllowed' | 'nullRefused'> {
+  if (allowsWithCredentials(response, 'null')) return { verdict: 'nullAllowed', data: { path } };
+  return { verdict: 'nullRefused', data: { path, allowOrigin: allowOrigin(response) } };
+}
+
+function allowOrigin(response: Answer): string {
   return response.headers['access-control-allow-origin'] ?? '(none)';
 }
 
 /** The origin sent is allowed by name (a wildcard never carries credentials) and credentials are allowed. */
-function allowsWithCredentials(response: ProbeResponse, origin: string): boolean {
+function allowsWithCredentials(response: Answer, origin: string): boolean {
   const allowed = (response.headers['access-control-allow-origin'] ?? '').split(',').map((v) => v.trim());
   return allowed.includes(origin) && response.headers['access-control-allow-credentials']?.trim().toLowerCase() === 'true';
 }

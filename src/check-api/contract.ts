@@ -78,10 +78,9 @@ export interface ReportOptions {
   endpoint?: string;
 }
 
-type DataOf<V extends VerdictSpec> = { [P in Placeholders<V['message']> | Placeholders<NonNullable<V['remediation']>>]: unknown } & Record<
-  string,
-  unknown
->;
+export type DataOf<V extends VerdictSpec> = {
+  [P in Placeholders<V['message']> | Placeholders<NonNullable<V['remediation']>>]: unknown;
+} & Record<string, unknown>;
 
 /**
  * Reports one outcome: the verdict's id, the values for its placeholders, the exchanges that show it.
@@ -93,6 +92,15 @@ export type ReportFn<V extends VerdictCatalogue> = <K extends keyof V & string>(
   evidence?: readonly Exchange[],
   options?: ReportOptions,
 ) => Finding;
+
+/**
+ * What a judge (a pure function from answers to an outcome) returns: one of the verdicts K of the
+ * catalogue V with the data its templates need, checked at compile time where it is built. The
+ * check reports it with reportJudgement; tests call the judge with made-up answers, no server.
+ */
+export type Judgement<V extends VerdictCatalogue, K extends keyof V & string = keyof V & string> = {
+  [P in K]: { verdict: P; data: DataOf<V[P]> };
+}[K];
 
 export interface CheckContext<V extends VerdictCatalogue = VerdictCatalogue> {
   target: Target;

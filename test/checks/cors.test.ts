@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import check from '../../checks/cors.js';
+import { describe, expect, it } from 'vitest';
+import check, { judgeForeignOrigin, judgeNullOrigin, judgePreflight } from '../../checks/cors.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer } from '../helpers/servers.js';
 
@@ -33,11 +34,6 @@ endpoints:
       ),
       verdicts: ['foreignRefused', 'preflightRefused', 'nullRefused'],
     },
-    {
-      name: 'a wildcard without credentials (public data)',
-      server: api(() => ({ 'access-control-allow-origin': '*' })),
-      verdicts: ['foreignRefused', 'preflightRefused', { verdict: 'nullRefused', data: { allowOrigin: '*' } }],
-    },
   ],
   invalid: [
     {
@@ -49,12 +45,61 @@ endpoints:
         'nullAllowed',
       ],
     },
-    {
-      name: 'allows null with credentials only',
-      server: api((origin) =>
-        origin === 'null' ? { 'access-control-allow-origin': 'null', 'access-control-allow-credentials': 'true' } : {},
-      ),
-      verdicts: ['nullAllowed'],
-    },
   ],
+});
+
+// The judges, in-process: one answer in, one verdict and its data out. The real servers above cover the probing.
+const FOREIGN = 'https://preflight-foreign-origin.example';
+const answer = (headers: Record<string, string>, status = 200) => ({ status, headers });
+const withCredentials = (origin: string) => answer({ 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' });
+
+describe('cors judges', () => {
+  it.each([
+    ['no CORS headers', answer({}), 'foreignRefused', { allowOrigin: '(none)', credentials: '(none)' }],
+    [
+      'a wildcard without credentials (public data)',
+      answer({ 'access-control-allow-origin': '*' }),
+      'foreignRefused',
+      { allowOrigin: '*' },
+    ],
+    ['a wildcard with credentials (browsers refuse it)', withCredentials('*'), 'foreignRefused', { allowOrigin: '*', credentials: 'true' }],
+    ['its own front end only', withCredentials('https://app.example.com'), 'foreignRefused', { allowOrigin: 'https://app.example.com' }],
+    [
+      'the foreign origin reflected, credentials allowed',
+      withCredentials(FOREIGN),
+      'foreignAllowed',
+      { origin: FOREIGN, allowOrigin: FOREIGN },
+    ],
+    [
+      'reflected in a list, credentials " TRUE "',
+      answer({ 'access-control-allow-origin': `https://a.example, ${FOREIGN}`, 'access-control-allow-credentials': ' TRUE ' }),
+      'foreignAllowed',
+      {},
+    ],
+    ['reflected without credentials', answer({ 'access-control-allow-origin': FOREIGN }), 'foreignRefused', { credentials: '(none)' }],
+  ])('GET with a foreign Origin, %s', (_name, response, verdict, data) => {
+    const judged = judgeForeignOrigin('/api/items', response);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toMatchObject({ path: '/api/items', ...data });
+  });
+
+  it.each([
+    ['refused with 403', answer({}, 403), 'preflightRefused', { status: 403, allowOrigin: '(none)' }],
+    ['a wildcard answer', answer({ 'access-control-allow-origin': '*' }, 204), 'preflightRefused', { status: 204, allowOrigin: '*' }],
+    ['the foreign origin allowed with credentials', { ...withCredentials(FOREIGN), status: 204 }, 'preflightAllowed', { origin: FOREIGN }],
+  ])('preflight OPTIONS, %s', (_name, response, verdict, data) => {
+    const judged = judgePreflight('/api/items', response);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toMatchObject({ path: '/api/items', ...data });
+  });
+
+  it.each([
+    ['a wildcard', answer({ 'access-control-allow-origin': '*' }), 'nullRefused', { allowOrigin: '*' }],
+    ['null without credentials', answer({ 'access-control-allow-origin': 'null' }), 'nullRefused', { allowOrigin: 'null' }],
+    ['null with credentials', withCredentials('null'), 'nullAllowed', {}],
+  ])('GET with Origin: null, %s', (_name, response, verdict, data) => {
+    const judged = judgeNullOrigin('/api/items', response);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toMatchObject({ path: '/api/items', ...data });
+  });
 });
