@@ -1,4 +1,4 @@
-import { defineCheck, GLANCE_BYTES, ProbeError, type Exchange, type Target } from './api.js';
+import { defineCheck, GLANCE_BYTES, ProbeError, reportJudgement, type Exchange, type Judgement, type Target } from './api.js';
 import { isRateLimited } from './lib/rate-limit.js';
 import { unmatchedPath } from './lib/unknown-path.js';
 
@@ -51,27 +51,44 @@ export default defineCheck({
   scope: 'target',
 
   async run(ctx) {
-    const answers: Array<{ path: string; status?: number; exchange?: Exchange; problem?: 'fail' | 'warn' }> = [];
+    const answers: Array<UnknownRouteAnswer & { exchange?: Exchange }> = [];
     for (const path of unknownPaths(ctx.target)) {
       try {
         const response = await ctx.http.send({ method: 'GET', path, maxResponseBytes: GLANCE_BYTES, purpose: 'unknown route' });
-        const { status } = response;
-        const problem = status >= 500 ? 'fail' : status === 404 || status === 410 || isRateLimited(status) ? undefined : 'warn';
-        answers.push({ path, status, exchange: response.exchange, ...(problem ? { problem } : {}) });
+        answers.push({ path, status: response.status, exchange: response.exchange });
       } catch (error) {
         if (!(error instanceof ProbeError) || (error.code !== 'timeout' && error.code !== 'reset')) throw error;
-        answers.push({ path, problem: 'fail', ...(error.exchange ? { exchange: error.exchange } : {}) });
+        answers.push({ path, ...(error.exchange ? { exchange: error.exchange } : {}) });
       }
     }
-    const data = { answers: answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`), paths: answers.map((a) => a.path) };
     const evidence = answers.map((a) => a.exchange).filter((e): e is Exchange => e !== undefined);
-    if (answers.every((a) => isRateLimited(a.status))) ctx.report('rateLimited', data, evidence);
-    else if (answers.some((a) => a.problem === 'fail')) ctx.report('failed', data, evidence);
-    else if (answers.some((a) => a.problem === 'warn' && a.status !== undefined && a.status < 400)) ctx.report('catchAll', data, evidence);
-    else if (answers.some((a) => a.problem === 'warn')) ctx.report('notA404', data, evidence);
-    else ctx.report('notFound', data, evidence);
+    reportJudgement(ctx, judgeUnknownRoutes(answers), evidence);
   },
 });
+
+/** What one unknown path answered; no status when it timed out or the connection was reset. */
+export interface UnknownRouteAnswer {
+  path: string;
+  status?: number;
+}
+
+/** A 5xx or no answer fails; a 404/410 (or a 429, undecided) is fine; anything else does not say "no such route". */
+function problemOf(answer: UnknownRouteAnswer): 'fail' | 'warn' | undefined {
+  const { status } = answer;
+  if (status === undefined || status >= 500) return 'fail';
+  return status === 404 || status === 410 || isRateLimited(status) ? undefined : 'warn';
+}
+
+/** The verdict over every unknown path's answer: all rate limited, any failure, a catch-all 2xx/3xx, another 4xx, or 404s. */
+export function judgeUnknownRoutes(answers: readonly UnknownRouteAnswer[]): Judgement<typeof VERDICTS> {
+  const data = { answers: answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`), paths: answers.map((a) => a.path) };
+  const problems = answers.map(problemOf);
+  if (answers.every((a) => isRateLimited(a.status))) return { verdict: 'rateLimited', data };
+  if (problems.includes('fail')) return { verdict: 'failed', data };
+  if (answers.some((a, i) => problems[i] === 'warn' && a.status !== undefined && a.status < 400)) return { verdict: 'catchAll', data };
+  if (problems.includes('warn')) return { verdict: 'notA404', data };
+  return { verdict: 'notFound', data };
+}
 
 /**
  * The root, plus the first segment shared by configured endpoints (/api/orders, /api/users → /api);

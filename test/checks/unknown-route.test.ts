@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
-import check from '../../checks/unknown-route.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { describe, expect, it } from 'vitest';
+import check, { judgeUnknownRoutes } from '../../checks/unknown-route.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { json, startServer } from '../helpers/servers.js';
 
 const config = `
@@ -49,24 +49,7 @@ checkTester.run(check, {
       verdicts: [
         { verdict: 'failed', data: { answers: [`GET /${SEGMENT} → 404`, `GET /api/${SEGMENT} → 500`, `GET /v2/${SEGMENT} → 404`] } },
       ],
-      assert: (findings) => expect(findings[0]!.evidence.map((e) => e.status)).toEqual([404, 500, 404]),
-    },
-    {
-      name: 'a catch-all that answers 200',
-      server: () => startServer((_req, res) => json(res, 200, { ok: true })),
-      verdicts: ['catchAll'],
-    },
-    {
-      name: 'a 403 for a path that does not exist (API gateway style)',
-      server: () => startServer((_req, res) => json(res, 403, { message: 'Missing Authentication Token' })),
-      verdicts: [
-        { verdict: 'notA404', data: { answers: [`GET /${SEGMENT} → 403`, `GET /api/${SEGMENT} → 403`, `GET /v2/${SEGMENT} → 403`] } },
-      ],
-    },
-    {
-      name: 'unknown routes get 429 from a rate limiter (undecided)',
-      server: () => startServer((_req, res) => json(res, 429, {}, { 'retry-after': '0' })),
-      verdicts: ['rateLimited'],
+      assert: (findings) => expect(byVerdict(findings, 'failed').evidence.map((e) => e.status)).toEqual([404, 500, 404]),
     },
     {
       name: 'an unknown route that hangs',
@@ -81,4 +64,32 @@ checkTester.run(check, {
       ],
     },
   ],
+});
+
+// The judge, in-process: the statuses the unknown paths answered in, one verdict out. The servers above cover the probing.
+describe('judgeUnknownRoutes', () => {
+  const answered = (...statuses: Array<number | undefined>) =>
+    statuses.map((status, i) => ({ path: `/p${i}/${SEGMENT}`, ...(status === undefined ? {} : { status }) }));
+  it.each([
+    ['404 everywhere', [404, 404], 'notFound'],
+    ['410 Gone counts as not found', [410, 404], 'notFound'],
+    ['some 429s among 404s are not a problem', [429, 404], 'notFound'],
+    ['all 429: rate limited, undecided', [429, 429, 429], 'rateLimited'],
+    ['a 500 under one prefix', [404, 500, 404], 'failed'],
+    ['no answer (timeout or reset)', [undefined, 404], 'failed'],
+    ['a 500 outweighs a catch-all', [200, 502], 'failed'],
+    ['a catch-all 200', [200, 200], 'catchAll'],
+    ['a redirect to a login page', [404, 302], 'catchAll'],
+    ['a catch-all outweighs a 403', [403, 200], 'catchAll'],
+    ['403 for a path that does not exist (API gateway style)', [403, 403, 403], 'notA404'],
+    ['401 at the root only', [401, 404], 'notA404'],
+  ])('%s', (_name, statuses, verdict) => {
+    const answers = answered(...statuses);
+    const judged = judgeUnknownRoutes(answers);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toEqual({
+      answers: answers.map((a) => `GET ${a.path} → ${a.status ?? 'no answer'}`),
+      paths: answers.map((a) => a.path),
+    });
+  });
 });
