@@ -4,9 +4,11 @@ import {
   describeFailure,
   fillPath,
   formatBytes,
+  reportJudgement,
   type Attempt,
   type Endpoint,
   type Exchange,
+  type Judgement,
   type Target,
 } from './api.js';
 
@@ -23,7 +25,7 @@ const PAD_CHAR = 'a';
  */
 type Judged = 'refused' | 'accepted' | 'dropped' | 'failed';
 
-interface Outcome {
+export interface Outcome {
   judged: Judged;
   /** "a 16 KiB query → 414" */
   said: string;
@@ -79,7 +81,7 @@ export default defineCheck({
         headers,
         purpose: `${formatBytes(size)} query string`,
       });
-      queries.push(judge(sent, `a ${formatBytes(size)} query`, 'query'));
+      queries.push(outcomeOf(sent, `a ${formatBytes(size)} query`, 'query'));
     }
     const headerSent = await attempt(ctx.http, {
       method: 'GET',
@@ -88,22 +90,34 @@ export default defineCheck({
       headers: { ...headers, [PAD_HEADER]: PAD_CHAR.repeat(HEADER_SIZE) },
       purpose: `one ${formatBytes(HEADER_SIZE)} header`,
     });
-    const header = [judge(headerSent, `one ${formatBytes(HEADER_SIZE)} ${PAD_HEADER} header`, 'header')];
+    const header = [outcomeOf(headerSent, `one ${formatBytes(HEADER_SIZE)} ${PAD_HEADER} header`, 'header')];
 
-    const url = summarise(queries);
-    const urlData = { path, said: url.said, sent: url.sent };
-    if (url.judged === 'failed') ctx.report('urlFailed', urlData, url.evidence);
-    else if (url.judged === 'dropped') ctx.report('urlDropped', urlData, url.evidence);
-    else ctx.report('urlRefused', urlData, url.evidence);
-
-    const big = summarise(header);
-    const headerData = { path, said: big.said, sent: big.sent };
-    if (big.judged === 'failed') ctx.report('headerFailed', headerData, big.evidence);
-    else if (big.judged === 'dropped') ctx.report('headerDropped', headerData, big.evidence);
-    else if (big.judged === 'accepted') ctx.report('headerAccepted', headerData, big.evidence);
-    else ctx.report('headerRefused', headerData, big.evidence);
+    reportJudgement(ctx, judgeUrl(path, queries), summarise(queries).evidence);
+    reportJudgement(ctx, judgeHeader(path, header), summarise(header).evidence);
   },
 });
+
+/** The over-long query strings' verdict: the worst of their outcomes (a 2xx ignoring the padding is fine). */
+export function judgeUrl(path: string, queries: readonly Outcome[]): Judgement<typeof VERDICTS, 'urlFailed' | 'urlDropped' | 'urlRefused'> {
+  const url = summarise(queries);
+  const data = { path, said: url.said, sent: url.sent };
+  if (url.judged === 'failed') return { verdict: 'urlFailed', data };
+  if (url.judged === 'dropped') return { verdict: 'urlDropped', data };
+  return { verdict: 'urlRefused', data };
+}
+
+/** The over-large header's verdict: a 2xx means no cap. */
+export function judgeHeader(
+  path: string,
+  header: readonly Outcome[],
+): Judgement<typeof VERDICTS, 'headerFailed' | 'headerDropped' | 'headerAccepted' | 'headerRefused'> {
+  const big = summarise(header);
+  const data = { path, said: big.said, sent: big.sent };
+  if (big.judged === 'failed') return { verdict: 'headerFailed', data };
+  if (big.judged === 'dropped') return { verdict: 'headerDropped', data };
+  if (big.judged === 'accepted') return { verdict: 'headerAccepted', data };
+  return { verdict: 'headerRefused', data };
+}
 
 /** A GET the application itself answers: a list or read endpoint, ideally without path parameters. */
 function probedEndpoint(target: Target): Endpoint | undefined {
@@ -112,7 +126,7 @@ function probedEndpoint(target: Target): Endpoint | undefined {
 }
 
 /** 4xx: refused; 5xx or a hang: failed; a 2xx is fine for a query (ignored), no cap for a header. */
-function judge(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
+export function outcomeOf(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
   if (!sent.response) {
     const { failure } = sent;
     const judged: Judged = failure.code === 'reset' ? 'dropped' : 'failed';
@@ -128,7 +142,7 @@ function judge(sent: Attempt, what: string, kind: 'query' | 'header'): Outcome {
 
 const RANK: Record<Judged, number> = { refused: 0, accepted: 1, dropped: 2, failed: 3 };
 
-function summarise(outcomes: Outcome[]): { judged: Judged; said: string; sent: string[]; evidence: Exchange[] } {
+function summarise(outcomes: readonly Outcome[]): { judged: Judged; said: string; sent: string[]; evidence: Exchange[] } {
   const judged = outcomes.reduce<Judged>((worst, o) => (RANK[o.judged] > RANK[worst] ? o.judged : worst), 'refused');
   const bad = outcomes.filter((o) => o.judged !== 'refused');
   return {

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { expect } from 'vitest';
-import check from '../../checks/url-header-caps.js';
+import { describe, expect, it } from 'vitest';
+import check, { judgeHeader, judgeUrl, outcomeOf } from '../../checks/url-header-caps.js';
+import { ProbeError, type Exchange } from '../../src/http/types.js';
+import type { Attempt } from '../../src/http/attempt.js';
 import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
@@ -72,19 +74,6 @@ checkTester.run(check, {
       },
     },
     {
-      name: 'a server that answers a long URL and a long header with a 5xx',
-      server: () =>
-        startServer((req, res) => {
-          const headerBytes = req.rawHeaders.join('').length;
-          if ((req.url ?? '').length > 8192 || headerBytes > 16384) return json(res, 500, { error: 'RangeError: buffer overflow' });
-          json(res, 200, { data: [] });
-        }, LARGE_HEADERS),
-      verdicts: [
-        { verdict: 'urlFailed', data: { said: 'a 16 KiB query → 500, a 64 KiB query → 500' } },
-        { verdict: 'headerFailed', data: { said: 'one 32 KiB X-Preflight-Padding header → 500' } },
-      ],
-    },
-    {
       name: 'a server that hangs on a long URL fails',
       config: config(1000),
       server: () =>
@@ -125,4 +114,67 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
     },
   ],
+});
+
+// The judges, in-process: made-up answers in, one verdict and its data out. The servers above cover the probing.
+describe('url-header-caps judges', () => {
+  const exchange = {} as Exchange;
+  const answered = (status: number): Attempt => ({ response: { status, exchange } }) as Attempt;
+  const reset = (): Attempt => ({ failure: new ProbeError('reset', 'socket hang up', exchange) as ProbeError & { exchange: Exchange } });
+  const timedOut = (): Attempt => ({
+    failure: new ProbeError('timeout', 'no answer within 1000 ms', exchange) as ProbeError & { exchange: Exchange },
+  });
+  const queries = (...sent: Attempt[]) => sent.map((one, i) => outcomeOf(one, `a ${i ? 64 : 16} KiB query`, 'query'));
+  const header = (sent: Attempt) => [outcomeOf(sent, 'one 32 KiB X-Preflight-Padding header', 'header')];
+
+  it.each([
+    ['431 and 414', queries(answered(431), answered(414)), 'urlRefused', 'a 16 KiB query → 431, a 64 KiB query → 414'],
+    [
+      'ignored with a 2xx',
+      queries(answered(200), answered(200)),
+      'urlRefused',
+      'a 16 KiB query → 200 (ignored), a 64 KiB query → 200 (ignored)',
+    ],
+    ['a 5xx on both', queries(answered(500), answered(500)), 'urlFailed', 'a 16 KiB query → 500, a 64 KiB query → 500'],
+    [
+      'a hang on the longer one',
+      queries(answered(200), timedOut()),
+      'urlFailed',
+      'a 16 KiB query → 200 (ignored), a 64 KiB query → no answer within 1000 ms',
+    ],
+    [
+      'dropped without a status',
+      queries(answered(414), reset()),
+      'urlDropped',
+      'a 16 KiB query → 414, a 64 KiB query → the connection was closed without a complete answer',
+    ],
+    [
+      'a 5xx outweighs a drop',
+      queries(reset(), answered(502)),
+      'urlFailed',
+      'a 16 KiB query → the connection was closed without a complete answer, a 64 KiB query → 502',
+    ],
+  ])('long URLs: %s', (_name, outcomes, verdict, said) => {
+    const judged = judgeUrl('/api/items', outcomes);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toEqual({ path: '/api/items', said, sent: said.split(/, (?=a \d+ KiB)/) });
+  });
+
+  it.each([
+    ['431', header(answered(431)), 'headerRefused', 'one 32 KiB X-Preflight-Padding header → 431'],
+    ['400', header(answered(400)), 'headerRefused', 'one 32 KiB X-Preflight-Padding header → 400'],
+    ['accepted with a 200', header(answered(200)), 'headerAccepted', 'one 32 KiB X-Preflight-Padding header → 200, accepted'],
+    ['a 500', header(answered(500)), 'headerFailed', 'one 32 KiB X-Preflight-Padding header → 500'],
+    [
+      'dropped',
+      header(reset()),
+      'headerDropped',
+      'one 32 KiB X-Preflight-Padding header → the connection was closed without a complete answer',
+    ],
+    ['a hang', header(timedOut()), 'headerFailed', 'one 32 KiB X-Preflight-Padding header → no answer within 1000 ms'],
+  ])('a large header: %s', (_name, outcomes, verdict, said) => {
+    const judged = judgeHeader('/api/items', outcomes);
+    expect(judged.verdict).toBe(verdict);
+    expect(judged.data).toEqual({ path: '/api/items', said, sent: [said] });
+  });
 });
