@@ -6,9 +6,12 @@ import {
   endpointRequest,
   fillPath,
   GLANCE_BYTES,
+  reportJudgement,
   requestLine,
   type Attempt,
   type EndpointContext,
+  type Exchange,
+  type Judgement,
 } from './api.js';
 import { oversizedBodies, type OversizedBody } from './data/oversized-bodies.js';
 import { bodyFormat, withContentType } from './lib/body-format.js';
@@ -107,17 +110,37 @@ function validBodyControl(ctx: EndpointContext<typeof VERDICTS>): () => Promise<
   };
 }
 
-/** 413/400/422 within slowMs passes; a 2xx, a 5xx, a hang or a slow refusal fails (a refused connection never gets here: it is undecided). */
+/** Sends the control when the answer needs it, then reports what judgeOversized decided. */
 async function judge(
   ctx: EndpointContext<typeof VERDICTS>,
   sent: Attempt,
   probe: OversizedBody,
   control: () => Promise<Attempt>,
 ): Promise<void> {
-  const slowMs = ctx.target.thresholds.slowMs;
+  const valid = needsControl(sent) ? await control() : undefined;
+  const { judgement, evidence } = judgeOversized(sent, probe, ctx.target.thresholds.slowMs, valid);
+  reportJudgement(ctx, judgement, evidence, { key: probe.key });
+}
+
+/** A 400/422 proves a size cap only if the configured valid body is accepted: only those answers need the control. */
+export function needsControl(sent: Attempt): boolean {
+  const status = sent.response?.status;
+  return status === 400 || status === 422;
+}
+
+/**
+ * 413/400/422 within slowMs passes; a 2xx, a 5xx, a hang or a slow refusal fails (a refused
+ * connection never gets here: it is undecided). `control` is the valid body's answer, given when
+ * needsControl(sent).
+ */
+export function judgeOversized(
+  sent: Attempt,
+  probe: Pick<OversizedBody, 'what' | 'fix' | 'body'>,
+  slowMs: number,
+  control?: Attempt,
+): { judgement: Judgement<typeof VERDICTS>; evidence: Exchange[] } {
   const exchange = sent.response?.exchange ?? sent.failure!.exchange;
   const evidence = [exchange];
-  const options = { key: probe.key };
   const ms = Math.round(exchange.durationMs);
   const data = {
     request: requestLine(exchange),
@@ -130,23 +153,26 @@ async function judge(
   if (!sent.response) {
     const { failure } = sent;
     const said = { ...data, failure: describeFailure(failure) };
-    if (failure.code === 'reset' && ms <= slowMs) return void ctx.report('droppedQuickly', said, evidence, options);
-    return void ctx.report('noAnswer', said, evidence, options);
+    if (failure.code === 'reset' && ms <= slowMs) return { judgement: { verdict: 'droppedQuickly', data: said }, evidence };
+    return { judgement: { verdict: 'noAnswer', data: said }, evidence };
   }
   const answered = { ...data, status: sent.response.status };
   const { status } = answered;
-  if (status >= 200 && status < 300) ctx.report('accepted', answered, evidence, options);
-  else if (status >= 500) ctx.report('serverError', answered, evidence, options);
-  else if (status === 413 || status === 400 || status === 422) {
-    if (status !== 413) {
-      const valid = await control();
-      const validStatus = valid.response?.status ?? 0;
+  if (status >= 200 && status < 300) return { judgement: { verdict: 'accepted', data: answered }, evidence };
+  if (status >= 500) return { judgement: { verdict: 'serverError', data: answered }, evidence };
+  if (status === 413 || status === 400 || status === 422) {
+    if (status !== 413 && control) {
+      const validStatus = control.response?.status ?? 0;
       if (validStatus < 200 || validStatus >= 300) {
-        const controlExchange = valid.response?.exchange ?? valid.failure!.exchange;
-        return void ctx.report('validBodyRefusedToo', { ...answered, control: answerOf(valid) }, [exchange, controlExchange], options);
+        const controlExchange = control.response?.exchange ?? control.failure!.exchange;
+        return {
+          judgement: { verdict: 'validBodyRefusedToo', data: { ...answered, control: answerOf(control) } },
+          evidence: [exchange, controlExchange],
+        };
       }
     }
-    if (ms > slowMs) ctx.report('slowRefusal', { ...answered, slowMs }, evidence, options);
-    else ctx.report('refused', answered, evidence, options);
-  } else ctx.report('otherRefusal', answered, evidence, options);
+    if (ms > slowMs) return { judgement: { verdict: 'slowRefusal', data: { ...answered, slowMs } }, evidence };
+    return { judgement: { verdict: 'refused', data: answered }, evidence };
+  }
+  return { judgement: { verdict: 'otherRefusal', data: answered }, evidence };
 }

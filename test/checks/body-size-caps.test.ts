@@ -1,7 +1,9 @@
 import Fastify from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { expect } from 'vitest';
-import check from '../../checks/body-size-caps.js';
+import { describe, expect, it } from 'vitest';
+import check, { judgeOversized, needsControl } from '../../checks/body-size-caps.js';
+import type { Attempt } from '../../src/http/attempt.js';
+import { ProbeError, type Exchange } from '../../src/http/types.js';
 import type { Finding } from '../../src/types.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
@@ -24,14 +26,6 @@ async function readUpTo(req: IncomingMessage, cap = Infinity): Promise<{ text: s
     if (bytes <= cap) chunks.push(chunk);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), bytes, over: bytes > cap };
-}
-
-/** Like a hand-written recursive validator: deep enough input overflows (here: refuses past 1,000 levels by throwing). */
-function depthOf(value: unknown, depth = 0): number {
-  if (depth > 1000) throw new RangeError('Maximum call stack size exceeded');
-  if (Array.isArray(value)) return Math.max(depth, ...value.map((v) => depthOf(v, depth + 1)));
-  if (value && typeof value === 'object') return Math.max(depth, ...Object.values(value).map((v) => depthOf(v, depth + 1)));
-  return depth;
 }
 
 let seen: TestServer;
@@ -118,22 +112,6 @@ checkTester.run(check, {
       },
     },
     {
-      name: 'a server that caps size at 1 MiB but crashes on deep nesting',
-      server: () =>
-        startServer(async (req, res) => {
-          const body = await readUpTo(req, 1024 * 1024);
-          if (body.over) return json(res, 413, { error: { code: 'payload_too_large' } });
-          try {
-            depthOf(JSON.parse(body.text));
-          } catch (error) {
-            return json(res, 500, { error: String(error) });
-          }
-          json(res, 201, { id: 'ord_1' });
-        }),
-      verdicts: [{ verdict: 'serverError', data: { sent: 'JSON nested 10,000 deep', status: 500 } }],
-      assert: (findings) => expect(byKey(findings, 'depth').data?.fix).toMatch(/^cap JSON nesting depth/),
-    },
-    {
       name: "grows the example body's own array field, and fails a refusal slower than slowMs",
       config: config({ slowMs: 100, body: '{ lines: [{ sku: A1 }] }' }),
       server: () =>
@@ -174,4 +152,51 @@ checkTester.run(check, {
       verdicts: [{ verdict: 'undecided', data: { code: 'refused' } }],
     },
   ],
+});
+
+// The judge, in-process: one made-up answer (and the valid body's, when a 400/422 needs it) in, one
+// verdict out. The servers above cover the probing: what is sent, streamed and read.
+describe('judgeOversized', () => {
+  const SLOW_MS = 1000;
+  const probe = { what: 'JSON nested 10,000 deep', fix: 'cap JSON nesting depth', body: '[[[]]]' };
+  const exchangeOf = (ms: number): Exchange => ({ method: 'POST', url: 'http://127.0.0.1:9/api/orders', durationMs: ms }) as Exchange;
+  const answered = (status: number, ms = 20): Attempt => ({ response: { status, exchange: exchangeOf(ms) } }) as Attempt;
+  const failed = (code: 'reset' | 'timeout', ms = 20): Attempt => ({
+    failure: new ProbeError(code, code === 'timeout' ? 'no answer within 1000 ms' : 'socket hang up', exchangeOf(ms)) as ProbeError & {
+      exchange: Exchange;
+    },
+  });
+
+  it.each([
+    ['413 quickly', answered(413), undefined, 'refused', { status: 413 }],
+    ['400 while the valid body is accepted', answered(400), answered(201), 'refused', { status: 400 }],
+    ['422 while the valid body is accepted', answered(422), answered(200), 'refused', { status: 422 }],
+    ['400 to the valid body too: not about size', answered(400), answered(400), 'validBodyRefusedToo', { status: 400, control: '400' }],
+    [
+      '400 while the valid body gets no answer',
+      answered(400),
+      failed('timeout'),
+      'validBodyRefusedToo',
+      { control: 'no answer (timeout)' },
+    ],
+    ['413 after slowMs', answered(413, 1500), undefined, 'slowRefusal', { status: 413, ms: 1500, slowMs: SLOW_MS }],
+    ['201: accepted', answered(201), undefined, 'accepted', { status: 201, fix: 'cap JSON nesting depth' }],
+    ['500: the server failed on it', answered(500), undefined, 'serverError', { status: 500 }],
+    ['403: refused for another reason', answered(403), undefined, 'otherRefusal', { status: 403 }],
+    [
+      'closed quickly without a status',
+      failed('reset', 30),
+      undefined,
+      'droppedQuickly',
+      { failure: 'the connection was closed without a complete answer' },
+    ],
+    ['closed after slowMs', failed('reset', 1500), undefined, 'noAnswer', { ms: 1500 }],
+    ['no answer in time', failed('timeout', 1000), undefined, 'noAnswer', { failure: 'no answer within 1000 ms' }],
+  ])('%s', (_name, sent, control, verdict, data) => {
+    expect(needsControl(sent)).toBe(control !== undefined);
+    const { judgement, evidence } = judgeOversized(sent, probe, SLOW_MS, control);
+    expect(judgement.verdict).toBe(verdict);
+    expect(judgement.data).toMatchObject({ request: 'POST /api/orders', sent: probe.what, ...data });
+    expect(evidence).toHaveLength(verdict === 'validBodyRefusedToo' ? 2 : 1);
+  });
 });
