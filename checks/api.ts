@@ -51,4 +51,4 @@ export { describeStyle, isLastPosition, positionCandidates, positionOf, type Pos
 
 // Timing.
 export { describeRound, peakOverlap, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';
-export { formatMs, roundMs, summarize } from '../src/measure/percentiles.js';
+export { formatMs, roundMs, summarize, type LatencySummary } from '../src/measure/percentiles.js';

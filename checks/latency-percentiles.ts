@@ -2,10 +2,13 @@ import {
   defineCheck,
   describeRound,
   formatMs,
+  reportJudgement,
   roundMs,
   samplesOrTimeout,
   summarize,
   type EndpointContext,
+  type Judgement,
+  type LatencySummary,
   type SampleRound,
 } from './api.js';
 
@@ -79,9 +82,22 @@ async function judgeRound(
   key: 'sequential' | 'concurrent',
   createdIds: string[] = [],
 ): Promise<void> {
-  const endpoint = ctx.endpoint.label;
-  const { p95Ms, p99Ms } = ctx.target.thresholds;
   const summary = await summarize(round.samplesMs);
+  const judgement = judgeLatencyRound(ctx.endpoint.label, round, summary, ctx.target.thresholds, createdIds);
+  reportJudgement(ctx, judgement, round.slowest ? [round.slowest] : [], { key });
+}
+
+/**
+ * One round's verdict from its samples and their percentiles: nothing answered, only error answers
+ * (timing a 401 or a 404 says nothing about the endpoint's real work), over a threshold, or within.
+ */
+export function judgeLatencyRound(
+  endpoint: string,
+  round: SampleRound,
+  summary: LatencySummary,
+  { p95Ms, p99Ms }: { p95Ms: number; p99Ms: number },
+  createdIds: readonly string[] = [],
+): Judgement<typeof VERDICTS, 'noAnswer' | 'onlyErrors' | 'overThresholds' | 'withinThresholds'> {
   const latency = {
     samplesMs: round.samplesMs.map(roundMs),
     ...summary,
@@ -92,12 +108,8 @@ async function judgeRound(
     ...(round.stopped ? { stoppedEarly: round.stopped } : {}),
   };
   const facts = { latency, ...(createdIds.length ? { createdIds } : {}) };
-  const evidence = round.slowest ? [round.slowest] : [];
   const sampled = describeRound(round);
-  if (summary.count === 0) {
-    ctx.report('noAnswer', { endpoint, sampled, ...facts }, evidence, { key });
-    return;
-  }
+  if (summary.count === 0) return { verdict: 'noAnswer', data: { endpoint, sampled, ...facts } };
   const figures = `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}, max ${formatMs(summary.max)}`;
   const errors = round.statuses.filter((status) => status >= 400);
   const statuses = [...new Set(errors)].join('/');
@@ -105,16 +117,13 @@ async function judgeRound(
     ? `; timing it created ${createdIds.length} record${createdIds.length > 1 ? 's' : ''} on the target (${createdIds.join(', ')}): delete them`
     : '';
   const basis = `time to last byte over ${sampled}${errors.length ? `, ${errors.length} of them answered ${statuses}` : ''}${created}`;
-  if (errors.length === round.statuses.length && errors.length > 0) {
-    // Timing a 401 or a 404 says nothing about the endpoint's real work.
-    ctx.report('onlyErrors', { endpoint, statuses, figures, basis, ...facts }, evidence, { key });
-    return;
-  }
+  if (errors.length === round.statuses.length && errors.length > 0)
+    return { verdict: 'onlyErrors', data: { endpoint, statuses, figures, basis, ...facts } };
   const over = [
     summary.p95 > p95Ms ? `p95 ${formatMs(summary.p95)} is over thresholds.p95Ms (${p95Ms} ms)` : '',
     summary.p99 > p99Ms ? `p99 ${formatMs(summary.p99)} is over thresholds.p99Ms (${p99Ms} ms)` : '',
   ].filter(Boolean);
   // The verdict first: a table shows only the start of a message.
-  if (over.length) ctx.report('overThresholds', { endpoint, over: over.join(' and '), figures, basis, ...facts }, evidence, { key });
-  else ctx.report('withinThresholds', { endpoint, figures, p95Ms, p99Ms, basis, ...facts }, evidence, { key });
+  if (over.length) return { verdict: 'overThresholds', data: { endpoint, over: over.join(' and '), figures, basis, ...facts } };
+  return { verdict: 'withinThresholds', data: { endpoint, figures, p95Ms, p99Ms, basis, ...facts } };
 }

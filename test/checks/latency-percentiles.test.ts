@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import check from '../../checks/latency-percentiles.js';
+import { describe, expect, it } from 'vitest';
+import check, { judgeLatencyRound } from '../../checks/latency-percentiles.js';
+import { summarize } from '../../src/measure/percentiles.js';
+import type { SampleRound } from '../../src/measure/sampler.js';
 import type { Finding } from '../../src/types.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
@@ -114,15 +116,70 @@ checkTester.run(check, {
       },
     },
     {
-      name: 'error responses alone decide nothing',
-      server: () => startServer((_req, res) => json(res, 401, { error: 'unauthorized' })),
-      verdicts: [{ verdict: 'onlyErrors', data: { statuses: '401' } }],
-    },
-    {
       name: 'an endpoint that does not answer within the timeout',
       server: () => startServer(() => undefined),
       config: 'endpoints:\n  - { path: /api/items }\nlimits: { requestsPerSecond: 1000, timeoutMs: 300 }\n',
       verdicts: [{ verdict: 'timedOut', data: { endpoint: 'GET /api/items', timeoutMs: 300 } }],
     },
   ],
+});
+
+// The judge, in-process: a made-up round of samples in, one verdict and its data out. The servers above cover the timing itself.
+describe('judgeLatencyRound', () => {
+  const THRESHOLDS = { p95Ms: 100, p99Ms: 200 };
+  const round = (samplesMs: number[], statuses = samplesMs.map(() => 200), concurrency = 1): SampleRound => ({
+    concurrency,
+    peakInFlight: concurrency,
+    planned: samplesMs.length || 5,
+    samplesMs,
+    statuses,
+    sampleStatuses: statuses,
+    timeouts: 0,
+    failures: 0,
+  });
+  const judged = async (sampled: SampleRound, createdIds: string[] = []) =>
+    judgeLatencyRound('GET /api/items', sampled, await summarize(sampled.samplesMs), THRESHOLDS, createdIds);
+
+  it('nothing answered: undecided', async () => {
+    const { verdict, data } = await judged({ ...round([]), failures: 5 });
+    expect(verdict).toBe('noAnswer');
+    expect(data).toMatchObject({ endpoint: 'GET /api/items', sampled: '0 of 5 requests one at a time (5 lost to network errors)' });
+  });
+
+  it('error responses alone decide nothing', async () => {
+    const { verdict, data } = await judged(round([5, 6, 7], [401, 401, 401]));
+    expect(verdict).toBe('onlyErrors');
+    expect(data).toMatchObject({ statuses: '401', basis: 'time to last byte over 3 requests one at a time, 3 of them answered 401' });
+  });
+
+  it('within both thresholds, some errors among the answers', async () => {
+    const { verdict, data } = await judged(round([10, 20, 30, 40], [200, 200, 500, 200]));
+    expect(verdict).toBe('withinThresholds');
+    expect(data).toMatchObject({
+      p95Ms: 100,
+      p99Ms: 200,
+      basis: 'time to last byte over 4 requests one at a time, 1 of them answered 500',
+    });
+    expect((data.latency as { samplesMs: number[] }).samplesMs).toEqual([10, 20, 30, 40]);
+  });
+
+  it('p95 over its threshold, named first', async () => {
+    const { verdict, data } = await judged(round([...Array(18).fill(10), 150, 150], undefined, 3));
+    expect(verdict).toBe('overThresholds');
+    expect(data.over).toMatch(/^p95 15\d ms is over thresholds\.p95Ms \(100 ms\)$/);
+    expect(data.basis).toBe('time to last byte over 20 requests at 3 in flight');
+  });
+
+  it('p95 and p99 both over', async () => {
+    const { verdict, data } = await judged(round([300, 300, 300]));
+    expect(verdict).toBe('overThresholds');
+    expect(data.over).toMatch(/p95 .* over thresholds\.p95Ms \(100 ms\) and p99 .* over thresholds\.p99Ms \(200 ms\)$/);
+  });
+
+  it('records a write round created, to be deleted', async () => {
+    const { verdict, data } = await judged(round([10, 10]), ['ord_1', 'ord_2']);
+    expect(verdict).toBe('withinThresholds');
+    expect(data.createdIds).toEqual(['ord_1', 'ord_2']);
+    expect(data.basis).toMatch(/; timing it created 2 records on the target \(ord_1, ord_2\): delete them$/);
+  });
 });
