@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/admin-surface.js';
 import { ADMIN_PATHS, type AdminPath } from '../../checks/data/admin-paths.js';
-import { assertCatalogueContract, checkTester } from '../helpers/check-tester.js';
+import { assertCatalogueContract, byVerdict, checkTester } from '../helpers/check-tester.js';
 import { startMswServer } from '../helpers/msw.js';
 import { json, startServer } from '../helpers/servers.js';
 import { runCheck, targetFor } from '../helpers/target.js';
@@ -103,7 +103,8 @@ checkTester.run(check, {
       config: config.replace('[/health]', '[/health, /metrics]'),
       server: () => startServer((req, res) => (req.url === '/metrics' ? res.writeHead(200).end('# HELP up 1\n') : json(res, 404, {}))),
       verdicts: [{ verdict: 'noneFound', data: { skipped: '; 1 on the allow-list were not probed' } }],
-      assert: (findings) => expect(findings[0]!.evidence.some((e) => new URL(e.url).pathname === '/metrics')).toBe(false),
+      assert: (findings) =>
+        expect(byVerdict(findings, 'noneFound').evidence.some((e) => new URL(e.url).pathname === '/metrics')).toBe(false),
     },
     {
       // Issue 13.5: GET /debug → 301 /debug/ was "behind auth"; the slash is followed, and /debug/ is not there.
@@ -170,7 +171,7 @@ checkTester.run(check, {
           ),
         ),
       verdicts: [{ verdict: 'exposedInfo', endpoint: 'GET /metrics' }],
-      assert: (findings) => expect(findings[0]!.severity).toBe('high'),
+      assert: (findings) => expect(byVerdict(findings, 'exposedInfo').severity).toBe('high'),
     },
     {
       name: 'a prefix rule named once: /admin, /adminer and every path below /admin answer the same',
@@ -182,7 +183,7 @@ checkTester.run(check, {
         }),
       verdicts: [{ verdict: 'exposed', endpoint: 'GET /admin' }],
       assert: (findings) =>
-        expect(findings[0]!.data!.alike).toEqual(
+        expect(byVerdict(findings, 'exposed').data!.alike).toEqual(
           expect.arrayContaining(['/administrator', '/adminer', '/admin/users', '/admin/jobs', '/admin/queues', '/admin/config']),
         ),
     },
@@ -214,7 +215,7 @@ checkTester.run(check, {
           json(res, 404, {});
         }),
       verdicts: [{ verdict: 'exposedInfo', endpoint: 'GET /debug', data: { status: 200 } }],
-      assert: (findings) => expect(findings[0]!.evidence.map((e) => e.status)).toEqual([301, 200]),
+      assert: (findings) => expect(byVerdict(findings, 'exposedInfo').evidence.map((e) => e.status)).toEqual([301, 200]),
     },
     {
       name: 'the Prometheus TSDB admin API answers a read-only GET with 405 (the route is there)',

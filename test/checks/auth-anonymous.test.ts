@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { expect } from 'vitest';
 import check from '../../checks/auth-anonymous.js';
 import { issueToken, userOf, type TokenMode } from '../helpers/auth.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { startMswServer } from '../helpers/msw.js';
 import { serveApp } from '../helpers/serve-app.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
@@ -97,8 +97,8 @@ checkTester.run(check, {
       config: oneEndpoint('{ method: POST, path: /api/orders, body: { sku: A1 } }'),
       server: () => recorded((_req, res) => json(res, 401, { error: 'unauthorized' })),
       verdicts: ['notOptedIn'],
-      assert: ([finding]) => {
-        expect(finding!.data?.reason).toMatch(/only with allowWrites/);
+      assert: (findings) => {
+        expect(byVerdict(findings, 'notOptedIn').data?.reason).toMatch(/only with allowWrites/);
         expect(server.requests).toHaveLength(0);
       },
     },
@@ -194,7 +194,7 @@ checkTester.run(check, {
           data: { answers: '500 and no answer (timeout)', names: 'a malformed token and a token of the wrong scheme (Basic)' },
         },
       ],
-      assert: ([finding]) => expect(finding!.severity).toBe('high'),
+      assert: (findings) => expect(byVerdict(findings, 'authErrors').severity).toBe('high'),
     },
     {
       name: 'a validation error before auth (400) is an unclear refusal',
@@ -212,9 +212,10 @@ checkTester.run(check, {
       server: () => permissionFiltered({ objects: [], total: 0 }, { objects: [{ id: 'doc_1', owner: 'u_alice' }], total: 1 }),
       // Every bad credential got the same empty answer as none at all (issue 28: one stable verdict for it).
       verdicts: [{ verdict: 'badCredentialsAsAnonymous', data: { answers: '200' } }],
-      assert: ([finding]) => {
-        expect(finding!.status).toBe('warn');
-        expect(finding!.data).toMatchObject({ endpoint: 'GET /api/search', answers: '200', names: expect.any(String) });
+      assert: (findings) => {
+        const finding = byVerdict(findings, 'badCredentialsAsAnonymous');
+        expect(finding.status).toBe('warn');
+        expect(finding.data).toMatchObject({ endpoint: 'GET /api/search', answers: '200', names: expect.any(String) });
       },
     },
     {
@@ -269,9 +270,10 @@ checkTester.run(check, {
       config: oneEndpoint('{ path: /x }'),
       server: () => recorded((_req, res) => json(res, 404, { error: 'not_found' })),
       verdicts: [{ verdict: 'notFoundWithCredentials', data: { status: 404 } }],
-      assert: ([finding]) => {
-        expect(finding!.status).toBe('error');
-        expect(finding!.data).toEqual({ endpoint: 'GET /x', status: 404 });
+      assert: (findings) => {
+        const finding = byVerdict(findings, 'notFoundWithCredentials');
+        expect(finding.status).toBe('error');
+        expect(finding.data).toEqual({ endpoint: 'GET /x', status: 404 });
         // One anonymous call and one with the credentials: the bad-token variants would prove nothing more.
         expect(server.requests.map((r) => (r.headers.authorization === `Bearer ${token}` ? 'with credentials' : 'anonymous'))).toEqual([
           'anonymous',

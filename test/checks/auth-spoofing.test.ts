@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import check from '../../checks/auth-spoofing.js';
 import type { Finding } from '../../src/types.js';
 import { issueToken, userOf } from '../helpers/auth.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
 const token = await issueToken('u_alice');
@@ -218,7 +218,8 @@ checkTester.run(check, {
           req.url === '/health' ? json(res, 200, { status: 'ok' }) : json(res, 404, { error: 'not_found' }),
         )),
       verdicts: [{ verdict: 'notFoundWithCredentials', data: { status: 404 } }],
-      assert: ([finding]) => expect(finding!.data).toEqual({ endpoint: 'GET /api/orders', status: 404 }),
+      assert: (findings) =>
+        expect(byVerdict(findings, 'notFoundWithCredentials').data).toEqual({ endpoint: 'GET /api/orders', status: 404 }),
     },
   ],
 });
