@@ -35,6 +35,8 @@ export interface Report {
   /** Where the OpenAPI document the audit found on the target was served, and whether without credentials. */
   discovered?: { url: string; public: boolean };
   options: { allowWrites: boolean; only: string[]; skip: string[] };
+  /** Where write probes went: configured write endpoints, and spec-only write operations (probed read-only unless allowSpecWrites). */
+  writeScope?: { configured: number; specOnly: number; specWritable: number; specWrites: boolean | string[] };
   /** How many configured endpoints answered the existence probe before the checks (absent ones are judged by no check). */
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
   /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
