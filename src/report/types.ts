@@ -61,6 +61,8 @@ export interface CreatedResource {
   location?: string;
   /** The DELETE that removes it, where the API has one: its Location, or a DELETE endpoint on the item path. */
   delete?: { url: string; curl: string; from: 'location' | 'endpoint' };
+  /** Why it is never deleted: the URL the server named is not provably this record (outside the collection). */
+  notDeletable?: string;
   /** With cleanup: whether it was deleted, and why not. */
   cleanup?: { deleted: boolean; message: string; status?: number };
 }
