@@ -13,6 +13,7 @@ import { runAudit } from '../src/runner/run.js';
 import { startHostile } from '../test/hostile/servers.js';
 import { githubAudit, githubInit, runMeasuredCli } from './github.js';
 import { latencyFidelity, samplingThroughput } from './latency.js';
+import { scannerCost } from './scanner.js';
 
 interface Row {
   figure: string;
@@ -186,6 +187,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['latency fidelity', async () => void rows.push(...(await latencyFidelity()))],
   ['sampling throughput', async () => void rows.push(...(await samplingThroughput()))],
   ['peak RSS', peakRssOnHugeBody],
+  ['credential scanner', async () => void rows.push(...(await scannerCost()))],
 ];
 for (const [name, run] of sections) {
   process.stderr.write(`bench: ${name}…\n`);
