@@ -66,7 +66,6 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
   try {
     const notes = await checkTarget(target, http, log);
     const writeScope = writeScopeOf(target);
-    notes.push(writeScope.line);
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
@@ -102,6 +101,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const budget = planAudit(judged, tasks);
     tasks.splice(0, tasks.length, ...budget.tasks);
     notes.push(...budget.notes);
+    // Said whenever there is a write endpoint at all; the JSON carries writeScope always.
+    if (writeScope.configured + writeScope.specOnly > 0) notes.push(writeScope.line);
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void =>
