@@ -89,6 +89,8 @@ function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: 
 /** Requests one task is expected to send; `running` is every check in the plan (some share requests). */
 export function costOf(check: Check, target: Target, endpoint: Endpoint | undefined, running: ReadonlySet<string>): number {
   if (check.meta.writes && !target.allowWrites) return 0; // skipped without a request
+  // A spec-only write operation nobody opted in gets no write probe (skipped without a request).
+  if (check.meta.writes && endpoint && WRITE_METHODS.has(endpoint.method) && !mayWrite(target, endpoint)) return 0;
   const estimate = check.meta.cost ?? CHECK_COSTS[check.meta.id]?.(target, endpoint, running) ?? DEFAULT_COST;
   return (endpoint ? estimate.requestsPerEndpoint : estimate.requestsPerRun) ?? 0;
 }
