@@ -130,6 +130,18 @@ describe('action.yml (composite) steps', () => {
       /^::error::preflight: the target could not be reached/,
     );
   });
+
+  it('a baseline at the report path itself is still compared, and the new report replaces it', async () => {
+    const run = await runStep('Audit', workspace, {
+      baseline: 'next.json',
+      outputs: 'next.json',
+      args: '--only request-id,default-deny',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.outputs['exit-code']).toMatch(/^[01]$/);
+    expect(run.outputs.score).toMatch(/^\d+$/);
+    expect(run.summary).toContain('## Compared with the baseline');
+  });
 });
 
 // Issue 21 item 3: nothing the action reads (its inputs, a report file left in the workspace) can
