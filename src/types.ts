@@ -150,6 +150,8 @@ export interface Target {
   endpoints: Endpoint[];
   health?: string;
   allowWrites: boolean;
+  /** allowSpecWrites: spec-only operations that may get write probes (true: all of them). Default none. */
+  allowSpecWrites?: boolean | string[];
   requestId: { header: string };
   limits: Limits;
   thresholds: Thresholds;

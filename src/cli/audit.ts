@@ -51,6 +51,7 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
   return {
     ...target,
     allowWrites: target.allowWrites || flags.allowWrites === true,
+    ...(flags.allowSpecWrites === true ? { allowSpecWrites: true } : {}),
     cleanup: target.cleanup === true || flags.cleanup === true,
     limits: {
       ...target.limits,

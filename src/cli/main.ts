@@ -68,6 +68,7 @@ Each command's --help has its own examples.`,
     .option('--max-requests <n>', 'total requests at most', intIn(1, 1_000_000))
     .option('--timeout <ms>', 'per-request timeout in milliseconds', intIn(100, 600_000))
     .option('--allow-writes', 'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints')
+    .option('--allow-spec-writes', 'with --allow-writes: also send write probes to operations known only from an OpenAPI document')
     .option('--cleanup', 'with --allow-writes: delete what the write probes created at the end of the run')
     .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')
@@ -241,6 +242,7 @@ export interface AuditFlags {
   maxRequests?: number;
   timeout?: number;
   allowWrites?: boolean;
+  allowSpecWrites?: boolean;
   cleanup?: boolean;
   progress: boolean;
   color: boolean;

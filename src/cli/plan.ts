@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../config/load.js';
+import { writeScopeOf } from '../http/write-scope.js';
 import { loadChecks } from '../runner/registry.js';
 import { fmt, planAudit, tasksOf, type AuditPlan } from '../runner/plan.js';
 import { selectChecks } from '../runner/select.js';
@@ -13,6 +14,7 @@ export interface PlanFlags {
   rps?: number;
   maxRequests?: number;
   allowWrites?: boolean;
+  allowSpecWrites?: boolean;
   json?: boolean;
 }
 
@@ -31,11 +33,13 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   }
   const checks = selectChecks(await loadChecks(), flags.only ?? [], flags.skip ?? []);
   const plan = planAudit(target, tasksOf(checks, target));
+  const { line: writes, ...writeScope } = writeScopeOf(target);
   if (flags.json) {
     const { tasks: _tasks, ...rest } = plan;
-    io.stdout.write(`${JSON.stringify({ target: target.name, endpoints: target.endpoints.length, ...rest }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ target: target.name, endpoints: target.endpoints.length, ...rest, writeScope }, null, 2)}\n`);
   } else {
     io.stdout.write(renderPlan(plan, { name: target.name, endpoints: target.endpoints.length, rps: target.limits.requestsPerSecond }));
+    io.stdout.write(`${writes}\n`);
   }
   return EXIT.ok;
 }

@@ -30,6 +30,7 @@ export function registerFleetCommands(
     .option('--rps <n>', 'requests per second at most', parse.numberIn(0.1, 10000))
     .option('--max-requests <n>', 'total requests at most', parse.intIn(1, 1_000_000))
     .option('--allow-writes', 'plan the state-changing probes too')
+    .option('--allow-spec-writes', 'with --allow-writes: plan write probes to operations known only from the OpenAPI document too')
     .option('--json', 'print the plan as JSON')
     .action(async (opts: PlanFlags) => {
       const { planCommand } = await import('./plan.js');

@@ -527,6 +527,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     endpoints,
     ...(raw.health ? { health: raw.health } : {}),
     allowWrites: raw.allowWrites,
+    ...(raw.allowSpecWrites ? { allowSpecWrites: raw.allowSpecWrites } : {}),
     cleanup: raw.cleanup === true,
     requestId: raw.requestId,
     limits: raw.limits,

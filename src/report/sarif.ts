@@ -7,6 +7,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
 import { allFindings } from './common.js';
+import { text as markdownText } from './markdown.js';
 import type { Report } from './types.js';
 import { withStackHelp } from './stack.js';
 
@@ -47,13 +48,15 @@ function rulesOf(check: CheckMeta): ReportingDescriptor[] {
 }
 
 function resultOf(finding: Finding, report: Report, ruleIndex: number | undefined): Result {
-  const reproduce = finding.reproduce ? `\nReproduce: ${finding.reproduce}` : '';
+  // Code-scanning UIs render message.text as Markdown: the target's text in it (paths, bodies) is made
+  // literal, URLs become code spans, so a served path cannot turn into a link or markup.
+  const reproduce = finding.reproduce ? `\nReproduce: ${markdownText(finding.reproduce)}` : '';
   return {
     ruleId: finding.id,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: finding.status === 'waived' ? 'warning' : levelOf(finding.status === 'warn' ? 'warn' : 'fail', finding.severity),
     kind: 'fail',
-    message: { text: `${finding.message}${reproduce}` },
+    message: { text: `${markdownText(finding.message)}${reproduce}` },
     locations: [
       {
         logicalLocations: [

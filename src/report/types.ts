@@ -35,6 +35,8 @@ export interface Report {
   /** Where the OpenAPI document the audit found on the target was served, and whether without credentials. */
   discovered?: { url: string; public: boolean };
   options: { allowWrites: boolean; only: string[]; skip: string[] };
+  /** Where write probes went: configured write endpoints, and spec-only write operations (probed read-only unless allowSpecWrites). */
+  writeScope?: { configured: number; specOnly: number; specWritable: number; specWrites: boolean | string[] };
   /** How many configured endpoints answered the existence probe before the checks (absent ones are judged by no check). */
   coverage?: { endpoints: number; answered: number; absent: number; notProbed: number };
   /** The run was stopped by this signal before it finished: a partial report, unprobed work marked error. */
@@ -61,6 +63,8 @@ export interface CreatedResource {
   location?: string;
   /** The DELETE that removes it, where the API has one: its Location, or a DELETE endpoint on the item path. */
   delete?: { url: string; curl: string; from: 'location' | 'endpoint' };
+  /** Why it is never deleted: the URL the server named is not provably this record (outside the collection). */
+  notDeletable?: string;
   /** With cleanup: whether it was deleted, and why not. */
   cleanup?: { deleted: boolean; message: string; status?: number };
 }

@@ -4,6 +4,7 @@
 import { fillPath, TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
+import { mayWrite } from '../http/write-scope.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
 import type { Check, Endpoint, Exchange, Target } from '../types.js';
 import { TargetUnreachable } from './preflight.js';
@@ -89,7 +90,7 @@ export async function probeCoverage(target: Target, http: HttpClient): Promise<C
   // record, and one that does changes what the list checks then see.
   const readPaths = new Set(target.endpoints.filter((e) => !isWriteMethod(e.method)).map((e) => e.path));
   const probed = target.endpoints
-    .filter((endpoint) => !isWriteMethod(endpoint.method) || (target.allowWrites && !readPaths.has(endpoint.path)))
+    .filter((endpoint) => !isWriteMethod(endpoint.method) || (mayWrite(target, endpoint) && !readPaths.has(endpoint.path)))
     .slice(0, MAX_COVERAGE_PROBES);
   const answers = await Promise.all(probed.map((endpoint) => existenceOf(endpoint, http)));
   // The write endpoints that share a read's path take that read's answer (a 405 aside: that is per method).

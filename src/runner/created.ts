@@ -7,6 +7,7 @@ import { ProbeError, type HttpClient, type RecordedResponse } from '../http/type
 import type { CreatedResource } from '../report/types.js';
 import type { Endpoint, Target } from '../types.js';
 import { pathWithinBase, templateRegex } from '../config/endpoints.js';
+import { recordSegmentIsPlain } from '../http/write-scope.js';
 
 /** Fields tried for a created record's id after the configured idempotency.idField. */
 const ID_FIELDS = ['id', '_id', 'uuid', 'data.id'];
@@ -60,7 +61,12 @@ export function findCreated(
     const key = location ?? `${requestPath}#${id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const deleteUrl = location ? { url: location, from: 'location' as const } : deleteEndpoint(target, requestPath, id!);
+    const candidate = location ? { url: location, from: 'location' as const } : deleteEndpoint(target, requestPath, id!);
+    // The server names the URL: it is deleted only when it is provably a record of this collection.
+    const outside = candidate
+      ? outsideCollection(candidate.url, exchange.method === 'POST' ? requestPath : parentOf(requestPath), target)
+      : undefined;
+    const deleteUrl = outside ? undefined : candidate;
     out.push({
       request: `${exchange.method} ${exchange.url}`,
       status,
@@ -70,12 +76,14 @@ export function findCreated(
       ...(id !== undefined ? { id } : {}),
       ...(location ? { location } : {}),
       ...(deleteUrl ? { delete: { ...deleteUrl, curl: deleteCurl(deleteUrl.url, target, http) } } : {}),
+      ...(outside ? { notDeletable: http.redact(`not deleted: Location outside the collection (${outside})`) } : {}),
     });
   }
   return out;
 }
 
 async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<NonNullable<CreatedResource['cleanup']>> {
+  if (resource.notDeletable) return { deleted: false, message: resource.notDeletable };
   if (!resource.delete)
     return {
       deleted: false,
@@ -134,6 +142,37 @@ function deleteEndpoint(target: Target, collectionPath: string, id: string): { u
   );
   if (!found) return undefined;
   return { url: `${target.baseUrl}${collection}/${encodeURIComponent(id)}`, from: 'endpoint' };
+}
+
+/**
+ * Why a URL is not provably a record this audit created in `collection` (undefined when it is): it
+ * must be on the target's origin, inside the base URL's prefix, and the collection plus exactly one
+ * segment once dot segments are resolved and percent-encoding decoded.
+ */
+export function outsideCollection(url: string, collection: string, target: Pick<Target, 'baseUrl'>): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a URL';
+  }
+  const base = new URL(target.baseUrl);
+  if (parsed.origin !== base.origin) return `${parsed.origin} is not the target's origin`;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  // The URL parser resolves "..", "." and their %2e spellings; what is left must sit below the base path.
+  const pathname = parsed.pathname;
+  if (basePath && !pathname.startsWith(`${basePath}/`)) return `${pathname} is outside the base URL's path ${basePath}`;
+  const relative = pathname.slice(basePath.length);
+  const prefix = `${collection.replace(/\/+$/, '')}/`;
+  if (!relative.startsWith(prefix)) return `${relative} is not below ${collection}, the collection the audit wrote to`;
+  const segment = relative.slice(prefix.length).replace(/\/$/, '');
+  if (!segment || segment.includes('/')) return `${relative} is not one record below ${collection}`;
+  if (!recordSegmentIsPlain(segment)) return `${relative}: its last segment decodes to a path ("${segment}"), not one record`;
+  return undefined;
+}
+
+function parentOf(path: string): string {
+  return path.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
 }
 
 /** The DELETE as a curl line, with the configured credentials as $VAR references or masked. */

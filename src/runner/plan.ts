@@ -1,3 +1,4 @@
+import { mayWrite } from '../http/write-scope.js';
 import type { Check, Endpoint, Target } from '../types.js';
 
 /**
@@ -74,13 +75,13 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const WRITE_SAMPLES = 5;
 
 function probesWrites(target: Target, endpoint: Endpoint | undefined): boolean {
-  return !endpoint || !WRITE_METHODS.has(endpoint.method) || target.allowWrites;
+  return !endpoint || !WRITE_METHODS.has(endpoint.method) || mayWrite(target, endpoint);
 }
 
 /** The latency sampler: a warm-up, the sequential round, and for reads a concurrent round of the same size. */
 function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: boolean): number {
   if (!endpoint) return 0;
-  if (WRITE_METHODS.has(endpoint.method)) return target.allowWrites ? 1 + Math.min(target.latency.samples, WRITE_SAMPLES) : 0;
+  if (WRITE_METHODS.has(endpoint.method)) return mayWrite(target, endpoint) ? 1 + Math.min(target.latency.samples, WRITE_SAMPLES) : 0;
   const concurrent = concurrentRound && Math.min(target.latency.concurrency, target.limits.concurrency) > 1;
   return 1 + target.latency.samples * (concurrent ? 2 : 1);
 }
@@ -88,6 +89,8 @@ function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: 
 /** Requests one task is expected to send; `running` is every check in the plan (some share requests). */
 export function costOf(check: Check, target: Target, endpoint: Endpoint | undefined, running: ReadonlySet<string>): number {
   if (check.meta.writes && !target.allowWrites) return 0; // skipped without a request
+  // A spec-only write operation nobody opted in gets no write probe (skipped without a request).
+  if (check.meta.writes && endpoint && WRITE_METHODS.has(endpoint.method) && !mayWrite(target, endpoint)) return 0;
   const estimate = check.meta.cost ?? CHECK_COSTS[check.meta.id]?.(target, endpoint, running) ?? DEFAULT_COST;
   return (endpoint ? estimate.requestsPerEndpoint : estimate.requestsPerRun) ?? 0;
 }

@@ -11,6 +11,7 @@ import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scorin
 import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
 import { makeFinding, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
+import { writableRoutes, writeRefusal, writeScopeOf } from '../http/write-scope.js';
 import type { Check, CheckContext, Endpoint, Exchange, Finding, Logger, Target } from '../types.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
 import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type EndpointAnswer } from './coverage.js';
@@ -53,6 +54,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     baseUrl: target.baseUrl,
     limits: target.limits,
     allowWrites: target.allowWrites,
+    writable: writableRoutes(target),
     auth: target.auth,
     secrets: target.secrets,
     // tls.ca is a path (resolved against the config file by the loader); undici wants the PEM itself.
@@ -63,6 +65,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
   });
   try {
     const notes = await checkTarget(target, http, log);
+    const writeScope = writeScopeOf(target);
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
@@ -98,6 +101,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const budget = planAudit(judged, tasks);
     tasks.splice(0, tasks.length, ...budget.tasks);
     notes.push(...budget.notes);
+    // Said whenever there is a write endpoint at all; the JSON carries writeScope always.
+    if (writeScope.configured + writeScope.specOnly > 0) notes.push(writeScope.line);
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void =>
@@ -175,6 +180,12 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
+      writeScope: {
+        configured: writeScope.configured,
+        specOnly: writeScope.specOnly,
+        specWritable: writeScope.specWritable,
+        specWrites: writeScope.specWrites,
+      },
       ...(settled.created.length ? { created: settled.created } : {}),
       stack,
     };
@@ -225,9 +236,8 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   if (check.meta.writes && !target.allowWrites) {
     return engine('notOptedIn', 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes');
   }
-  if (check.meta.endpointMethodWrites && endpoint && isWriteMethod(endpoint.method) && !target.allowWrites) {
-    return engine('notOptedIn', `${endpoint.method} probes of ${endpoint.label} are sent only with allowWrites: true (or --allow-writes)`);
-  }
+  const refusal = endpoint && (check.meta.endpointMethodWrites || check.meta.writes) ? writeRefusal(target, endpoint) : undefined;
+  if (refusal) return engine('notOptedIn', refusal);
   const controller = new AbortController();
   const ctx: CheckContext = {
     target,
