@@ -14,11 +14,12 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0]!;
   const [, app, ...rest] = path.split('/');
   const inner = `/${rest.join('/')}`;
-  if (app === 'root' && inner === '/api/items') return json(res, 200, { data: [] });
-  if (app === 'under-v1' && inner === '/v1/api/items') return json(res, 200, { data: [] });
-  // Answers any path of four or more segments that ends in /items: /v2/v1/api/items, /x/y/api/items…
-  if (app === 'catch-all' && rest.length >= 4 && inner.endsWith('/items')) return json(res, 200, { data: [] });
-  json(res, 404, { error: 'not found' });
+  const found =
+    (app === 'root' && inner === '/api/items') ||
+    (app === 'under-v1' && inner === '/v1/api/items') ||
+    // Answers any path of four or more segments that ends in /items: /v2/v1/api/items, /x/y/api/items…
+    (app === 'catch-all' && rest.length >= 4 && inner.endsWith('/items'));
+  json(res, found ? 200 : 404, found ? { data: [] } : { error: 'not found' });
 }
 
 describe('the wrong-prefix hint', () => {
