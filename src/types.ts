@@ -296,6 +296,8 @@ export interface ReportOptions {
   key?: string | number;
   /** Another endpoint than the one the check runs on (a target-wide check naming a path it found). */
   endpoint?: string;
+  /** The exchange whose curl line reproduces the problem, when it is not the first piece of evidence (another identity's request). */
+  reproduce?: Exchange;
 }
 
 type Placeholders<S extends string> = import('./check-api/template.js').Placeholders<S>;
