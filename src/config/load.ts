@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
+import { artifactUri } from './artifact-uri.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -48,9 +49,17 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
       'check the path given to --config',
     );
   }
-  const target = await loadConfigText(bytes.toString('utf8'), file, options);
+  const text = bytes.toString('utf8');
+  const target = await loadConfigText(text, file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
+  target.configLocation = { uri: artifactUri(fullPath, options.cwd ?? process.cwd()), line: targetKeyLine(text) };
   return target;
+}
+
+/** The line of the top-level target: key (where target-wide findings point), 1 when not found. */
+function targetKeyLine(text: string): number {
+  const index = text.split('\n').findIndex((line) => /^target\s*:/.test(line));
+  return index < 0 ? 1 : index + 1;
 }
 
 /** As loadConfigFile, from text already in memory (the demo, tests). */
@@ -388,6 +397,10 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     for (const line of ignored) warnings.push(`${file}:${where.line ?? 1}:${where.col ?? 1}: ${displayPath(parts)}: ${line}`);
     return kept;
   };
+  const lineOf = (parts: Array<string | number>): { line?: number } => {
+    const { line } = at(doc.getIn(parts, true) as Node | undefined);
+    return line ? { line } : {};
+  };
   const seen = new Map<string, number>();
   const endpoints: Endpoint[] = raw.endpoints.map((e, index) => {
     const method = e.method.toUpperCase();
@@ -423,6 +436,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
           ? { pagination: e.pagination }
           : {}),
       public: isPublicPath(e.path, raw.publicPaths),
+      ...lineOf(['endpoints', index]),
     };
   });
 

@@ -1,4 +1,4 @@
-import type { CheckMeta, Finding, ItemId, ItemStatus } from '../types.js';
+import type { CheckMeta, Finding, ItemId, ItemStatus, SourceLocation } from '../types.js';
 
 /** 2: findings carry id, key and data from the verdict catalogue. Version 1 reports are still read (src/report/load.ts). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -41,6 +41,14 @@ export interface Report {
   interrupted?: 'SIGINT' | 'SIGTERM';
   /** What the audit's write probes created on the target, and what cleanup did with it (absent: nothing created). */
   created?: CreatedResource[];
+  /** Where findings point in the user's files (SARIF locations); absent when the config was not read from a file. */
+  sources?: ReportSources;
+}
+
+/** The config's target: line, and each endpoint's line in the config or its OpenAPI file, by endpoint label. */
+export interface ReportSources {
+  config?: SourceLocation;
+  endpoints: Record<string, SourceLocation>;
 }
 
 /** A record a write probe created on the target (201/202 with a Location, or an id in a 2xx JSON answer to POST). */

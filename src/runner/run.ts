@@ -20,6 +20,7 @@ import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
+import { sourcesOf } from '../report/sources.js';
 
 export interface AuditOptions {
   only?: string[];
@@ -173,6 +174,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
       ...(settled.created.length ? { created: settled.created } : {}),
+      ...withSources(sourcesOf(target, (text) => http.redact(text))),
     };
   } finally {
     await http.close();
@@ -267,3 +269,5 @@ function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[]
     )
     .map(({ finding }) => finding);
 }
+
+const withSources = (sources: Report['sources']): { sources?: NonNullable<Report['sources']> } => (sources ? { sources } : {});
