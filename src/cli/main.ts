@@ -6,6 +6,7 @@ import type { InitFlags } from './init.js';
 import { FORMATS, type Format } from '../report/render.js';
 import type { OutputFlags } from './present.js';
 import { registerFleetCommands } from './register-fleet.js';
+import { subcommandHelp } from './help.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -266,15 +267,6 @@ function handleError(error: unknown, io: Io): number {
 
 const AUDIT_EXIT =
   'Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error, or an output that cannot be written · 3 target unreachable or credentials refused · 130/143 interrupted (partial report written)';
-
-/** Examples and exit codes under a subcommand's --help. */
-function subcommandHelp(name: string, examples: Array<[string, string]>, exitCodes: string): string {
-  const width = Math.max(...examples.map(([command]) => command.length));
-  const lines = examples.map(([command, what]) =>
-    command.length > 60 ? `  ${command}\n  ${' '.repeat(4)}${what}` : `  ${command.padEnd(Math.min(width, 60))}   ${what}`,
-  );
-  return `\nExamples (${name}):\n${lines.join('\n')}\n\n${exitCodes}`;
-}
 
 const OUTPUT_HELP =
   'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';

@@ -17,6 +17,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   /** Folder a relative config path is read from (default: the process's). Messages show the path as given. */
   cwd?: string;
+  /**
+   * For commands that send nothing (plan): an unset variable gets a placeholder instead of an error,
+   * and its name is passed here. An audit never sets this: it would send the placeholder.
+   */
+  onUnsetEnv?: (name: string) => void;
 }
 
 /** Reads, interpolates, validates and defaults a config file. Throws ConfigError (one line) on any problem. */
@@ -97,7 +102,7 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
     );
   }
 
-  const secrets = interpolate(doc, file, options.env, at);
+  const secrets = interpolate(doc, file, options, at);
   let data: Record<string, unknown>;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
@@ -145,7 +150,8 @@ const PUBLIC_KEYS = new Set(['target.baseUrl', 'target.name']);
  * Replaces ${VAR} (and ${VAR:-default}) in string values; $${VAR} stays literal. Every value taken
  * from the environment is treated as a secret, except the target's name and base URL.
  */
-function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: At): Secret[] {
+function interpolate(doc: Document, file: string, options: LoadOptions, at: At): Secret[] {
+  const { env, onUnsetEnv } = options;
   const secrets: Secret[] = [];
   visit(doc, {
     Scalar(key, node, ancestors) {
@@ -169,7 +175,11 @@ function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: A
             'write ${NAME} or ${NAME:-default}; $${...} for a literal',
           );
         }
-        const value = env[name] ?? fallback;
+        let value = env[name] ?? fallback;
+        if (value === undefined && onUnsetEnv) {
+          onUnsetEnv(name);
+          value = keyPath === 'target.baseUrl' ? 'http://unset.invalid' : `unset-${name}`;
+        }
         if (value === undefined) {
           throw new ConfigError(
             file,
