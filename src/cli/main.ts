@@ -68,7 +68,10 @@ Each command's --help has its own examples.`,
     .option('--rps <n>', 'requests per second at most', numberIn(0.1, 10000))
     .option('--max-requests <n>', 'total requests at most', intIn(1, 1_000_000))
     .option('--timeout <ms>', 'per-request timeout in milliseconds', intIn(100, 600_000))
-    .option('--allow-writes', 'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints')
+    .option(
+      '--allow-writes',
+      'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints; they store oversized and deeply nested records that may leave a staging collection broken (a list answering 500) until they are deleted: use a disposable environment',
+    )
     .option('--cleanup', 'with --allow-writes: delete what the write probes created at the end of the run')
     .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')

@@ -68,5 +68,11 @@ export interface CreatedResource {
   /** The DELETE that removes it, where the API has one: its Location, or a DELETE endpoint on the item path. */
   delete?: { url: string; curl: string; from: 'location' | 'endpoint' };
   /** With cleanup: whether it was deleted, and why not. */
-  cleanup?: { deleted: boolean; message: string; status?: number };
+  cleanup?: {
+    deleted: boolean;
+    message: string;
+    status?: number;
+    /** Why a DELETE was refused, in the API's own words (its error message, one line, redacted). */
+    reason?: string;
+  };
 }
