@@ -53,7 +53,10 @@ Each command's --help has its own examples.`,
     )
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
-    .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
+    .option(
+      '-q, --quiet',
+      "print nothing on stdout (files, job summary and exit code as usual; with --baseline the comparison's one-line verdict still goes to stderr)",
+    )
     .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
     .option(
@@ -102,7 +105,7 @@ Each command's --help has its own examples.`,
     .argument('<file>', 'a JSON report (from --format json or --output report.json)')
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
-    .option('-q, --quiet', 'print nothing on stdout')
+    .option('-q, --quiet', "print nothing on stdout (with --baseline the comparison's one-line verdict still goes to stderr)")
     .option('--baseline <file>', 'compare with an earlier JSON report')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
     .option(

@@ -114,7 +114,11 @@ export async function probeCoverage(target: Target, http: HttpClient): Promise<C
 
 async function existenceOf(endpoint: Endpoint, http: HttpClient): Promise<EndpointAnswer> {
   try {
-    const response = await http.send({ ...endpointRequest(endpoint), maxResponseBytes: 4096, purpose: 'does this endpoint exist?' });
+    const response = await http.send({
+      ...endpointRequest(endpoint),
+      maxResponseBytes: 4096,
+      purpose: 'existence probe, before the checks',
+    });
     return { endpoint, status: response.status, exchange: response.exchange };
   } catch (error) {
     // A hang or reset here is the checks' business (they will say so); only budget-like limits stop the run.
@@ -206,9 +210,9 @@ async function answersUnder(
       return undefined; // No answer under this base either.
     }
   };
-  const status = await send(candidate.path, `is the API under ${candidate.path || '/'}?`);
+  const status = await send(candidate.path, `base URL probe: ${candidate.path || '/'}`);
   if (status === undefined || ABSENT.has(status) || status >= 500) return undefined;
-  const control = await send(`${candidate.path}${CONTROL_SEGMENT}`, 'does the server answer any path? (control)');
+  const control = await send(`${candidate.path}${CONTROL_SEGMENT}`, 'base URL probe: a made-up segment (control)');
   if (control === undefined || !ABSENT.has(control)) return undefined;
   return { path: `${candidate.path}${fillPath(sample)}`, status };
 }

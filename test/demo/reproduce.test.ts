@@ -41,6 +41,12 @@ describe('reproduce lines of the broken demo', () => {
     }
   });
 
+  it('evidence labels say what a request was, never the tool\'s own question ("is the target reachable?")', () => {
+    const notes = new Set(allFindings(report).flatMap((f) => f.evidence.map((e) => e.note ?? '')));
+    expect([...notes].filter((note) => note.includes('?'))).toEqual([]);
+    expect(notes).toContain('existence probe, before the checks');
+  });
+
   it('each line, run with the variables set, gets the answer its finding recorded', async () => {
     const env = { ...process.env, ...demoEnv(server.url) };
     const withLines = allFindings(report).filter((f): f is Finding & { reproduce: string } => Boolean(f.reproduce));
