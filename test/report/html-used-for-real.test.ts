@@ -110,7 +110,9 @@ describe('the HTML report of a target with long paths, in headless Chromium', ()
     const { page: tab, problems } = await openPage(browser, `${page.url}/report.html`);
     await tab.setViewportSize({ width: 390, height: 844 });
     // Open every evidence block: request headers and URLs hold the long path too.
-    await tab.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    await tab.evaluate(() => {
+      for (const d of document.querySelectorAll('details')) d.open = true;
+    });
     writeFileSync(join(tmpdir(), 'preflight-html-long-paths-390.png'), await tab.screenshot({ fullPage: false }));
     const widths = await tab.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
