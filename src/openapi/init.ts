@@ -1,5 +1,5 @@
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { artifactUri } from '../config/artifact-uri.js';
 import { TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { loadConfigText } from '../config/load.js';
 import type { ImportPlan } from './plan.js';
@@ -247,8 +247,6 @@ export async function assertLoads(written: WrittenConfig, file: string): Promise
  * checkout), else absolute (a global or npx install: ./node_modules/… would not exist there).
  */
 export function schemaRef(outputPath: string, packageRootDir: string): string {
-  const schema = join(packageRootDir, 'schema', 'config.schema.json');
-  const rel = relative(dirname(outputPath), schema);
-  if (!rel.startsWith('..') && !isAbsolute(rel)) return `./${rel.split(sep).join('/')}`;
-  return pathToFileURL(schema).href;
+  const uri = artifactUri(join(packageRootDir, 'schema', 'config.schema.json'), dirname(outputPath));
+  return uri.startsWith('file:') ? uri : `./${uri}`;
 }
