@@ -23,6 +23,9 @@ describe('reproduce lines of the broken demo', () => {
   let server: RunningServer;
   let report: Report;
   beforeAll(async () => {
+    await run('curl', ['--version']).catch(() => {
+      throw new Error('curl not found: this test runs every reproduce line with curl (.ci/run installs it when missing)');
+    });
     server = await startBrokenApi({ slowMs: 20 });
     report = await auditDemo(server);
   }, 60_000);
