@@ -27,7 +27,7 @@ describe('SARIF locations', () => {
   let dir: string;
   let sarif: Sarif;
   beforeAll(async () => {
-    // Open to anyone, echoes no request id: fails default-deny per endpoint and request-id target-wide.
+    // Open to anyone, echoes no request id: fails auth-anonymous per endpoint and request-id target-wide.
     server = await startServer((req, res) =>
       json(res, req.url?.startsWith('/api/') || req.url === '/health' ? 200 : 404, req.url?.startsWith('/api/') ? { data: [] } : {}),
     );
@@ -41,7 +41,20 @@ describe('SARIF locations', () => {
       'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /api/orders:\n    get:\n      responses: { "200": { description: ok } }\n  /api/things:\n    get:\n      responses: { "200": { description: ok } }\n',
     );
     const result = await runCli(
-      ['audit', '-c', 'preflight.yaml', '--openapi', 'openapi.yaml', '--only', 'default-deny,request-id', '-o', 'r.sarif', '--no-progress'],
+      [
+        'audit',
+        '-c',
+        'preflight.yaml',
+        '--openapi',
+        'openapi.yaml',
+        '--only',
+        'auth-anonymous,request-id',
+        '--rps',
+        '200',
+        '-o',
+        'r.sarif',
+        '--no-progress',
+      ],
       { cwd: dir },
     );
     expect(result.stderr).toBe('');
