@@ -90,7 +90,7 @@ describe('the HTML report of a target with long paths, in headless Chromium', ()
     });
     const target = await targetFor(
       api.url,
-      `publicPaths: [/health]\nhealth: /health\nlatency: { samples: 8, maxSeconds: 2 }\nendpoints:\n  - { path: "/api/v1/projects/{id}/${SEGMENT}", params: { id: ${ID} } }\n  - { path: /api/v1/${SEGMENT}/${ID}/items, kind: list }\n`,
+      `publicPaths: [/health]\nhealth: /health\nlatency: { samples: 8, maxSeconds: 2 }\nlimits: { requestsPerSecond: 200 }\nendpoints:\n  - { path: "/api/v1/projects/{id}/${SEGMENT}", params: { id: ${ID} } }\n  - { path: /api/v1/${SEGMENT}/${ID}/items, kind: list }\n`,
     );
     report = await runAudit(target, { only: ['latency', 'default-deny', 'request-id'] });
     const html = await render(report, 'html', { color: false, verbose: true });

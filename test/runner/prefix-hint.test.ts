@@ -35,7 +35,10 @@ describe('the wrong-prefix hint', () => {
   });
   const audit = async (base: string, auth = ''): Promise<string> => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
-    writeFileSync(file, `target: { baseUrl: "${server.url}${base}" }\n${auth}endpoints:\n  - { path: /api/items, kind: list }\n`);
+    writeFileSync(
+      file,
+      `target: { baseUrl: "${server.url}${base}" }\nlimits: { requestsPerSecond: 200 }\n${auth}endpoints:\n  - { path: /api/items, kind: list }\n`,
+    );
     const result = await runCli(['audit', '--config', file, '--no-progress', '--only', 'request-id'], { env: { API_TOKEN: 'tok-12345' } });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
