@@ -53,6 +53,14 @@ export interface Endpoint {
   spec?: EndpointSpec;
   /** True when only the OpenAPI document lists it (audit --openapi): the budget plan samples configured endpoints first. */
   fromSpec?: boolean;
+  /** Its line in the config file (1-based), for SARIF locations. */
+  line?: number;
+}
+
+/** A file (as a report names it: relative to the working directory) and a 1-based line in it. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
 }
 
 /**
@@ -62,6 +70,8 @@ export interface Endpoint {
 export interface EndpointSpec {
   /** Where it came from: "openapi.yaml#/paths/~1orders/get". */
   source: string;
+  /** The operation's line in a spec file (not a URL), for SARIF locations. */
+  location?: SourceLocation;
   operationId?: string;
   /** The documented response codes, as written: "200", "4XX", "default". */
   responses: string[];
@@ -136,6 +146,8 @@ export interface Target {
   baseUrl: string;
   /** Where the config came from, for messages. */
   configFile?: string;
+  /** The config file's URI and the line of its target: key, when it was read from a file (for SARIF locations). */
+  configLocation?: SourceLocation;
   auth: {
     headers: Record<string, string>;
     query: Record<string, string>;
@@ -304,6 +316,8 @@ export interface ReportOptions {
   key?: string | number;
   /** Another endpoint than the one the check runs on (a target-wide check naming a path it found). */
   endpoint?: string;
+  /** The exchange whose curl line reproduces the problem, when it is not the first piece of evidence (another identity's request). */
+  reproduce?: Exchange;
 }
 
 type Placeholders<S extends string> = import('./check-api/template.js').Placeholders<S>;

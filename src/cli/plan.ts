@@ -24,7 +24,11 @@ export interface PlanFlags {
  * unless --openapi names a URL on the target.
  */
 export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
-  let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  // A plan sends nothing: credentials the config reads from the environment need not be set.
+  const unset: string[] = [];
+  let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd, onUnsetEnv: (name) => unset.push(name) }), flags);
+  if (unset.length)
+    io.stderr.write(`preflight: note: ${[...new Set(unset)].join(', ')} not set; fine for a plan (it sends nothing), audit needs them\n`);
   if (flags.openapi) {
     const { mergeSpecSource } = await import('../openapi/merge.js');
     target = (

@@ -9,6 +9,7 @@ import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
 import { stackIds } from '../stack/registry.js';
+import { artifactUri } from './artifact-uri.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -17,6 +18,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   /** Folder a relative config path is read from (default: the process's). Messages show the path as given. */
   cwd?: string;
+  /**
+   * For commands that send nothing (plan): an unset variable gets a placeholder instead of an error,
+   * and its name is passed here. An audit never sets this: it would send the placeholder.
+   */
+  onUnsetEnv?: (name: string) => void;
 }
 
 /** Reads, interpolates, validates and defaults a config file. Throws ConfigError (one line) on any problem. */
@@ -49,9 +55,17 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
       'check the path given to --config',
     );
   }
-  const target = await loadConfigText(bytes.toString('utf8'), file, options);
+  const text = bytes.toString('utf8');
+  const target = await loadConfigText(text, file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
+  target.configLocation = { uri: artifactUri(fullPath, options.cwd ?? process.cwd()), line: targetKeyLine(text) };
   return target;
+}
+
+/** The line of the top-level target: key (where target-wide findings point), 1 when not found. */
+function targetKeyLine(text: string): number {
+  const index = text.split('\n').findIndex((line) => /^target\s*:/.test(line));
+  return index < 0 ? 1 : index + 1;
 }
 
 /** As loadConfigFile, from text already in memory (the demo, tests). */
@@ -89,7 +103,7 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
     );
   }
 
-  const secrets = interpolate(doc, file, options.env, at);
+  const secrets = interpolate(doc, file, options, at);
   let data: Record<string, unknown>;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
@@ -137,7 +151,8 @@ const PUBLIC_KEYS = new Set(['target.baseUrl', 'target.name']);
  * Replaces ${VAR} (and ${VAR:-default}) in string values; $${VAR} stays literal. Every value taken
  * from the environment is treated as a secret, except the target's name and base URL.
  */
-function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: At): Secret[] {
+function interpolate(doc: Document, file: string, options: LoadOptions, at: At): Secret[] {
+  const { env, onUnsetEnv } = options;
   const secrets: Secret[] = [];
   visit(doc, {
     Scalar(key, node, ancestors) {
@@ -161,7 +176,11 @@ function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: A
             'write ${NAME} or ${NAME:-default}; $${...} for a literal',
           );
         }
-        const value = env[name] ?? fallback;
+        let value = env[name] ?? fallback;
+        if (value === undefined && onUnsetEnv) {
+          onUnsetEnv(name);
+          value = keyPath === 'target.baseUrl' ? 'http://unset.invalid' : `unset-${name}`;
+        }
         if (value === undefined) {
           throw new ConfigError(
             file,
@@ -411,6 +430,10 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     for (const line of ignored) warnings.push(`${file}:${where.line ?? 1}:${where.col ?? 1}: ${displayPath(parts)}: ${line}`);
     return kept;
   };
+  const lineOf = (parts: Array<string | number>): { line?: number } => {
+    const { line } = at(doc.getIn(parts, true) as Node | undefined);
+    return line ? { line } : {};
+  };
   const seen = new Map<string, number>();
   const endpoints: Endpoint[] = raw.endpoints.map((e, index) => {
     const method = e.method.toUpperCase();
@@ -446,6 +469,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
           ? { pagination: e.pagination }
           : {}),
       public: isPublicPath(e.path, raw.publicPaths),
+      ...lineOf(['endpoints', index]),
     };
   });
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Credentials, Exchange, Limits, Secret } from '../types.js';
-import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
+import { compactRuns, toCurl, inlineBodyLimit, type CurlInput } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
 import {
@@ -333,7 +333,7 @@ class Client implements HttpClient {
     };
     for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
     let wireBody: string | Uint8Array | Readable | undefined;
-    let curlBody: { inline: string } | { describe: string } | undefined;
+    let curlBody: CurlInput['body'];
     let requestBodyBytes: number | undefined;
     let requestBodyExcerpt: string | undefined;
     if (typeof body === 'string' || body instanceof Uint8Array) {
@@ -349,7 +349,7 @@ class Client implements HttpClient {
       wireBody = Readable.from(body.stream());
       requestBodyBytes = body.bytes;
       requestBodyExcerpt = `(${body.describe})`;
-      curlBody = { describe: this.redactor.text(body.describe) };
+      curlBody = body.parts ? { parts: body.parts, describe: body.describe } : { describe: this.redactor.text(body.describe) };
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.bytes);
     }
 

@@ -17,6 +17,7 @@ export function streamedBody(parts: readonly BodyPart[], describe: string): Extr
   return {
     bytes,
     describe,
+    parts,
     stream: async function* () {
       for (const part of parts) {
         if (typeof part === 'string') {

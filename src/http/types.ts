@@ -5,7 +5,13 @@ export type RequestBody =
   | string
   | Uint8Array
   /** A generator of chunks, for bodies too large to hold in memory (streamed, never buffered whole). */
-  | { stream: () => AsyncIterable<Uint8Array>; bytes: number; describe: string };
+  | {
+      stream: () => AsyncIterable<Uint8Array>;
+      bytes: number;
+      describe: string;
+      /** What the stream is made of, so a curl line can regenerate the same bytes in the shell. */
+      parts?: readonly import('./streamed-body.js').BodyPart[];
+    };
 
 export interface ProbeRequest {
   method: string;

@@ -3,11 +3,12 @@
 // finding ids (check/verdict), so a result stays the same alert from run to run; the finding key
 // is the partial fingerprint that tells two results of one rule apart.
 import { createHash } from 'node:crypto';
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Log, PhysicalLocation, ReportingDescriptor, Result } from 'sarif';
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
 import { allFindings } from './common.js';
 import { text as markdownText } from './markdown.js';
+import { locationOf } from './sources.js';
 import type { Report } from './types.js';
 import { withStackHelp } from './stack.js';
 
@@ -33,7 +34,8 @@ function rulesOf(check: CheckMeta): ReportingDescriptor[] {
       id: `${check.id}/${verdict}`,
       name: `${check.id}/${verdict}`,
       shortDescription: { text: `${check.title}: ${verdict} (${spec.status})` },
-      fullDescription: { text: spec.message },
+      // The rule, not one result: what the check looks at and why, with no {placeholder} left in it.
+      fullDescription: { text: `${check.title}. ${check.rationale}` },
       help: { text: remediation, markdown: `${remediation}\n\nWhy it matters: ${check.rationale}` },
       defaultConfiguration: { level: levelOf(spec.status, severity) },
       properties: {
@@ -45,6 +47,12 @@ function rulesOf(check: CheckMeta): ReportingDescriptor[] {
       },
     };
   });
+}
+
+/** The config line of the finding's endpoint (or the operation in the OpenAPI file, or the config's target: line). */
+function physicalLocationOf(report: Report, endpoint: string): { physicalLocation?: PhysicalLocation } {
+  const where = locationOf(report, endpoint);
+  return where ? { physicalLocation: { artifactLocation: { uri: where.uri }, region: { startLine: where.line } } } : {};
 }
 
 function resultOf(finding: Finding, report: Report, ruleIndex: number | undefined): Result {
@@ -59,6 +67,7 @@ function resultOf(finding: Finding, report: Report, ruleIndex: number | undefine
     message: { text: `${markdownText(finding.message)}${reproduce}` },
     locations: [
       {
+        ...physicalLocationOf(report, finding.endpoint),
         logicalLocations: [
           { name: finding.endpoint, fullyQualifiedName: `${report.target.baseUrl} ${finding.endpoint}`, kind: 'resource' },
         ],

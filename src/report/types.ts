@@ -1,4 +1,4 @@
-import type { CheckMeta, Finding, ItemId, ItemStatus } from '../types.js';
+import type { CheckMeta, Finding, ItemId, ItemStatus, SourceLocation } from '../types.js';
 
 /** 2: findings carry id, key and data from the verdict catalogue. Version 1 reports are still read (src/report/load.ts). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -45,6 +45,14 @@ export interface Report {
   stack?: import('../stack/types.js').StackReport;
   /** What the audit's write probes created on the target, and what cleanup did with it (absent: nothing created). */
   created?: CreatedResource[];
+  /** Where findings point in the user's files (SARIF locations); absent when the config was not read from a file. */
+  sources?: ReportSources;
+}
+
+/** The config's target: line, and each endpoint's line in the config or its OpenAPI file, by endpoint label. */
+export interface ReportSources {
+  config?: SourceLocation;
+  endpoints: Record<string, SourceLocation>;
 }
 
 /** A record a write probe created on the target (201/202 with a Location, or an id in a 2xx JSON answer to POST). */
@@ -66,5 +74,11 @@ export interface CreatedResource {
   /** Why it is never deleted: the URL the server named is not provably this record (outside the collection). */
   notDeletable?: string;
   /** With cleanup: whether it was deleted, and why not. */
-  cleanup?: { deleted: boolean; message: string; status?: number };
+  cleanup?: {
+    deleted: boolean;
+    message: string;
+    status?: number;
+    /** Why a DELETE was refused, in the API's own words (its error message, one line, redacted). */
+    reason?: string;
+  };
 }

@@ -38,6 +38,7 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
     created,
     notes: [
       `cleanup: deleted ${deleted} of the ${count(created.length)} this audit created${failed ? `; ${failed} could not be deleted (see "Created by this audit")` : ''}`,
+      ...notDeleted(created),
     ],
   };
 }
@@ -100,7 +101,13 @@ async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<N
     const { status } = response;
     if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
     if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };
-    return { deleted: false, message: `not deleted: DELETE answered ${status}`, status };
+    const reason = reasonOf(response.text(), http);
+    return {
+      deleted: false,
+      message: `not deleted: DELETE answered ${status}${reason ? ` (${reason})` : ''}`,
+      status,
+      ...(reason ? { reason } : {}),
+    };
   } catch (error) {
     const message = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
     return { deleted: false, message: `not deleted: ${http.redact(message)}` };
@@ -184,4 +191,38 @@ function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHea
 
 function count(n: number): string {
   return `${n} record${n > 1 ? 's' : ''}`;
+}
+
+/** How many records that could not be deleted the notes name one by one (the report lists them all). */
+const NAMED_FAILURES = 5;
+
+/** One note per record cleanup could not delete: which record, and why. */
+function notDeleted(created: readonly CreatedResource[]): string[] {
+  const failed = created.filter((r) => r.cleanup && !r.cleanup.deleted);
+  const notes = failed
+    .slice(0, NAMED_FAILURES)
+    .map((r) => `cleanup: ${r.location ?? `${r.request}${r.id === undefined ? '' : ` (id ${r.id})`}`} ${r.cleanup!.message}`);
+  if (failed.length > NAMED_FAILURES)
+    notes.push(`cleanup: ${failed.length - NAMED_FAILURES} more not deleted (see "Created by this audit")`);
+  return notes;
+}
+
+/** The API's own words for a refused DELETE: a JSON error message, else the start of the text; one line, redacted. */
+function reasonOf(body: string, http: Pick<HttpClient, 'redact'>): string | undefined {
+  let text = body;
+  try {
+    const json: unknown = JSON.parse(body);
+    const pick = (value: unknown): string | undefined => {
+      if (typeof value === 'string') return value;
+      if (!value || typeof value !== 'object') return undefined;
+      const o = value as Record<string, unknown>;
+      return pick(o.message) ?? pick(o.detail) ?? pick(o.title) ?? pick(o.error) ?? pick(o.errors);
+    };
+    text = pick(Array.isArray(json) ? json[0] : json) ?? body;
+  } catch {
+    // not JSON: the text itself
+  }
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (!line) return undefined;
+  return http.redact(line.length > 120 ? `${line.slice(0, 119)}…` : line);
 }

@@ -39,12 +39,25 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
     requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false),
   }),
   'body-size-caps': () => ({ requestsPerEndpoint: 4 }),
+  // Nothing without a second identity; with some: the main identity's lists, then per identity each
+  // list and each item endpoint (the configured id and two from the lists, both identities), and
+  // with writes one create, read, 4 attempts and a read back.
+  'cross-user': (target) => {
+    const identities = Math.min(3, Object.keys(target.auth.identities ?? {}).length);
+    if (!identities) return { requestsPerRun: 0 };
+    const guarded = target.endpoints.filter((e) => e.method === 'GET' && !e.public);
+    const lists = guarded.filter((e) => e.kind === 'list').length;
+    const items = guarded.filter((e) => e.path.includes('{')).length;
+    return { requestsPerRun: lists + identities * (lists + items * 6) + (target.allowWrites ? 7 : 0) };
+  },
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
   'error-leaks': () => ({ requestsPerRun: 0 }),
   'error-schema': () => ({ requestsPerRun: 0 }),
   'error-shape': () => ({ requestsPerRun: 0 }),
   'health-endpoint': () => ({ requestsPerRun: 6 }),
+  // Tries secrets offline; sends one forged-token GET only to prove a weak secret, as another identity.
+  'jwt-weak-secret': (target) => ({ requestsPerRun: Object.keys(target.auth.identities ?? {}).length ? 1 : 0 }),
   idempotency: () => ({ requestsPerEndpoint: 5 }),
   'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: timed(target, endpoint, true) }),
   'list-limit-cap': () => ({ requestsPerEndpoint: 8 }),

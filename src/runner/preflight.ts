@@ -20,7 +20,7 @@ export async function checkTarget(target: Target, http: HttpClient, log: Logger)
   const notes: string[] = [];
   const first = target.health ?? target.endpoints.find((e) => e.method === 'GET')?.path.replace(/\{.*$/, '') ?? '/';
   try {
-    const response = await http.send({ method: 'GET', path: first, purpose: 'is the target reachable?' });
+    const response = await http.send({ method: 'GET', path: first, purpose: 'reachability probe, before the checks' });
     log.debug(`reachability: GET ${first} answered ${response.status}`);
   } catch (error) {
     if (error instanceof ProbeError && FATAL_CODES.has(error.code)) {
@@ -43,7 +43,7 @@ export async function checkTarget(target: Target, http: HttpClient, log: Logger)
       path: fillPath(probe),
       query: probe.query,
       headers: probe.headers,
-      purpose: 'are the configured credentials accepted?',
+      purpose: 'credentials probe, before the checks',
     });
   } catch (error) {
     // The endpoint itself misbehaves (hangs, resets): the checks will say so; the audit goes on.

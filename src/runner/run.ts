@@ -21,6 +21,7 @@ import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
+import { sourcesOf } from '../report/sources.js';
 
 export interface AuditOptions {
   only?: string[];
@@ -188,6 +189,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       },
       ...(settled.created.length ? { created: settled.created } : {}),
       stack,
+      ...withSources(sourcesOf(target, (text) => http.redact(text))),
     };
   } finally {
     await http.close();
@@ -281,3 +283,5 @@ function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[]
     )
     .map(({ finding }) => finding);
 }
+
+const withSources = (sources: Report['sources']): { sources?: NonNullable<Report['sources']> } => (sources ? { sources } : {});

@@ -157,7 +157,7 @@ checkTester.run(check, {
         const header = bySignature(findings, 'x-powered-by')[0]!;
         expect(header.severity).toBe('low');
         expect(header.message).toMatch(
-          /^\d+ responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/,
+          /^\d+ of the run's responses \(first: .*\) reveal the framework or language behind the API: "X-Powered-By: Express"$/,
         );
       },
     },
@@ -209,7 +209,7 @@ checkTester.run(check, {
         // The target's own leaked secrets are not printed again.
         for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
         expect(bySignature(findings, 'server-version')[0]!.message).toBe(
-          '2 responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"',
+          `2 of the run's responses (first: GET /api/items → 200) reveal the server software and its exact version: "Server: nginx/1.18.0"`,
         );
       },
     },

@@ -32,7 +32,9 @@ describe('every format from one fixed report', () => {
     for (const format of FORMATS) {
       const out = await render(report, format, options);
       expect(out, format).toContain('38');
-      if (format !== 'json') expect(out, format).toMatch(/FAILED|failed/);
+      // SARIF says it as data (its rule descriptions no longer quote verdict templates with "failed" in them).
+      if (format === 'sarif') expect(out).toContain('"gatePassed": false');
+      else if (format !== 'json') expect(out, format).toMatch(/FAILED|failed/);
       for (const finding of allFindings(report)) {
         // Markdown escapes markup characters; compare on a stretch of plain words.
         const words = finding.message.match(/[A-Za-z0-9 /.:=?]{16,}/)?.[0] ?? finding.message;

@@ -62,4 +62,17 @@ describe('Markdown under a character cap', () => {
     expect(whole.stdout).toBe(renderMarkdown(fixtureReport()));
     expect((await runCli(['report', small, '--format', 'markdown', '--max-chars', 'lots'])).code).toBe(2);
   });
+
+  it('a cap that leaves no room for one failure has no empty "What to fix" heading', async () => {
+    const tiny = await runCli(['report', saved, '--format', 'markdown', '--max-chars', '3000']);
+    expect(tiny.stdout.length).toBeLessThanOrEqual(3000);
+    const headings = tiny.stdout.split('\n').filter((line) => line.startsWith('## '));
+    // Every heading has something under it before the next one or the end.
+    for (const heading of headings) {
+      const after = tiny.stdout.slice(tiny.stdout.indexOf(heading) + heading.length).split(/^## /m)[0]!;
+      expect(after.trim(), heading).not.toBe('');
+    }
+    expect(tiny.stdout).not.toContain('What to fix');
+    expect(tiny.stdout).toMatch(/\d+ findings to fix, too long for this page, in the HTML\/JSON artifact\.\n$/);
+  });
 });
