@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
+import { observabilityOf, resolveObservabilityPaths, type RawObservability } from './observability.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -50,6 +51,7 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
   }
   const target = await loadConfigText(bytes.toString('utf8'), file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
+  resolveObservabilityPaths(target.observability, dirname(fullPath));
   return target;
 }
 
@@ -371,6 +373,7 @@ type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'co
   target: { name?: string; baseUrl: string };
   endpoints: RawEndpoint[];
   secrets: { values: string[] };
+  observability?: RawObservability;
 };
 
 /** Checks the schema cannot express, then builds the typed target. */
@@ -488,6 +491,9 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
   }
 
+  const observability = observabilityOf(raw.observability, fail);
+  for (const secret of observability.secrets) if (!allSecrets.some((s) => s.value === secret.value)) allSecrets.push(secret);
+
   // A secret interpolated into a path (a tenant id) must not show in labels: findings, progress, reports.
   const labels = new Redactor(allSecrets);
   for (const endpoint of endpoints) endpoint.label = labels.text(endpoint.label);
@@ -512,6 +518,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     waivers: raw.waivers,
     tls: { insecure: raw.tls.insecure, ...(ca ? { ca } : {}) },
     secrets: allSecrets,
+    ...(observability.config ? { observability: observability.config } : {}),
     ...(warnings.length ? { warnings: warnings.map((w) => labels.text(w)) } : {}),
   };
 }

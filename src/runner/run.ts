@@ -20,6 +20,7 @@ import { planAudit } from './plan.js';
 import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
+import type { Telemetry } from '../telemetry/types.js';
 
 export interface AuditOptions {
   only?: string[];
@@ -62,6 +63,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
+    // The "before" reading of the service's own telemetry is taken before the audit's first request.
+    const telemetry = await openTelemetry(target, (text) => http.redact(text));
     const notes = await checkTarget(target, http, log);
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
@@ -110,7 +113,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
       const client =
         phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
-      findings.push(...(await runOne(task, judged, client, log)));
+      findings.push(...(await runOne(task, judged, client, log, telemetry)));
       done++;
       progress();
     };
@@ -211,7 +214,7 @@ function crashNote(crash: Crash, recoveryMs: number): string {
 }
 
 /** Runs one check on one endpoint; whatever goes wrong becomes a finding, never a crash. */
-export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger): Promise<Finding[]> {
+export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger, telemetry?: Telemetry): Promise<Finding[]> {
   const { check, endpoint } = task;
   const label = endpoint?.label ?? '*';
   const redact = (text: string): string => http.redact(text);
@@ -231,6 +234,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     http,
     signal: controller.signal,
     log,
+    ...(telemetry ? { telemetry } : {}),
     report: (verdict, data, evidence = [], options = {}) => {
       const finding = makeFinding(check, label, verdict, data, evidence, options, redact);
       reported.push(finding);
@@ -252,6 +256,13 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     log.debug(http.redact(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`));
     return engine('crashed', message);
   }
+}
+
+/** The telemetry reader when observability: is configured; its modules load only then. */
+export async function openTelemetry(target: Target, redact: (text: string) => string): Promise<Telemetry | undefined> {
+  if (!target.observability) return undefined;
+  const { startTelemetry } = await import('../telemetry/index.js');
+  return startTelemetry(target.observability, redact, target.configFile);
 }
 
 /** Stable order whatever finished first: by check (registry order), then endpoint. */
