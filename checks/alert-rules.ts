@@ -79,9 +79,9 @@ export default defineCheck({
     const observability = ctx.target.observability;
     if (!observability?.alertRules || !ctx.telemetry) return void ctx.report('notConfigured', {});
     const rules = await ctx.telemetry.alertRules();
-    // Which series the service exports: before the audit and now (a series may first appear during it).
+    // Which series the service exports: before the audit and after it (a series may first appear during it).
     const exported = observability.metrics
-      ? [...(await ctx.telemetry.metricsBefore()).samples, ...(await ctx.telemetry.metricsNow()).samples]
+      ? [...(await ctx.telemetry.metricsBefore()).samples, ...(await ctx.telemetry.metricsAfter()).samples]
       : undefined;
     const scraped = observability.metrics?.url !== undefined;
     const candidates: Candidate[] = [];

@@ -113,9 +113,9 @@ export default defineCheck({
     const config = ctx.target.observability.metrics;
     if (!config || !ctx.telemetry) return void ctx.report('notConfigured', {});
     const before = await ctx.telemetry.metricsBefore();
-    // What the service should have counted: the requests answered before the "after" reading.
-    const { traced } = tracedRequests(ctx);
     const after = await ctx.telemetry.metricsAfter();
+    // What the service should have counted: the requests answered before the "after" reading covers.
+    const traced = tracedRequests(ctx).traced.filter((request) => answeredBefore(request, after.coversUntil));
     const counter = findCounter(after, config);
     if (!counter) ctx.report('noCounter', { source: after.source, looked: COUNTER_FAMILIES.slice(0, 4).join(', ') });
     else {
@@ -126,6 +126,11 @@ export default defineCheck({
     judgeDuration(ctx, after);
   },
 });
+
+/** Sent before the reading began (it was answered by then: the analysis runs after every probe). */
+function answeredBefore(request: TracedRequest, until: string | undefined): boolean {
+  return !until || Date.parse(request.exchange.startedAt) <= Date.parse(until);
+}
 
 /** How much one series rose since the earlier reading (a series first seen now rose by its value; a reset counts from 0). */
 function rise(sample: MetricSample, before: MetricsSnapshot): number {

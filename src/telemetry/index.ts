@@ -30,19 +30,24 @@ export async function startTelemetry(
     () => undefined,
     () => undefined,
   );
+  let after: Promise<MetricsSnapshot> | undefined;
+  const readAfter = async (): Promise<MetricsSnapshot> => {
+    const coversUntil = new Date().toISOString();
+    if (metrics?.prometheus) {
+      // The audit's last requests are seen only after the next scrape; two intervals make sure of one.
+      const interval = await scrapeIntervalMs(metrics.prometheus, metrics.headers, redact);
+      await sleep(Math.min(2 * interval + 250, metrics.maxWaitMs));
+    }
+    return { ...(await scrape()), coversUntil };
+  };
   const logFrom = config.logs?.file ? logFileSize(config.logs.file) : 0;
 
   return {
     config,
     metricsBefore: () => before ?? scrape(),
-    metricsNow: scrape,
-    async metricsAfter() {
-      if (metrics?.prometheus) {
-        // The audit's last requests are seen only after the next scrape; two intervals make sure of one.
-        const interval = await scrapeIntervalMs(metrics.prometheus, metrics.headers, redact);
-        await sleep(Math.min(2 * interval + 250, metrics.maxWaitMs));
-      }
-      return scrape();
+    metricsAfter() {
+      after ??= readAfter();
+      return after;
     },
     async alertRules(): Promise<AlertRule[]> {
       const rules = config.alertRules;

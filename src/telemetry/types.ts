@@ -32,6 +32,11 @@ export interface MetricsSnapshot {
   types: Record<string, string>;
   /** "http://127.0.0.1:9100/metrics" or "prometheus http://… {job="x"}", for messages. */
   source: string;
+  /**
+   * Requests answered before this time (ISO) must be in the reading: when the page was scraped, or
+   * when the wait for Prometheus' next scrapes began.
+   */
+  coversUntil?: string;
 }
 
 /** An alerting rule, from a rule file or the rules API. */
@@ -58,10 +63,11 @@ export interface Telemetry {
   readonly config: ObservabilityConfig;
   /** The metrics as they were before the audit's first request. */
   metricsBefore(): Promise<MetricsSnapshot>;
-  /** The metrics now; with a Prometheus server, after waiting two scrape intervals (bounded by maxWaitMs). */
+  /**
+   * The metrics after the audit; with a Prometheus server, after waiting two scrape intervals (bounded
+   * by maxWaitMs). Read once: every later call gets the same reading.
+   */
   metricsAfter(): Promise<MetricsSnapshot>;
-  /** The metrics now, without waiting for a scrape (which series the service exports, for alert rules). */
-  metricsNow(): Promise<MetricsSnapshot>;
   alertRules(): Promise<AlertRule[]>;
   /** Log lines written since the audit started (file from its earlier size, or the command's output). */
   logs(): Promise<LogRead>;
