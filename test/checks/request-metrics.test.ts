@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import check from '../../checks/request-metrics.js';
 import type { Target } from '../../src/types.js';
 import { checkTester } from '../helpers/check-tester.js';
-import { auditTraffic, startObservedApp, type ObservedAppOptions } from '../helpers/observability-apps.js';
+import { auditTraffic, parserRefusals, startObservedApp, type ObservedAppOptions } from '../helpers/observability-apps.js';
 
 const config = `
 endpoints:
@@ -37,6 +37,15 @@ checkTester.run(check, {
         'histogram',
         'boundedLabels',
       ],
+    },
+    {
+      name: 'requests the HTTP parser refused (unknown method → 400, oversized headers → 431) are not counted as missing',
+      ...service('correct'),
+      before: async (http) => {
+        await auditTraffic(http);
+        expect(await parserRefusals(http)).toEqual([400, 431]);
+      },
+      verdicts: [{ verdict: 'counted', data: { delta: 13, sent: 13 } }, 'errorsCounted', 'histogram', 'boundedLabels'],
     },
     {
       name: 'observability not configured: one "not audited" row',

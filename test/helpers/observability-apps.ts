@@ -105,3 +105,21 @@ export async function auditTraffic(http: import('../../src/http/types.js').HttpC
   await send('/api/orders/missing-1');
   await send('/api/boom');
 }
+
+/**
+ * Requests Node's HTTP parser refuses before the app runs: an unknown method token (400) and
+ * oversized headers (431). No metric and no log line can hold them.
+ */
+export async function parserRefusals(http: import('../../src/http/types.js').HttpClient): Promise<number[]> {
+  const unknown = await http.send({
+    method: 'PREFLIGHTPROBE',
+    path: '/api/orders',
+    headers: { 'X-Request-Id': `preflight-${randomUUID()}` },
+  });
+  const oversized = await http.send({
+    method: 'GET',
+    path: '/api/orders',
+    headers: { 'X-Request-Id': `preflight-${randomUUID()}`, 'X-Padding': 'a'.repeat(20 * 1024) },
+  });
+  return [unknown.status, oversized.status];
+}
