@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, fillPath, type CheckContext, type LogRead, type ProbeRequest } from './api.js';
 import { tracedLine, tracedRequests, type TracedRequest } from './lib/audit-traffic.js';
-import { fieldsPresent, lineValues, parseLogLines, quoteLine, REQUEST_FIELDS, reportsError, type LogLine } from './lib/log-lines.js';
+import {
+  fieldsPresent,
+  lineValues,
+  parseLogLines,
+  quoteAround,
+  quoteLine,
+  REQUEST_FIELDS,
+  reportsError,
+  type LogLine,
+} from './lib/log-lines.js';
 
 /** Share of the audit's request ids the logs must hold. */
 const MIN_LOGGED = 0.95;
@@ -105,7 +114,7 @@ async function sendCanary(ctx: Ctx, canary: string): Promise<void> {
     method: 'GET',
     path: endpoint ? fillPath(endpoint) : (ctx.target.health ?? '/'),
     ...(endpoint ? { query: endpoint.query } : {}),
-    headers: { Authorization: `Bearer ${canary}`, [ctx.target.requestId.header]: `preflight-canary-${randomUUID()}` },
+    headers: { Authorization: `Bearer ${canary}`, [ctx.target.requestId.header]: `preflight-${randomUUID()}` },
     auth: false,
     purpose: 'canary bearer token (must never be logged)',
   };
@@ -127,7 +136,9 @@ function judgeCredentials(ctx: Ctx, lines: readonly LogLine[], read: LogRead, ca
     ...(withCredential.length ? ['a configured credential'] : []),
   ].join(' and ');
   // The line is masked when the finding is made: the canary and every credential are secrets of the run.
-  ctx.report('credentialsLogged', { what, count: leaking.length, source: read.source, line: quoteLine(leaking[0]!.raw) });
+  const first = leaking[0]!.raw;
+  const leaked = [canary, ...credentials].find((value) => first.includes(value)) ?? canary;
+  ctx.report('credentialsLogged', { what, count: leaking.length, source: read.source, line: quoteAround(first, leaked) });
 }
 
 function judgeIds(ctx: Ctx, lines: readonly LogLine[], read: LogRead, traced: readonly TracedRequest[]): void {

@@ -95,6 +95,14 @@ export function lineValues(line: LogLine): string[] {
   return line.raw.split(/[\s"'=,;[\]()]+/);
 }
 
+/** The part of a line around `needle` (a leaked credential), short enough to quote in a finding. */
+export function quoteAround(raw: string, needle: string, max = 240): string {
+  const at = raw.indexOf(needle);
+  if (at < 0 || raw.length <= max) return quoteLine(raw, max);
+  const start = Math.max(0, at - Math.floor((max - needle.length) / 2));
+  return `${start > 0 ? '…' : ''}${raw.slice(start, start + max)}${start + max < raw.length ? '…' : ''}`;
+}
+
 /** A line short enough to quote in a finding. */
 export function quoteLine(raw: string, max = 240): string {
   return raw.length > max ? `${raw.slice(0, max)}…` : raw;

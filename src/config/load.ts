@@ -132,7 +132,16 @@ function redactConfigError(error: ConfigError, secrets: readonly Secret[]): Conf
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => { line?: number; col?: number };
 
 /** Keys whose interpolated values are shown in reports by design (where the audit went). */
-const PUBLIC_KEYS = new Set(['target.baseUrl', 'target.name']);
+const PUBLIC_KEYS = new Set([
+  'target.baseUrl',
+  'target.name',
+  // Where the service's telemetry is read (a metrics URL, a Prometheus server, rule files, a log file).
+  'observability.metrics.url',
+  'observability.metrics.prometheus',
+  'observability.alertRules.files',
+  'observability.alertRules.prometheus',
+  'observability.logs.file',
+]);
 
 /**
  * Replaces ${VAR} (and ${VAR:-default}) in string values; $${VAR} stays literal. Every value taken

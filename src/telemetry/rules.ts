@@ -38,7 +38,8 @@ export async function fileAlertRules(patterns: readonly string[], configDir: str
   const files = expandRuleFiles(patterns);
   const rules: AlertRule[] = [];
   for (const file of files) {
-    const shown = relative(configDir, file) || file;
+    const near = relative(configDir, file);
+    const shown = near && !near.startsWith('..') ? near : file;
     let size: number;
     try {
       size = statSync(file).size;
