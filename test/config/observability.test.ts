@@ -61,3 +61,32 @@ describe('observability: in the config', () => {
     expect(await errorOf(`${minimal}observability:\n  ${yaml}\n`)).toMatch(expected);
   });
 });
+
+describe('preflight init and observability', () => {
+  it('writes the section commented out, never a logs command, and the config still loads', async () => {
+    const { renderConfig } = await import('../../src/openapi/init.js');
+    const { text } = renderConfig({ baseUrl: 'https://staging.example.com' });
+    expect(text).toContain('# observability:');
+    expect(text).not.toMatch(/^observability:/m);
+    expect(text).not.toMatch(/command:/);
+    const target = await loadConfigText(text, 'preflight.yaml', { env: { API_TOKEN: 'token-for-init-test' } });
+    expect(target.observability).toBeUndefined();
+  });
+});
+
+describe('config.example.yaml', () => {
+  it('documents every observability key and loads with the section on', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync('config.example.yaml', 'utf8');
+    const schema = JSON.parse(readFileSync('schema/config.schema.json', 'utf8')) as {
+      properties: { observability: { properties: Record<string, { properties: Record<string, unknown> }> } };
+    };
+    for (const [section, spec] of Object.entries(schema.properties.observability.properties)) {
+      expect(example).toContain(`  ${section}:`);
+      for (const key of Object.keys(spec.properties)) expect(example, `observability.${section}.${key}`).toMatch(new RegExp(`\\b${key}:`));
+    }
+    const target = await loadConfigFile('config.example.yaml', { env: { STAGING_TOKEN: 'example-token-123' } });
+    expect(target.observability?.metrics?.url).toBe('https://staging.example.com/metrics');
+    expect(target.observability?.logs?.file).toMatch(/\/api\.log$/);
+  });
+});
