@@ -46,7 +46,17 @@ export function readLogCommand(argv: readonly string[], timeoutMs: number, maxBy
   const [command, ...args] = argv;
   const source = argv.join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(command ?? '', args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a stop also ends what it started (a wrapper's children keep the pipes open).
+    const child = spawn(command ?? '', args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stop = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
     const chunks: Buffer[] = [];
     let bytes = 0;
     let truncated = false;
@@ -57,7 +67,7 @@ export function readLogCommand(argv: readonly string[], timeoutMs: number, maxBy
         chunks.push(chunk.subarray(0, room));
         bytes = maxBytes;
         truncated = true;
-        child.kill('SIGKILL');
+        stop();
         return;
       }
       chunks.push(chunk);
@@ -67,7 +77,7 @@ export function readLogCommand(argv: readonly string[], timeoutMs: number, maxBy
     child.stderr.on('data', take);
     const timer = setTimeout(() => {
       truncated = true;
-      child.kill('SIGKILL');
+      stop();
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);

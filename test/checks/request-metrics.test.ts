@@ -1,7 +1,9 @@
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/runner/run.js';
 import check from '../../checks/request-metrics.js';
 import type { Target } from '../../src/types.js';
 import { checkTester } from '../helpers/check-tester.js';
+import { targetFor } from '../helpers/target.js';
 import { auditTraffic, parserRefusals, startObservedApp, type ObservedAppOptions } from '../helpers/observability-apps.js';
 
 const config = `
@@ -63,6 +65,11 @@ checkTester.run(check, {
     },
     { name: 'a counter without a duration histogram', ...service('counter-only'), verdicts: ['noHistogram'] },
     {
+      name: 'a summary instead of a histogram: no fleet-wide p95',
+      ...service('summary'),
+      verdicts: [{ verdict: 'noHistogram', data: { found: 'http_request_duration_seconds is a summary' } }],
+    },
+    {
       name: 'metrics that count only 2xx: the 404s and the 500 are missing',
       ...service('only-2xx'),
       verdicts: [
@@ -72,4 +79,39 @@ checkTester.run(check, {
     },
     { name: 'no request metrics at all', ...service('none'), verdicts: ['noCounter', 'noHistogram'] },
   ],
+});
+
+describe('the metrics source', () => {
+  const TOKEN = 'metrics-token-5b2e';
+  const audit = async (token: string) => {
+    const app = await startObservedApp({ metrics: 'correct', metricsToken: TOKEN });
+    try {
+      const target = await targetFor(
+        app.url,
+        `${config}observability:\n  metrics: { url: "${app.url}/metrics", headers: { Authorization: "Bearer \${METRICS_TOKEN}" } }\n`,
+        { METRICS_TOKEN: token },
+      );
+      return await runAudit(target, { only: ['request-metrics'] });
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('gets the configured headers, never shows them, and is not a target request', async () => {
+    const report = await audit(TOKEN);
+    const findings = report.items.flatMap((item) => item.findings);
+    // The app does not count its /metrics page: had the two readings gone through the target's client,
+    // the run's request count would be two more than the requests the service counted.
+    expect(findings.find((f) => f.id === 'request-metrics/counted')?.data).toMatchObject({ sent: report.requests });
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(TOKEN);
+  });
+
+  it('refusing the headers is undecided, with the token masked', async () => {
+    const report = await audit('wrong-token-0000');
+    const findings = report.items.flatMap((item) => item.findings).filter((f) => f.checkId === 'request-metrics');
+    expect(findings.map((f) => f.id)).toEqual(['request-metrics/undecided']);
+    expect(findings[0]!.message).toMatch(/answered 401/);
+    expect(JSON.stringify(report)).not.toContain('wrong-token-0000');
+  });
 });

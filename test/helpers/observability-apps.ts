@@ -11,7 +11,7 @@ import { serveApp } from './serve-app.js';
 
 export interface ObservedAppOptions {
   /** correct: route templates, status label, histogram. raw-path: labels by req.path. counter-only: no histogram. only-2xx: counts successes only. */
-  metrics?: 'correct' | 'raw-path' | 'counter-only' | 'only-2xx' | 'none';
+  metrics?: 'correct' | 'raw-path' | 'counter-only' | 'only-2xx' | 'summary' | 'none';
   /**
    * json: one pino-http line per request with id, method, url, status, duration. pino-http-default:
    * pino-http as installed, default serializers (headers included). plain: text lines without ids.
@@ -20,6 +20,8 @@ export interface ObservedAppOptions {
   logFile?: string;
   /** GET /api/boom answers 500 and writes no log line. */
   silent500?: boolean;
+  /** /metrics answers 401 without Authorization: Bearer <token>. */
+  metricsToken?: string;
 }
 
 /** GET /api/orders, GET /api/orders/:id (404 for ids starting with "missing"), GET /api/boom (500), /metrics. */
@@ -30,6 +32,10 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
   const histogram =
     options.metrics === 'correct' || options.metrics === 'raw-path' || options.metrics === 'only-2xx'
       ? new client.Histogram({ name: 'http_request_duration_seconds', help: 'Durations', labelNames, registers: [register] })
+      : undefined;
+  const summary =
+    options.metrics === 'summary'
+      ? new client.Summary({ name: 'http_request_duration_seconds', help: 'Durations', labelNames, registers: [register] })
       : undefined;
   const app = express();
   app.use((req, res, next) => {
@@ -50,6 +56,7 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
         const labels = { method: req.method, route, status_code: String(res.statusCode) };
         counter.inc(labels);
         end?.(labels);
+        summary?.observe(labels, 0.01);
       });
       next();
     });
@@ -79,7 +86,8 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
       next();
     });
   }
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (options.metricsToken && req.header('authorization') !== `Bearer ${options.metricsToken}`) return void res.status(401).end();
     res.setHeader('content-type', register.contentType);
     res.end(await register.metrics());
   });
