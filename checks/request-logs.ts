@@ -148,7 +148,11 @@ function judgeIds(ctx: Ctx, lines: readonly LogLine[], read: LogRead, traced: re
   for (const line of lines) {
     for (const value of lineValues(line)) {
       if (!line.fields) plainWords.add(value);
-      else structured.set(value, [...(structured.get(value) ?? []), line]);
+      else {
+        const holding = structured.get(value);
+        if (holding) holding.push(line);
+        else structured.set(value, [line]);
+      }
     }
   }
   const linesOf = (request: TracedRequest): LogLine[] => [...new Set(request.ids.flatMap((id) => structured.get(id) ?? []))];
