@@ -40,13 +40,17 @@ export async function prometheusSnapshot(
   return { samples, types, source: `prometheus ${redact(base)} ${selector}` };
 }
 
-/** The longest scrape interval among the active targets, in ms (default 60 s, Prometheus' own). */
+/** The longest scrape interval among the active targets, else the global one, in ms (default 60 s, Prometheus' own). */
 export async function scrapeIntervalMs(base: string, headers: Record<string, string>, redact: Redact): Promise<number> {
   const data = (await api(base, '/api/v1/targets?state=active', headers, redact)) as {
     activeTargets?: Array<{ scrapeInterval?: string }>;
   };
   const intervals = (data?.activeTargets ?? []).map((t) => durationMs(t.scrapeInterval ?? '')).filter((ms) => ms > 0);
-  return intervals.length ? Math.max(...intervals) : 60_000;
+  if (intervals.length) return Math.max(...intervals);
+  // No target discovered yet (Prometheus just started): the global interval of its running config.
+  const config = (await api(base, '/api/v1/status/config', headers, redact).catch(() => ({}))) as { yaml?: string };
+  const global = /^global:\s*\n(?:[ \t]+.*\n)*?[ \t]+scrape_interval:\s*(\S+)/m.exec(config?.yaml ?? '')?.[1];
+  return (global && durationMs(global)) || 60_000;
 }
 
 /** "15s", "1m30s", "500ms" → ms (0 when it does not parse). */
