@@ -173,7 +173,7 @@ function judgeIds(ctx: Ctx, lines: readonly LogLine[], read: LogRead, traced: re
     }
   }
   judgeFields(ctx, found.map(linesOf));
-  judgeServerErrors(ctx, traced, linesOf, plainWords, source);
+  judgeServerErrors(ctx, traced, linesOf, lines, plainWords, source);
 }
 
 /** The fields a request line needs, judged on the lines of the requests found (a field may sit on a second line of the same request). */
@@ -189,20 +189,30 @@ function judgeServerErrors(
   ctx: Ctx,
   traced: readonly TracedRequest[],
   linesOf: (request: TracedRequest) => LogLine[],
+  lines: readonly LogLine[],
   plainWords: ReadonlySet<string>,
   source: string,
 ): void {
-  const failed = traced.filter((request) => request.status >= 500 && request.ids.length > 0);
+  const failed = traced.filter((request) => request.status >= 500);
   if (!failed.length) return;
   let silent = 0;
   for (const request of failed) {
+    // By its request id; without one (the service gave none), by a structured line with its path and status.
     // A plain-text line that names the id counts when it says error; a structured one needs an error level or field.
-    const logged = linesOf(request).some(reportsError) || request.ids.some((id) => plainWords.has(id));
+    const own = request.ids.length ? linesOf(request) : lines.filter((line) => samePathAndStatus(line, request));
+    const logged = own.some(reportsError) || request.ids.some((id) => plainWords.has(id));
     if (logged) continue;
     silent++;
-    ctx.report('silentServerError', { request: tracedLine(request), id: request.ids[0], source }, [request.exchange], {
+    ctx.report('silentServerError', { request: tracedLine(request), id: request.ids[0] ?? 'none', source }, [request.exchange], {
       key: `${request.method} ${request.path}`,
     });
   }
   if (!silent) ctx.report('serverErrorsLogged', { count: failed.length });
+}
+
+/** A structured line that names this request's path (alone or with its query) and its status. */
+function samePathAndStatus(line: LogLine, request: TracedRequest): boolean {
+  if (!line.fields) return false;
+  const values = lineValues(line);
+  return values.includes(String(request.status)) && values.some((value) => value === request.path || value.startsWith(`${request.path}?`));
 }

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import check from '../../checks/request-logs.js';
 import type { Finding } from '../../src/types.js';
 import { checkTester } from '../helpers/check-tester.js';
-import { auditTraffic, startObservedApp, type ObservedAppOptions } from '../helpers/observability-apps.js';
+import { auditTraffic, startObservedApp, trafficWithoutIds, type ObservedAppOptions } from '../helpers/observability-apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'preflight-logs-'));
 let cases = 0;
@@ -56,6 +56,19 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'an app that ignores request ids: its 500 is still found logged by path and status',
+      ...logging('json', { requestIds: false }),
+      before: trafficWithoutIds,
+      verdicts: ['idsMissing'],
+      assert: (findings) => expect(findings.map((f) => f.id)).toContain('request-logs/serverErrorsLogged'),
+    },
+    {
+      name: 'an app that ignores request ids and logs nothing for its 500',
+      ...logging('json', { requestIds: false, silent500: true }),
+      before: trafficWithoutIds,
+      verdicts: ['idsMissing', { verdict: 'silentServerError', data: { id: 'none' } }],
+    },
     {
       name: 'pino-http with its default serializers logs every request header: the canary and the configured token',
       ...pinoDefault,

@@ -20,6 +20,8 @@ export interface ObservedAppOptions {
   logFile?: string;
   /** GET /api/boom answers 500 and writes no log line. */
   silent500?: boolean;
+  /** false: the app neither reads nor sets X-Request-Id (its logs can only be matched by path and status). */
+  requestIds?: boolean;
   /** /metrics answers 401 without Authorization: Bearer <token>. */
   metricsToken?: string;
 }
@@ -39,6 +41,7 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
       : undefined;
   const app = express();
   app.use((req, res, next) => {
+    if (options.requestIds === false) return next();
     const incoming = req.header('x-request-id');
     const id = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', id);
@@ -130,4 +133,9 @@ export async function parserRefusals(http: import('../../src/http/types.js').Htt
     headers: { 'X-Request-Id': `preflight-${randomUUID()}`, 'X-Padding': 'a'.repeat(20 * 1024) },
   });
   return [unknown.status, oversized.status];
+}
+
+/** The same traffic without request ids: nothing ties a log line to a request but its path and status. */
+export async function trafficWithoutIds(http: import('../../src/http/types.js').HttpClient): Promise<void> {
+  for (const path of ['/api/orders', '/api/orders/ord_1', '/api/orders/missing-1', '/api/boom']) await http.send({ method: 'GET', path });
 }
