@@ -44,6 +44,7 @@ const emptyLog = join(dir, 'empty.log');
 checkTester.run(check, {
   config,
   valid: [
+    { name: 'logfmt lines', ...logging('logfmt'), verdicts: ['idsLogged', 'fieldsLogged', 'serverErrorsLogged', 'noCredentialsInLogs'] },
     {
       name: 'pino-http lines with the request id, method, url, status, duration; 500s at error level',
       ...logging('json'),
@@ -56,6 +57,11 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'JSON lines with the request id but no method, path, status or duration',
+      ...logging('ids-only'),
+      verdicts: [{ verdict: 'missingFields', data: { fields: 'method, path or route, status, duration' } }],
+    },
     {
       name: 'an app that ignores request ids: its 500 is still found logged by path and status',
       ...logging('json', { requestIds: false }),

@@ -16,7 +16,7 @@ export interface ObservedAppOptions {
    * json: one pino-http line per request with id, method, url, status, duration. pino-http-default:
    * pino-http as installed, default serializers (headers included). plain: text lines without ids.
    */
-  logs?: 'json' | 'pino-http-default' | 'plain' | 'none';
+  logs?: 'json' | 'pino-http-default' | 'plain' | 'logfmt' | 'ids-only' | 'none';
   logFile?: string;
   /** GET /api/boom answers 500 and writes no log line. */
   silent500?: boolean;
@@ -85,6 +85,23 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
       res.on('finish', () => {
         if (!(options.silent500 && req.path === '/api/boom'))
           appendFileSync(file, `${new Date().toISOString()} INFO ${req.method} ${req.path} ${res.statusCode}\n`);
+      });
+      next();
+    });
+  }
+  if (file && (options.logs === 'logfmt' || options.logs === 'ids-only')) {
+    // logfmt: a request logger in the Go/Heroku style. ids-only: JSON lines that carry the id and nothing else.
+    app.use((req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => {
+        const id = String(res.getHeader('x-request-id') ?? '');
+        const level = res.statusCode >= 500 ? 'error' : 'info';
+        const ms = Math.round(performance.now() - started);
+        const line =
+          options.logs === 'logfmt'
+            ? `time=${new Date().toISOString()} level=${level} req_id=${id} method=${req.method} path=${req.path} status=${res.statusCode} duration_ms=${ms}`
+            : JSON.stringify({ level, req_id: id, msg: 'handled' });
+        appendFileSync(file, `${line}\n`);
       });
       next();
     });
