@@ -54,7 +54,9 @@ export async function startTelemetry(
       if (rules?.files?.length) return (await fileAlertRules(rules.files, configFile ? dirname(configFile) : process.cwd())).rules;
       const server = rules?.prometheus ?? metrics?.prometheus;
       if (!server) throw new ProbeError('network', 'observability.alertRules names no rule files and no Prometheus');
-      return prometheusAlertRules(server, rules?.prometheus ? {} : (metrics?.headers ?? {}), redact);
+      // The metrics headers go only to the server they were configured for.
+      const sameServer = server === metrics?.prometheus;
+      return prometheusAlertRules(server, sameServer ? (metrics?.headers ?? {}) : {}, redact);
     },
     async logs(): Promise<LogRead> {
       const logs = config.logs;
