@@ -1,5 +1,5 @@
-import { defineCheck, type AlertRule, type CheckContext, type MetricSample } from './api.js';
-import { msPerUnit, STATUS_LABELS } from './lib/metric-families.js';
+import { defineCheck, ProbeError, type AlertRule, type CheckContext, type MetricSample } from './api.js';
+import { msPerUnit, noSamples, STATUS_LABELS } from './lib/metric-families.js';
 import { exprFacts, type ExprFacts, type Matcher, type Selector } from './lib/promql.js';
 
 /** A latency alert that fires only above this many times thresholds.p95Ms is too lax to warn in time. */
@@ -83,6 +83,7 @@ export default defineCheck({
     const exported = observability.metrics
       ? [...(await ctx.telemetry.metricsBefore()).samples, ...(await ctx.telemetry.metricsAfter()).samples]
       : undefined;
+    if (exported && !exported.length) throw new ProbeError('network', noSamples(describeMetrics(ctx)));
     const scraped = observability.metrics?.url !== undefined;
     const candidates: Candidate[] = [];
     for (const rule of rules) {
@@ -97,6 +98,11 @@ export default defineCheck({
     judgeLatency(ctx, candidates, rules.length, source, selects);
   },
 });
+
+function describeMetrics(ctx: Ctx): string {
+  const metrics = ctx.target.observability?.metrics;
+  return metrics?.url ?? `prometheus ${metrics?.prometheus ?? '?'} ${metrics?.selector ?? ''}`;
+}
 
 function describeSource(ctx: Ctx): string {
   const rules = ctx.target.observability?.alertRules;

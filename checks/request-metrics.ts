@@ -1,5 +1,6 @@
-import { defineCheck, type CheckContext, type MetricSample, type MetricsSnapshot } from './api.js';
+import { defineCheck, ProbeError, type CheckContext, type MetricSample, type MetricsSnapshot } from './api.js';
 import { NOT_AUDITED, tracedRequests, type TracedRequest } from './lib/audit-traffic.js';
+import { noSamples } from './lib/metric-families.js';
 import {
   COUNTER_FAMILIES,
   findCounter,
@@ -114,6 +115,8 @@ export default defineCheck({
     if (!config || !ctx.telemetry) return void ctx.report('notConfigured', {});
     const before = await ctx.telemetry.metricsBefore();
     const after = await ctx.telemetry.metricsAfter();
+    // No sample at all is a wrong URL or selector (a page that is not an exposition), not a service without metrics.
+    if (!after.samples.length) throw new ProbeError('network', noSamples(after.source));
     // What the service should have counted: the requests answered before the "after" reading covers.
     const traced = tracedRequests(ctx).traced.filter((request) => answeredBefore(request, after.coversUntil));
     const counter = findCounter(after, config);

@@ -112,3 +112,8 @@ export function seriesText(sample: MetricSample): string {
   const labels = Object.entries(sample.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return `${sample.name}{${labels.join(',')}}`;
 }
+
+/** Why a metrics reading with no sample at all decides nothing. */
+export function noSamples(source: string): string {
+  return `${source} holds no metric samples: check observability.metrics (is the URL the exposition page, does the selector match this service?)`;
+}

@@ -78,6 +78,15 @@ checkTester.run(check, {
       ],
     },
     { name: 'no request metrics at all', ...service('none'), verdicts: ['noCounter', 'noHistogram'] },
+    {
+      name: 'a metrics URL that is not an exposition page is undecided, not a service without metrics',
+      ...service('correct'),
+      target: (target: Target): Target => ({
+        ...target,
+        observability: { ...target.observability!, metrics: { ...target.observability!.metrics!, url: `${target.baseUrl}/api/orders` } },
+      }),
+      verdicts: ['undecided'],
+    },
   ],
 });
 

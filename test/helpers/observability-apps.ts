@@ -10,7 +10,10 @@ import client from 'prom-client';
 import { serveApp } from './serve-app.js';
 
 export interface ObservedAppOptions {
-  /** correct: route templates, status label, histogram. raw-path: labels by req.path. counter-only: no histogram. only-2xx: counts successes only. */
+  /**
+   * correct: route templates, status label, histogram. raw-path: labels by req.path. counter-only: no
+   * histogram. only-2xx: counts successes only. summary: a summary for durations. none: process metrics only.
+   */
   metrics?: 'correct' | 'raw-path' | 'counter-only' | 'only-2xx' | 'summary' | 'none';
   /**
    * json: one pino-http line per request with id, method, url, status, duration. pino-http-default:
@@ -39,6 +42,8 @@ export async function startObservedApp(options: ObservedAppOptions): Promise<{ u
     options.metrics === 'summary'
       ? new client.Summary({ name: 'http_request_duration_seconds', help: 'Durations', labelNames, registers: [register] })
       : undefined;
+  // 'none': a service that exports only the process metrics prom-client collects by default.
+  if (options.metrics === 'none') client.collectDefaultMetrics({ register });
   const app = express();
   app.use((req, res, next) => {
     if (options.requestIds === false) return next();
