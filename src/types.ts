@@ -17,6 +17,7 @@ export const CHECKLIST = [
   { id: 'idempotency', title: 'Write endpoints honour Idempotency-Key' },
   { id: 'request-id', title: 'Every request has a request id' },
   { id: 'latency', title: 'Latency within thresholds and a fast health endpoint' },
+  { id: 'observability', title: 'Metrics, alert rules and logs see the traffic' },
 ] as const;
 export type ItemId = (typeof CHECKLIST)[number]['id'];
 
@@ -181,6 +182,8 @@ export interface Target {
   stack?: string[];
   /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
   warnings?: string[];
+  /** Where the service's metrics, alert rules and logs are read (checklist item 9); absent: not audited. */
+  observability?: import('./telemetry/types.js').ObservabilityConfig;
 }
 
 /** One credential set: headers and query parameters that make a request come from that identity. */
@@ -345,6 +348,8 @@ export interface CheckContext<V extends VerdictCatalogue = VerdictCatalogue> {
   signal: AbortSignal;
   log: Logger;
   report: ReportFn<V & typeof import('./check-api/engine-verdicts.js').ENGINE_VERDICTS>;
+  /** The service's own telemetry (observability: in the config); absent when none is configured. */
+  telemetry?: import('./telemetry/types.js').Telemetry;
 }
 
 /** What a per-endpoint check sees: the endpoint is always there. */

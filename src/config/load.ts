@@ -10,6 +10,7 @@ import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
 import { stackIds } from '../stack/registry.js';
 import { artifactUri } from './artifact-uri.js';
+import { observabilityOf, resolveObservabilityPaths, type RawObservability } from './observability.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -59,6 +60,7 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
   const target = await loadConfigText(text, file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
   target.configLocation = { uri: artifactUri(fullPath, options.cwd ?? process.cwd()), line: targetKeyLine(text) };
+  resolveObservabilityPaths(target.observability, dirname(fullPath));
   return target;
 }
 
@@ -145,7 +147,16 @@ function redactConfigError(error: ConfigError, secrets: readonly Secret[]): Conf
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => { line?: number; col?: number };
 
 /** Keys whose interpolated values are shown in reports by design (where the audit went). */
-const PUBLIC_KEYS = new Set(['target.baseUrl', 'target.name']);
+const PUBLIC_KEYS = new Set([
+  'target.baseUrl',
+  'target.name',
+  // Where the service's telemetry is read (a metrics URL, a Prometheus server, rule files, a log file).
+  'observability.metrics.url',
+  'observability.metrics.prometheus',
+  'observability.alertRules.files',
+  'observability.alertRules.prometheus',
+  'observability.logs.file',
+]);
 
 /**
  * Replaces ${VAR} (and ${VAR:-default}) in string values; $${VAR} stays literal. Every value taken
@@ -392,6 +403,7 @@ type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'co
   target: { name?: string; baseUrl: string };
   endpoints: RawEndpoint[];
   secrets: { values: string[] };
+  observability?: RawObservability;
 };
 
 /** `stack: fastapi` or `stack: [fastapi, nginx]`: each must name a pack in stacks/ (listed, not loaded). */
@@ -536,6 +548,9 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
   }
 
+  const observability = observabilityOf(raw.observability, fail);
+  for (const secret of observability.secrets) if (!allSecrets.some((s) => s.value === secret.value)) allSecrets.push(secret);
+
   // A secret interpolated into a path (a tenant id) must not show in labels: findings, progress, reports.
   const labels = new Redactor(allSecrets);
   for (const endpoint of endpoints) endpoint.label = labels.text(endpoint.label);
@@ -562,6 +577,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     ...(stack.length ? { stack } : {}),
     tls: { insecure: raw.tls.insecure, ...(ca ? { ca } : {}) },
     secrets: allSecrets,
+    ...(observability.config ? { observability: observability.config } : {}),
     ...(warnings.length ? { warnings: warnings.map((w) => labels.text(w)) } : {}),
   };
 }

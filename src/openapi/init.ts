@@ -141,6 +141,9 @@ export function renderConfig(input: InitInput): WrittenConfig {
       `idempotency: ${flow({ verify: literal(plan.verify) })}   # a list whose count must grow by one, not two, after a replayed create`,
     );
 
+  line('');
+  for (const comment of OBSERVABILITY_LINES) line(comment);
+
   const text = `${out.join('\n')}\n`;
   return { text, env, todos, todoEndpoints, endpoints: plan?.endpoints.length ?? 0 };
 }
@@ -274,3 +277,16 @@ export function schemaRef(outputPath: string, packageRootDir: string): string {
   const uri = artifactUri(join(packageRootDir, 'schema', 'config.schema.json'), dirname(outputPath));
   return uri.startsWith('file:') ? uri : `./${uri}`;
 }
+
+/**
+ * Item 9, commented out: where the service's own metrics, alert rules and logs can be read. Never a
+ * logs command: a command runs on the auditor's machine, so only the user writes one.
+ */
+const OBSERVABILITY_LINES = [
+  '# Item 9 (observability) is "not audited" until you say where the service\'s own telemetry can be read;',
+  "# the audit then checks that its metrics, alert rules and logs saw the audit's own requests.",
+  '# observability:',
+  '#   metrics: { url: https://staging.example.com/metrics }      # or { prometheus: http://prometheus:9090, selector: \'{job="api"}\' }',
+  '#   alertRules: { files: [deploy/prometheus/rules/*.yml] }     # or { prometheus: http://prometheus:9090 }',
+  '#   logs: { file: ./api.log }                                  # or a command (argv, no shell): see config.example.yaml',
+];

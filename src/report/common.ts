@@ -100,6 +100,17 @@ export function gateText(report: Report): string {
   return report.gate.passed ? `gate passed (failUnder ${report.gate.failUnder})` : `gate FAILED: ${report.gate.reasons.join('; ')}`;
 }
 
+/**
+ * " · not audited: observability" when checklist items were skipped because the config names nothing
+ * for them to read (their findings say "not audited: …"), for the summary line; else "".
+ */
+export function notAuditedText(report: Report): string {
+  const items = report.items.filter(
+    (item) => item.status === 'skip' && item.findings.some((f) => f.status === 'skip' && f.message.startsWith('not audited')),
+  );
+  return items.length ? ` · not audited: ${items.map((item) => item.id).join(', ')}` : '';
+}
+
 /** Characters of a body shown per exchange: enough to recognise a stack trace or an error shape. */
 const BODY_CHARS = 800;
 const MAX_HEADERS = 25;

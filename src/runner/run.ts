@@ -22,6 +22,7 @@ import { checkTarget } from './preflight.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { sourcesOf } from '../report/sources.js';
+import type { Telemetry } from '../telemetry/types.js';
 
 export interface AuditOptions {
   only?: string[];
@@ -65,6 +66,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
+    // The "before" reading of the service's own telemetry is taken before the audit's first request.
+    const telemetry = await openTelemetry(target, (text) => http.redact(text));
     const notes = await checkTarget(target, http, log);
     const writeScope = writeScopeOf(target);
     const redact = (text: string): string => http.redact(text);
@@ -116,7 +119,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
       const client =
         phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
-      findings.push(...(await runOne(task, judged, client, log)));
+      findings.push(...(await runOne(task, judged, client, log, telemetry)));
       done++;
       progress();
     };
@@ -228,7 +231,7 @@ function crashNote(crash: Crash, recoveryMs: number): string {
 }
 
 /** Runs one check on one endpoint; whatever goes wrong becomes a finding, never a crash. */
-export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger): Promise<Finding[]> {
+export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger, telemetry?: Telemetry): Promise<Finding[]> {
   const { check, endpoint } = task;
   const label = endpoint?.label ?? '*';
   const redact = (text: string): string => http.redact(text);
@@ -247,6 +250,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     http,
     signal: controller.signal,
     log,
+    ...(telemetry ? { telemetry } : {}),
     report: (verdict, data, evidence = [], options = {}) => {
       const finding = makeFinding(check, label, verdict, data, evidence, options, redact);
       reported.push(finding);
@@ -268,6 +272,13 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     log.debug(http.redact(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`));
     return engine('crashed', message);
   }
+}
+
+/** The telemetry reader when observability: is configured; its modules load only then. */
+export async function openTelemetry(target: Target, redact: (text: string) => string): Promise<Telemetry | undefined> {
+  if (!target.observability) return undefined;
+  const { startTelemetry } = await import('../telemetry/index.js');
+  return startTelemetry(target.observability, redact, target.configFile);
 }
 
 /** Stable order whatever finished first: by check (registry order), then endpoint. */

@@ -59,7 +59,7 @@ describe('preflight demo --output', () => {
       };
       const findings = allFindings(report);
       const fails = findings.filter((f) => f.status === 'fail').length;
-      expect(junit.testsuite).toHaveLength(9);
+      expect(junit.testsuite).toHaveLength(10);
       expect(junit.failures).toBe(fails + (report.gate.passed ? 0 : 1));
       const md = readFileSync(join(dir, `demo-${api}.md`), 'utf8');
       expect(md).toContain(`**Score ${report.score}/100 · grade ${report.grade}`);
@@ -90,7 +90,7 @@ describe('preflight demo --output', () => {
       const { page, problems } = await openPage(browser, url);
       expect(inkOf(await page.screenshot()).ink).toBeGreaterThan(0.05);
       expect(await page.locator('svg.hist').count()).toBeGreaterThan(0);
-      expect(await page.locator('section.item').count()).toBe(8);
+      expect(await page.locator('section.item').count()).toBe(9);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -122,7 +122,7 @@ describe('every format from one fixed report', () => {
     expect(bySuite['size-caps']!.testcase[0]!.skipped).toHaveLength(1);
     expect(bySuite.gate!.testcase[0]!.failure![0]!.message).toMatch(/^gate failed: score 38 is below failUnder 80/);
     const totals = parsed as { tests: number; failures: number; errors: number };
-    expect(totals).toMatchObject({ tests: 12, failures: 4, errors: 1 });
+    expect(totals).toMatchObject({ tests: 13, failures: 4, errors: 1 });
   });
 
   it('takes the format of an --output file from its extension', () => {
