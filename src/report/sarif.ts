@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Log, PhysicalLocation, ReportingDescriptor, Result } from 'sarif';
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import type { CheckMeta, Finding, Severity, VerdictSpec } from '../types.js';
-import { allFindings } from './common.js';
+import { allFindings, notAuditedItems } from './common.js';
 import { text as markdownText } from './markdown.js';
 import { locationOf } from './sources.js';
 import type { Report } from './types.js';
@@ -111,6 +111,11 @@ export function renderSarif(report: Report): string {
             executionSuccessful: true,
             startTimeUtc: report.startedAt,
             properties: { gatePassed: report.gate.passed, gateReasons: report.gate.reasons },
+            // An item nothing was configured for produces no result; this says why (the tool's own text).
+            toolExecutionNotifications: notAuditedItems(report).map((item) => ({
+              level: 'note' as const,
+              message: { text: `${item.id}: ${item.reason}` },
+            })),
           },
         ],
         results,
