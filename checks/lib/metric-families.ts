@@ -28,7 +28,8 @@ export const COUNTER_FAMILIES = [
   'http_requests_received_total',
   'flask_http_request_total',
   'starlette_requests_total',
-  'django_http_responses_total_by_status_view_method',
+  // prometheus_client exposes a counter as <name>_total: django-prometheus's name does not end in _total.
+  'django_http_responses_total_by_status_view_method_total',
 ] as const;
 
 /** Labels that carry the response status, by exporter. */

@@ -33,6 +33,18 @@ describe('the exposition parser', () => {
     expect(findCounter(snapshot, undefined)?.series).toEqual([{ name: 'http_requests_total', labels: { code: '200' }, value: 5 }]);
   });
 
+  it("recognises django-prometheus's counter as prometheus_client exposes it (with _total), with its status label", () => {
+    const django = {
+      ...parseExposition(
+        '# TYPE django_http_responses_total_by_status_view_method counter\n' +
+          'django_http_responses_total_by_status_view_method_total{method="GET",status="404",view="<unnamed view>"} 3\n',
+      ),
+      source: 'x',
+    };
+    expect(findCounter(django, undefined)?.name).toBe('django_http_responses_total_by_status_view_method_total');
+    expect(findCounter(django, undefined)?.series[0]?.labels.status).toBe('404');
+  });
+
   it('recognises Micrometer and OpenTelemetry histograms, and tells a summary from a histogram', () => {
     const micrometer = {
       ...parseExposition(
