@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
 import { loadStacks } from '../../src/stack/registry.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding, Target } from '../../src/types.js';
 import { targetFor } from './target.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -117,6 +117,8 @@ export interface ProvenFix {
   check: string | string[];
   /** Extra config under target: (endpoints etc.). */
   config?: string;
+  /** Adds what the config cannot know before the app listens (its own /metrics URL). */
+  target?: (target: Target) => Target;
   /** The fixture's named STACK-FIX block the snippet replaces (default: its one STACK-FIX line). */
   marker?: string;
   /** Verdicts the naive app gets (status fail) and the fixed copy does not. */
@@ -186,7 +188,8 @@ export function describeProvenFix(spec: ProvenFix): void {
 }
 
 async function audit(baseUrl: string, spec: ProvenFix): Promise<Report> {
-  const target = await targetFor(baseUrl, spec.config ?? DEFAULT_CONFIG);
+  const loaded = await targetFor(baseUrl, spec.config ?? DEFAULT_CONFIG);
+  const target = spec.target ? spec.target(loaded) : loaded;
   return runAudit(target, { only: typeof spec.check === 'string' ? [spec.check] : spec.check });
 }
 
