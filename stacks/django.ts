@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'django',
@@ -100,6 +100,86 @@ if settings.ADMIN_ENABLED:  # true only on the internal deployment
     def post(self, request):
         job = run_import.delay(request.data)
         return Response({"id": job.id, "status": "queued"}, status=202, headers={"Location": f"/api/imports/{job.id}"})`,
+    }),
+    ...each(V.metrics, {
+      fix: "Add django-prometheus: its first and last middlewares count every response by status, view and method and time it in a histogram (buckets from PROMETHEUS_LATENCY_BUCKETS). prometheus_client exports the counter as django_http_responses_total_by_status_view_method_total: name it in the audit config (observability.metrics.requestMetric: django_http_responses_total_by_status_view_method).",
+      language: 'python',
+      snippet: `# settings.py
+INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, float("inf"))  # around a 500 ms p95
+
+# urls.py
+urlpatterns = [*urlpatterns, path("", include("django_prometheus.urls"))]  # GET /metrics`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the view or the URL pattern (django-prometheus uses the view name; a hand-made metric uses request.resolver_match.route), never request.path.',
+      language: 'python',
+      snippet: `match = request.resolver_match
+route = match.route if match else "unmatched"  # "api/orders/<int:pk>", not "/api/orders/42"`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        {
+          requests: 'django_http_responses_total_by_status_view_method_total',
+          errors: 'status=~"5.."',
+          buckets: 'django_http_requests_latency_seconds_by_view_method_bucket',
+        },
+        'django-prometheus',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: "Django logs no line per request outside runserver: add a middleware that logs one JSON line (python-json-logger) with the request id, method, route, status and duration, and logs exceptions with the id (django.request's own error line has no id).",
+      language: 'python',
+      snippet: `# settings.py
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+}
+# MIDDLEWARE: right after the request-id middleware: "yourapp.middleware.RequestLogMiddleware"
+
+# yourapp/middleware.py
+import logging
+import time
+
+log = logging.getLogger("api.request")
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.monotonic()
+        response = self.get_response(request)
+        match = request.resolver_match
+        log.info("request", extra={
+            "request_id": getattr(request, "request_id", None),
+            "method": request.method,
+            "route": match.route if match else "unmatched",
+            "status": response.status_code,
+            "duration_ms": round((time.monotonic() - start) * 1000, 1),
+        })
+        return response
+
+    def process_exception(self, request, exception):
+        log.exception("request failed", extra={"request_id": getattr(request, "request_id", None)})`,
+    }),
+    ...each(V.logCredentials, {
+      fix: "Django's own loggers do not log headers; where your code logs request.headers or request.META, log a copy with the credentials masked, and rotate what was logged.",
+      language: 'python',
+      snippet: `SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
+
+def loggable_headers(request):
+    return {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in request.headers.items()}`,
     }),
   },
 });

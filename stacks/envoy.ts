@@ -44,5 +44,28 @@ always_set_request_id_in_response: true`,
       language: 'yaml',
       snippet: 'route: { cluster: api, timeout: 10s }',
     }),
+    ...each(V.requestLogs, {
+      fix: "Give the HTTP connection manager a JSON access log with the x-request-id Envoy passes upstream, method, path, status and duration; the error behind a 5xx is the app's to log, with the same id.",
+      language: 'yaml',
+      snippet: `access_log:
+  - name: envoy.access_loggers.stdout
+    typed_config:
+      "@type": type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog
+      log_format:
+        json_format:
+          request_id: "%REQ(X-REQUEST-ID)%"
+          method: "%REQ(:METHOD)%"
+          path: "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%"
+          status: "%RESPONSE_CODE%"
+          duration_ms: "%DURATION%"
+          upstream_host: "%UPSTREAM_HOST%"`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Name only the headers the access log needs: never %REQ(AUTHORIZATION)% or %REQ(COOKIE)%; rotate what was logged.',
+      language: 'yaml',
+      snippet: `json_format:
+  request_id: "%REQ(X-REQUEST-ID)%"
+  # not: authorization: "%REQ(AUTHORIZATION)%", cookie: "%REQ(COOKIE)%"`,
+    }),
   },
 });

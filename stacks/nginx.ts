@@ -48,5 +48,19 @@ log_format main '$remote_addr "$request" $status $req_id';`,
       language: 'nginx',
       snippet: 'proxy_read_timeout 10s;',
     }),
+    ...each(V.requestLogs, {
+      fix: "Write the access log as JSON with the request id it passes upstream ($req_id from the request-id map), method, path, status and time; the error behind a 5xx is the app's to log, with the same id.",
+      language: 'nginx',
+      snippet: `log_format api_json escape=json '{"time":"$time_iso8601","request_id":"$req_id","method":"$request_method",'
+                                 '"uri":"$uri","status":$status,"request_time":$request_time,'
+                                 '"upstream_status":"$upstream_status","upstream_response_time":"$upstream_response_time"}';
+access_log /var/log/nginx/access.json api_json;`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Log $uri (the path without the query string, where tokens end up) rather than $request or $request_uri, and never $http_authorization or $http_cookie; rotate what was logged.',
+      language: 'nginx',
+      snippet: `log_format api_json escape=json '{"request_id":"$req_id","method":"$request_method","uri":"$uri","status":$status}';
+# not: $request, $request_uri, $args, $http_authorization, $http_cookie`,
+    }),
   },
 });
