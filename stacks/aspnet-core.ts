@@ -8,22 +8,22 @@ export default defineStack({
   signals: [
     { says: '`Server: Kestrel`', header: ['server', /^Kestrel$/i] },
     {
-      says: 'ASP.NET Core\'s problem details with a `traceId`',
+      says: "ASP.NET Core's problem details with a `traceId`",
       status: [400, 401, 403, 404, 405, 413, 415, 500],
       body: /"type":"https:\/\/tools\.ietf\.org\/html\/rfc\d+#section-[\d.]+".*"traceId":"00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"/,
     },
     { says: 'an `.AspNetCore.` cookie', weight: 1, cookie: /^\.AspNetCore\./ },
-    { says: 'Swashbuckle\'s document path /swagger/v1/swagger.json', weight: 1, status: 200, path: /^\/swagger\/v\d+\/swagger\.json$/ },
+    { says: "Swashbuckle's document path /swagger/v1/swagger.json", weight: 1, status: 200, path: /^\/swagger\/v\d+\/swagger\.json$/ },
     { says: 'an NSwag-generated OpenAPI document (`"x-generator": "NSwag …"`)', status: 200, body: /^\{\s*"x-generator"\s*:\s*"NSwag/ },
   ],
   fixes: {
     ...each(V.bodySize, {
-      fix: 'Lower Kestrel\'s MaxRequestBodySize (30 MB by default) or put [RequestSizeLimit] on the endpoint; Kestrel answers 413.',
+      fix: "Lower Kestrel's MaxRequestBodySize (30 MB by default) or put [RequestSizeLimit] on the endpoint; Kestrel answers 413.",
       language: 'csharp',
       snippet: 'builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);',
     }),
     ...each([...V.headerSize, ...V.urlSize], {
-      fix: 'Set Kestrel\'s header and request-line limits explicitly (it answers 431 / 414).',
+      fix: "Set Kestrel's header and request-line limits explicitly (it answers 431 / 414).",
       language: 'csharp',
       snippet: `builder.WebHost.ConfigureKestrel(o => {
     o.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
@@ -94,7 +94,7 @@ app.MapControllers();
 app.MapMetrics(); // GET /metrics (keep it off the public host)`,
     }),
     ...each(V.metricLabels, {
-      fix: 'Label by the endpoint\'s route pattern (prometheus-net does after UseRouting); a hand-made metric uses RoutePattern.RawText, never Request.Path.',
+      fix: "Label by the endpoint's route pattern (prometheus-net does after UseRouting); a hand-made metric uses RoutePattern.RawText, never Request.Path.",
       language: 'csharp',
       snippet: 'var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched"; // "orders/{id}"',
     }),
@@ -106,7 +106,7 @@ app.MapMetrics(); // GET /metrics (keep it off the public host)`,
       ),
     ),
     ...each(V.requestLogs, {
-      fix: "Log through Serilog as JSON: UseSerilogRequestLogging writes one event per request (method, path, status, elapsed; at Error with the exception for a 5xx), and the request-id middleware pushes the id into the log context so every event carries it.",
+      fix: 'Log through Serilog as JSON: UseSerilogRequestLogging writes one event per request (method, path, status, elapsed; at Error with the exception for a 5xx), and the request-id middleware pushes the id into the log context so every event carries it.',
       language: 'csharp',
       snippet: `using Serilog; // dotnet add package Serilog.AspNetCore
 using Serilog.Context;

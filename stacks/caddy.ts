@@ -21,7 +21,7 @@ export default defineStack({
       snippet: '{\n\tservers {\n\t\tmax_header_size 16KB\n\t}\n}',
     }),
     ...each(V.versionHeader, {
-      fix: 'Drop the Server header (and the upstream\'s X-Powered-By) on the way out.',
+      fix: "Drop the Server header (and the upstream's X-Powered-By) on the way out.",
       language: 'caddyfile',
       snippet: 'header {\n\t-Server\n\t-X-Powered-By\n}',
     }),

@@ -11,7 +11,11 @@ export default defineStack({
       status: 404,
       body: /The requested resource was not found on this server\./,
     },
-    { says: 'DRF\'s error body `{"detail":"Not found."}`', status: 404, body: /^\{"detail":"(Not found|No \w+ matches the given query)\."\}$/ },
+    {
+      says: 'DRF\'s error body `{"detail":"Not found."}`',
+      status: 404,
+      body: /^\{"detail":"(Not found|No \w+ matches the given query)\."\}$/,
+    },
     {
       says: 'DRF\'s error body `{"detail":"Authentication credentials were not provided."}`',
       status: [401, 403],
@@ -24,13 +28,18 @@ export default defineStack({
       body: /^[[{]/,
       status: [200, 201, 400, 401, 403, 404, 405],
     },
-    { says: "Django's `Cross-Origin-Opener-Policy: same-origin` with `X-Frame-Options: DENY`", weight: 1, header: ['cross-origin-opener-policy', /^same-origin$/], alsoHeader: ['x-frame-options', /^DENY$/] },
+    {
+      says: "Django's `Cross-Origin-Opener-Policy: same-origin` with `X-Frame-Options: DENY`",
+      weight: 1,
+      header: ['cross-origin-opener-policy', /^same-origin$/],
+      alsoHeader: ['x-frame-options', /^DENY$/],
+    },
     { says: "Django's `csrftoken` / `sessionid` cookie", weight: 1, cookie: /^(csrftoken|sessionid)$/ },
     { says: "drf-spectacular's schema path (/api/schema/)", weight: 1, status: 200, path: /^\/api\/schema\/?$/ },
   ],
   fixes: {
     ...each(V.listCap, {
-      fix: "Turn on DRF pagination for every list view: with a PAGE_SIZE and no page-size parameter a client cannot ask for more (to let clients choose, subclass PageNumberPagination with page_size_query_param and max_page_size).",
+      fix: 'Turn on DRF pagination for every list view: with a PAGE_SIZE and no page-size parameter a client cannot ask for more (to let clients choose, subclass PageNumberPagination with page_size_query_param and max_page_size).',
       language: 'python',
       snippet: `REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -64,7 +73,7 @@ export default defineStack({
       snippet: 'DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # settings.py: larger bodies raise RequestDataTooBig (400)',
     }),
     ...each([...V.errorShape, ...V.leaks], {
-      fix: "Keep DEBUG = False in production and give DRF one exception handler that adds a code; JSON 404/500 for non-DRF views come from handler404/handler500.",
+      fix: 'Keep DEBUG = False in production and give DRF one exception handler that adds a code; JSON 404/500 for non-DRF views come from handler404/handler500.',
       language: 'python',
       snippet: `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "yourapp.errors.api_exception_handler"}
 
@@ -102,7 +111,7 @@ if settings.ADMIN_ENABLED:  # true only on the internal deployment
         return Response({"id": job.id, "status": "queued"}, status=202, headers={"Location": f"/api/imports/{job.id}"})`,
     }),
     ...each(V.metrics, {
-      fix: "Add django-prometheus: its first and last middlewares count every response by status, view and method and time it in a histogram (buckets from PROMETHEUS_LATENCY_BUCKETS). prometheus_client exports the counter as django_http_responses_total_by_status_view_method_total: name it in the audit config (observability.metrics.requestMetric: django_http_responses_total_by_status_view_method).",
+      fix: 'Add django-prometheus: its first and last middlewares count every response by status, view and method and time it in a histogram (buckets from PROMETHEUS_LATENCY_BUCKETS). The audit reads its counter (django_http_responses_total_by_status_view_method_total) by that name.',
       language: 'python',
       snippet: `# settings.py
 INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]

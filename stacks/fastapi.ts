@@ -10,7 +10,7 @@ export default defineStack({
     { says: 'FastAPI\'s 405 body `{"detail":"Method Not Allowed"}`', status: 405, body: /^\{"detail":"Method Not Allowed"\}$/ },
     { says: 'FastAPI\'s validation error `{"detail":[{"loc":…,"msg":…}]}`', status: 422, body: /^\{"detail":\[\{.*"loc":\[.*"msg":/ },
     { says: '`server: uvicorn`', weight: 1, header: ['server', /^uvicorn$/i] },
-    { says: 'FastAPI\'s documentation paths (/openapi.json, /docs)', weight: 1, status: 200, path: /^\/(openapi\.json|docs|redoc)$/ },
+    { says: "FastAPI's documentation paths (/openapi.json, /docs)", weight: 1, status: 200, path: /^\/(openapi\.json|docs|redoc)$/ },
   ],
   fixes: {
     ...each(V.requestId, {
@@ -52,7 +52,7 @@ def list_orders(limit: int = Query(50, ge=1, le=100), cursor: str | None = None)
     return orders_page(limit=limit, cursor=cursor)`,
     }),
     ...each(V.pagination, {
-      fix: 'Return a cursor with every page (fastapi-pagination\'s CursorPage does it for SQLAlchemy queries), null on the last one.',
+      fix: "Return a cursor with every page (fastapi-pagination's CursorPage does it for SQLAlchemy queries), null on the last one.",
       language: 'python',
       snippet: `from fastapi_pagination.cursor import CursorPage
 from fastapi_pagination.ext.sqlalchemy import paginate

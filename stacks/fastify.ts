@@ -41,7 +41,7 @@ app.post('/api/orders', { bodyLimit: 64 * 1024, schema: { body: { type: 'object'
       snippet: 'const app = Fastify({ http: { maxHeaderSize: 16 * 1024 } });',
     }),
     ...each(V.listCap, {
-      fix: 'Declare limit in the route\'s querystring schema with minimum and maximum: Fastify validates it and answers 400 before the handler runs.',
+      fix: "Declare limit in the route's querystring schema with minimum and maximum: Fastify validates it and answers 400 before the handler runs.",
       language: 'js',
       snippet: `app.get('/api/orders', {
   schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 } } } },
@@ -107,7 +107,7 @@ await app.register(fastifyMetrics, {
 });`,
     }),
     ...each(V.metricLabels, {
-      fix: "Label by the route template (fastify-metrics does by default; a hand-made metric uses request.routeOptions.url), never request.url, which carries every id.",
+      fix: 'Label by the route template (fastify-metrics does by default; a hand-made metric uses request.routeOptions.url), never request.url, which carries every id.',
       language: 'js',
       snippet: `routeMetrics: {
   overrides: { labels: { getRouteLabel: (request) => request.routeOptions.url ?? 'unmatched' } }, // '/orders/:id'

@@ -120,7 +120,7 @@ metrics = PrometheusMetrics(
       ),
     ),
     ...each(V.requestLogs, {
-      fix: "Log JSON (python-json-logger) with a filter that stamps g.request_id on every record, one line per request from after_request, and keep Flask's own \"Exception on …\" error line, which then carries the id.",
+      fix: 'Log JSON (python-json-logger) with a filter that stamps g.request_id on every record, one line per request from after_request, and keep Flask\'s own "Exception on …" error line, which then carries the id.',
       language: 'python',
       snippet: `import logging
 import time
@@ -158,7 +158,7 @@ def log_request(response):
     return response`,
     }),
     ...each(V.logCredentials, {
-      fix: "Flask and Werkzeug do not log headers; where your code logs request.headers, log a copy with the credentials masked, and rotate what was logged.",
+      fix: 'Flask and Werkzeug do not log headers; where your code logs request.headers, log a copy with the credentials masked, and rotate what was logged.',
       language: 'python',
       snippet: `SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
 

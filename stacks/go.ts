@@ -100,7 +100,8 @@ w.WriteHeader(http.StatusAccepted)`,
     ...each(V.cors, {
       fix: 'Use github.com/rs/cors with an explicit origin list.',
       language: 'go',
-      snippet: 'handler := cors.New(cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}).Handler(mux)',
+      snippet:
+        'handler := cors.New(cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}).Handler(mux)',
     }),
     ...each(V.metrics, {
       fix: 'Wrap the whole mux in one middleware that times every request into a client_golang histogram (method, route pattern, status code; its _count is the request counter) and serve it with promhttp.Handler(); buckets around your p95 target.',
@@ -136,7 +137,7 @@ func instrument(next http.Handler) http.Handler {
 // http.ListenAndServe(":8080", requestID(instrument(mux)))`,
     }),
     ...each(V.metricLabels, {
-      fix: "Label by the matched pattern (Go 1.23+ r.Pattern, e.g. \"GET /orders/{id}\"; Gin: c.FullPath()) and one fixed value when none matched, never r.URL.Path.",
+      fix: 'Label by the matched pattern (Go 1.23+ r.Pattern, e.g. "GET /orders/{id}"; Gin: c.FullPath()) and one fixed value when none matched, never r.URL.Path.',
       language: 'go',
       snippet: `route := r.Pattern // Gin: c.FullPath()
 if route == "" {

@@ -28,7 +28,7 @@ export default defineStack({
 });`,
     }),
     ...each(V.bodySize, {
-      fix: "Give @koa/bodyparser a jsonLimit (its default is 1mb); over it the parser throws 413.",
+      fix: 'Give @koa/bodyparser a jsonLimit (its default is 1mb); over it the parser throws 413.',
       language: 'js',
       snippet: "app.use(bodyParser({ jsonLimit: '1mb', formLimit: '56kb', enableTypes: ['json'] }));",
     }),
@@ -63,7 +63,7 @@ export default defineStack({
     ...each(V.defaultDeny, {
       fix: 'Mount authentication before the router with an allow-list of public paths.',
       language: 'js',
-      snippet: "app.use(async (ctx, next) => (PUBLIC.has(ctx.path) ? next() : authenticate(ctx, next)));",
+      snippet: 'app.use(async (ctx, next) => (PUBLIC.has(ctx.path) ? next() : authenticate(ctx, next)));',
     }),
     ...each(V.metrics, {
       fix: 'Record every request in the first middleware with a prom-client histogram (method, route template, status), once the response is finished, so the status Koa sets after a throw counts; its _count is the request counter.',
@@ -82,7 +82,7 @@ router.get('/metrics', async (ctx) => {
 });`,
     }),
     ...each(V.metricLabels, {
-      fix: "Label by the route template @koa/router matched (ctx._matchedRoute) and one fixed value for unmatched requests, never ctx.path.",
+      fix: 'Label by the route template @koa/router matched (ctx._matchedRoute) and one fixed value for unmatched requests, never ctx.path.',
       language: 'js',
       snippet: "end({ method: ctx.method, route: ctx._matchedRoute ?? 'unmatched', status_code: ctx.res.statusCode }); // '/orders/:id'",
     }),

@@ -15,11 +15,16 @@ export default defineStack({
       body: /^\{"message":"Cannot [A-Z]+ \/[^"]*","error":"Not Found","statusCode":404\}$/,
     },
     {
-      says: "NestJS's default 500 body `{\"statusCode\":500,\"message\":\"Internal server error\"}`",
+      says: 'NestJS\'s default 500 body `{"statusCode":500,"message":"Internal server error"}`',
       status: 500,
       body: /^\{"statusCode":500,"message":"Internal server error"\}$/,
     },
-    { says: "@nestjs/swagger's document path (/api-json, /docs-json)", weight: 1, status: 200, path: /^\/(api|docs|swagger|api-docs)-json$/ },
+    {
+      says: "@nestjs/swagger's document path (/api-json, /docs-json)",
+      weight: 1,
+      status: 200,
+      path: /^\/(api|docs|swagger|api-docs)-json$/,
+    },
   ],
   fixes: {
     ...each(V.requestId, {
@@ -125,7 +130,8 @@ app.useLogger(app.get(Logger)); // Logger from 'nestjs-pino'`,
     ...each(V.logCredentials, {
       fix: 'pino-http (under nestjs-pino) logs the request headers: redact Authorization and cookies in pinoHttp options, then rotate the credentials that reached the logs.',
       language: 'ts',
-      snippet: "LoggerModule.forRoot({ pinoHttp: { redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '***' } } });",
+      snippet:
+        "LoggerModule.forRoot({ pinoHttp: { redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '***' } } });",
     }),
   },
 });

@@ -7,7 +7,11 @@ export default defineStack({
   version: 'nginx 1.2x',
   signals: [
     { says: '`Server: nginx`', header: ['server', /^nginx(\/[\d.]+)?/i] },
-    { says: "nginx's own error page (`<center>nginx</center>`)", status: [400, 403, 404, 405, 413, 414, 431, 494, 500, 502, 503, 504], body: /<hr><center>nginx(\/[\d.]+)?<\/center>/ },
+    {
+      says: "nginx's own error page (`<center>nginx</center>`)",
+      status: [400, 403, 404, 405, 413, 414, 431, 494, 500, 502, 503, 504],
+      body: /<hr><center>nginx(\/[\d.]+)?<\/center>/,
+    },
   ],
   fixes: {
     ...each(V.bodySize, {
@@ -26,12 +30,12 @@ export default defineStack({
       snippet: 'large_client_header_buffers 4 8k;',
     }),
     ...each(V.versionHeader, {
-      fix: 'Stop nginx announcing its version (and drop the upstream\'s X-Powered-By).',
+      fix: "Stop nginx announcing its version (and drop the upstream's X-Powered-By).",
       language: 'nginx',
       snippet: 'server_tokens off;\nproxy_hide_header X-Powered-By;',
     }),
     ...each(V.requestId, {
-      fix: 'Pass the caller\'s id or nginx\'s own $request_id upstream, log it, and return it.',
+      fix: "Pass the caller's id or nginx's own $request_id upstream, log it, and return it.",
       language: 'nginx',
       snippet: `map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }
 proxy_set_header X-Request-Id $req_id;

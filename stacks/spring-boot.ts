@@ -30,7 +30,7 @@ server.tomcat.max-swallow-size=1MB
 spring.servlet.multipart.max-request-size=1MB`,
     }),
     ...each([...V.headerSize, ...V.urlSize], {
-      fix: "Set the header cap (Tomcat answers 400 by default; the request line counts too).",
+      fix: 'Set the header cap (Tomcat answers 400 by default; the request line counts too).',
       language: 'properties',
       snippet: 'server.max-http-request-header-size=16KB',
     }),
@@ -40,7 +40,7 @@ spring.servlet.multipart.max-request-size=1MB`,
       snippet: 'spring.data.web.pageable.max-page-size=100\nspring.data.web.pageable.default-page-size=50',
     }),
     ...each(V.pagination, {
-      fix: 'Take a Pageable and return Spring Data\'s page model, which carries the page links and totals (stable JSON since Boot 3.3).',
+      fix: "Take a Pageable and return Spring Data's page model, which carries the page links and totals (stable JSON since Boot 3.3).",
       language: 'java',
       snippet: `@GetMapping("/api/orders")
 PagedModel<Order> list(@PageableDefault(size = 50) Pageable pageable) {
@@ -105,7 +105,7 @@ ResponseEntity<Job> start(@RequestBody ImportRequest body) {
 }`,
     }),
     ...each(V.metrics, {
-      fix: "Add spring-boot-starter-actuator and micrometer-registry-prometheus: Micrometer times every request (http_server_requests_seconds, labelled method, uri, status, outcome); expose the prometheus endpoint, publish the histogram buckets, and add SLO buckets around your p95 target.",
+      fix: 'Add spring-boot-starter-actuator and micrometer-registry-prometheus: Micrometer times every request (http_server_requests_seconds, labelled method, uri, status, outcome); expose the prometheus endpoint, publish the histogram buckets, and add SLO buckets around your p95 target.',
       language: 'properties',
       snippet: `# runtimeOnly("io.micrometer:micrometer-registry-prometheus") next to spring-boot-starter-actuator
 management.endpoints.web.exposure.include=health,prometheus
@@ -129,7 +129,7 @@ management.server.port=8081`,
       ),
     ),
     ...each(V.requestLogs, {
-      fix: "Log JSON with logstash-logback-encoder (it adds the MDC, so the requestId the request-id filter puts there) or, on Boot 3.4+, logging.structured.format.console=logstash; add a filter that logs one line per request and logs the exception of a request that fails (@ExceptionHandler methods that answer 500 must log it themselves).",
+      fix: 'Log JSON with logstash-logback-encoder (it adds the MDC, so the requestId the request-id filter puts there) or, on Boot 3.4+, logging.structured.format.console=logstash; add a filter that logs one line per request and logs the exception of a request that fails (@ExceptionHandler methods that answer 500 must log it themselves).',
       language: 'java',
       snippet: `// logback-spring.xml: <appender class="ch.qos.logback.core.ConsoleAppender"><encoder class="net.logstash.logback.encoder.LogstashEncoder"/></appender>
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -155,7 +155,7 @@ class RequestLogFilter extends OncePerRequestFilter {
 }`,
     }),
     ...each(V.logCredentials, {
-      fix: "Spring does not log headers unless asked: keep spring.mvc.log-request-details off, and give a CommonsRequestLoggingFilter that includes headers a predicate that drops the credentials; rotate what was logged.",
+      fix: 'Spring does not log headers unless asked: keep spring.mvc.log-request-details off, and give a CommonsRequestLoggingFilter that includes headers a predicate that drops the credentials; rotate what was logged.',
       language: 'java',
       snippet: `@Bean
 CommonsRequestLoggingFilter requestLoggingFilter() {
