@@ -14,6 +14,7 @@ import { startHostile } from '../test/hostile/servers.js';
 import { githubAudit, githubInit, runMeasuredCli } from './github.js';
 import { latencyFidelity, samplingThroughput } from './latency.js';
 import { stackDetectionMs } from './stack-detect.js';
+import { scannerCost } from './scanner.js';
 
 interface Row {
   figure: string;
@@ -200,6 +201,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['sampling throughput', async () => void rows.push(...(await samplingThroughput()))],
   ['peak RSS', peakRssOnHugeBody],
   ['stack detection', stackDetection],
+  ['credential scanner', async () => void rows.push(...(await scannerCost()))],
 ];
 for (const [name, run] of sections) {
   process.stderr.write(`bench: ${name}…\n`);

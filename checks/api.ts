@@ -52,3 +52,6 @@ export { describeStyle, isLastPosition, positionCandidates, positionOf, type Pos
 // Timing.
 export { describeRound, peakOverlap, sample, samplesOrTimeout, type SampleRound, type Samples } from '../src/measure/sampler.js';
 export { formatMs, roundMs, summarize, type LatencySummary } from '../src/measure/percentiles.js';
+
+// The service's own telemetry (checklist item 9): what ctx.telemetry reads.
+export type { AlertRule, LogRead, MetricSample, MetricsSnapshot, ObservabilityConfig, Telemetry } from '../src/telemetry/types.js';

@@ -191,19 +191,21 @@ type Ctx = CheckContext<typeof VERDICTS>;
 async function readAs(ctx: Ctx, identity: string, item: Endpoint, path: string, key: string): Promise<void> {
   const request = { ...endpointRequest(item), path };
   const data = { endpoint: `GET ${path}`, identity };
-  const options = { key: `${identity} ${key}`, endpoint: item.label };
+  const mainOptions = { key: `${identity} ${key}`, endpoint: item.label };
   const baseline = await stableBaseline((read) => ctx.http.send({ ...request, purpose: `as the main identity (read ${read})` }));
   const mine = baseline.first;
   if (!is2xx(mine.status)) {
-    ctx.report('mainCannotRead', { endpoint: `GET ${path}`, status: mine.status }, [mine.exchange], options);
+    ctx.report('mainCannotRead', { endpoint: `GET ${path}`, status: mine.status }, [mine.exchange], mainOptions);
     return;
   }
   if (baseline.drift) {
-    ctx.report('readUndecided', { ...data, drift: baseline.drift }, [mine.exchange, baseline.second.exchange], options);
+    ctx.report('readUndecided', { ...data, drift: baseline.drift }, [mine.exchange, baseline.second.exchange], mainOptions);
     return;
   }
   const theirs = await ctx.http.send({ ...request, identity, purpose: `as identity ${identity}` });
   const evidence = [mine.exchange, theirs.exchange];
+  // The other identity's request is what shows a leak (or a refusal): it is the line to paste.
+  const options = { ...mainOptions, reproduce: theirs.exchange };
   if (isRefusal(theirs.status)) ctx.report('readRefused', { ...data, status: theirs.status }, evidence, options);
   else if (is2xx(theirs.status) && sameObject(mine, theirs))
     ctx.report('readLeaked', { ...data, status: theirs.status }, evidence, options);
@@ -230,9 +232,10 @@ async function compareLists(ctx: Ctx, identity: string, list: Endpoint, baseline
     return [];
   }
   const theirs = await ctx.http.send({ ...endpointRequest(list), identity, purpose: `as identity ${identity}` });
+  const theirOptions = { ...options, reproduce: theirs.exchange };
   // A cut body parses as no items: that must not read as a list that holds none of the main identity's.
   if (theirs.truncated) {
-    ctx.report('listTooLarge', { endpoint: list.label, identity, status: theirs.status }, [mine.exchange, theirs.exchange], options);
+    ctx.report('listTooLarge', { endpoint: list.label, identity, status: theirs.status }, [mine.exchange, theirs.exchange], theirOptions);
     return [];
   }
   const listed = is2xx(theirs.status) ? idsIn(theirs, list) : [];
@@ -242,14 +245,14 @@ async function compareLists(ctx: Ctx, identity: string, list: Endpoint, baseline
       'listLeaked',
       { endpoint: list.label, identity, count: shared.length, ids: shared.slice(0, 5) },
       [mine.exchange, theirs.exchange],
-      options,
+      theirOptions,
     );
   else
     ctx.report(
       'listSeparate',
       { endpoint: list.label, identity, status: theirs.status, mainCount: mainIds.size },
       [mine.exchange, theirs.exchange],
-      options,
+      theirOptions,
     );
   return listed;
 }
@@ -299,7 +302,11 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
         endpoint: item.label,
       });
     else if (accepted)
-      ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], { key: method, endpoint: item.label });
+      ctx.report('writeAccepted', { ...data, action }, [created.exchange, response.exchange], {
+        key: method,
+        endpoint: item.label,
+        reproduce: response.exchange,
+      });
     else ctx.report('writeRefused', data, [response.exchange], { key: method, endpoint: item.label });
   }
   const after = await ctx.http.send({ ...endpointRequest(item), path, purpose: 'as the main identity, after the other identity tried' });
@@ -312,5 +319,6 @@ async function writesAs(ctx: Ctx, identity: string): Promise<void> {
   const same = is2xx(after.status) && after.body.equals(before.body);
   ctx.report(same ? 'unchanged' : 'changed', { path, identity, status: after.status, ...cleanUp }, [before.exchange, after.exchange], {
     endpoint: item.label,
+    reproduce: after.exchange,
   });
 }

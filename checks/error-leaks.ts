@@ -198,7 +198,8 @@ export default defineCheck({
         ...(group.alsoMatched.length ? { alsoMatched: group.alsoMatched } : {}),
       };
       if (group.kind === 'header') {
-        const seen = `${group.count} response${group.count > 1 ? 's' : ''}`;
+        // "431 responses" would read as the status 431: the count is said as a share of the run.
+        const seen = group.count > 1 ? `${group.count} of the run's responses` : 'one response';
         if (group.severity === 'low') ctx.report('versionHeader', { ...data, seen }, evidence, options);
         else ctx.report('debugHeader', { ...data, seen }, evidence, options);
         continue;

@@ -102,6 +102,8 @@ export function judgeLatencyRound(
     samplesMs: round.samplesMs.map(roundMs),
     ...summary,
     measured: 'time to last byte',
+    // The budget, so a chart can draw it and show how far over (or under) the samples are.
+    thresholds: { p95Ms, p99Ms },
     concurrency: round.concurrency,
     peakInFlight: round.peakInFlight,
     planned: round.planned,

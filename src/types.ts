@@ -17,6 +17,7 @@ export const CHECKLIST = [
   { id: 'idempotency', title: 'Write endpoints honour Idempotency-Key' },
   { id: 'request-id', title: 'Every request has a request id' },
   { id: 'latency', title: 'Latency within thresholds and a fast health endpoint' },
+  { id: 'observability', title: 'Metrics, alert rules and logs see the traffic' },
 ] as const;
 export type ItemId = (typeof CHECKLIST)[number]['id'];
 
@@ -53,6 +54,14 @@ export interface Endpoint {
   spec?: EndpointSpec;
   /** True when only the OpenAPI document lists it (audit --openapi): the budget plan samples configured endpoints first. */
   fromSpec?: boolean;
+  /** Its line in the config file (1-based), for SARIF locations. */
+  line?: number;
+}
+
+/** A file (as a report names it: relative to the working directory) and a 1-based line in it. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
 }
 
 /**
@@ -62,6 +71,8 @@ export interface Endpoint {
 export interface EndpointSpec {
   /** Where it came from: "openapi.yaml#/paths/~1orders/get". */
   source: string;
+  /** The operation's line in a spec file (not a URL), for SARIF locations. */
+  location?: SourceLocation;
   operationId?: string;
   /** The documented response codes, as written: "200", "4XX", "default". */
   responses: string[];
@@ -136,6 +147,8 @@ export interface Target {
   baseUrl: string;
   /** Where the config came from, for messages. */
   configFile?: string;
+  /** The config file's URI and the line of its target: key, when it was read from a file (for SARIF locations). */
+  configLocation?: SourceLocation;
   auth: {
     headers: Record<string, string>;
     query: Record<string, string>;
@@ -150,6 +163,8 @@ export interface Target {
   endpoints: Endpoint[];
   health?: string;
   allowWrites: boolean;
+  /** allowSpecWrites: spec-only operations that may get write probes (true: all of them). Default none. */
+  allowSpecWrites?: boolean | string[];
   requestId: { header: string };
   limits: Limits;
   thresholds: Thresholds;
@@ -167,6 +182,8 @@ export interface Target {
   stack?: string[];
   /** Config problems that did not stop the load (headers ignored), one line each, for stderr. */
   warnings?: string[];
+  /** Where the service's metrics, alert rules and logs are read (checklist item 9); absent: not audited. */
+  observability?: import('./telemetry/types.js').ObservabilityConfig;
 }
 
 /** One credential set: headers and query parameters that make a request come from that identity. */

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'django',
@@ -11,7 +11,11 @@ export default defineStack({
       status: 404,
       body: /The requested resource was not found on this server\./,
     },
-    { says: 'DRF\'s error body `{"detail":"Not found."}`', status: 404, body: /^\{"detail":"(Not found|No \w+ matches the given query)\."\}$/ },
+    {
+      says: 'DRF\'s error body `{"detail":"Not found."}`',
+      status: 404,
+      body: /^\{"detail":"(Not found|No \w+ matches the given query)\."\}$/,
+    },
     {
       says: 'DRF\'s error body `{"detail":"Authentication credentials were not provided."}`',
       status: [401, 403],
@@ -24,13 +28,18 @@ export default defineStack({
       body: /^[[{]/,
       status: [200, 201, 400, 401, 403, 404, 405],
     },
-    { says: "Django's `Cross-Origin-Opener-Policy: same-origin` with `X-Frame-Options: DENY`", weight: 1, header: ['cross-origin-opener-policy', /^same-origin$/], alsoHeader: ['x-frame-options', /^DENY$/] },
+    {
+      says: "Django's `Cross-Origin-Opener-Policy: same-origin` with `X-Frame-Options: DENY`",
+      weight: 1,
+      header: ['cross-origin-opener-policy', /^same-origin$/],
+      alsoHeader: ['x-frame-options', /^DENY$/],
+    },
     { says: "Django's `csrftoken` / `sessionid` cookie", weight: 1, cookie: /^(csrftoken|sessionid)$/ },
     { says: "drf-spectacular's schema path (/api/schema/)", weight: 1, status: 200, path: /^\/api\/schema\/?$/ },
   ],
   fixes: {
     ...each(V.listCap, {
-      fix: "Turn on DRF pagination for every list view: with a PAGE_SIZE and no page-size parameter a client cannot ask for more (to let clients choose, subclass PageNumberPagination with page_size_query_param and max_page_size).",
+      fix: 'Turn on DRF pagination for every list view: with a PAGE_SIZE and no page-size parameter a client cannot ask for more (to let clients choose, subclass PageNumberPagination with page_size_query_param and max_page_size).',
       language: 'python',
       snippet: `REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -64,7 +73,7 @@ export default defineStack({
       snippet: 'DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # settings.py: larger bodies raise RequestDataTooBig (400)',
     }),
     ...each([...V.errorShape, ...V.leaks], {
-      fix: "Keep DEBUG = False in production and give DRF one exception handler that adds a code; JSON 404/500 for non-DRF views come from handler404/handler500.",
+      fix: 'Keep DEBUG = False in production and give DRF one exception handler that adds a code; JSON 404/500 for non-DRF views come from handler404/handler500.',
       language: 'python',
       snippet: `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "yourapp.errors.api_exception_handler"}
 
@@ -100,6 +109,86 @@ if settings.ADMIN_ENABLED:  # true only on the internal deployment
     def post(self, request):
         job = run_import.delay(request.data)
         return Response({"id": job.id, "status": "queued"}, status=202, headers={"Location": f"/api/imports/{job.id}"})`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Add django-prometheus: its first and last middlewares count every response by status, view and method and time it in a histogram (buckets from PROMETHEUS_LATENCY_BUCKETS). The audit reads its counter (django_http_responses_total_by_status_view_method_total) by that name.',
+      language: 'python',
+      snippet: `# settings.py
+INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, float("inf"))  # around a 500 ms p95
+
+# urls.py
+urlpatterns = [*urlpatterns, path("", include("django_prometheus.urls"))]  # GET /metrics`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the view or the URL pattern (django-prometheus uses the view name; a hand-made metric uses request.resolver_match.route), never request.path.',
+      language: 'python',
+      snippet: `match = request.resolver_match
+route = match.route if match else "unmatched"  # "api/orders/<int:pk>", not "/api/orders/42"`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        {
+          requests: 'django_http_responses_total_by_status_view_method_total',
+          errors: 'status=~"5.."',
+          buckets: 'django_http_requests_latency_seconds_by_view_method_bucket',
+        },
+        'django-prometheus',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: "Django logs no line per request outside runserver: add a middleware that logs one JSON line (python-json-logger) with the request id, method, route, status and duration, and logs exceptions with the id (django.request's own error line has no id).",
+      language: 'python',
+      snippet: `# settings.py
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+}
+# MIDDLEWARE: right after the request-id middleware: "yourapp.middleware.RequestLogMiddleware"
+
+# yourapp/middleware.py
+import logging
+import time
+
+log = logging.getLogger("api.request")
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.monotonic()
+        response = self.get_response(request)
+        match = request.resolver_match
+        log.info("request", extra={
+            "request_id": getattr(request, "request_id", None),
+            "method": request.method,
+            "route": match.route if match else "unmatched",
+            "status": response.status_code,
+            "duration_ms": round((time.monotonic() - start) * 1000, 1),
+        })
+        return response
+
+    def process_exception(self, request, exception):
+        log.exception("request failed", extra={"request_id": getattr(request, "request_id", None)})`,
+    }),
+    ...each(V.logCredentials, {
+      fix: "Django's own loggers do not log headers; where your code logs request.headers or request.META, log a copy with the credentials masked, and rotate what was logged.",
+      language: 'python',
+      snippet: `SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
+
+def loggable_headers(request):
+    return {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in request.headers.items()}`,
     }),
   },
 });

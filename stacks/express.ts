@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 /** Express middleware: NestJS on Express (its default) takes the same in main.ts. */
 export const REQUEST_ID_MIDDLEWARE = `app.use((req, res, next) => {
@@ -7,6 +7,53 @@ export const REQUEST_ID_MIDDLEWARE = `app.use((req, res, next) => {
   res.set('X-Request-Id', req.id);
   next();
 });`;
+
+/** A prom-client histogram of request durations: Express, Koa and NestJS record it the same way. */
+export const PROM_CLIENT_HISTOGRAM = `import client from 'prom-client';
+
+client.collectDefaultMetrics();
+const httpDuration = new client.Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration in seconds by method, route template and status',
+  labelNames: ['method', 'route', 'status_code'],
+  buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], // around a 500 ms p95 target
+});`;
+
+/** Records the histogram after every response, whatever its status, and serves /metrics. */
+export const PROM_CLIENT_MIDDLEWARE = `${PROM_CLIENT_HISTOGRAM}
+// Before every other middleware and router: it sees each request and records once the response is sent.
+app.use((req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.on('finish', () => {
+    const route = req.route ? req.baseUrl + req.route.path : 'unmatched';
+    end({ method: req.method, route, status_code: res.statusCode });
+  });
+  next();
+});
+app.get('/metrics', async (req, res) => {
+  res.set('Content-Type', client.register.contentType);
+  res.send(await client.register.metrics());
+});`;
+
+/** pino-http's options: the request id it logs and returns, credentials redacted (Koa and nestjs-pino take the same). */
+export const PINO_HTTP_OPTIONS = `{
+  genReqId: (req, res) => {
+    const sent = req.headers['x-request-id'];
+    const id = typeof sent === 'string' && /^[\\w.:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  },
+  redact: ['req.headers.authorization', 'req.headers.cookie'],
+}`;
+
+/** The alerting rules over that histogram (its _count is the request counter). */
+export const PROM_CLIENT_ALERTS = alertRulesFix(
+  { requests: 'http_request_duration_seconds_count', errors: 'status_code=~"5.."', buckets: 'http_request_duration_seconds_bucket' },
+  'the prom-client histogram',
+);
+
+/** The same text nested `depth` spaces deep (for options placed inside another object). */
+export const indented = (text: string, depth: number): string => text.replaceAll('\n', `\n${' '.repeat(depth)}`);
 
 export default defineStack({
   id: 'express',
@@ -95,6 +142,35 @@ app.use((req, res, next) => (PUBLIC.has(req.path) ? next() : requireAuth(req, re
   const job = await imports.add('import', req.body);
   res.status(202).location(\`/api/imports/\${job.id}\`).json({ id: job.id, status: 'queued' });
 });`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Record every request in the first middleware with a prom-client histogram (method, route template, status), after the response is sent, so 404s and errors count; its _count is the request counter. Buckets around your p95 target.',
+      language: 'js',
+      snippet: PROM_CLIENT_MIDDLEWARE,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the matched route template (req.baseUrl + req.route.path, set once Express has routed) and one fixed value for unmatched requests, never req.path or req.originalUrl.',
+      language: 'js',
+      snippet: `res.on('finish', () => {
+  const route = req.route ? req.baseUrl + req.route.path : 'unmatched'; // '/api/orders/:id', not '/api/orders/42'
+  end({ method: req.method, route, status_code: res.statusCode });
+});`,
+    }),
+    ...each(V.alertRules, PROM_CLIENT_ALERTS),
+    ...each(V.requestLogs, {
+      fix: 'Log one JSON line per request with pino-http (method, url, statusCode, responseTime) carrying the request id it returns; in the error handler set res.err so the 5xx line has the error and its stack.',
+      language: 'js',
+      snippet: `import pinoHttp from 'pino-http';
+
+app.use(pinoHttp(${PINO_HTTP_OPTIONS}));
+// In the error handler, before answering: res.err = err; (pino-http then logs the 5xx at error level with the stack)`,
+    }),
+    ...each(V.logCredentials, {
+      fix: "pino-http logs the request headers: redact Authorization and cookies in its options (pino's redact paths), then rotate the credentials that reached the logs.",
+      language: 'js',
+      snippet: `app.use(pinoHttp({
+  redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '***' },
+}));`,
     }),
   },
 });

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'fastapi',
@@ -10,7 +10,7 @@ export default defineStack({
     { says: 'FastAPI\'s 405 body `{"detail":"Method Not Allowed"}`', status: 405, body: /^\{"detail":"Method Not Allowed"\}$/ },
     { says: 'FastAPI\'s validation error `{"detail":[{"loc":…,"msg":…}]}`', status: 422, body: /^\{"detail":\[\{.*"loc":\[.*"msg":/ },
     { says: '`server: uvicorn`', weight: 1, header: ['server', /^uvicorn$/i] },
-    { says: 'FastAPI\'s documentation paths (/openapi.json, /docs)', weight: 1, status: 200, path: /^\/(openapi\.json|docs|redoc)$/ },
+    { says: "FastAPI's documentation paths (/openapi.json, /docs)", weight: 1, status: 200, path: /^\/(openapi\.json|docs|redoc)$/ },
   ],
   fixes: {
     ...each(V.requestId, {
@@ -52,7 +52,7 @@ def list_orders(limit: int = Query(50, ge=1, le=100), cursor: str | None = None)
     return orders_page(limit=limit, cursor=cursor)`,
     }),
     ...each(V.pagination, {
-      fix: 'Return a cursor with every page (fastapi-pagination\'s CursorPage does it for SQLAlchemy queries), null on the last one.',
+      fix: "Return a cursor with every page (fastapi-pagination's CursorPage does it for SQLAlchemy queries), null on the last one.",
       language: 'python',
       snippet: `from fastapi_pagination.cursor import CursorPage
 from fastapi_pagination.ext.sqlalchemy import paginate
@@ -99,6 +99,74 @@ def start_import(body: ImportRequest, response: Response):
     job = queue.enqueue(run_import, body.model_dump())
     response.headers["Location"] = f"/api/imports/{job.id}"
     return {"id": job.id, "status": "queued"}`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Instrument with prometheus-fastapi-instrumentator: a counter http_requests_total (handler, status, method) and a histogram http_request_duration_seconds, recorded in a middleware for every response, 404s and 500s included; put buckets around your p95 target.',
+      language: 'python',
+      snippet: `from prometheus_fastapi_instrumentator import Instrumentator
+
+Instrumentator(excluded_handlers=["/metrics"]).instrument(
+    app, latency_lowr_buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)  # around a 500 ms p95 target
+).expose(app)  # GET /metrics`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the route template: the instrumentator does (handler="/orders/{order_id}") and puts requests no route matched under handler="none"; a hand-made metric must not use request.url.path.',
+      language: 'python',
+      snippet: `Instrumentator(
+    should_group_untemplated=True,  # unmatched paths -> handler="none" (the default; keep it)
+    should_ignore_untemplated=False,  # but still count them, so 404 floods show
+).instrument(app).expose(app)`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'http_requests_total', errors: 'status="5xx"', buckets: 'http_request_duration_seconds_bucket' },
+        'the instrumentator (status codes grouped as 2xx…5xx by default)',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: 'Log one JSON line per request from a middleware (python-json-logger) with the request id, method, route, status and duration, and log unhandled exceptions there with their traceback before they become a 500.',
+      language: 'python',
+      snippet: `import logging
+import time
+
+from pythonjsonlogger.json import JsonFormatter  # python-json-logger 3.x
+
+handler = logging.StreamHandler()
+handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+log = logging.getLogger("api.request")
+log.addHandler(handler)
+log.setLevel(logging.INFO)
+log.propagate = False
+
+
+@app.middleware("http")  # add it before the request-id middleware, so it runs inside it and sees request.state.request_id
+async def log_request(request, call_next):
+    start = time.perf_counter()
+    fields = {"request_id": getattr(request.state, "request_id", None), "method": request.method}
+    try:
+        response = await call_next(request)
+    except Exception:
+        log.exception("request failed", extra={**fields, "path": request.url.path, "status": 500})
+        raise
+    route = request.scope.get("route")
+    log.info("request", extra={
+        **fields,
+        "route": route.path if route else "unmatched",
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - start) * 1000, 1),
+    })
+    return response`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Never log request.headers whole: log the fields you need, or a copy with the credential headers masked; rotate what was logged.',
+      language: 'python',
+      snippet: `SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
+
+def loggable_headers(headers):
+    return {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
+
+log.info("request", extra={"headers": loggable_headers(request.headers)})`,
     }),
   },
 });

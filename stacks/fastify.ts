@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'fastify',
@@ -41,7 +41,7 @@ app.post('/api/orders', { bodyLimit: 64 * 1024, schema: { body: { type: 'object'
       snippet: 'const app = Fastify({ http: { maxHeaderSize: 16 * 1024 } });',
     }),
     ...each(V.listCap, {
-      fix: 'Declare limit in the route\'s querystring schema with minimum and maximum: Fastify validates it and answers 400 before the handler runs.',
+      fix: "Declare limit in the route's querystring schema with minimum and maximum: Fastify validates it and answers 400 before the handler runs.",
       language: 'js',
       snippet: `app.get('/api/orders', {
   schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 } } } },
@@ -90,6 +90,56 @@ app.addHook('onRequest', async (request, reply) => {
       snippet: `app.post('/api/imports', async (request, reply) => {
   const job = await imports.add('import', request.body);
   return reply.code(202).header('Location', \`/api/imports/\${job.id}\`).send({ id: job.id, status: 'queued' });
+});`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Register fastify-metrics: a prom-client histogram http_request_duration_seconds by method, route and status_code on every route (its _count counts requests); count unknown routes under one label so 404s are seen, with buckets around your p95 target.',
+      language: 'js',
+      snippet: `import fastifyMetrics from 'fastify-metrics';
+
+await app.register(fastifyMetrics, {
+  endpoint: '/metrics',
+  routeMetrics: {
+    registeredRoutesOnly: false, // 404s of unknown routes count too, all under invalidRouteGroup
+    invalidRouteGroup: 'unmatched',
+    overrides: { histogram: { buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] } },
+  },
+});`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the route template (fastify-metrics does by default; a hand-made metric uses request.routeOptions.url), never request.url, which carries every id.',
+      language: 'js',
+      snippet: `routeMetrics: {
+  overrides: { labels: { getRouteLabel: (request) => request.routeOptions.url ?? 'unmatched' } }, // '/orders/:id'
+},`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'http_request_duration_seconds_count', errors: 'status_code=~"5.."', buckets: 'http_request_duration_seconds_bucket' },
+        'fastify-metrics',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: "Turn on Fastify's built-in pino logger (JSON lines: incoming request with method and url, request completed with statusCode and responseTime, both with reqId), take the id from X-Request-Id and return it; a custom setErrorHandler must still call request.log.error(err).",
+      language: 'js',
+      snippet: `import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+
+const app = Fastify({
+  logger: { redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  requestIdHeader: 'x-request-id', // Fastify 5 ignores the header unless named
+  genReqId: () => randomUUID(), // when the caller sent none
+});
+app.addHook('onSend', async (request, reply) => {
+  reply.header('X-Request-Id', request.id);
+});`,
+    }),
+    ...each(V.logCredentials, {
+      fix: "Fastify's default request serializer logs no headers; a custom serializers.req (or a hook that logs request.headers) must redact them: pino's redact paths in the logger options. Rotate what was logged.",
+      language: 'js',
+      snippet: `const app = Fastify({
+  logger: { redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '***' } },
 });`,
     }),
   },

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'flask',
@@ -95,6 +95,75 @@ def start_import():
       language: 'python',
       snippet: `if app.config.get("ADMIN_ENABLED"):  # true only on the internal deployment
     app.register_blueprint(admin_blueprint, url_prefix="/admin")`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Add prometheus-flask-exporter: a counter flask_http_request_total (method, status) and a histogram flask_http_request_duration_seconds recorded after every response; group by the URL rule and give buckets around your p95 target.',
+      language: 'python',
+      snippet: `from prometheus_flask_exporter import PrometheusMetrics
+
+metrics = PrometheusMetrics(
+    app,  # serves GET /metrics
+    group_by="url_rule",  # "/orders/<int:order_id>", not the raw path (the default group_by is "path")
+    buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),  # around a 500 ms p95 target
+)`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'prometheus-flask-exporter labels its histogram by the raw request path unless told otherwise: group by the URL rule (the route template).',
+      language: 'python',
+      snippet: 'metrics = PrometheusMetrics(app, group_by="url_rule")',
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'flask_http_request_total', errors: 'status=~"5.."', buckets: 'flask_http_request_duration_seconds_bucket' },
+        'prometheus-flask-exporter',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: 'Log JSON (python-json-logger) with a filter that stamps g.request_id on every record, one line per request from after_request, and keep Flask\'s own "Exception on …" error line, which then carries the id.',
+      language: 'python',
+      snippet: `import logging
+import time
+
+from flask import g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter  # python-json-logger 3.x
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+handler = logging.StreamHandler()
+handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"))
+handler.addFilter(RequestIdFilter())
+app.logger.handlers = [handler]
+app.logger.setLevel(logging.INFO)
+
+
+@app.before_request
+def start_timer():
+    g.start = time.perf_counter()
+
+
+@app.after_request
+def log_request(response):
+    app.logger.info("request", extra={
+        "method": request.method,
+        "route": request.url_rule.rule if request.url_rule else "unmatched",
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - g.start) * 1000, 1),
+    })
+    return response`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Flask and Werkzeug do not log headers; where your code logs request.headers, log a copy with the credentials masked, and rotate what was logged.',
+      language: 'python',
+      snippet: `SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
+
+def loggable_headers():
+    return {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in request.headers.items()}`,
     }),
   },
 });

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'go',
@@ -100,7 +100,94 @@ w.WriteHeader(http.StatusAccepted)`,
     ...each(V.cors, {
       fix: 'Use github.com/rs/cors with an explicit origin list.',
       language: 'go',
-      snippet: 'handler := cors.New(cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}).Handler(mux)',
+      snippet:
+        'handler := cors.New(cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}).Handler(mux)',
+    }),
+    ...each(V.metrics, {
+      fix: 'Wrap the whole mux in one middleware that times every request into a client_golang histogram (method, route pattern, status code; its _count is the request counter) and serve it with promhttp.Handler(); buckets around your p95 target.',
+      language: 'go',
+      snippet: `var httpDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
+	Name:    "http_request_duration_seconds",
+	Help:    "HTTP request duration in seconds by method, route pattern and status code.",
+	Buckets: []float64{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}, // around a 500 ms p95 target
+}, []string{"method", "route", "code"})
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// instrument wraps the ServeMux itself: the mux sets r.Pattern (Go 1.23+) on the request it routes.
+func instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		httpDuration.WithLabelValues(r.Method, route, strconv.Itoa(rec.status)).Observe(time.Since(start).Seconds())
+	})
+}
+
+// mux.Handle("GET /metrics", promhttp.Handler())
+// http.ListenAndServe(":8080", requestID(instrument(mux)))`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the matched pattern (Go 1.23+ r.Pattern, e.g. "GET /orders/{id}"; Gin: c.FullPath()) and one fixed value when none matched, never r.URL.Path.',
+      language: 'go',
+      snippet: `route := r.Pattern // Gin: c.FullPath()
+if route == "" {
+	route = "unmatched"
+}`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'http_request_duration_seconds_count', errors: 'code=~"5.."', buckets: 'http_request_duration_seconds_bucket' },
+        'the client_golang histogram',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: 'Log one JSON line per request with log/slog (request id, method, route, status, duration), at Error level for a 5xx; the handler that answers a 5xx logs its error with the same request id.',
+      language: 'go',
+      snippet: `var logger = slog.New(slog.NewJSONHandler(os.Stdout, nil))
+
+// Inside requestID, around the mux (statusRecorder as in the metrics fix).
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		logger.LogAttrs(r.Context(), level, "request",
+			slog.Any("request_id", r.Context().Value(requestIDKey{})),
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", rec.status),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		)
+	})
+}`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Never log r.Header whole (slog prints the map as it is); mask credential attributes in the handler with ReplaceAttr and log single headers by name; rotate what was logged.',
+      language: 'go',
+      snippet: `var logger = slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+	ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		switch strings.ToLower(a.Key) {
+		case "authorization", "cookie", "x-api-key":
+			return slog.String(a.Key, "***")
+		}
+		return a
+	},
+}))`,
     }),
   },
 });

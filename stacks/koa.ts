@@ -1,4 +1,5 @@
 import { defineStack, each, V } from './api.js';
+import { PINO_HTTP_OPTIONS, PROM_CLIENT_ALERTS, PROM_CLIENT_HISTOGRAM } from './express.js';
 
 export default defineStack({
   id: 'koa',
@@ -27,7 +28,7 @@ export default defineStack({
 });`,
     }),
     ...each(V.bodySize, {
-      fix: "Give @koa/bodyparser a jsonLimit (its default is 1mb); over it the parser throws 413.",
+      fix: 'Give @koa/bodyparser a jsonLimit (its default is 1mb); over it the parser throws 413.',
       language: 'js',
       snippet: "app.use(bodyParser({ jsonLimit: '1mb', formLimit: '56kb', enableTypes: ['json'] }));",
     }),
@@ -62,7 +63,51 @@ export default defineStack({
     ...each(V.defaultDeny, {
       fix: 'Mount authentication before the router with an allow-list of public paths.',
       language: 'js',
-      snippet: "app.use(async (ctx, next) => (PUBLIC.has(ctx.path) ? next() : authenticate(ctx, next)));",
+      snippet: 'app.use(async (ctx, next) => (PUBLIC.has(ctx.path) ? next() : authenticate(ctx, next)));',
+    }),
+    ...each(V.metrics, {
+      fix: 'Record every request in the first middleware with a prom-client histogram (method, route template, status), once the response is finished, so the status Koa sets after a throw counts; its _count is the request counter.',
+      language: 'js',
+      snippet: `${PROM_CLIENT_HISTOGRAM}
+app.use(async (ctx, next) => {
+  const end = httpDuration.startTimer();
+  ctx.res.once('finish', () =>
+    end({ method: ctx.method, route: ctx._matchedRoute ?? 'unmatched', status_code: ctx.res.statusCode }),
+  );
+  await next();
+});
+router.get('/metrics', async (ctx) => {
+  ctx.type = client.register.contentType;
+  ctx.body = await client.register.metrics();
+});`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by the route template @koa/router matched (ctx._matchedRoute) and one fixed value for unmatched requests, never ctx.path.',
+      language: 'js',
+      snippet: "end({ method: ctx.method, route: ctx._matchedRoute ?? 'unmatched', status_code: ctx.res.statusCode }); // '/orders/:id'",
+    }),
+    ...each(V.alertRules, PROM_CLIENT_ALERTS),
+    ...each(V.requestLogs, {
+      fix: "Log one JSON line per request with pino-http on Koa's raw req/res (method, url, statusCode, responseTime and the request id); hand it the thrown error so the 5xx line carries it.",
+      language: 'js',
+      snippet: `import pinoHttp from 'pino-http';
+
+const httpLogger = pinoHttp(${PINO_HTTP_OPTIONS});
+app.use(async (ctx, next) => {
+  httpLogger(ctx.req, ctx.res);
+  ctx.log = ctx.req.log;
+  try {
+    await next();
+  } catch (err) {
+    ctx.res.err = err; // pino-http logs the 5xx at error level with it
+    throw err;
+  }
+});`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'pino-http logs the request headers: redact Authorization and cookies in its options, then rotate the credentials that reached the logs.',
+      language: 'js',
+      snippet: "const httpLogger = pinoHttp({ redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '***' } });",
     }),
   },
 });

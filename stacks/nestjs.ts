@@ -1,5 +1,5 @@
 import { defineStack, each, V } from './api.js';
-import { REQUEST_ID_MIDDLEWARE } from './express.js';
+import { indented, PINO_HTTP_OPTIONS, PROM_CLIENT_ALERTS, PROM_CLIENT_HISTOGRAM, REQUEST_ID_MIDDLEWARE } from './express.js';
 
 export default defineStack({
   id: 'nestjs',
@@ -15,11 +15,16 @@ export default defineStack({
       body: /^\{"message":"Cannot [A-Z]+ \/[^"]*","error":"Not Found","statusCode":404\}$/,
     },
     {
-      says: "NestJS's default 500 body `{\"statusCode\":500,\"message\":\"Internal server error\"}`",
+      says: 'NestJS\'s default 500 body `{"statusCode":500,"message":"Internal server error"}`',
       status: 500,
       body: /^\{"statusCode":500,"message":"Internal server error"\}$/,
     },
-    { says: "@nestjs/swagger's document path (/api-json, /docs-json)", weight: 1, status: 200, path: /^\/(api|docs|swagger|api-docs)-json$/ },
+    {
+      says: "@nestjs/swagger's document path (/api-json, /docs-json)",
+      weight: 1,
+      status: 200,
+      path: /^\/(api|docs|swagger|api-docs)-json$/,
+    },
   ],
   fixes: {
     ...each(V.requestId, {
@@ -81,6 +86,52 @@ async start(@Body() body: ImportDto, @Res({ passthrough: true }) res: Response) 
   res.location(\`/api/imports/\${job.id}\`);
   return { id: job.id, status: 'queued' };
 }`,
+    }),
+    ...each(V.metrics, {
+      fix: "In main.ts, before app.listen: a prom-client histogram recorded by an Express middleware after every response (Nest's own 404s and exception-filter 500s count too), served on /metrics through the HTTP adapter.",
+      language: 'ts',
+      snippet: `// main.ts, once NestFactory.create(AppModule) has made app
+${PROM_CLIENT_HISTOGRAM}
+app.use((req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status_code: res.statusCode }));
+  next();
+});
+app.getHttpAdapter().get('/metrics', async (req, res) => {
+  res.set('Content-Type', client.register.contentType);
+  res.send(await client.register.metrics());
+});`,
+    }),
+    ...each(V.metricLabels, {
+      fix: "Label by the route template Express matched for the controller (req.route.path, e.g. '/orders/:id') and one fixed value for unmatched requests, never req.url.",
+      language: 'ts',
+      snippet: "res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status_code: res.statusCode }));",
+    }),
+    ...each(V.alertRules, PROM_CLIENT_ALERTS),
+    ...each(V.requestLogs, {
+      fix: "Use nestjs-pino (pino-http inside): one JSON line per request with method, url, statusCode, responseTime and the request id, and Nest's own logger (which logs unhandled exceptions with their stack) routed through it.",
+      language: 'ts',
+      snippet: `// app.module.ts
+import { LoggerModule } from 'nestjs-pino';
+
+@Module({
+  imports: [
+    LoggerModule.forRoot({
+      pinoHttp: ${indented(PINO_HTTP_OPTIONS, 6)},
+    }),
+  ],
+})
+export class AppModule {}
+
+// main.ts
+const app = await NestFactory.create(AppModule, { bufferLogs: true });
+app.useLogger(app.get(Logger)); // Logger from 'nestjs-pino'`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'pino-http (under nestjs-pino) logs the request headers: redact Authorization and cookies in pinoHttp options, then rotate the credentials that reached the logs.',
+      language: 'ts',
+      snippet:
+        "LoggerModule.forRoot({ pinoHttp: { redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '***' } } });",
     }),
   },
 });

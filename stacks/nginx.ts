@@ -7,7 +7,11 @@ export default defineStack({
   version: 'nginx 1.2x',
   signals: [
     { says: '`Server: nginx`', header: ['server', /^nginx(\/[\d.]+)?/i] },
-    { says: "nginx's own error page (`<center>nginx</center>`)", status: [400, 403, 404, 405, 413, 414, 431, 494, 500, 502, 503, 504], body: /<hr><center>nginx(\/[\d.]+)?<\/center>/ },
+    {
+      says: "nginx's own error page (`<center>nginx</center>`)",
+      status: [400, 403, 404, 405, 413, 414, 431, 494, 500, 502, 503, 504],
+      body: /<hr><center>nginx(\/[\d.]+)?<\/center>/,
+    },
   ],
   fixes: {
     ...each(V.bodySize, {
@@ -26,12 +30,12 @@ export default defineStack({
       snippet: 'large_client_header_buffers 4 8k;',
     }),
     ...each(V.versionHeader, {
-      fix: 'Stop nginx announcing its version (and drop the upstream\'s X-Powered-By).',
+      fix: "Stop nginx announcing its version (and drop the upstream's X-Powered-By).",
       language: 'nginx',
       snippet: 'server_tokens off;\nproxy_hide_header X-Powered-By;',
     }),
     ...each(V.requestId, {
-      fix: 'Pass the caller\'s id or nginx\'s own $request_id upstream, log it, and return it.',
+      fix: "Pass the caller's id or nginx's own $request_id upstream, log it, and return it.",
       language: 'nginx',
       snippet: `map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }
 proxy_set_header X-Request-Id $req_id;
@@ -47,6 +51,20 @@ log_format main '$remote_addr "$request" $status $req_id';`,
       fix: 'A proxy timeout only hides slow work: keep proxy_read_timeout short so slow endpoints surface, and move the work to a queue in the app.',
       language: 'nginx',
       snippet: 'proxy_read_timeout 10s;',
+    }),
+    ...each(V.requestLogs, {
+      fix: "Write the access log as JSON with the request id it passes upstream ($req_id from the request-id map), method, path, status and time; the error behind a 5xx is the app's to log, with the same id.",
+      language: 'nginx',
+      snippet: `log_format api_json escape=json '{"time":"$time_iso8601","request_id":"$req_id","method":"$request_method",'
+                                 '"uri":"$uri","status":$status,"request_time":$request_time,'
+                                 '"upstream_status":"$upstream_status","upstream_response_time":"$upstream_response_time"}';
+access_log /var/log/nginx/access.json api_json;`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Log $uri (the path without the query string, where tokens end up) rather than $request or $request_uri, and never $http_authorization or $http_cookie; rotate what was logged.',
+      language: 'nginx',
+      snippet: `log_format api_json escape=json '{"request_id":"$req_id","method":"$request_method","uri":"$uri","status":$status}';
+# not: $request, $request_uri, $args, $http_authorization, $http_cookie`,
     }),
   },
 });

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'rails',
@@ -7,7 +7,11 @@ export default defineStack({
   version: 'Rails 7/8',
   signals: [
     { says: "Rails' `X-Runtime` with `X-Request-Id`", header: ['x-runtime', /^\d+\.\d+$/], alsoHeader: ['x-request-id', /./] },
-    { says: "Rails' default 404 page (`The page you were looking for doesn't exist.`)", status: 404, body: /The page you were looking for doesn.t exist/ },
+    {
+      says: "Rails' default 404 page (`The page you were looking for doesn't exist.`)",
+      status: 404,
+      body: /The page you were looking for doesn.t exist/,
+    },
     { says: 'a Rails `_…_session` cookie', weight: 1, cookie: /^_[a-z0-9_]+_session$/ },
   ],
   fixes: {
@@ -20,7 +24,7 @@ Pagy::DEFAULT[:limit_max] = 100
 Pagy::DEFAULT[:limit_param] = :limit`,
     }),
     ...each(V.pagination, {
-      fix: 'Use keyset pagination (pagy keyset) and return the next page\'s cursor, nil on the last page.',
+      fix: "Use keyset pagination (pagy keyset) and return the next page's cursor, nil on the last page.",
       language: 'ruby',
       snippet: `pagy, orders = pagy_keyset(Order.order(:id), limit: 50)
 render json: { data: orders, next_cursor: pagy.next }`,
@@ -63,7 +67,8 @@ end`,
     ...each(V.idempotency, {
       fix: 'Store each Idempotency-Key with the response in the database under a unique index and replay it (e.g. the idempotent-request gem).',
       language: 'ruby',
-      snippet: 'config.middleware.use IdempotentRequest::Middleware, storage: IdempotentRequest::RedisStorage.new(Redis.new), policy: IdempotentRequestPolicy',
+      snippet:
+        'config.middleware.use IdempotentRequest::Middleware, storage: IdempotentRequest::RedisStorage.new(Redis.new), policy: IdempotentRequestPolicy',
     }),
     ...each(V.background, {
       fix: 'Enqueue an Active Job and answer 202 with where to poll.',
@@ -89,6 +94,50 @@ end`,
       snippet: `authenticate :user, ->(u) { u.admin? } do
   mount Sidekiq::Web => "/admin/sidekiq"
 end`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Add yabeda-rails with yabeda-prometheus: every controller action is counted (rails_requests_total by controller, action, status, method) and timed (rails_request_duration_seconds histogram). Requests no route matches never reach a controller, so send them to one with a catch-all route; name the metrics in the audit config (observability.metrics.requestMetric: rails_requests_total, durationMetric: rails_request_duration_seconds).',
+      language: 'ruby',
+      snippet: `# Gemfile
+gem "yabeda-rails"
+gem "yabeda-prometheus"
+
+# config.ru, before run Rails.application: serves GET /metrics
+use Yabeda::Prometheus::Exporter
+
+# config/routes.rb, last: unknown paths become a counted 404
+match "*path", to: "errors#not_found", via: :all`,
+    }),
+    ...each(V.metricLabels, {
+      fix: 'Label by controller and action (yabeda-rails does), never request.path or PATH_INFO.',
+      language: 'ruby',
+      snippet: `# in a controller (or a yabeda-rails custom tag): what Rails routed to, never request.path
+route = "#{controller_path}##{action_name}" # "orders#show", not "/orders/42"`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'rails_requests_total', errors: 'status=~"5.."', buckets: 'rails_request_duration_seconds_bucket' },
+        'yabeda-rails',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: 'Use lograge with its JSON formatter: one line per request with method, path, controller, action, status and duration (and an error field when the action raised); add the request id to it.',
+      language: 'ruby',
+      snippet: `# config/environments/production.rb
+config.lograge.enabled = true
+config.lograge.formatter = Lograge::Formatters::Json.new
+config.lograge.custom_payload do |controller|
+  { request_id: controller.request.request_id }
+end`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Rails filters logged params by config.filter_parameters but never filters headers you log yourself: add the header names and pass anything you log through the same filter; rotate what was logged.',
+      language: 'ruby',
+      snippet: `config.filter_parameters += [:authorization, :cookie]
+
+filter = ActiveSupport::ParameterFilter.new(Rails.application.config.filter_parameters)
+Rails.logger.info(filter.filter(request.headers.env.select { |k, _| k.start_with?("HTTP_") }))`,
     }),
   },
 });

@@ -1,4 +1,4 @@
-import { defineStack, each, V } from './api.js';
+import { alertRulesFix, defineStack, each, V } from './api.js';
 
 export default defineStack({
   id: 'spring-boot',
@@ -30,7 +30,7 @@ server.tomcat.max-swallow-size=1MB
 spring.servlet.multipart.max-request-size=1MB`,
     }),
     ...each([...V.headerSize, ...V.urlSize], {
-      fix: "Set the header cap (Tomcat answers 400 by default; the request line counts too).",
+      fix: 'Set the header cap (Tomcat answers 400 by default; the request line counts too).',
       language: 'properties',
       snippet: 'server.max-http-request-header-size=16KB',
     }),
@@ -40,7 +40,7 @@ spring.servlet.multipart.max-request-size=1MB`,
       snippet: 'spring.data.web.pageable.max-page-size=100\nspring.data.web.pageable.default-page-size=50',
     }),
     ...each(V.pagination, {
-      fix: 'Take a Pageable and return Spring Data\'s page model, which carries the page links and totals (stable JSON since Boot 3.3).',
+      fix: "Take a Pageable and return Spring Data's page model, which carries the page links and totals (stable JSON since Boot 3.3).",
       language: 'java',
       snippet: `@GetMapping("/api/orders")
 PagedModel<Order> list(@PageableDefault(size = 50) Pageable pageable) {
@@ -102,6 +102,67 @@ springdoc.swagger-ui.enabled=false`,
 ResponseEntity<Job> start(@RequestBody ImportRequest body) {
   Job job = jobs.enqueue(body);
   return ResponseEntity.accepted().location(URI.create("/api/imports/" + job.id())).body(job);
+}`,
+    }),
+    ...each(V.metrics, {
+      fix: 'Add spring-boot-starter-actuator and micrometer-registry-prometheus: Micrometer times every request (http_server_requests_seconds, labelled method, uri, status, outcome); expose the prometheus endpoint, publish the histogram buckets, and add SLO buckets around your p95 target.',
+      language: 'properties',
+      snippet: `# runtimeOnly("io.micrometer:micrometer-registry-prometheus") next to spring-boot-starter-actuator
+management.endpoints.web.exposure.include=health,prometheus
+management.metrics.distribution.percentiles-histogram.http.server.requests=true
+management.metrics.distribution.slo.http.server.requests=100ms,250ms,500ms,1s
+# scrape /actuator/prometheus on a port the public cannot reach
+management.server.port=8081`,
+    }),
+    ...each(V.metricLabels, {
+      fix: "Micrometer labels uri with the handler's pattern ('/orders/{id}') and NOT_FOUND or UNKNOWN when none matched: drop any custom ServerRequestObservationConvention or filter that puts request.getRequestURI() in a tag.",
+      language: 'java',
+      snippet: `// Remove: a convention like this turns every id into a new series
+// KeyValue.of("uri", context.getCarrier().getRequestURI())
+// Keep the default DefaultServerRequestObservationConvention (uri = the matched pattern).`,
+    }),
+    ...each(
+      V.alertRules,
+      alertRulesFix(
+        { requests: 'http_server_requests_seconds_count', errors: 'status=~"5.."', buckets: 'http_server_requests_seconds_bucket' },
+        'Micrometer (buckets only with percentiles-histogram on)',
+      ),
+    ),
+    ...each(V.requestLogs, {
+      fix: 'Log JSON with logstash-logback-encoder (it adds the MDC, so the requestId the request-id filter puts there) or, on Boot 3.4+, logging.structured.format.console=logstash; add a filter that logs one line per request and logs the exception of a request that fails (@ExceptionHandler methods that answer 500 must log it themselves).',
+      language: 'java',
+      snippet: `// logback-spring.xml: <appender class="ch.qos.logback.core.ConsoleAppender"><encoder class="net.logstash.logback.encoder.LogstashEncoder"/></appender>
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+@Component @Order(Ordered.HIGHEST_PRECEDENCE + 1) // inside the request-id filter, so the MDC holds the id
+class RequestLogFilter extends OncePerRequestFilter {
+  private static final Logger log = LoggerFactory.getLogger("api.request");
+
+  protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws ServletException, IOException {
+    long start = System.nanoTime();
+    int status = 500;
+    try {
+      chain.doFilter(req, res);
+      status = res.getStatus();
+    } catch (ServletException | IOException | RuntimeException e) {
+      log.error("request failed", e);
+      throw e;
+    } finally {
+      log.info("request", kv("method", req.getMethod()), kv("path", req.getRequestURI()), kv("status", status),
+          kv("duration_ms", (System.nanoTime() - start) / 1_000_000));
+    }
+  }
+}`,
+    }),
+    ...each(V.logCredentials, {
+      fix: 'Spring does not log headers unless asked: keep spring.mvc.log-request-details off, and give a CommonsRequestLoggingFilter that includes headers a predicate that drops the credentials; rotate what was logged.',
+      language: 'java',
+      snippet: `@Bean
+CommonsRequestLoggingFilter requestLoggingFilter() {
+  CommonsRequestLoggingFilter filter = new CommonsRequestLoggingFilter();
+  filter.setIncludeHeaders(true);
+  filter.setHeaderPredicate(h -> !h.equalsIgnoreCase("Authorization") && !h.equalsIgnoreCase("Cookie"));
+  return filter;
 }`,
     }),
   },

@@ -2,6 +2,7 @@
 // (the context with the client and ctx.report). Checks see it through checks/api.ts; the engine
 // implements it. The report model (Finding, Exchange, Target) stays in src/types.ts.
 import type { HttpClient } from '../http/types.js';
+import type { Telemetry } from '../telemetry/types.js';
 import type { Endpoint, Exchange, Finding, FindingStatus, ItemId, Severity, Target } from '../types.js';
 import type { ENGINE_VERDICTS } from './engine-verdicts.js';
 import type { Placeholders } from './template.js';
@@ -76,6 +77,8 @@ export interface ReportOptions {
   key?: string | number;
   /** Another endpoint than the one the check runs on (a target-wide check naming a path it found). */
   endpoint?: string;
+  /** The exchange whose curl line reproduces the problem, when it is not the first piece of evidence (another identity's request). */
+  reproduce?: Exchange;
 }
 
 export type DataOf<V extends VerdictSpec> = {
@@ -110,6 +113,8 @@ export interface CheckContext<V extends VerdictCatalogue = VerdictCatalogue> {
   signal: AbortSignal;
   log: Logger;
   report: ReportFn<V & typeof ENGINE_VERDICTS>;
+  /** The service's own telemetry (observability: in the config); absent when none is configured. */
+  telemetry?: Telemetry;
 }
 
 /** What a per-endpoint check sees: the endpoint is always there. */

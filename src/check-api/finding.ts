@@ -35,7 +35,7 @@ export function makeFinding(
 ): Finding {
   const spec = verdictOf(meta, verdict);
   const kept = evidence.slice(0, MAX_EVIDENCE);
-  const reproduce = kept[0]?.curl;
+  const reproduce = (options.reproduce ?? kept[0])?.curl;
   const where = redact(options.endpoint ?? endpoint);
   const clean = redactData(data, redact);
   const oneLine = (text: string): string => redact(text.replace(/\s*[\r\n]+\s*/g, ' '));

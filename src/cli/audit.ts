@@ -21,6 +21,7 @@ export interface AuditFlags extends OutputFlags {
   maxRequests?: number;
   timeout?: number;
   allowWrites?: boolean;
+  allowSpecWrites?: boolean;
   cleanup?: boolean;
   progress: boolean;
 }
@@ -68,6 +69,7 @@ export function applyFlags(target: Target, flags: Partial<AuditFlags>): Target {
   return {
     ...target,
     allowWrites: target.allowWrites || flags.allowWrites === true,
+    ...(flags.allowSpecWrites === true ? { allowSpecWrites: true } : {}),
     cleanup: target.cleanup === true || flags.cleanup === true,
     limits: {
       ...target.limits,

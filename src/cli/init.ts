@@ -1,8 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { ensureParentDir, writeFileSafely } from './files.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
-import { assertLoads, nounOf, renderConfig } from '../openapi/init.js';
+import { assertLoads, nounOf, renderConfig, schemaRef } from '../openapi/init.js';
+import { packageRoot } from '../package-info.js';
 import { loadSpec, type LoadedSpec } from '../openapi/load.js';
 import { terminalText } from '../report/escape.js';
 import { planImport, type ImportPlan } from '../openapi/import-plan.js';
@@ -46,6 +47,7 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(plan && from ? { plan, specName: from } : {}),
     outputName: flags.output,
+    schema: schemaRef(toStdout ? join(io.cwd, 'preflight.yaml') : path, packageRoot()),
   });
   await assertLoads(written, flags.output);
 

@@ -8,6 +8,7 @@ import type { OutputFlags } from './present.js';
 import type { AuditFlags } from './audit.js';
 import type { DemoFlags } from './demo.js';
 import { registerFleetCommands } from './register-fleet.js';
+import { subcommandHelp } from './help.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -54,7 +55,10 @@ Each command's --help has its own examples.`,
     )
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
-    .option('-q, --quiet', 'print nothing on stdout (files, job summary and exit code as usual)')
+    .option(
+      '-q, --quiet',
+      "print nothing on stdout (files, job summary and exit code as usual; with --baseline the comparison's one-line verdict still goes to stderr)",
+    )
     .option('--baseline <file>', 'compare with an earlier JSON report: what got worse, better, stayed the same')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1), even above failUnder')
     .option(
@@ -69,7 +73,11 @@ Each command's --help has its own examples.`,
     .option('--rps <n>', 'requests per second at most', numberIn(0.1, 10000))
     .option('--max-requests <n>', 'total requests at most', intIn(1, 1_000_000))
     .option('--timeout <ms>', 'per-request timeout in milliseconds', intIn(100, 600_000))
-    .option('--allow-writes', 'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints')
+    .option(
+      '--allow-writes',
+      'send state-changing probes (POST/PUT/PATCH/DELETE) to write endpoints; they store oversized and deeply nested records that may leave a staging collection broken (a list answering 500) until they are deleted: use a disposable environment',
+    )
+    .option('--allow-spec-writes', 'with --allow-writes: also send write probes to operations known only from an OpenAPI document')
     .option('--cleanup', 'with --allow-writes: delete what the write probes created at the end of the run')
     .option('--no-progress', 'no spinner (it is off anyway when not on a terminal or under CI)')
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')
@@ -100,7 +108,7 @@ Each command's --help has its own examples.`,
     .argument('<file>', 'a JSON report (from --format json or --output report.json)')
     .addOption(formatOption())
     .option('-o, --output <file>', OUTPUT_HELP, collect, [])
-    .option('-q, --quiet', 'print nothing on stdout')
+    .option('-q, --quiet', "print nothing on stdout (with --baseline the comparison's one-line verdict still goes to stderr)")
     .option('--baseline <file>', 'compare with an earlier JSON report')
     .option('--fail-on-regression', 'with --baseline: anything worse than the baseline fails the gate (exit 1)')
     .option(
@@ -250,15 +258,6 @@ function handleError(error: unknown, io: Io): number {
 
 const AUDIT_EXIT =
   'Exit codes: 0 gate passed · 1 gate failed · 2 usage or config error, or an output that cannot be written · 3 target unreachable or credentials refused · 130/143 interrupted (partial report written)';
-
-/** Examples and exit codes under a subcommand's --help. */
-function subcommandHelp(name: string, examples: Array<[string, string]>, exitCodes: string): string {
-  const width = Math.max(...examples.map(([command]) => command.length));
-  const lines = examples.map(([command, what]) =>
-    command.length > 60 ? `  ${command}\n  ${' '.repeat(4)}${what}` : `  ${command.padEnd(Math.min(width, 60))}   ${what}`,
-  );
-  return `\nExamples (${name}):\n${lines.join('\n')}\n\n${exitCodes}`;
-}
 
 const OUTPUT_HELP =
   'also write the report to a file, format from the extension: .json .md .html .xml (JUnit) .sarif (code scanning) .txt; repeatable';

@@ -40,8 +40,12 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: Io): 
     try {
       inputs.push({ file, report: await loadReportFile(file, io.cwd) });
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      inputs.push({ file, problem: error.message });
+      // Whatever is wrong with one file (a CI job that failed, a tampered artifact) is its row, not the end of the merge.
+      const message = error instanceof Error ? error.message : String(error);
+      inputs.push({
+        file,
+        problem: `could not read ${file}: ${message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message}`,
+      });
     }
   }
   if (!inputs.some((input) => 'report' in input)) {

@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../config/load.js';
+import { writeScopeOf } from '../http/write-scope.js';
 import { loadChecks } from '../runner/registry.js';
 import { fmt, planAudit, tasksOf, type AuditPlan } from '../runner/budget-plan.js';
 import { selectChecks } from '../runner/select.js';
@@ -13,6 +14,7 @@ export interface PlanFlags {
   rps?: number;
   maxRequests?: number;
   allowWrites?: boolean;
+  allowSpecWrites?: boolean;
   json?: boolean;
 }
 
@@ -22,7 +24,11 @@ export interface PlanFlags {
  * unless --openapi names a URL on the target.
  */
 export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
-  let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);
+  // A plan sends nothing: credentials the config reads from the environment need not be set.
+  const unset: string[] = [];
+  let target = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd, onUnsetEnv: (name) => unset.push(name) }), flags);
+  if (unset.length)
+    io.stderr.write(`preflight: note: ${[...new Set(unset)].join(', ')} not set; fine for a plan (it sends nothing), audit needs them\n`);
   if (flags.openapi) {
     const { mergeSpecSource } = await import('../openapi/merge-spec.js');
     target = (
@@ -31,11 +37,13 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   }
   const checks = selectChecks(await loadChecks(), flags.only ?? [], flags.skip ?? []);
   const plan = planAudit(target, tasksOf(checks, target));
+  const { line: writes, ...writeScope } = writeScopeOf(target);
   if (flags.json) {
     const { tasks: _tasks, ...rest } = plan;
-    io.stdout.write(`${JSON.stringify({ target: target.name, endpoints: target.endpoints.length, ...rest }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ target: target.name, endpoints: target.endpoints.length, ...rest, writeScope }, null, 2)}\n`);
   } else {
     io.stdout.write(renderPlan(plan, { name: target.name, endpoints: target.endpoints.length, rps: target.limits.requestsPerSecond }));
+    io.stdout.write(`${writes}\n`);
   }
   return EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { MergeFlags } from './merge.js';
 import type { Io } from './io.js';
 import type { PlanFlags } from './plan.js';
+import { subcommandHelp } from './help.js';
 
 /**
  * The commands for large APIs and many services: `preflight plan` (the budget plan, nothing sent)
@@ -30,7 +31,20 @@ export function registerFleetCommands(
     .option('--rps <n>', 'requests per second at most', parse.numberIn(0.1, 10000))
     .option('--max-requests <n>', 'total requests at most', parse.intIn(1, 1_000_000))
     .option('--allow-writes', 'plan the state-changing probes too')
+    .option('--allow-spec-writes', 'with --allow-writes: plan write probes to operations known only from the OpenAPI document too')
     .option('--json', 'print the plan as JSON')
+    .addHelpText(
+      'after',
+      subcommandHelp(
+        'plan',
+        [
+          ['preflight plan -c preflight.yaml', 'checks × endpoints and the estimated requests; no token needs to be set'],
+          ['preflight plan -c preflight.yaml --openapi openapi.yaml --max-requests 5000', 'what a large spec costs, and what is sampled'],
+          ['preflight plan -c preflight.yaml --only default-deny --json', 'the plan for one item, as JSON'],
+        ],
+        'Exit codes: 0 the plan was printed · 2 usage or config error, or an unreadable spec',
+      ),
+    )
     .action(async (opts: PlanFlags) => {
       const { planCommand } = await import('./plan.js');
       setExit(await planCommand(opts, io));

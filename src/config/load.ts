@@ -9,6 +9,8 @@ import { Redactor } from '../http/redact.js';
 import { isPublicPath, pathParams } from './endpoints.js';
 import { splitHeaders } from '../http/header-rules.js';
 import { stackIds } from '../stack/registry.js';
+import { artifactUri } from './artifact-uri.js';
+import { observabilityOf, resolveObservabilityPaths, type RawObservability } from './observability.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -17,6 +19,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   /** Folder a relative config path is read from (default: the process's). Messages show the path as given. */
   cwd?: string;
+  /**
+   * For commands that send nothing (plan): an unset variable gets a placeholder instead of an error,
+   * and its name is passed here. An audit never sets this: it would send the placeholder.
+   */
+  onUnsetEnv?: (name: string) => void;
 }
 
 /** Reads, interpolates, validates and defaults a config file. Throws ConfigError (one line) on any problem. */
@@ -49,9 +56,18 @@ export async function loadConfigFile(file: string, options: LoadOptions): Promis
       'check the path given to --config',
     );
   }
-  const target = await loadConfigText(bytes.toString('utf8'), file, options);
+  const text = bytes.toString('utf8');
+  const target = await loadConfigText(text, file, options);
   if (target.tls.ca) target.tls.ca = resolve(dirname(fullPath), target.tls.ca);
+  target.configLocation = { uri: artifactUri(fullPath, options.cwd ?? process.cwd()), line: targetKeyLine(text) };
+  resolveObservabilityPaths(target.observability, dirname(fullPath));
   return target;
+}
+
+/** The line of the top-level target: key (where target-wide findings point), 1 when not found. */
+function targetKeyLine(text: string): number {
+  const index = text.split('\n').findIndex((line) => /^target\s*:/.test(line));
+  return index < 0 ? 1 : index + 1;
 }
 
 /** As loadConfigFile, from text already in memory (the demo, tests). */
@@ -89,7 +105,7 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
     );
   }
 
-  const secrets = interpolate(doc, file, options.env, at);
+  const secrets = interpolate(doc, file, options, at);
   let data: Record<string, unknown>;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
@@ -131,13 +147,23 @@ function redactConfigError(error: ConfigError, secrets: readonly Secret[]): Conf
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => { line?: number; col?: number };
 
 /** Keys whose interpolated values are shown in reports by design (where the audit went). */
-const PUBLIC_KEYS = new Set(['target.baseUrl', 'target.name']);
+const PUBLIC_KEYS = new Set([
+  'target.baseUrl',
+  'target.name',
+  // Where the service's telemetry is read (a metrics URL, a Prometheus server, rule files, a log file).
+  'observability.metrics.url',
+  'observability.metrics.prometheus',
+  'observability.alertRules.files',
+  'observability.alertRules.prometheus',
+  'observability.logs.file',
+]);
 
 /**
  * Replaces ${VAR} (and ${VAR:-default}) in string values; $${VAR} stays literal. Every value taken
  * from the environment is treated as a secret, except the target's name and base URL.
  */
-function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: At): Secret[] {
+function interpolate(doc: Document, file: string, options: LoadOptions, at: At): Secret[] {
+  const { env, onUnsetEnv } = options;
   const secrets: Secret[] = [];
   visit(doc, {
     Scalar(key, node, ancestors) {
@@ -161,7 +187,11 @@ function interpolate(doc: Document, file: string, env: LoadOptions['env'], at: A
             'write ${NAME} or ${NAME:-default}; $${...} for a literal',
           );
         }
-        const value = env[name] ?? fallback;
+        let value = env[name] ?? fallback;
+        if (value === undefined && onUnsetEnv) {
+          onUnsetEnv(name);
+          value = keyPath === 'target.baseUrl' ? 'http://unset.invalid' : `unset-${name}`;
+        }
         if (value === undefined) {
           throw new ConfigError(
             file,
@@ -373,6 +403,7 @@ type RawConfig = Omit<Target, 'endpoints' | 'name' | 'baseUrl' | 'secrets' | 'co
   target: { name?: string; baseUrl: string };
   endpoints: RawEndpoint[];
   secrets: { values: string[] };
+  observability?: RawObservability;
 };
 
 /** `stack: fastapi` or `stack: [fastapi, nginx]`: each must name a pack in stacks/ (listed, not loaded). */
@@ -411,6 +442,10 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     for (const line of ignored) warnings.push(`${file}:${where.line ?? 1}:${where.col ?? 1}: ${displayPath(parts)}: ${line}`);
     return kept;
   };
+  const lineOf = (parts: Array<string | number>): { line?: number } => {
+    const { line } = at(doc.getIn(parts, true) as Node | undefined);
+    return line ? { line } : {};
+  };
   const seen = new Map<string, number>();
   const endpoints: Endpoint[] = raw.endpoints.map((e, index) => {
     const method = e.method.toUpperCase();
@@ -446,6 +481,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
           ? { pagination: e.pagination }
           : {}),
       public: isPublicPath(e.path, raw.publicPaths),
+      ...lineOf(['endpoints', index]),
     };
   });
 
@@ -512,6 +548,9 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     if (bare !== value && bare.length >= 4 && !allSecrets.some((s) => s.value === bare)) allSecrets.push({ value: bare });
   }
 
+  const observability = observabilityOf(raw.observability, fail);
+  for (const secret of observability.secrets) if (!allSecrets.some((s) => s.value === secret.value)) allSecrets.push(secret);
+
   // A secret interpolated into a path (a tenant id) must not show in labels: findings, progress, reports.
   const labels = new Redactor(allSecrets);
   for (const endpoint of endpoints) endpoint.label = labels.text(endpoint.label);
@@ -527,6 +566,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     endpoints,
     ...(raw.health ? { health: raw.health } : {}),
     allowWrites: raw.allowWrites,
+    ...(raw.allowSpecWrites ? { allowSpecWrites: raw.allowSpecWrites } : {}),
     cleanup: raw.cleanup === true,
     requestId: raw.requestId,
     limits: raw.limits,
@@ -537,6 +577,7 @@ function toTarget(raw: RawConfig, doc: Document, file: string, secrets: Secret[]
     ...(stack.length ? { stack } : {}),
     tls: { insecure: raw.tls.insecure, ...(ca ? { ca } : {}) },
     secrets: allSecrets,
+    ...(observability.config ? { observability: observability.config } : {}),
     ...(warnings.length ? { warnings: warnings.map((w) => labels.text(w)) } : {}),
   };
 }

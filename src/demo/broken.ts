@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { instrumentDemo, withTelemetry } from './telemetry.js';
 import {
   jwtUserOf,
   listen,
@@ -145,5 +146,6 @@ export async function startBrokenApi(options: { slowMs?: number } = {}): Promise
       headers,
     );
   };
-  return registerDemoTokens(await listen(handler), WEAK_JWT_SECRET);
+  const telemetry = await instrumentDemo('broken', handler);
+  return withTelemetry(registerDemoTokens(await listen(telemetry.handler), WEAK_JWT_SECRET), telemetry);
 }

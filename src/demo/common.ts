@@ -145,7 +145,10 @@ export function registerDemoTokens(server: RunningServer, secret: string | Buffe
   };
 }
 
+/** Each running demo API's telemetry sources (DEMO_METRICS_URL, DEMO_RULES_FILE, DEMO_LOG_FILE), by its URL. */
+export const demoTelemetryEnv = new Map<string, Record<string, string>>();
+
 /** The env the demo config is loaded with for the demo API at `url`. */
 export function demoEnv(url: string): Record<string, string> {
-  return { DEMO_BASE_URL: url, ...demoTokens.get(url) };
+  return { DEMO_BASE_URL: url, ...demoTokens.get(url), ...demoTelemetryEnv.get(url) };
 }

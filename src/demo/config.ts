@@ -26,4 +26,9 @@ limits: { concurrency: 8, requestsPerSecond: 200, maxRequests: 3000, timeoutMs: 
 thresholds: { p95Ms: 300, p99Ms: 800, slowMs: 1000, failUnder: 80 }
 latency: { samples: 20, maxSeconds: 4 }
 idempotency: { verify: "GET /api/orders" }
+# Item 9: the API's own metrics (on its metrics port), alert rules and request logs.
+observability:
+  metrics: { url: "\${DEMO_METRICS_URL}" }
+  alertRules: { files: ["\${DEMO_RULES_FILE}"] }
+  logs: { file: "\${DEMO_LOG_FILE}", settleMs: 200 }
 `;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { instrumentDemo, withTelemetry } from './telemetry.js';
 import { jwtUserOf, listen, readBody, registerDemoTokens, seedOrders, sendJson, type Order, type RunningServer } from './common.js';
 
 const MAX_LIMIT = 100;
@@ -153,7 +154,8 @@ export async function startFixedApi(): Promise<RunningServer> {
     return sendJson(res, 201, order);
   }
 
-  return registerDemoTokens(await listen(handler, { maxHeaderSize: 128 * 1024 }), jwtSecret);
+  const telemetry = await instrumentDemo('fixed', handler);
+  return withTelemetry(registerDemoTokens(await listen(telemetry.handler, { maxHeaderSize: 128 * 1024 }), jwtSecret), telemetry);
 }
 
 function tooLarge(res: ServerResponse, fail: (status: number, code: string, message: string) => void): void {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Credentials, Exchange, Limits, Secret } from '../types.js';
-import { compactRuns, toCurl, inlineBodyLimit } from './curl.js';
+import { compactRuns, toCurl, inlineBodyLimit, type CurlInput } from './curl.js';
 import { Pacer, retryAfterMs } from './pacer.js';
 import { cutOutsideMasks, leak, LeakMaskingRedactor } from './leak-redactor.js';
 import {
@@ -19,11 +19,18 @@ import { errorCode, readCapped } from './read-body.js';
 import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
 import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './fluke-retry.js';
 import { invalidHeader } from './header-rules.js';
+import { WriteGate, type WritableRoute } from './write-scope.js';
 
 export interface ClientOptions {
   baseUrl: string;
   limits: Limits;
   allowWrites: boolean;
+  /**
+   * With allowWrites, the (method, path template) pairs a write may go to: the configured write
+   * endpoints (and spec ones under allowSpecWrites). Any other write is refused like a write without
+   * allowWrites. Unset: every path (unit tests of the client).
+   */
+  writable?: readonly WritableRoute[];
   auth?: { headers?: Record<string, string>; query?: Record<string, string>; identities?: Record<string, Credentials> };
   secrets?: readonly Secret[];
   tls?: { insecure?: boolean; ca?: string | Buffer };
@@ -77,6 +84,7 @@ class Client implements HttpClient {
   private readonly listeners: Array<(e: Exchange) => void> = [];
   private nextId = 1;
   private readonly counters: ClientStats = { requests: 0, retries: 0, backoffMs: 0, rateLimited: 0 };
+  private readonly writeGate: WriteGate | undefined;
   readonly authHeaders: Readonly<Record<string, string>>;
 
   constructor(
@@ -92,6 +100,7 @@ class Client implements HttpClient {
     this.limit = pLimit(Math.max(1, options.limits.concurrency));
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
+    this.writeGate = options.writable ? new WriteGate(options.writable) : undefined;
     this.deadlineTimer = setTimeout(
       () => this.deadline.abort(new ProbeError('deadline', `the run's time limit (${options.limits.maxDurationMs} ms) was reached`)),
       options.limits.maxDurationMs,
@@ -163,6 +172,12 @@ class Client implements HttpClient {
         method = 'GET';
         body = undefined;
       }
+      // A 307/308 keeps the write's method: it may follow only to a path the write could go to itself.
+      const refused = this.refusedWrite([method], next.pathname);
+      if (refused) {
+        response.exchange.note = `redirect not followed: ${refused}`;
+        return response;
+      }
       url = { origin: next.origin, path: next.pathname, search: next.search, raw: false };
     }
   }
@@ -206,6 +221,31 @@ class Client implements HttpClient {
         `refused to send a request to ${this.redact(new URL(request.path).origin)}: only the target's origin is probed`,
       );
     }
+    const refused = this.refusedWrite([method, ...overrideMethods(request)], this.resolve(request).path, request.rawPath === true);
+    if (refused) throw new ProbeError('write-not-allowed', refused);
+  }
+
+  /**
+   * Why a write to this wire path is outside the writable routes (undefined when it is not a write
+   * or is allowed). Checked on the path as the server resolves it: dot segments removed.
+   */
+  private refusedWrite(methods: string[], wirePath: string, raw = false): string | undefined {
+    if (!this.writeGate) return undefined;
+    const writes = [...new Set(methods.map((m) => m.toUpperCase()).filter(isWriteMethod))];
+    if (!writes.length) return undefined;
+    let pathname = wirePath;
+    if (raw) {
+      try {
+        pathname = new URL(wirePath, this.origin).pathname;
+      } catch {
+        pathname = '';
+      }
+    }
+    const inBase = !this.basePath || pathname === this.basePath || pathname.startsWith(`${this.basePath}/`);
+    const relative = inBase ? pathname.slice(this.basePath.length) || '/' : undefined;
+    const denied = writes.find((m) => relative === undefined || !this.writeGate!.allows(m, relative));
+    if (!denied) return undefined;
+    return `${denied} ${this.redact(pathname)} is not a configured write endpoint: writes go only to the write endpoints the config lists (an operation known only from an OpenAPI document is probed read-only unless allowSpecWrites names it)`;
   }
 
   /** The absolute URL of a request: origin plus path (kept raw for path-trick probes) plus query. */
@@ -293,7 +333,7 @@ class Client implements HttpClient {
     };
     for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
     let wireBody: string | Uint8Array | Readable | undefined;
-    let curlBody: { inline: string } | { describe: string } | undefined;
+    let curlBody: CurlInput['body'];
     let requestBodyBytes: number | undefined;
     let requestBodyExcerpt: string | undefined;
     if (typeof body === 'string' || body instanceof Uint8Array) {
@@ -309,7 +349,7 @@ class Client implements HttpClient {
       wireBody = Readable.from(body.stream());
       requestBodyBytes = body.bytes;
       requestBodyExcerpt = `(${body.describe})`;
-      curlBody = { describe: this.redactor.text(body.describe) };
+      curlBody = body.parts ? { parts: body.parts, describe: body.describe } : { describe: this.redactor.text(body.describe) };
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.bytes);
     }
 

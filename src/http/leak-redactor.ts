@@ -1,5 +1,5 @@
 import { Redactor } from './redact.js';
-import { findSecrets, maskSecrets, secretHeaderValue, type SecretHit } from './secret-scan.js';
+import { findSecrets, MAX_SCAN_CHARS, maskSecrets, secretHeaderValue, type SecretHit } from './secret-scan.js';
 import type { LeakedSecret } from './types.js';
 
 /**
@@ -8,15 +8,20 @@ import type { LeakedSecret } from './types.js';
  * text(), so every report format, the job summary and --verbose inherit both.
  */
 export class LeakMaskingRedactor extends Redactor {
+  /** Bounded like a recorded body: what is past MAX_SCAN_CHARS is cut, saying so, never printed unscanned. */
   override text(input: string): string {
-    return maskSecrets(super.text(input));
+    const bounded =
+      input.length > MAX_SCAN_CHARS
+        ? `${input.slice(0, MAX_SCAN_CHARS)}…(${input.length - MAX_SCAN_CHARS} more characters not shown)`
+        : input;
+    return maskSecrets(super.text(bounded));
   }
 
   /** text() (masked), the text with configured secrets redacted only (redacted), and what was masked. */
   scan(input: string): { text: string; redacted: string; hits: SecretHit[] } {
     const redacted = super.text(input);
     const hits = findSecrets(redacted);
-    return { text: hits.length ? maskSecrets(redacted) : redacted, redacted, hits };
+    return { text: hits.length ? maskSecrets(redacted, hits) : redacted, redacted, hits };
   }
 
   override responseHeaders(headers: Record<string, string>): Record<string, string> {

@@ -193,8 +193,21 @@ export function isPlaceholder(value: string): boolean {
   );
 }
 
-/** Shannon entropy in bits per character. */
+/** Values seen lately and their entropy: a body that repeats one value pays for it once. */
+const ENTROPY_CACHE = new Map<string, number>();
+const ENTROPY_CACHE_SIZE = 512;
+
+/** Shannon entropy in bits per character, computed once per distinct value (of the last few hundred). */
 export function entropy(value: string): number {
+  const cached = ENTROPY_CACHE.get(value);
+  if (cached !== undefined) return cached;
+  const bits = shannon(value);
+  if (ENTROPY_CACHE.size >= ENTROPY_CACHE_SIZE) ENTROPY_CACHE.clear();
+  ENTROPY_CACHE.set(value, bits);
+  return bits;
+}
+
+function shannon(value: string): number {
   const counts = new Map<string, number>();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let bits = 0;

@@ -29,7 +29,12 @@ const NEEDED_PIECES = new RegExp(
 );
 
 /** Longer texts are scanned in their first part only: the client records no more than this anyway. */
-const MAX_SCAN_CHARS = 1024 * 1024;
+export const MAX_SCAN_CHARS = 1024 * 1024;
+/**
+ * Hits kept per text: a body made of nothing but credential shapes ("pwd=pwd=…", a wall of AKIA keys)
+ * costs the same as one with a few; past this many the text is a finding already.
+ */
+export const MAX_HITS_PER_TEXT = 256;
 
 /**
  * Every credential-shaped value in text, left to right, none overlapping. Where two shapes claim the
@@ -39,8 +44,7 @@ export function findSecrets(text: string): SecretHit[] {
   if (text.length < 8) return [];
   const input = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
   const found: SecretHit[] = [];
-  const present = new Set<string>();
-  for (const match of input.matchAll(NEEDED_PIECES)) present.add(match[0]);
+  const present = piecesIn(input);
   for (const spec of SECRET_PATTERNS) {
     if (spec.needs && !spec.needs.some((piece) => present.has(piece))) continue;
     for (const match of input.matchAll(spec.pattern)) {
@@ -48,10 +52,30 @@ export function findSecrets(text: string): SecretHit[] {
       if (!value || (spec.accept && !spec.accept(value))) continue;
       const start = match.index + (spec.group ? match[0].indexOf(value) : 0);
       found.push(hit(spec.kind, start, value, spec.noPrefix === true));
+      if (found.length >= MAX_HITS_PER_TEXT) return withoutOverlaps(found);
     }
   }
-  found.push(...fieldHits(input));
+  fieldHits(input, found);
   return withoutOverlaps(found);
+}
+
+const ALL_PIECES = [...new Set(SECRET_PATTERNS.flatMap((spec) => spec.needs ?? []))];
+/** After this many piece matches (a body made of them), the pieces not seen yet are looked up one by one. */
+const PIECE_MATCHES = 1024;
+
+/** Which of the patterns' literal pieces the text holds: one pass, bounded on a text made of them. */
+function piecesIn(input: string): Set<string> {
+  const present = new Set<string>();
+  const pieces = new RegExp(NEEDED_PIECES.source, 'g');
+  let seen = 0;
+  for (let match = pieces.exec(input); match; match = pieces.exec(input)) {
+    present.add(match[0]);
+    if (++seen >= PIECE_MATCHES) {
+      for (const piece of ALL_PIECES) if (!present.has(piece) && input.includes(piece, pieces.lastIndex)) present.add(piece);
+      break;
+    }
+  }
+  return present;
 }
 
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
@@ -61,9 +85,12 @@ const MAX_NAME_SIDE = 40;
  * Values under secret-like field names. Found from the name's secret word outwards (a regex that
  * tried every position for a name would cost a third of a millisecond per 16 KiB body).
  */
-function fieldHits(input: string): SecretHit[] {
-  const hits: SecretHit[] = [];
-  for (const word of input.matchAll(SECRET_NAME_WORD)) {
+function fieldHits(input: string, hits: SecretHit[]): void {
+  // A name inside the value read for the name before it ("pwd=pwd=pwd=…") is part of that value:
+  // skipped, so every character is read as a value once and the scan stays linear.
+  const names = new RegExp(SECRET_NAME_WORD.source, 'gi');
+  for (let word = names.exec(input); word; word = names.exec(input)) {
+    if (hits.length >= MAX_HITS_PER_TEXT) return;
     let start = word.index;
     while (start > 0 && NAME_CHAR.test(input[start - 1]!) && word.index - start <= MAX_NAME_SIDE) start--;
     let end = word.index + word[0].length;
@@ -77,15 +104,14 @@ function fieldHits(input: string): SecretHit[] {
     if (closing && input.slice(start - closing.length, start) !== closing) continue;
     const name = input.slice(start, end);
     const value = match[3] ?? match[4];
+    names.lastIndex = Math.max(names.lastIndex, match.index + match[0].length);
     if (!value || !isSecretFieldValue(name, value)) continue;
     hits.push(hit(`${name} field`, match.index + match[0].length - value.length, value, false));
   }
-  return hits;
 }
 
 /** text with every credential-shaped value replaced by its mask. Masking masked text changes nothing. */
-export function maskSecrets(text: string): string {
-  const hits = findSecrets(text);
+export function maskSecrets(text: string, hits: readonly SecretHit[] = findSecrets(text)): string {
   if (!hits.length) return text;
   let out = '';
   let last = 0;

@@ -1,7 +1,6 @@
-import type { RequestBody } from './types.js';
+import type { BodyPart, RequestBody } from './types.js';
 
-/** A piece of a generated body: literal text, or one unit repeated many times. */
-export type BodyPart = string | { repeat: string; times: number };
+export type { BodyPart };
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -17,6 +16,7 @@ export function streamedBody(parts: readonly BodyPart[], describe: string): Extr
   return {
     bytes,
     describe,
+    parts,
     stream: async function* () {
       for (const part of parts) {
         if (typeof part === 'string') {

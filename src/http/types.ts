@@ -11,11 +11,20 @@ export interface LeakedSecret {
   where: string;
 }
 
+/** A piece of a generated body: literal text, or one unit repeated many times (streamed-body.ts). */
+export type BodyPart = string | { repeat: string; times: number };
+
 export type RequestBody =
   | string
   | Uint8Array
   /** A generator of chunks, for bodies too large to hold in memory (streamed, never buffered whole). */
-  | { stream: () => AsyncIterable<Uint8Array>; bytes: number; describe: string };
+  | {
+      stream: () => AsyncIterable<Uint8Array>;
+      bytes: number;
+      describe: string;
+      /** What the stream is made of, so a curl line can regenerate the same bytes in the shell. */
+      parts?: readonly BodyPart[];
+    };
 
 export interface ProbeRequest {
   method: string;

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { artifactUri } from '../config/artifact-uri.js';
 import { TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { loadConfigText } from '../config/load.js';
 import type { ImportPlan } from './import-plan.js';
@@ -11,6 +13,8 @@ export interface InitInput {
   /** What the header comment and the next-step line call the spec and the output file. */
   specName?: string;
   outputName: string;
+  /** The $schema reference for the editor line: a path that resolves from the written file (schemaRef()). */
+  schema?: string;
 }
 
 export interface WrittenConfig {
@@ -41,7 +45,7 @@ export function renderConfig(input: InitInput): WrittenConfig {
   let todos = 0;
   let todoEndpoints = 0;
 
-  line('# yaml-language-server: $schema=./node_modules/api-preflight/schema/config.schema.json');
+  line(`# yaml-language-server: $schema=${input.schema ?? './node_modules/api-preflight/schema/config.schema.json'}`);
   if (plan) {
     line(`# Written by \`preflight init\` from ${input.specName ?? plan.spec.source}`);
     line(
@@ -137,6 +141,9 @@ export function renderConfig(input: InitInput): WrittenConfig {
       `idempotency: ${flow({ verify: literal(plan.verify) })}   # a list whose count must grow by one, not two, after a replayed create`,
     );
 
+  line('');
+  for (const comment of OBSERVABILITY_LINES) line(comment);
+
   const text = `${out.join('\n')}\n`;
   return { text, env, todos, todoEndpoints, endpoints: plan?.endpoints.length ?? 0 };
 }
@@ -168,7 +175,9 @@ function writeEndpoint(op: SpecOperation, line: (text?: string) => void, noun: N
   for (const ignored of op.ignoredHeaders ?? []) line(`    # ${ignored}`);
   if (op.pagination) {
     const { pageParam, ...pagination } = op.pagination;
-    const comment = pageParam ? `   # pages with ${pageParam} too: preflight follows cursors only` : '';
+    const comment = pageParam
+      ? `   # pages with ${pageParam} too: the audit finds page/offset paging (${pageParam}) by itself; pagination: here names cursors`
+      : '';
     if (Object.keys(pagination).length) line(`    pagination: ${flow(literal(pagination))}${comment}`);
     else if (comment) line(`    #${comment.trim().slice(1)}`);
   }
@@ -258,3 +267,26 @@ export async function assertLoads(written: WrittenConfig, file: string): Promise
   );
   await loadConfigText(written.text, file, { env });
 }
+
+/**
+ * The config schema of the install that runs init, as the written file's editor will resolve it:
+ * relative to the file when this install is below its folder (node_modules of the project, or a
+ * checkout), else absolute (a global or npx install: ./node_modules/… would not exist there).
+ */
+export function schemaRef(outputPath: string, packageRootDir: string): string {
+  const uri = artifactUri(join(packageRootDir, 'schema', 'config.schema.json'), dirname(outputPath));
+  return uri.startsWith('file:') ? uri : `./${uri}`;
+}
+
+/**
+ * Item 9, commented out: where the service's own metrics, alert rules and logs can be read. Never a
+ * logs command: a command runs on the auditor's machine, so only the user writes one.
+ */
+const OBSERVABILITY_LINES = [
+  '# Item 9 (observability) is "not audited" until you say where the service\'s own telemetry can be read;',
+  "# the audit then checks that its metrics, alert rules and logs saw the audit's own requests.",
+  '# observability:',
+  '#   metrics: { url: https://staging.example.com/metrics }      # or { prometheus: http://prometheus:9090, selector: \'{job="api"}\' }',
+  '#   alertRules: { files: [deploy/prometheus/rules/*.yml] }     # or { prometheus: http://prometheus:9090 }',
+  '#   logs: { file: ./api.log }                                  # or a command (argv, no shell): see config.example.yaml',
+];

@@ -7,6 +7,8 @@ import type { OpenApiDocument } from './document.js';
 import { fetchSpecText, isUrl } from './fetch.js';
 import { isObject } from '../pagination/items.js';
 import { assertRefBudget } from './ref-budget.js';
+import { artifactUri } from '../config/artifact-uri.js';
+import { operationLines } from './lines.js';
 
 export interface LoadedSpec {
   /** The file path or URL as the user gave it, for messages and EndpointSpec.source. */
@@ -21,6 +23,8 @@ export interface LoadedSpec {
   warnings: string[];
   /** "Swagger 2.0" when the document was converted to OpenAPI 3 on reading. */
   convertedFrom?: string;
+  /** A file's URI for reports (relative to the working directory) and each operation's line in it. */
+  file?: { uri: string; lines: Map<string, number> };
 }
 
 export interface LoadSpecOptions {
@@ -119,6 +123,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
     version: String(document.info?.version ?? ''),
     warnings,
     ...(convertedFrom ? { convertedFrom } : {}),
+    ...(fromUrl ? {} : { file: { uri: artifactUri(resolve(options.cwd, source), options.cwd), lines: operationLines(text) } }),
   };
 }
 

@@ -160,6 +160,9 @@ function toOperation(spec: LoadedSpec, path: string, item: PathItem, method: str
     health: method === 'GET' && HEALTH_PATH.test(path),
     spec: {
       source: `${spec.source}#/paths/${pointerEscape(path)}/${method.toLowerCase()}`,
+      ...(spec.file?.lines.has(`${method.toUpperCase()} ${path}`)
+        ? { location: { uri: spec.file.uri, line: spec.file.lines.get(`${method.toUpperCase()} ${path}`)! } }
+        : {}),
       ...(typeof operation.operationId === 'string' ? { operationId: operation.operationId } : {}),
       responses: codes,
       ...(successSchema !== undefined ? { successSchema } : {}),

@@ -101,6 +101,23 @@ export function gateText(report: Report): string {
   return report.gate.passed ? `gate passed (failUnder ${report.gate.failUnder})` : `gate FAILED: ${report.gate.reasons.join('; ')}`;
 }
 
+/**
+ * " · not audited: observability" when checklist items were skipped because the config names nothing
+ * for them to read (their findings say "not audited: …"), for the summary line; else "".
+ */
+/** Items skipped as a whole because nothing was configured to audit them (a check's `notAudited` verdict), with why. */
+export function notAuditedItems(report: Report): Array<{ id: string; reason: string }> {
+  return report.items.flatMap((item) => {
+    const finding = item.status === 'skip' ? item.findings.find((f) => f.status === 'skip' && f.id.endsWith('/notAudited')) : undefined;
+    return finding ? [{ id: item.id, reason: finding.message }] : [];
+  });
+}
+
+export function notAuditedText(report: Report): string {
+  const items = notAuditedItems(report);
+  return items.length ? ` · not audited: ${items.map((item) => item.id).join(', ')}` : '';
+}
+
 /** Characters of a body shown per exchange: enough to recognise a stack trace or an error shape. */
 const BODY_CHARS = 800;
 const MAX_HEADERS = 25;

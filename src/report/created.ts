@@ -12,7 +12,13 @@ export function createdLine(resource: CreatedResource): string {
   if (resource.id !== undefined) parts.push(`id ${resource.id}`);
   if (resource.location) parts.push(`at ${resource.location}`);
   parts.push(
-    resource.cleanup ? resource.cleanup.message : resource.delete ? 'left on the target' : 'left on the target; no DELETE known for it',
+    resource.cleanup
+      ? resource.cleanup.message
+      : resource.notDeletable
+        ? `left on the target; ${resource.notDeletable}`
+        : resource.delete
+          ? 'left on the target'
+          : 'left on the target; no DELETE known for it',
   );
   return visible(parts.join(' · ')).replace(/[\r\n]+/g, ' ');
 }

@@ -1,7 +1,7 @@
 // The fleet view in every format (text for the terminal, Markdown, a self-contained HTML page, JSON),
 // each drawn from the one Fleet object so they never disagree.
 import { createHash } from 'node:crypto';
-import { escapeMarkup as esc } from './escape.js';
+import { escapeMarkup as esc, terminalSafe } from './escape.js';
 import { text as mdText } from './markdown.js';
 import type { Fleet, FleetService } from './fleet.js';
 
@@ -17,7 +17,8 @@ export function renderFleet(fleet: Fleet, format: FleetFormat): string {
     case 'html':
       return fleetHtml(fleet);
     default:
-      return fleetText(fleet);
+      // Every string from the reports passes the audit's own terminal escaper.
+      return fleetText(terminalSafe(fleet));
   }
 }
 

@@ -51,13 +51,26 @@ function binning(min: number, max: number, count: number): { start: number; widt
   return { start, width, bins: Math.max(1, Math.ceil((max - start) / width + 1e-9)) };
 }
 
+/** Fewer samples than this make no histogram: the page lists them ("n = 2 samples: 12 ms, 15 ms"). */
+export const MIN_HISTOGRAM_SAMPLES = 5;
+/** A budget further out than this many times the slowest sample is marked at the right edge, not drawn to scale. */
+const THRESHOLD_REACH = 3;
+
 /**
- * A histogram of the samples with p50/p95/p99 marked: the shape shows what percentiles hide
- * (a second hump is a cache miss path or a lock, a long tail is queueing).
+ * A histogram of the samples with p50/p95/p99 marked and the p95/p99 budget drawn: the shape shows
+ * what percentiles hide (a second hump is a cache miss path or a lock, a long tail is queueing), and
+ * the x-axis starts at 0 so 1203–1208 ms reads as one tight cluster far from 0, not as spread.
  */
 export function histogram(series: LatencySeries, title: string): string {
   const samples = series.samplesMs;
-  const { start, width, bins } = binning(samples[0]!, samples[samples.length - 1]!, samples.length);
+  if (samples.length < MIN_HISTOGRAM_SAMPLES) {
+    const listed = samples.map(ms).join(', ');
+    return `<p class="few-samples" data-n="${samples.length}">n = ${samples.length} sample${samples.length === 1 ? '' : 's'}: ${esc(listed)}; too few for a histogram${budgetText(series)}</p>`;
+  }
+  const slowest = samples[samples.length - 1]!;
+  const budgets = thresholdLines(series);
+  const drawn = budgets.filter((b) => b.ms <= THRESHOLD_REACH * slowest);
+  const { start, width, bins } = binning(0, Math.max(slowest, ...drawn.map((b) => b.ms)), samples.length);
   const counts = new Array<number>(bins).fill(0);
   for (const s of samples) counts[Math.min(bins - 1, Math.floor((s - start) / width))]!++;
   const top = Math.max(...counts);
@@ -86,6 +99,16 @@ export function histogram(series: LatencySeries, title: string): string {
     })
     .join('');
 
+  // The budget: solid lines at p95Ms and p99Ms, or a mark at the right edge when it is far beyond the samples.
+  const thresholds = budgets
+    .map((budget, row) => {
+      const inside = budget.ms <= end;
+      const at = num(inside ? x(budget.ms) : W - PAD.right);
+      const label = `${budget.name} budget ${ms(budget.ms)}${inside ? '' : ' →'}`;
+      return `<line class="threshold t-${budget.name}" data-ms="${budget.ms}" x1="${at}" x2="${at}" y1="${PAD.top}" y2="${PAD.top + plotH}"><title>${esc(label)}</title></line><text class="threshold-label t-${budget.name}" x="${at}" dx="-3" y="${PAD.top + 12 + row * 13}" text-anchor="end">${esc(label)}</text>`;
+    })
+    .join('');
+
   const axis = [start, start + (end - start) / 2, end]
     .map(
       (value, i) =>
@@ -101,9 +124,21 @@ export function histogram(series: LatencySeries, title: string): string {
 <title>${esc(title)}</title>
 <line class="axis-line" x1="${PAD.left}" x2="${W - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>
 <text class="axis" x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${top}</text><text class="axis" x="${PAD.left - 6}" y="${PAD.top + plotH}" text-anchor="end">0</text>
-${bars}${markers}${axis}
+${bars}${thresholds}${markers}${axis}
 </svg>
-<p class="legend" aria-hidden="true">${legend}</p>`;
+<p class="legend" aria-hidden="true">${legend}${budgets.map((b) => ` <span class="t-${b.name}">${b.name} budget ${ms(b.ms)}</span>`).join('')}</p>`;
+}
+
+function thresholdLines(series: LatencySeries): Array<{ name: 'p95' | 'p99'; ms: number }> {
+  const out: Array<{ name: 'p95' | 'p99'; ms: number }> = [];
+  if (series.thresholds?.p95Ms) out.push({ name: 'p95', ms: series.thresholds.p95Ms });
+  if (series.thresholds?.p99Ms) out.push({ name: 'p99', ms: series.thresholds.p99Ms });
+  return out;
+}
+
+function budgetText(series: LatencySeries): string {
+  const budgets = thresholdLines(series);
+  return budgets.length ? ` (budget: ${budgets.map((b) => `${b.name} ${ms(b.ms)}`).join(', ')})` : '';
 }
 
 function markerValues(series: LatencySeries): Array<readonly ['p50' | 'p95' | 'p99', number]> {

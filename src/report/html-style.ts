@@ -48,7 +48,12 @@ button{font:inherit;font-size:12px;border:1px solid var(--line);background:var(-
 button:hover{border-color:var(--accent)}
 details>summary{cursor:pointer;color:var(--muted);margin:4px 0}details[open]>summary{color:var(--text)}
 .compact li{margin:3px 0}
-.hist{width:100%;max-width:660px;height:auto;display:block}.hist-bar{fill:var(--accent);opacity:.75}.hist-bar:hover{opacity:1}
+.hist{width:100%;height:auto;display:block}
+.threshold{stroke-width:2}.threshold-label{font-size:11px;font-weight:600}
+line.t-p95{stroke:var(--warn)}line.t-p99{stroke:var(--fail)}text.t-p95{fill:var(--warn)}text.t-p99{fill:var(--fail)}
+.legend .t-p95{color:var(--warn);font-weight:400}.legend .t-p99{color:var(--fail);font-weight:400}
+.few-samples{margin:6px 0;color:var(--muted)}
+main{overflow-wrap:anywhere}td,th,li,p,summary,h3,h4,.msg{overflow-wrap:anywhere;min-width:0}.hist-bar{fill:var(--accent);opacity:.75}.hist-bar:hover{opacity:1}
 .axis{font-size:11px;fill:var(--muted)}.axis-line{stroke:var(--line)}
 .marker{stroke-width:1.5;stroke-dasharray:4 3}.marker-label{font-size:11px;font-weight:600}
 line.m-p50{stroke:var(--pass)}line.m-p95{stroke:var(--warn)}line.m-p99{stroke:var(--fail)}
@@ -71,7 +76,7 @@ table.checklist tr{padding:10px 0;border-bottom:1px solid var(--line)}table.chec
 table.checklist td{border:0;padding:2px 0}
 table.checklist td.n{display:none}
 table.checklist td.st{display:inline-block;width:auto;margin-right:10px}table.checklist td.num{display:inline-block;width:auto}
-.hist .axis{font-size:22px}.hist .marker-label{display:none}.legend{display:flex}
+.hist .axis{font-size:22px}.hist .marker-label,.hist .threshold-label{display:none}.legend{display:flex}
 .finding{padding-left:8px}
 }
 @media print{body{background:#fff}.toolbar,button{display:none}.panel{break-inside:avoid-page}}

@@ -18,6 +18,8 @@ export interface LatencySeries {
   concurrency?: number;
   /** What was measured, when the check says so in words. */
   measured?: string;
+  /** The configured budget the samples were judged against, when the check says. */
+  thresholds?: { p95Ms?: number; p99Ms?: number };
 }
 
 /** Nearest-rank percentile of sorted samples: the value at or below which p% of them fall. */
@@ -25,6 +27,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (!sorted.length) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+function thresholdsOf(raw: unknown): LatencySeries['thresholds'] | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const { p95Ms, p99Ms } = raw as Record<string, unknown>;
+  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  if (!ok(p95Ms) && !ok(p99Ms)) return undefined;
+  return { ...(ok(p95Ms) ? { p95Ms } : {}), ...(ok(p99Ms) ? { p99Ms } : {}) };
 }
 
 function finiteOr(value: unknown, fallback: number): number {
@@ -38,16 +48,21 @@ export function latencyOf(finding: Finding): LatencySeries | undefined {
   if (!Array.isArray(data.samplesMs)) return undefined;
   const samples = data.samplesMs.filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
   if (!samples.length) return undefined;
-  // The check's own figures win (it may use an HDR histogram); the samples are the fallback.
+  // The check's own figures win (it may use an HDR histogram); the samples are the fallback. No
+  // percentile is drawn past the slowest sample, whatever a report file says.
+  const max = finiteOr(data.max, samples[samples.length - 1]!);
+  const upTo = (value: number): number => Math.min(value, max);
+  const thresholds = thresholdsOf(data.thresholds);
   return {
     endpoint: finding.endpoint,
     checkId: finding.checkId,
     status: finding.status,
     samplesMs: samples,
-    p50: finiteOr(data.p50, percentile(samples, 50)),
-    p95: finiteOr(data.p95, percentile(samples, 95)),
-    p99: finiteOr(data.p99, percentile(samples, 99)),
-    max: finiteOr(data.max, samples[samples.length - 1]!),
+    p50: upTo(finiteOr(data.p50, percentile(samples, 50))),
+    p95: upTo(finiteOr(data.p95, percentile(samples, 95))),
+    p99: upTo(finiteOr(data.p99, percentile(samples, 99))),
+    max,
+    ...(thresholds ? { thresholds } : {}),
     ...(typeof data.concurrency === 'number' ? { concurrency: data.concurrency } : {}),
     ...(typeof data.measured === 'string' ? { measured: data.measured } : {}),
   };

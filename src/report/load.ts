@@ -7,17 +7,49 @@ import { UsageError } from '../config/errors.js';
 import { packageRoot } from '../package-info.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 
-let compiled: ValidateFunction | undefined;
+const compiled: Partial<Record<1 | 2, ValidateFunction>> = {};
+/** Deeper than any report this tool writes (about 10 levels): a file nested past it is refused unread. */
+export const MAX_REPORT_DEPTH = 64;
 
-async function validator(): Promise<ValidateFunction> {
-  if (compiled) return compiled;
+/**
+ * The shipped schema's validator; for version 1 the same schema with the fields version 2 added to
+ * findings (id, key) optional, so a version 1 file is validated before it is upgraded.
+ */
+async function validator(version: 1 | 2): Promise<ValidateFunction> {
+  const cached = compiled[version];
+  if (cached) return cached;
   // ajv is loaded only when a saved report is read.
   const { default: Ajv } = await import('ajv');
   const { default: addFormats } = await import('ajv-formats');
   const ajv = new Ajv.default({ allErrors: false, strict: false, allowUnionTypes: true });
   addFormats.default(ajv);
-  compiled = ajv.compile(JSON.parse(readFileSync(join(packageRoot(), 'schema', 'report.schema.json'), 'utf8')) as object);
-  return compiled;
+  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'report.schema.json'), 'utf8')) as {
+    properties: { schemaVersion: unknown };
+    definitions: { finding: { required: string[] } };
+  };
+  if (version === 1) {
+    schema.properties.schemaVersion = { const: 1 };
+    schema.definitions.finding.required = schema.definitions.finding.required.filter((field) => field !== 'id' && field !== 'key');
+  }
+  compiled[version] = ajv.compile(schema);
+  return compiled[version];
+}
+
+/** How deeply arrays and objects nest in a JSON text (strings skipped): linear, no recursion. */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) max = Math.max(max, ++depth);
+    else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return max;
 }
 
 /** The report in `file` (relative to cwd), validated. Throws UsageError (exit 2) naming the file and the problem. */
@@ -30,6 +62,9 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read the ${role} (${code === 'ENOENT' ? 'no such file' : (code ?? 'read error')})`);
   }
+  if (jsonNestingDepth(text) > MAX_REPORT_DEPTH) {
+    throw new UsageError(`${file}: not a valid preflight ${role}: it is nested more than ${MAX_REPORT_DEPTH} levels deep`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -39,13 +74,12 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
     );
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version === 1) data = upgradeFromVersion1(data as Report);
-  else if (version !== REPORT_SCHEMA_VERSION) {
+  if (version !== 1 && version !== REPORT_SCHEMA_VERSION) {
     throw new UsageError(
       `${file}: the ${role} has schemaVersion ${JSON.stringify(version)}, this preflight reads ${REPORT_SCHEMA_VERSION}; re-run the audit with this version`,
     );
   }
-  const validate = await validator();
+  const validate = await validator(version);
   if (!validate(data)) {
     const first = validate.errors?.[0];
     const where = first?.instancePath || '(top level)';
@@ -53,7 +87,7 @@ export async function loadReportFile(file: string, cwd: string, role = 'report')
       `${file}: not a valid preflight ${role}: ${where} ${first?.message ?? 'is invalid'} (see schema/report.schema.json)`,
     );
   }
-  return data as Report;
+  return version === 1 ? upgradeFromVersion1(data as Report) : (data as Report);
 }
 
 /** Reports written before the verdict catalogue (schemaVersion 1): still read, but findings have no identity. */

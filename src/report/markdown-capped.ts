@@ -31,7 +31,9 @@ export function renderMarkdownCapped(report: Report, maxChars: number, options: 
     used += joined(block).length + 1;
     shown++;
   }
-  const capped = `${joined([...lines, footer(attention.length - shown)])}\n`;
+  // Not one failure fit: no heading over an empty list, just where they all are.
+  const body = shown ? lines : head;
+  const capped = `${joined([...body, footer(attention.length - shown, shown === 0)])}\n`;
   // The head alone can outgrow a tiny cap: cut it rather than break the promise.
   return capped.length <= maxChars ? capped : `${capped.slice(0, Math.max(0, maxChars - 2))}…\n`;
 }
@@ -60,8 +62,10 @@ function labelled(finding: Finding, block: string[], remediation: string | undef
   ];
 }
 
-function footer(more: number): string {
-  return more > 0 ? `\n---\n${more} more finding${more === 1 ? '' : 's'} in the HTML/JSON artifact.` : '';
+function footer(more: number, none = false): string {
+  if (more <= 0) return '';
+  const findings = `${more}${none ? '' : ' more'} finding${more === 1 ? '' : 's'}`;
+  return `\n---\n${findings}${none ? ' to fix, too long for this page,' : ''} in the HTML/JSON artifact.`;
 }
 
 function joined(lines: string[]): string {

@@ -9,6 +9,7 @@ import {
   exchangeOutcome,
   exchangeText,
   gateText,
+  notAuditedText,
   MARK,
   needsAttention,
   scoreText,
@@ -63,7 +64,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     for (const note of report.notes) out.push(`- ${text(note)}`);
     out.push('');
   }
-  out.push(`---`, `${text(gateText(report))} · ${countsLine(report.items.flatMap((item) => item.findings))}`);
+  out.push(
+    `---`,
+    `${text(gateText(report))} · ${countsLine(report.items.flatMap((item) => item.findings))}${text(notAuditedText(report))}`,
+  );
   return `${out.join('\n')}\n`;
 }
 

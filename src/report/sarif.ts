@@ -3,11 +3,13 @@
 // finding ids (check/verdict), so a result stays the same alert from run to run; the finding key
 // is the partial fingerprint that tells two results of one rule apart.
 import { createHash } from 'node:crypto';
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Log, PhysicalLocation, ReportingDescriptor, Result } from 'sarif';
 import { ENGINE_VERDICTS } from '../check-api/engine-verdicts.js';
 import type { Finding, Severity } from '../types.js';
 import type { CheckMeta, VerdictSpec } from '../check-api/contract.js';
-import { allFindings } from './common.js';
+import { allFindings, notAuditedItems } from './common.js';
+import { text as markdownText } from './markdown.js';
+import { locationOf } from './sources.js';
 import type { Report } from './types.js';
 import { withStackHelp } from './stack.js';
 
@@ -33,7 +35,8 @@ function rulesOf(check: CheckMeta): ReportingDescriptor[] {
       id: `${check.id}/${verdict}`,
       name: `${check.id}/${verdict}`,
       shortDescription: { text: `${check.title}: ${verdict} (${spec.status})` },
-      fullDescription: { text: spec.message },
+      // The rule, not one result: what the check looks at and why, with no {placeholder} left in it.
+      fullDescription: { text: `${check.title}. ${check.rationale}` },
       help: { text: remediation, markdown: `${remediation}\n\nWhy it matters: ${check.rationale}` },
       defaultConfiguration: { level: levelOf(spec.status, severity) },
       properties: {
@@ -47,16 +50,25 @@ function rulesOf(check: CheckMeta): ReportingDescriptor[] {
   });
 }
 
+/** The config line of the finding's endpoint (or the operation in the OpenAPI file, or the config's target: line). */
+function physicalLocationOf(report: Report, endpoint: string): { physicalLocation?: PhysicalLocation } {
+  const where = locationOf(report, endpoint);
+  return where ? { physicalLocation: { artifactLocation: { uri: where.uri }, region: { startLine: where.line } } } : {};
+}
+
 function resultOf(finding: Finding, report: Report, ruleIndex: number | undefined): Result {
-  const reproduce = finding.reproduce ? `\nReproduce: ${finding.reproduce}` : '';
+  // Code-scanning UIs render message.text as Markdown: the target's text in it (paths, bodies) is made
+  // literal, URLs become code spans, so a served path cannot turn into a link or markup.
+  const reproduce = finding.reproduce ? `\nReproduce: ${markdownText(finding.reproduce)}` : '';
   return {
     ruleId: finding.id,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: finding.status === 'waived' ? 'warning' : levelOf(finding.status === 'warn' ? 'warn' : 'fail', finding.severity),
     kind: 'fail',
-    message: { text: `${finding.message}${reproduce}` },
+    message: { text: `${markdownText(finding.message)}${reproduce}` },
     locations: [
       {
+        ...physicalLocationOf(report, finding.endpoint),
         logicalLocations: [
           { name: finding.endpoint, fullyQualifiedName: `${report.target.baseUrl} ${finding.endpoint}`, kind: 'resource' },
         ],
@@ -100,6 +112,11 @@ export function renderSarif(report: Report): string {
             executionSuccessful: true,
             startTimeUtc: report.startedAt,
             properties: { gatePassed: report.gate.passed, gateReasons: report.gate.reasons },
+            // An item nothing was configured for produces no result; this says why (the tool's own text).
+            toolExecutionNotifications: notAuditedItems(report).map((item) => ({
+              level: 'note' as const,
+              message: { text: `${item.id}: ${item.reason}` },
+            })),
           },
         ],
         results,

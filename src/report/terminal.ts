@@ -2,7 +2,7 @@ import type { Finding } from '../types.js';
 import { baselineSummary, type BaselineDiff, type BaselineSection } from './baseline.js';
 import { makeColors, type Colors } from './color.js';
 import { createdTerminal } from './created.js';
-import { allFindings, exchangeLine, MARK, needsAttention, seconds, summariseItem, visible, worstFirst } from './common.js';
+import { allFindings, exchangeLine, MARK, needsAttention, notAuditedText, seconds, summariseItem, visible, worstFirst } from './common.js';
 import type { Report } from './types.js';
 import { terminalSafe, terminalText } from './escape.js';
 import { stackFixes, stackHeadline } from './stack.js';
@@ -95,7 +95,7 @@ function findingLines(finding: Finding, c: Colors, verbose: boolean, raw?: Findi
 function verdict(report: Report, c: Colors): string {
   const score = report.score === null ? 'no score' : `Score ${report.score}/100`;
   const gate = report.gate.passed ? c.green('gate PASSED') : c.red(`gate FAILED: ${report.gate.reasons.join('; ')}`);
-  return `${c.bold(`${score} · grade ${report.grade}`)} · ${gate} · ${report.requests} requests in ${seconds(report.durationMs)}`;
+  return `${c.bold(`${score} · grade ${report.grade}`)} · ${gate} · ${report.requests} requests in ${seconds(report.durationMs)}${notAuditedText(report)}`;
 }
 
 /** The --baseline comparison under the terminal report: the verdict first, then what changed. */

@@ -1,3 +1,4 @@
+import { mayWrite } from '../http/write-scope.js';
 import type { Endpoint, Target } from '../types.js';
 import type { Check } from '../check-api/contract.js';
 
@@ -39,12 +40,25 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
     requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false),
   }),
   'body-size-caps': () => ({ requestsPerEndpoint: 4 }),
+  // Nothing without a second identity; with some: the main identity's lists, then per identity each
+  // list and each item endpoint (the configured id and two from the lists, both identities), and
+  // with writes one create, read, 4 attempts and a read back.
+  'cross-user': (target) => {
+    const identities = Math.min(3, Object.keys(target.auth.identities ?? {}).length);
+    if (!identities) return { requestsPerRun: 0 };
+    const guarded = target.endpoints.filter((e) => e.method === 'GET' && !e.public);
+    const lists = guarded.filter((e) => e.kind === 'list').length;
+    const items = guarded.filter((e) => e.path.includes('{')).length;
+    return { requestsPerRun: lists + identities * (lists + items * 6) + (target.allowWrites ? 7 : 0) };
+  },
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
   'error-leaks': () => ({ requestsPerRun: 0 }),
   'error-schema': () => ({ requestsPerRun: 0 }),
   'error-shape': () => ({ requestsPerRun: 0 }),
   'health-endpoint': () => ({ requestsPerRun: 6 }),
+  // Tries secrets offline; sends one forged-token GET only to prove a weak secret, as another identity.
+  'jwt-weak-secret': (target) => ({ requestsPerRun: Object.keys(target.auth.identities ?? {}).length ? 1 : 0 }),
   idempotency: () => ({ requestsPerEndpoint: 5 }),
   'latency-percentiles': (target, endpoint) => ({ requestsPerEndpoint: timed(target, endpoint, true) }),
   'list-limit-cap': () => ({ requestsPerEndpoint: 8 }),
@@ -75,13 +89,13 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const WRITE_SAMPLES = 5;
 
 function probesWrites(target: Target, endpoint: Endpoint | undefined): boolean {
-  return !endpoint || !WRITE_METHODS.has(endpoint.method) || target.allowWrites;
+  return !endpoint || !WRITE_METHODS.has(endpoint.method) || mayWrite(target, endpoint);
 }
 
 /** The latency sampler: a warm-up, the sequential round, and for reads a concurrent round of the same size. */
 function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: boolean): number {
   if (!endpoint) return 0;
-  if (WRITE_METHODS.has(endpoint.method)) return target.allowWrites ? 1 + Math.min(target.latency.samples, WRITE_SAMPLES) : 0;
+  if (WRITE_METHODS.has(endpoint.method)) return mayWrite(target, endpoint) ? 1 + Math.min(target.latency.samples, WRITE_SAMPLES) : 0;
   const concurrent = concurrentRound && Math.min(target.latency.concurrency, target.limits.concurrency) > 1;
   return 1 + target.latency.samples * (concurrent ? 2 : 1);
 }
@@ -89,6 +103,8 @@ function timed(target: Target, endpoint: Endpoint | undefined, concurrentRound: 
 /** Requests one task is expected to send; `running` is every check in the plan (some share requests). */
 export function costOf(check: Check, target: Target, endpoint: Endpoint | undefined, running: ReadonlySet<string>): number {
   if (check.meta.writes && !target.allowWrites) return 0; // skipped without a request
+  // A spec-only write operation nobody opted in gets no write probe (skipped without a request).
+  if (check.meta.writes && endpoint && WRITE_METHODS.has(endpoint.method) && !mayWrite(target, endpoint)) return 0;
   const estimate = check.meta.cost ?? CHECK_COSTS[check.meta.id]?.(target, endpoint, running) ?? DEFAULT_COST;
   return (endpoint ? estimate.requestsPerEndpoint : estimate.requestsPerRun) ?? 0;
 }

@@ -4,6 +4,7 @@
 import { fillPath, TODO_PLACEHOLDER } from '../config/endpoints.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { isWriteMethod } from '../http/methods.js';
+import { mayWrite } from '../http/write-scope.js';
 import { ProbeError, type HttpClient } from '../http/types.js';
 import type { Endpoint, Exchange, Target } from '../types.js';
 import type { CheckMeta } from '../check-api/contract.js';
@@ -86,7 +87,7 @@ export async function probeCoverage(target: Target, http: HttpClient): Promise<C
   // record, and one that does changes what the list checks then see.
   const readPaths = new Set(target.endpoints.filter((e) => !isWriteMethod(e.method)).map((e) => e.path));
   const probed = target.endpoints
-    .filter((endpoint) => !isWriteMethod(endpoint.method) || (target.allowWrites && !readPaths.has(endpoint.path)))
+    .filter((endpoint) => !isWriteMethod(endpoint.method) || (mayWrite(target, endpoint) && !readPaths.has(endpoint.path)))
     .slice(0, MAX_COVERAGE_PROBES);
   const answers = await Promise.all(probed.map((endpoint) => existenceOf(endpoint, http)));
   // The write endpoints that share a read's path take that read's answer (a 405 aside: that is per method).
@@ -111,7 +112,11 @@ export async function probeCoverage(target: Target, http: HttpClient): Promise<C
 
 async function existenceOf(endpoint: Endpoint, http: HttpClient): Promise<EndpointAnswer> {
   try {
-    const response = await http.send({ ...endpointRequest(endpoint), maxResponseBytes: 4096, purpose: 'does this endpoint exist?' });
+    const response = await http.send({
+      ...endpointRequest(endpoint),
+      maxResponseBytes: 4096,
+      purpose: 'existence probe, before the checks',
+    });
     return { endpoint, status: response.status, exchange: response.exchange };
   } catch (error) {
     // A hang or reset here is the checks' business (they will say so); only budget-like limits stop the run.
@@ -121,7 +126,12 @@ async function existenceOf(endpoint: Endpoint, http: HttpClient): Promise<Endpoi
   }
 }
 
-/** Every probed endpoint is absent: exit 3 with what to fix, naming a prefix that works when one does. */
+/**
+ * Every probed endpoint is absent: exit 3 with what to fix. The base URL may lack a prefix (/v1) or
+ * carry one too many (/v2 on an API mounted at /): candidates are tried in both directions, and one
+ * is named only when it was seen to work, i.e. the sample endpoint answers under it while the same
+ * path under a made-up extra segment does not (a catch-all server answers both and proves nothing).
+ */
 async function refuseWrongBase(target: Target, http: HttpClient, absent: EndpointAnswer[]): Promise<never> {
   const statuses = [...new Set(absent.map((a) => a.status))].join('/');
   const names =
@@ -131,26 +141,76 @@ async function refuseWrongBase(target: Target, http: HttpClient, absent: Endpoin
       .join(', ') + (absent.length > 3 ? ', …' : '');
   const base = new URL(target.baseUrl);
   const sample = absent.find((a) => a.endpoint.method === 'GET')?.endpoint;
-  let hint = `is target.baseUrl (${http.redact(target.baseUrl)}) missing a path prefix such as /v1, or are the paths wrong?`;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  let hint = basePath
+    ? `does target.baseUrl (${http.redact(target.baseUrl)}) carry a path prefix too many (${http.redact(basePath)}) or miss one such as /v1, or are the paths wrong?`
+    : `is target.baseUrl (${http.redact(target.baseUrl)}) missing a path prefix such as /v1, or are the paths wrong?`;
   if (sample) {
-    for (const prefix of PREFIXES) {
-      const path = `${prefix}${fillPath(sample)}`;
-      try {
-        const response = await http.send({
-          ...endpointRequest(sample),
-          path,
-          maxResponseBytes: 4096,
-          purpose: `is the API under ${prefix}?`,
-        });
-        if (!ABSENT.has(response.status) && response.status < 500) {
-          const fixed = `${base.origin}${base.pathname.replace(/\/$/, '')}${prefix}`;
-          hint = `GET ${path} answers ${response.status}: set target.baseUrl to ${http.redact(fixed)}`;
-          break;
-        }
-      } catch {
-        // No answer under this prefix either; try the next.
-      }
+    for (const candidate of baseCandidates(basePath)) {
+      const found = await answersUnder(http, base.origin, sample, candidate);
+      if (!found) continue;
+      const fixed = `${base.origin}${candidate.path}`;
+      hint = `GET ${found.path} answers ${found.status}: ${candidate.change}, set target.baseUrl to ${http.redact(fixed)}`;
+      break;
     }
   }
-  throw new TargetUnreachable(`every configured endpoint answered ${statuses} with your credentials (${names}): ${hint}`);
+  const who = hasCredentials(target) ? 'with your credentials' : 'without credentials (no auth is configured)';
+  throw new TargetUnreachable(`every configured endpoint answered ${statuses} ${who} (${names}): ${hint}`);
+}
+
+function hasCredentials(target: Target): boolean {
+  return Object.keys(target.auth.headers).length > 0 || Object.keys(target.auth.query).length > 0;
+}
+
+interface BaseCandidate {
+  /** The base path to try: "" for the origin, "/v1", "/api/v1". */
+  path: string;
+  /** What changes, for the hint: "drop /v2", "add /v1". */
+  change: string;
+}
+
+/** Shorter bases first (drop the last segments), then common prefixes added, then the last segment swapped for one. */
+export function baseCandidates(basePath: string): BaseCandidate[] {
+  const segments = basePath.split('/').filter(Boolean);
+  const out: BaseCandidate[] = [];
+  for (let keep = segments.length - 1; keep >= 0; keep--) {
+    const path = keep ? `/${segments.slice(0, keep).join('/')}` : '';
+    out.push({ path, change: `drop /${segments.slice(keep).join('/')}` });
+  }
+  for (const prefix of PREFIXES) out.push({ path: `${basePath}${prefix}`, change: `add ${prefix}` });
+  if (segments.length) {
+    const parent = segments.length > 1 ? `/${segments.slice(0, -1).join('/')}` : '';
+    const last = `/${segments.at(-1)}`;
+    for (const prefix of PREFIXES) {
+      if (prefix !== last) out.push({ path: `${parent}${prefix}`, change: `replace ${last} with ${prefix}` });
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((c) => c.path !== basePath && !seen.has(c.path) && seen.add(c.path));
+}
+
+/** A made-up segment no API routes: the same path under it must be absent for a candidate to count. */
+const CONTROL_SEGMENT = '/preflight-no-such-prefix';
+
+async function answersUnder(
+  http: HttpClient,
+  origin: string,
+  sample: Endpoint,
+  candidate: BaseCandidate,
+): Promise<{ path: string; status: number } | undefined> {
+  const send = async (basePath: string, purpose: string): Promise<number | undefined> => {
+    try {
+      const path = `${origin}${basePath}${fillPath(sample)}`;
+      const response = await http.send({ ...endpointRequest(sample), path, maxResponseBytes: 4096, purpose });
+      return response.status;
+    } catch (error) {
+      if (error instanceof ProbeError && ['budget', 'deadline', 'aborted'].includes(error.code)) throw error;
+      return undefined; // No answer under this base either.
+    }
+  };
+  const status = await send(candidate.path, `base URL probe: ${candidate.path || '/'}`);
+  if (status === undefined || ABSENT.has(status) || status >= 500) return undefined;
+  const control = await send(`${candidate.path}${CONTROL_SEGMENT}`, 'base URL probe: a made-up segment (control)');
+  if (control === undefined || !ABSENT.has(control)) return undefined;
+  return { path: `${candidate.path}${fillPath(sample)}`, status };
 }

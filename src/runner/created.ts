@@ -7,6 +7,7 @@ import { ProbeError, type HttpClient, type RecordedResponse } from '../http/type
 import type { CreatedResource } from '../report/types.js';
 import type { Endpoint, Target } from '../types.js';
 import { pathWithinBase, templateRegex } from '../config/endpoints.js';
+import { recordSegmentIsPlain } from '../http/write-scope.js';
 
 /** Fields tried for a created record's id after the configured idempotency.idField. */
 const ID_FIELDS = ['id', '_id', 'uuid', 'data.id'];
@@ -37,6 +38,7 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
     created,
     notes: [
       `cleanup: deleted ${deleted} of the ${count(created.length)} this audit created${failed ? `; ${failed} could not be deleted (see "Created by this audit")` : ''}`,
+      ...notDeleted(created),
     ],
   };
 }
@@ -60,7 +62,12 @@ export function findCreated(
     const key = location ?? `${requestPath}#${id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const deleteUrl = location ? { url: location, from: 'location' as const } : deleteEndpoint(target, requestPath, id!);
+    const candidate = location ? { url: location, from: 'location' as const } : deleteEndpoint(target, requestPath, id!);
+    // The server names the URL: it is deleted only when it is provably a record of this collection.
+    const outside = candidate
+      ? outsideCollection(candidate.url, exchange.method === 'POST' ? requestPath : parentOf(requestPath), target)
+      : undefined;
+    const deleteUrl = outside ? undefined : candidate;
     out.push({
       request: `${exchange.method} ${exchange.url}`,
       status,
@@ -70,12 +77,14 @@ export function findCreated(
       ...(id !== undefined ? { id } : {}),
       ...(location ? { location } : {}),
       ...(deleteUrl ? { delete: { ...deleteUrl, curl: deleteCurl(deleteUrl.url, target, http) } } : {}),
+      ...(outside ? { notDeletable: http.redact(`not deleted: Location outside the collection (${outside})`) } : {}),
     });
   }
   return out;
 }
 
 async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<NonNullable<CreatedResource['cleanup']>> {
+  if (resource.notDeletable) return { deleted: false, message: resource.notDeletable };
   if (!resource.delete)
     return {
       deleted: false,
@@ -92,7 +101,13 @@ async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<N
     const { status } = response;
     if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
     if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };
-    return { deleted: false, message: `not deleted: DELETE answered ${status}`, status };
+    const reason = reasonOf(response.text(), http);
+    return {
+      deleted: false,
+      message: `not deleted: DELETE answered ${status}${reason ? ` (${reason})` : ''}`,
+      status,
+      ...(reason ? { reason } : {}),
+    };
   } catch (error) {
     const message = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
     return { deleted: false, message: `not deleted: ${http.redact(message)}` };
@@ -136,6 +151,37 @@ function deleteEndpoint(target: Target, collectionPath: string, id: string): { u
   return { url: `${target.baseUrl}${collection}/${encodeURIComponent(id)}`, from: 'endpoint' };
 }
 
+/**
+ * Why a URL is not provably a record this audit created in `collection` (undefined when it is): it
+ * must be on the target's origin, inside the base URL's prefix, and the collection plus exactly one
+ * segment once dot segments are resolved and percent-encoding decoded.
+ */
+export function outsideCollection(url: string, collection: string, target: Pick<Target, 'baseUrl'>): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a URL';
+  }
+  const base = new URL(target.baseUrl);
+  if (parsed.origin !== base.origin) return `${parsed.origin} is not the target's origin`;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  // The URL parser resolves "..", "." and their %2e spellings; what is left must sit below the base path.
+  const pathname = parsed.pathname;
+  if (basePath && !pathname.startsWith(`${basePath}/`)) return `${pathname} is outside the base URL's path ${basePath}`;
+  const relative = pathname.slice(basePath.length);
+  const prefix = `${collection.replace(/\/+$/, '')}/`;
+  if (!relative.startsWith(prefix)) return `${relative} is not below ${collection}, the collection the audit wrote to`;
+  const segment = relative.slice(prefix.length).replace(/\/$/, '');
+  if (!segment || segment.includes('/')) return `${relative} is not one record below ${collection}`;
+  if (!recordSegmentIsPlain(segment)) return `${relative}: its last segment decodes to a path ("${segment}"), not one record`;
+  return undefined;
+}
+
+function parentOf(path: string): string {
+  return path.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
+}
+
 /** The DELETE as a curl line, with the configured credentials as $VAR references or masked. */
 function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHeaders' | 'redact'>): string {
   const withQuery = new URL(url);
@@ -145,4 +191,38 @@ function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHea
 
 function count(n: number): string {
   return `${n} record${n > 1 ? 's' : ''}`;
+}
+
+/** How many records that could not be deleted the notes name one by one (the report lists them all). */
+const NAMED_FAILURES = 5;
+
+/** One note per record cleanup could not delete: which record, and why. */
+function notDeleted(created: readonly CreatedResource[]): string[] {
+  const failed = created.filter((r) => r.cleanup && !r.cleanup.deleted);
+  const notes = failed
+    .slice(0, NAMED_FAILURES)
+    .map((r) => `cleanup: ${r.location ?? `${r.request}${r.id === undefined ? '' : ` (id ${r.id})`}`} ${r.cleanup!.message}`);
+  if (failed.length > NAMED_FAILURES)
+    notes.push(`cleanup: ${failed.length - NAMED_FAILURES} more not deleted (see "Created by this audit")`);
+  return notes;
+}
+
+/** The API's own words for a refused DELETE: a JSON error message, else the start of the text; one line, redacted. */
+function reasonOf(body: string, http: Pick<HttpClient, 'redact'>): string | undefined {
+  let text = body;
+  try {
+    const json: unknown = JSON.parse(body);
+    const pick = (value: unknown): string | undefined => {
+      if (typeof value === 'string') return value;
+      if (!value || typeof value !== 'object') return undefined;
+      const o = value as Record<string, unknown>;
+      return pick(o.message) ?? pick(o.detail) ?? pick(o.title) ?? pick(o.error) ?? pick(o.errors);
+    };
+    text = pick(Array.isArray(json) ? json[0] : json) ?? body;
+  } catch {
+    // not JSON: the text itself
+  }
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (!line) return undefined;
+  return http.redact(line.length > 120 ? `${line.slice(0, 119)}…` : line);
 }

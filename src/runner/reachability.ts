@@ -21,7 +21,7 @@ export async function checkReachability(target: Target, http: HttpClient, log: L
   const notes: string[] = [];
   const first = target.health ?? target.endpoints.find((e) => e.method === 'GET')?.path.replace(/\{.*$/, '') ?? '/';
   try {
-    const response = await http.send({ method: 'GET', path: first, purpose: 'is the target reachable?' });
+    const response = await http.send({ method: 'GET', path: first, purpose: 'reachability probe, before the checks' });
     log.debug(`reachability: GET ${first} answered ${response.status}`);
   } catch (error) {
     if (error instanceof ProbeError && FATAL_CODES.has(error.code)) {
@@ -44,7 +44,7 @@ export async function checkReachability(target: Target, http: HttpClient, log: L
       path: fillPath(probe),
       query: probe.query,
       headers: probe.headers,
-      purpose: 'are the configured credentials accepted?',
+      purpose: 'credentials probe, before the checks',
     });
   } catch (error) {
     // The endpoint itself misbehaves (hangs, resets): the checks will say so; the audit goes on.

@@ -11,6 +11,7 @@ import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scorin
 import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
 import { makeFinding, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
+import { writableRoutes, writeRefusal, writeScopeOf } from '../http/write-scope.js';
 import type { Endpoint, Exchange, Finding, Target } from '../types.js';
 import type { Check, CheckContext, Logger } from '../check-api/contract.js';
 import { brokenByWrites, crashFindings } from './aftermath.js';
@@ -21,6 +22,8 @@ import { planAudit } from './budget-plan.js';
 import { checkReachability } from './reachability.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
+import { sourcesOf } from '../report/sources.js';
+import type { Telemetry } from '../telemetry/types.js';
 
 export interface AuditOptions {
   only?: string[];
@@ -54,6 +57,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     baseUrl: target.baseUrl,
     limits: target.limits,
     allowWrites: target.allowWrites,
+    writable: writableRoutes(target),
     auth: target.auth,
     secrets: target.secrets,
     // tls.ca is a path (resolved against the config file by the loader); undici wants the PEM itself.
@@ -63,7 +67,10 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
+    // The "before" reading of the service's own telemetry is taken before the audit's first request.
+    const telemetry = await openTelemetry(target, (text) => http.redact(text));
     const notes = await checkReachability(target, http, log);
+    const writeScope = writeScopeOf(target);
     const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
@@ -100,6 +107,8 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     const budget = planAudit(judged, tasks);
     tasks.splice(0, tasks.length, ...budget.tasks);
     notes.push(...budget.notes);
+    // Said whenever there is a write endpoint at all; the JSON carries writeScope always.
+    if (writeScope.configured + writeScope.specOnly > 0) notes.push(writeScope.line);
     let done = 0;
     const total = tasks.length;
     const progress = (current?: string): void =>
@@ -112,7 +121,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
       const client =
         phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
-      findings.push(...(await runOne(task, judged, client, log)));
+      findings.push(...(await runOne(task, judged, client, log, telemetry)));
       done++;
       progress();
     };
@@ -177,8 +186,15 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
       },
       notes: notes.map((note) => http.redact(note)),
       options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
+      writeScope: {
+        configured: writeScope.configured,
+        specOnly: writeScope.specOnly,
+        specWritable: writeScope.specWritable,
+        specWrites: writeScope.specWrites,
+      },
       ...(settled.created.length ? { created: settled.created } : {}),
       stack,
+      ...withSources(sourcesOf(target, (text) => http.redact(text))),
     };
   } finally {
     await http.close();
@@ -217,7 +233,7 @@ function crashNote(crash: Crash, recoveryMs: number): string {
 }
 
 /** Runs one check on one endpoint; whatever goes wrong becomes a finding, never a crash. */
-export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger): Promise<Finding[]> {
+export async function runOne(task: Task, target: Target, http: HttpClient, log: Logger, telemetry?: Telemetry): Promise<Finding[]> {
   const { check, endpoint } = task;
   const label = endpoint?.label ?? '*';
   const redact = (text: string): string => http.redact(text);
@@ -227,9 +243,8 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   if (check.meta.writes && !target.allowWrites) {
     return engine('notOptedIn', 'sends state-changing requests; runs only with allowWrites: true in the config or --allow-writes');
   }
-  if (check.meta.endpointMethodWrites && endpoint && isWriteMethod(endpoint.method) && !target.allowWrites) {
-    return engine('notOptedIn', `${endpoint.method} probes of ${endpoint.label} are sent only with allowWrites: true (or --allow-writes)`);
-  }
+  const refusal = endpoint && (check.meta.endpointMethodWrites || check.meta.writes) ? writeRefusal(target, endpoint) : undefined;
+  if (refusal) return engine('notOptedIn', refusal);
   const controller = new AbortController();
   const ctx: CheckContext = {
     target,
@@ -237,6 +252,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
     http,
     signal: controller.signal,
     log,
+    ...(telemetry ? { telemetry } : {}),
     report: (verdict, data, evidence = [], options = {}) => {
       const finding = makeFinding(check.meta, label, verdict, data, evidence, options, redact);
       reported.push(finding);
@@ -260,6 +276,13 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
   }
 }
 
+/** The telemetry reader when observability: is configured; its modules load only then. */
+export async function openTelemetry(target: Target, redact: (text: string) => string): Promise<Telemetry | undefined> {
+  if (!target.observability) return undefined;
+  const { startTelemetry } = await import('../telemetry/index.js');
+  return startTelemetry(target.observability, redact, target.configFile);
+}
+
 /** Stable order whatever finished first: by check (registry order), then endpoint. */
 function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[] {
   const rank = new Map(checks.map((check, index) => [check.meta.id, index]));
@@ -273,3 +296,5 @@ function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[]
     )
     .map(({ finding }) => finding);
 }
+
+const withSources = (sources: Report['sources']): { sources?: NonNullable<Report['sources']> } => (sources ? { sources } : {});

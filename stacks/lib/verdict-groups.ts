@@ -42,4 +42,17 @@ export const VERDICT_GROUPS = {
     'idempotency/replayBodyDiffers',
   ],
   background: ['background-work/slow', 'background-work/timedOut', 'background-work/asyncInline', 'background-work/asyncSlow'],
+  // Item 9 (observability). alert-rules/invalidExpr is left out: promtool check rules is the same fix everywhere.
+  metrics: [
+    'request-metrics/noCounter',
+    'request-metrics/undercounted',
+    'request-metrics/noStatusLabel',
+    'request-metrics/errorsNotCounted',
+    'request-metrics/noHistogram',
+    'request-metrics/bucketsFarFromThreshold',
+  ],
+  metricLabels: ['request-metrics/rawPathLabels'],
+  alertRules: ['alert-rules/noErrorRateAlert', 'alert-rules/noLatencyAlert', 'alert-rules/latencyThresholdHigh'],
+  requestLogs: ['request-logs/idsMissing', 'request-logs/plainText', 'request-logs/missingFields', 'request-logs/silentServerError'],
+  logCredentials: ['request-logs/credentialsLogged'],
 } as const;

@@ -160,7 +160,7 @@ checkTester.run(check, {
         const header = bySignature(findings, 'x-powered-by')[0]!;
         expect(header.severity).toBe('low');
         expect(header.data).toMatchObject({
-          seen: expect.stringMatching(/^\d+ responses$/),
+          seen: expect.stringMatching(/^\d+ of the run's responses$/),
           reveals: 'the framework or language behind the API',
           quoted: '"X-Powered-By: Express"',
         });
@@ -214,7 +214,7 @@ checkTester.run(check, {
         // The target's own leaked secrets are not printed again.
         for (const finding of findings) expect(`${finding.message} ${JSON.stringify(finding.data)}`).not.toMatch(/hunter22|wJalrXUtnFEMI/);
         expect(bySignature(findings, 'server-version')[0]!.data).toMatchObject({
-          seen: '2 responses',
+          seen: "2 of the run's responses",
           response: 'GET /api/items → 200',
           reveals: 'the server software and its exact version',
           quoted: '"Server: nginx/1.18.0"',

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import check, { judgeHeader, judgeUrl, outcomeOf } from '../../checks/url-header-caps.js';
-import { ProbeError, type Exchange } from '../../src/http/types.js';
+import { ProbeError } from '../../src/http/types.js';
+import type { Exchange } from '../../src/types.js';
 import type { Attempt } from '../../src/http/attempt.js';
 import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';

@@ -130,4 +130,76 @@ describe('action.yml (composite) steps', () => {
       /^::error::preflight: the target could not be reached/,
     );
   });
+
+  it('a baseline at the report path itself is still compared, and the new report replaces it', async () => {
+    const run = await runStep('Audit', workspace, {
+      baseline: 'next.json',
+      outputs: 'next.json',
+      args: '--only request-id,default-deny',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.outputs['exit-code']).toMatch(/^[01]$/);
+    expect(run.outputs.score).toMatch(/^\d+$/);
+    expect(run.summary).toContain('## Compared with the baseline');
+  });
+});
+
+// Issue 21 item 3: nothing the action reads (its inputs, a report file left in the workspace) can
+// write a workflow command or an output of its own.
+describe('action.yml steps cannot be steered by what they read', () => {
+  let workspace: string;
+  let closedUrl: string;
+  beforeAll(async () => {
+    ensureBuilt();
+    const gone = await startServer((_req, res) => json(res, 200, {}));
+    closedUrl = gone.url;
+    await gone.close();
+    workspace = mkdtempSync(join(tmpdir(), 'preflight-action-hostile-'));
+    writeFileSync(
+      join(workspace, 'preflight.yaml'),
+      `target: { name: gone, baseUrl: "${closedUrl}" }\nendpoints:\n  - { path: /api/items }\ndiscover: false\nlimits: { timeoutMs: 2000 }\n`,
+    );
+  });
+
+  it('no run: script holds a ${{ }} expression (inputs reach the shell only through env)', () => {
+    for (const step of action.runs.steps) if (step.run) expect(step.run, step.name).not.toContain('${{');
+  });
+
+  const commands = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::'));
+
+  it('a newline in the baseline input stays inside the ::notice:: line', async () => {
+    const run = await runStep('Audit', workspace, {
+      baseline: 'nope.json\n::add-mask::hunter2\n::set-output name=exit-code::0\r\n::error::forged',
+      outputs: 'r.json',
+    });
+    expect(commands(run.stdout)).toEqual([
+      '::notice::no baseline at nope.json%0A::add-mask::hunter2%0A::set-output name=exit-code::0%0D%0A::error::forged yet (first run?): auditing without a comparison',
+    ]);
+  });
+
+  it('a stale report at the report path supplies no output when the tool exits 3; the gate fails', async () => {
+    writeFileSync(
+      join(workspace, 'stale.json'),
+      JSON.stringify({ score: '100\nexit-code=0', grade: 'A\npassed=true', gate: { passed: true } }),
+    );
+    const run = await runStep('Audit', workspace, { outputs: 'stale.json' });
+    expect(run.outputs['exit-code']).toBe('3');
+    expect(Object.keys(run.outputs).sort()).toEqual(['exit-code', 'report', 'sarif']);
+    expect(existsSync(join(workspace, 'stale.json'))).toBe(false);
+    const gate = await runStep('Gate', workspace, {}, run.outputs);
+    expect(gate.status).toBe(3);
+  }, 60_000);
+
+  it('a report read back writes score only as a number and grade only as A-F', async () => {
+    const step = action.runs.steps.find((s) => s.name === 'Audit')!;
+    const reader = /node -e '([\s\S]*?)' "\$report"/.exec(step.run!)?.[1];
+    expect(reader).toBeDefined();
+    const file = join(workspace, 'forged.json');
+    writeFileSync(file, JSON.stringify({ score: '100\nexit-code=0', grade: 'A\npassed=true', gate: { passed: 'true' } }));
+    const output = join(workspace, 'forged-output');
+    writeFileSync(output, '');
+    const child = spawn('node', ['-e', reader!, file], { env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output } });
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('passed=false\n');
+  });
 });

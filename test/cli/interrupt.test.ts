@@ -79,7 +79,7 @@ describe('interrupting an audit', () => {
     expect(run.code, run.stderr).toBe(130);
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Report;
     expect(report.interrupted).toBe('SIGINT');
-    expect(report.items.map((item) => item.status)).toEqual(Array(8).fill('error'));
+    expect(report.items.map((item) => item.status)).toEqual(Array(9).fill('error'));
   }, 60_000);
 
   it('SIGTERM: exit 143 with the partial report', async () => {

@@ -1,5 +1,5 @@
 import type { HttpClient } from '../../src/http/types.js';
-import { runOne } from '../../src/runner/run.js';
+import { openTelemetry, runOne } from '../../src/runner/run.js';
 import type { Finding, Target } from '../../src/types.js';
 import type { Check } from '../../src/check-api/contract.js';
 import { clientFor } from './target.js';
@@ -19,13 +19,15 @@ export async function runChecks(
   const http = await clientFor(target);
   const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
   try {
+    // As the runner does: the telemetry's "before" reading comes before the first request.
+    const telemetry = await openTelemetry(target, (text) => http.redact(text));
     if (before) await before(http);
     const findings: Finding[] = [];
     for (const phase of PHASES) {
       for (const check of checks.filter((c) => (c.meta.phase ?? 'probe') === phase)) {
         const scope = check.endpoints(target);
         const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
-        for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
+        for (const task of tasks) findings.push(...(await runOne(task, target, http, log, telemetry)));
       }
     }
     return findings;

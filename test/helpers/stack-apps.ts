@@ -4,14 +4,14 @@
 // Debian's /usr/bin/python3, where python3-fastapi, -uvicorn, -flask, -django and
 // -djangorestframework are installed (.ci/run installs them when missing).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { runAudit } from '../../src/runner/run.js';
 import { loadStacks } from '../../src/stack/registry.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding, Target } from '../../src/types.js';
 import { targetFor } from './target.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,8 +43,11 @@ export function withSnippet(source: string, snippet: string, name?: string): str
   return lines.join('\n');
 }
 
-/** Starts the fixture app (with the snippet applied to a copy when given) and waits until it listens. */
-export async function startApp(fixture: string, snippet?: string, marker?: string): Promise<RunningApp> {
+/**
+ * Starts the fixture app (with the snippet applied to a copy when given) and waits until it listens;
+ * with stdoutFile, what it prints after that is appended there (its log stream, as a container's logs).
+ */
+export async function startApp(fixture: string, snippet?: string, marker?: string, stdoutFile?: string): Promise<RunningApp> {
   const original = readFileSync(join(FIXTURES, fixture), 'utf8');
   const source = snippet === undefined ? original : withSnippet(original, snippet, marker);
   // Inside the repository, so a Node app resolves express, fastify, … from its node_modules.
@@ -65,6 +68,10 @@ export async function startApp(fixture: string, snippet?: string, marker?: strin
   };
   try {
     const port = await listeningPort(child);
+    if (stdoutFile) {
+      appendFileSync(stdoutFile, '');
+      child.stdout?.on('data', (chunk: Buffer) => appendFileSync(stdoutFile, chunk));
+    }
     return { baseUrl: `http://127.0.0.1:${port}`, source, stop: cleanup };
   } catch (error) {
     await cleanup();
@@ -117,6 +124,10 @@ export interface ProvenFix {
   check: string | string[];
   /** Extra config under target: (endpoints etc.). */
   config?: string;
+  /** Adds what the config cannot know before the app listens (its own /metrics URL). */
+  target?: (target: Target) => Target;
+  /** Where the apps' stdout (their logs) goes, for observability.logs.file in the config. */
+  stdoutFile?: string;
   /** The fixture's named STACK-FIX block the snippet replaces (default: its one STACK-FIX line). */
   marker?: string;
   /** Verdicts the naive app gets (status fail) and the fixed copy does not. */
@@ -141,13 +152,13 @@ export function describeProvenFix(spec: ProvenFix): void {
     let snippet: string;
 
     beforeAll(async () => {
-      naive = await startApp(spec.app);
+      naive = await startApp(spec.app, undefined, undefined, spec.stdoutFile);
       before = await audit(naive.baseUrl, spec);
       const finding = findingsOf(before).find((f) => f.id === spec.fails[0]);
       snippet = finding?.stackRemediation?.find((fix) => fix.stack === spec.stack)?.snippet ?? '';
       if (!snippet)
         throw new Error(`the naive app's report has no ${spec.stack} fix for ${spec.fails[0]} (stack: ${JSON.stringify(before.stack)})`);
-      fixed = await startApp(spec.app, snippet, spec.marker);
+      fixed = await startApp(spec.app, snippet, spec.marker, spec.stdoutFile);
       after = await audit(fixed.baseUrl, spec);
     }, 90_000);
     afterAll(async () => {
@@ -186,7 +197,8 @@ export function describeProvenFix(spec: ProvenFix): void {
 }
 
 async function audit(baseUrl: string, spec: ProvenFix): Promise<Report> {
-  const target = await targetFor(baseUrl, spec.config ?? DEFAULT_CONFIG);
+  const loaded = await targetFor(baseUrl, spec.config ?? DEFAULT_CONFIG);
+  const target = spec.target ? spec.target(loaded) : loaded;
   return runAudit(target, { only: typeof spec.check === 'string' ? [spec.check] : spec.check });
 }
 

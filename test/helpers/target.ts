@@ -1,7 +1,7 @@
 import { loadConfigText } from '../../src/config/load.js';
 import { createHttpClient } from '../../src/http/client.js';
 import type { HttpClient } from '../../src/http/types.js';
-import { runOne } from '../../src/runner/run.js';
+import { openTelemetry, runOne } from '../../src/runner/run.js';
 import type { Finding, Target } from '../../src/types.js';
 import type { Check } from '../../src/check-api/contract.js';
 
@@ -33,8 +33,9 @@ export async function runCheck(check: Check, target: Target): Promise<{ findings
     const scope = check.endpoints(target);
     const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
     const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+    const telemetry = await openTelemetry(target, (text) => http.redact(text));
     const findings: Finding[] = [];
-    for (const task of tasks) findings.push(...(await runOne(task, target, http, log)));
+    for (const task of tasks) findings.push(...(await runOne(task, target, http, log, telemetry)));
     return { findings, http };
   } finally {
     await http.close();

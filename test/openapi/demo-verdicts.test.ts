@@ -48,12 +48,16 @@ describe('init --from-openapi on the demo API spec', () => {
     const loaded = await loadConfigText(written.text, 'preflight.yaml', { env: { API_TOKEN: demoEnv(second.url).DEMO_TOKEN! } });
     // Auth is filled in through the environment as a user would. How hard to push (writes on, rate,
     // thresholds) is a run setting no spec states: taken from the demo config so both runs compare.
+    // Where the service's own telemetry is read (item 9) is not in a spec either: this server's, as the demo config names it.
+    const telemetry = await loadConfigText(DEMO_CONFIG, 'demo config', { env: demoEnv(second.url) });
     const generatedTarget: Target = {
       ...loaded,
       allowWrites: handTarget.allowWrites,
       limits: handTarget.limits,
       thresholds: handTarget.thresholds,
       latency: handTarget.latency,
+      ...(telemetry.observability ? { observability: telemetry.observability } : {}),
+      secrets: [...loaded.secrets, ...telemetry.secrets.filter((secret) => secret.value === telemetry.observability?.canary)],
     };
     const generated = await runAudit(generatedTarget);
     return { handWritten, generated, generatedTarget };

@@ -82,7 +82,7 @@ describe('preflight init: a config from an OpenAPI document', () => {
       maxLimit: 100,
       dataField: 'data',
     });
-    expect(text).toContain('# pages with page too: preflight follows cursors only');
+    expect(text).toContain('# pages with page too: the audit finds page/offset paging (page) by itself; pagination: here names cursors');
     expect(target.publicPaths).toEqual(['/apply', '/outbound_ips', '/validate/api']);
     expect(target.endpoints.filter((e) => e.public).map((e) => e.label)).toEqual([
       'GET /apply',

@@ -8,7 +8,7 @@ import { parse as parseJunit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFindings, needsAttention } from '../../src/report/common.js';
 import { loadReportFile } from '../../src/report/load.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { markdownHead, renderMarkdown } from '../../src/report/markdown.js';
 import type { Report } from '../../src/report/types.js';
 import { inkOf, launchChromium, openPage } from '../helpers/browser.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -64,7 +64,7 @@ describe('preflight demo --output', () => {
       };
       const findings = allFindings(report);
       const fails = findings.filter((f) => f.status === 'fail').length;
-      expect(junit.testsuite).toHaveLength(9);
+      expect(junit.testsuite).toHaveLength(10);
       expect(junit.failures).toBe(fails + (report.gate.passed ? 0 : 1));
       const md = readFileSync(join(dir, `demo-${api}.md`), 'utf8');
       expect(md).toContain(`**Score ${report.score}/100 · grade ${report.grade}`);
@@ -95,7 +95,7 @@ describe('preflight demo --output', () => {
       const { page, problems } = await openPage(browser, url);
       expect(inkOf(await page.screenshot()).ink).toBeGreaterThan(0.05);
       expect(await page.locator('svg.hist').count()).toBeGreaterThan(0);
-      expect(await page.locator('section.item').count()).toBe(8);
+      expect(await page.locator('section.item').count()).toBe(9);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
@@ -138,7 +138,7 @@ describe('preflight demo --output', () => {
     expect(md.length).toBeLessThan(GITHUB_LIMIT);
     expect(md.length).toBeGreaterThan(GITHUB_LIMIT * 0.8);
     expect(md.indexOf('**Score')).toBeLessThan(md.indexOf('## Checklist'));
-    expect(md.split('\n').filter((line) => /^\| [1-8] \|/.test(line))).toHaveLength(8);
+    expect(md.split('\n').filter((line) => /^\| [1-9] \|/.test(line))).toHaveLength(9);
     const total = allFindings(report).filter(needsAttention).length;
     const more = /\n(\d+) more findings? in the HTML\/JSON artifact\.\n/.exec(md);
     expect(more).not.toBeNull();
@@ -160,5 +160,21 @@ describe('preflight demo --output', () => {
     const whole = await runCli(['report', small, '--format', 'markdown', '--max-chars', '1000000']);
     expect(whole.stdout).toBe(renderMarkdown(fixtureReport()));
     expect((await runCli(['report', small, '--format', 'markdown', '--max-chars', 'lots'])).code).toBe(2);
+  });
+
+  it('a cap that leaves no room for one failure has no empty "What to fix" heading', async () => {
+    const report = await loadReportFile('demo-broken.json', dir);
+    // Room for the verdict, the checklist and the closing line, not for the smallest failure block.
+    const cap = markdownHead(report).join('\n').length + 150;
+    const tiny = await runCli(['report', join(dir, 'demo-broken.json'), '--format', 'markdown', '--max-chars', String(cap)]);
+    expect(tiny.stdout.length).toBeLessThanOrEqual(cap);
+    const headings = tiny.stdout.split('\n').filter((line) => line.startsWith('## '));
+    // Every heading has something under it before the next one or the end.
+    for (const heading of headings) {
+      const after = tiny.stdout.slice(tiny.stdout.indexOf(heading) + heading.length).split(/^## /m)[0]!;
+      expect(after.trim(), heading).not.toBe('');
+    }
+    expect(tiny.stdout).not.toContain('What to fix');
+    expect(tiny.stdout).toMatch(/\d+ findings to fix, too long for this page, in the HTML\/JSON artifact\.\n$/);
   });
 });

@@ -75,7 +75,7 @@ describe('preflight report merge', () => {
   it('shows a report that cannot be read as a row of its own, and exits 2 when none can be read', async () => {
     const result = await runCli(['report', 'merge', 'good.json', 'truncated.json', '--format', 'markdown'], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\| truncated\.json \| – \| – \| no report \| truncated\.json: the report is not JSON/);
+    expect(result.stdout).toMatch(/\| truncated\.json \| – \| – \| no report \| could not read truncated\.json: the report is not JSON/);
     const none = await runCli(['report', 'merge', 'truncated.json', 'missing.json'], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^preflight: none of the 2 file\(s\) is a readable preflight JSON report/);

@@ -32,7 +32,9 @@ describe('every format from one fixed report', () => {
     for (const format of FORMATS) {
       const out = await render(report, format, options);
       expect(out, format).toContain('38');
-      if (format !== 'json') expect(out, format).toMatch(/FAILED|failed/);
+      // SARIF says it as data (its rule descriptions no longer quote verdict templates with "failed" in them).
+      if (format === 'sarif') expect(out).toContain('"gatePassed": false');
+      else if (format !== 'json') expect(out, format).toMatch(/FAILED|failed/);
       for (const finding of allFindings(report)) {
         // Markdown escapes markup characters; compare on a stretch of plain words.
         const words = finding.message.match(/[A-Za-z0-9 /.:=?]{16,}/)?.[0] ?? finding.message;
@@ -120,7 +122,7 @@ describe('every format from one fixed report', () => {
     expect(bySuite['size-caps']!.testcase[0]!.skipped).toHaveLength(1);
     expect(bySuite.gate!.testcase[0]!.failure![0]!.message).toMatch(/^gate failed: score 38 is below failUnder 80/);
     const totals = parsed as { tests: number; failures: number; errors: number };
-    expect(totals).toMatchObject({ tests: 12, failures: 4, errors: 1 });
+    expect(totals).toMatchObject({ tests: 13, failures: 4, errors: 1 });
   });
 
   it('takes the format of an --output file from its extension', () => {

@@ -41,7 +41,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(corner[0], 'light background').toBeGreaterThan(200);
     expect(await page.title()).toBe('Preflight: orders-api staging — 38/100 (F)');
     expect(await page.locator('svg.gauge').isVisible()).toBe(true);
-    expect(await page.locator('table tbody tr').count()).toBe(8);
+    expect(await page.locator('table tbody tr').count()).toBe(9);
     expect(await page.locator('svg.hist').boundingBox()).toMatchObject({ height: expect.any(Number) });
     expect((await page.locator('svg.hist').boundingBox())!.height).toBeGreaterThan(100);
     // The hostile body is text on the page, not markup: no alert, no <script> from the target.

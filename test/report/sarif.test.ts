@@ -41,3 +41,24 @@ describe('SARIF 2.1.0 report', () => {
     expect(validate(sarif).valid).toBe(true);
   });
 });
+
+// Issue 21 item 6: message.text is rendered as Markdown by code-scanning UIs; target text in it is inert.
+describe('SARIF message text from the target', () => {
+  it('a served path with a Markdown link, an image and HTML stays literal; rule help stays the tool text', () => {
+    const report = JSON.parse(JSON.stringify(fixtureReport()));
+    const hostile = 'GET /x/[click here](https://evil.example/fix) ![i](https://evil.example/p.png) <img src=x> **bold** @octocat';
+    for (const item of report.items) for (const f of item.findings) f.message = hostile;
+    const sarif = JSON.parse(renderSarif(report));
+    const results = sarif.runs[0].results as Array<{ message: { text: string } }>;
+    expect(results.length).toBeGreaterThan(0);
+    for (const { message } of results) {
+      expect(message.text).toContain('\\[click here\\]');
+      expect(message.text).toContain('`https://evil.example/fix`');
+      expect(message.text).not.toMatch(/(?<!\\)\[[^\]]*\]\(/);
+      expect(message.text).not.toMatch(/(?<!\\)<img/);
+      expect(message.text).toContain('\\*\\*bold\\*\\*');
+      expect(message.text).toContain('`@octocat`');
+    }
+    for (const rule of sarif.runs[0].tool.driver.rules) expect(JSON.stringify(rule)).not.toContain('evil.example');
+  });
+});

@@ -43,7 +43,7 @@ describe('coverage: never green on what was not seen', () => {
     const result = await runCli(['audit', '--config', 'target.yaml', '--no-progress', '--output', 'r.json'], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('every configured endpoint answered 404 with your credentials (GET /api/orders, GET /api/orders/{id})');
-    expect(result.stderr).toContain(`GET /v1/api/orders answers 200: set target.baseUrl to ${server.url}/v1`);
+    expect(result.stderr).toContain(`GET /v1/api/orders answers 200: add /v1, set target.baseUrl to ${server.url}/v1`);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
