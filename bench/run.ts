@@ -115,7 +115,7 @@ async function scale(): Promise<void> {
   const perEndpointGrowth = last.ms / last.count / (first.ms / first.count);
   rows.push({
     figure: 'scale: endpoints → wall time, requests, report (unlimited budget)',
-    measured: results.map((r) => `${r.count}: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} req, report ${r.reportMb} MB`).join('; '),
+    measured: results.map((r) => `${r.count}: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} req, JSON file ${r.reportMb} MB`).join('; '),
     goal: 'time per endpoint at 1,000 ≤ 1.5× that at 100',
     met: perEndpointGrowth <= 1.5,
   });
