@@ -1,11 +1,14 @@
 // One scale figure in a process of its own, so its peak RSS is its own: `node dist/bench/scale-run.js 500`
 // audits 500 endpoints of a loopback API and prints {count, ms, requests, rssMb, reportMb} as JSON.
+import { preferSmallHeap } from '../src/cli/small-heap.js';
 import { loadConfigText } from '../src/config/load.js';
 import { listen, sendJson } from '../src/demo/common.js';
 import { jsonReportChunks } from '../src/report/json-stream.js';
 import { runAudit } from '../src/runner/run.js';
 
 const count = Number(process.argv[2] ?? 100);
+// As `preflight audit` does before it audits (src/cli/small-heap.ts).
+preferSmallHeap();
 const server = await listen((req, res) =>
   sendJson(res, 200, { data: [], next_cursor: null }, { 'x-request-id': String(req.headers['x-request-id'] ?? Math.random()) }),
 );

@@ -7,9 +7,11 @@ import type { AuditFlags } from './main.js';
 import { auditAndPresent } from './run-report.js';
 import { outputOptions } from './present.js';
 import { SIGNAL_EXIT, watchInterrupts } from './interrupt.js';
+import { preferSmallHeap } from './small-heap.js';
 
 /** `preflight audit`: load the config, apply the flags, audit, report, exit per the gate. */
 export async function auditCommand(flags: AuditFlags, io: Io): Promise<number> {
+  preferSmallHeap();
   // A bad --output or --baseline fails before any probe is sent.
   const output = await outputOptions(flags, io);
   const configured = applyFlags(await loadConfigFile(flags.config, { env: io.env, cwd: io.cwd }), flags);

@@ -10,9 +10,11 @@ import type { DemoFlags } from './main.js';
 import { checkOutputs, withSuffix } from './present.js';
 import { auditAndPresent } from './run-report.js';
 import { SIGNAL_EXIT } from './interrupt.js';
+import { preferSmallHeap } from './small-heap.js';
 
 /** `preflight demo`: the broken API, then the fixed one, then what changed. Exit 0 when both audits ran. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
+  preferSmallHeap();
   const c = makeColors(shouldColor(io.stdout, io.env, flags.color));
   checkOutputs(
     flags.output.flatMap((file) => [withSuffix(file, 'broken'), withSuffix(file, 'fixed')]),
