@@ -366,33 +366,33 @@ class Client implements HttpClient {
     let responseHeaders: Record<string, string> = {};
     let ttfbMs = 0;
     try {
+      // The clock starts as the request goes out: building the record above is the tool's time, not the target's.
+      start = performance.now();
       // dispatcher.request takes origin and path apart, so a raw path ("/admin/.", "//admin") goes out
       // exactly as written; undici.request(url) would parse and normalise it first.
       const target = `${url.path}${url.search}`;
       // An injected dispatcher (tests' MockAgent) sees every request.
-      const early = this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes);
-      // The clock starts as the request goes out: building the record above is the tool's time, not the target's.
-      start = performance.now();
-      const res = early
-        ? await sendTolerantOfEarlyAnswers({
-            origin: url.origin,
-            path: target,
-            method,
-            headers,
-            body: wireBody,
-            signal,
-            ...(this.options.tls ? { tls: this.options.tls } : {}),
-          })
-        : await this.dispatcher.request({
-            origin: url.origin,
-            path: target,
-            method,
-            headers,
-            body: wireBody,
-            signal,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          });
+      const res =
+        this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
+          ? await sendTolerantOfEarlyAnswers({
+              origin: url.origin,
+              path: target,
+              method,
+              headers,
+              body: wireBody,
+              signal,
+              ...(this.options.tls ? { tls: this.options.tls } : {}),
+            })
+          : await this.dispatcher.request({
+              origin: url.origin,
+              path: target,
+              method,
+              headers,
+              body: wireBody,
+              signal,
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+            });
       ttfbMs = performance.now() - start;
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
