@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { catalogueProblems, sourceProblems } from '../check-api/validate.js';
 import { CHECKLIST, SEVERITIES, type Check } from '../types.js';
 
 /** checks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
-function checksDir(): string {
+export function checksDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'checks');
 }
 
@@ -19,18 +19,14 @@ let cache: Promise<Check[]> | undefined;
 export function loadChecks(dir = checksDir()): Promise<Check[]> {
   if (dir === checksDir() && cache) return cache;
   const loading = (async () => {
-    const files = readdirSync(dir, { withFileTypes: true })
-      .filter(
-        (entry) =>
-          entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
-      )
-      .map((entry) => entry.name)
-      .sort();
     const checks: Check[] = [];
-    for (const name of files) {
+    for (const name of checkFiles(dir)) {
       const module = (await import(pathToFileURL(join(dir, name)).href)) as { default?: Check };
       const check = module.default;
-      assertCheck(check, name, readFileSync(join(dir, name), 'utf8'));
+      // The catalogue is checked at every load (cheap); reading each check's source for report() calls is
+      // not done at start-up (it cost a tenth of `preflight checks`): test/runner/catalogue.test.ts runs
+      // sourceProblems over every check instead.
+      assertCheck(check, name);
       checks.push(check);
     }
     const ids = new Set<string>();
@@ -42,6 +38,17 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
   })();
   if (dir === checksDir()) cache = loading;
   return loading;
+}
+
+/** The check modules' file names in `dir`, sorted: sub-folders, declarations, tests and api.ts are not checks. */
+export function checkFiles(dir = checksDir()): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
+    )
+    .map((entry) => entry.name)
+    .sort();
 }
 
 export function assertCheck(check: Check | undefined, file: string, source?: string): asserts check is Check {
