@@ -18,7 +18,10 @@ interface Group {
   alsoMatched: string[];
   /** The finding's own key within the endpoint: stable whatever order the responses came in. */
   key: string;
-  exchanges: Exchange[];
+  /** The first responses of the group, in the order recorded (enough to fill the evidence). */
+  first: Exchange[];
+  /** The first responses of the endpoint the finding is named after (for leaks across unconfigured paths: the first in sorted order so far). */
+  own: { label?: string; exchanges: Exchange[] };
   /** Each endpoint it was seen on, with the first response there ("GET /admin → 200"). */
   seenOn: Map<string, string>;
   count: number;
@@ -81,26 +84,40 @@ export default defineCheck({
   scope: 'target',
 
   async run(ctx) {
-    const recorded = ctx.http.recorded().filter((r) => r.exchange.status !== undefined);
-    if (recorded.length === 0) return void ctx.report('noResponses', {});
     const ownHost = new URL(ctx.target.baseUrl).hostname.toLowerCase();
     const groups = new Map<string, Group>();
+    // Hashes, not the bodies: the run's distinct bodies are not held in memory at once (issue 27).
     const scanned = new Set<string>();
+    const credentials = new Map<string, CredentialLeak>();
+    let responses = 0;
+    let errors = 0;
 
-    const add = (group: Omit<Group, 'exchanges' | 'count' | 'seenOn'>, record: RecordedResponse, endpoint: string): void => {
+    // Each group keeps only what its finding shows (the first responses, and those of the endpoint it is named after).
+    const add = (group: Omit<Group, 'first' | 'own' | 'count' | 'seenOn'>, record: RecordedResponse, endpoint: string): void => {
       const id = `${group.kind} ${group.endpoint ?? '?'} ${group.key}`;
-      const existing = groups.get(id) ?? { ...group, exchanges: [], seenOn: new Map<string, string>(), count: 0 };
+      const existing = groups.get(id) ?? { ...group, first: [], own: { exchanges: [] }, seenOn: new Map<string, string>(), count: 0 };
       groups.set(id, existing);
       existing.count++;
       if (!existing.seenOn.has(endpoint)) existing.seenOn.set(endpoint, describeResponse(record));
-      existing.exchanges.push(record.exchange);
+      if (existing.first.length < 2 * MAX_EVIDENCE) existing.first.push(record.exchange);
+      const label = labelExchange(record.exchange, ctx.target);
+      const own = existing.own;
+      if (existing.endpoint === undefined && (own.label === undefined || label < own.label)) {
+        own.label = label;
+        own.exchanges = [];
+      }
+      if (label === (existing.endpoint ?? own.label) && own.exchanges.length < MAX_EVIDENCE) own.exchanges.push(record.exchange);
     };
 
-    for (const record of recorded) {
+    for (const record of ctx.http.eachRecorded()) {
+      if (record.exchange.status === undefined) continue;
+      responses++;
+      if (record.exchange.status >= 400 && !isRateLimited(record.exchange.status)) errors++;
+      noteCredentials(credentials, record);
       const configured = configuredEndpoint(record.exchange, ctx.target);
       const endpoint = configured?.label ?? labelExchange(record.exchange, ctx.target);
       // The same body on the same endpoint (latency samples, repeated probes) is scanned once.
-      const bodyKey = `${endpoint}\n${record.bodyText}`;
+      const bodyKey = shortHash(`${endpoint}\n${record.bodyText}`, 32);
       if (!scanned.has(bodyKey)) {
         scanned.add(bodyKey);
         const status = record.exchange.status ?? 0;
@@ -147,8 +164,9 @@ export default defineCheck({
       }
     }
 
-    const credentials = credentialLeaks(recorded);
-    for (const leak of credentials) {
+    if (responses === 0) return void ctx.report('noResponses', {});
+    const leaks = credentialLeaks(credentials);
+    for (const leak of leaks) {
       const more = leak.count > 1 ? ` (${leak.count} responses)` : '';
       ctx.report(
         'credentialLeaked',
@@ -165,13 +183,12 @@ export default defineCheck({
       );
     }
 
-    if (groups.size === 0 && credentials.length === 0) {
+    if (groups.size === 0 && leaks.length === 0) {
       // Leaks live in error responses: a clean run with none of them (every probe timed out, or every
       // answer was a 429) has not shown what the API's errors look like, and must not score as a pass.
-      const errors = recorded.filter((r) => (r.exchange.status ?? 0) >= 400 && !isRateLimited(r.exchange.status)).length;
-      if (errors === 0) return void ctx.report('noErrorAnswer', { responses: recorded.length });
+      if (errors === 0) return void ctx.report('noErrorAnswer', { responses });
       ctx.report('clean', {
-        responses: recorded.length,
+        responses,
         errorResponses: errors,
         distinctBodies: scanned.size,
         bodySignatures: BODY_SIGNATURES.length,
@@ -186,7 +203,7 @@ export default defineCheck({
       const named = group.endpoint ?? endpoints[0]!;
       const first = group.endpoint === '*' ? [...group.seenOn.values()][0]! : group.seenOn.get(named)!;
       const options = { endpoint: named, key: group.key };
-      const evidence = evidenceFor(group, named, ctx.target);
+      const evidence = evidenceFor(group, named);
       const data = {
         signature: group.signatureId,
         reveals: group.reveals,
@@ -228,18 +245,19 @@ interface CredentialLeak {
   count: number;
 }
 
-function credentialLeaks(recorded: readonly RecordedResponse[]): CredentialLeak[] {
-  const byMask = new Map<string, CredentialLeak>();
-  for (const record of recorded) {
-    const status = record.exchange.status ?? 0;
-    for (const secret of record.leakedSecrets ?? []) {
-      if (ISSUED.test(secret.kind) && status >= 200 && status < 300) continue;
-      const leak = byMask.get(secret.masked) ?? { secret, first: record, exchanges: [], count: 0 };
-      byMask.set(secret.masked, leak);
-      leak.count++;
-      if (!leak.exchanges.includes(record.exchange)) leak.exchanges.push(record.exchange);
-    }
+/** Adds a record's leaked credentials to `byMask`, keeping the first responses of each as its evidence. */
+function noteCredentials(byMask: Map<string, CredentialLeak>, record: RecordedResponse): void {
+  const status = record.exchange.status ?? 0;
+  for (const secret of record.leakedSecrets ?? []) {
+    if (ISSUED.test(secret.kind) && status >= 200 && status < 300) continue;
+    const leak = byMask.get(secret.masked) ?? { secret, first: record, exchanges: [], count: 0 };
+    byMask.set(secret.masked, leak);
+    leak.count++;
+    if (leak.exchanges.length < MAX_EVIDENCE && !leak.exchanges.includes(record.exchange)) leak.exchanges.push(record.exchange);
   }
+}
+
+function credentialLeaks(byMask: ReadonlyMap<string, CredentialLeak>): CredentialLeak[] {
   // Sorted by mask so the order (and so the keys' ~n suffixes) never depend on timing.
   return [...byMask.values()].sort((a, b) => a.secret.masked.localeCompare(b.secret.masked));
 }
@@ -253,15 +271,15 @@ function worstSeverity(signatures: ReadonlyArray<{ severity: Severity }>): Sever
 }
 
 /** The first responses of the group, those of the endpoint it is named after first (the curl line is theirs). */
-function evidenceFor(group: Group, named: string, target: Parameters<typeof labelExchange>[1]): Exchange[] {
-  const own = group.exchanges.filter((exchange) => named === '*' || labelExchange(exchange, target) === named);
-  const rest = group.exchanges.filter((exchange) => !own.includes(exchange));
+function evidenceFor(group: Group, named: string): Exchange[] {
+  const own = named === '*' ? group.first : group.own.exchanges;
+  const rest = group.first.filter((exchange) => !own.includes(exchange));
   return [...own, ...rest].slice(0, MAX_EVIDENCE);
 }
 
 /** Eight hex characters naming an excerpt: part of a key, so it must not depend on order. */
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+function shortHash(text: string, length = 8): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
 function listed(items: readonly string[], max = 3): string {

@@ -63,7 +63,7 @@ export default defineCheck({
     const validators = new Validators(ctx.target);
     const checked: Array<{ record: RecordedResponse; where: string; problem?: string }> = [];
     let cut = 0;
-    for (const record of ctx.http.recorded()) {
+    for (const record of ctx.http.eachRecorded()) {
       const { status } = record.exchange;
       if (status === undefined || status < 400 || isRateLimited(status)) continue;
       // A cut body is not compared as if whole: a JSON error cut short would "break" any schema.

@@ -99,12 +99,14 @@ export default defineCheck({
   scope: 'target',
 
   async run(ctx) {
-    const recorded = ctx.http.recorded();
     const errors: ErrorResponse[] = [];
     let empty = 0;
     let cut = 0;
-    for (const record of recorded) {
+    let jsonApi = false;
+    // One pass over the run's records, read back one at a time: only the error answers are kept (issue 27).
+    for (const record of ctx.http.eachRecorded()) {
       const { status, method } = record.exchange;
+      jsonApi ||= /\bjson\b/i.test(record.exchange.responseHeaders?.['content-type'] ?? '');
       // A 429 is the rate limiter's (often a gateway's) answer, and says nothing of the API's own errors.
       if (status === undefined || status < 400 || isRateLimited(status)) continue;
       // HEAD has no body by definition; an empty body (an HTTP parser's bare 400) has no shape to judge.
@@ -124,7 +126,6 @@ export default defineCheck({
       else ctx.report('noErrorBodies', { withoutBody: empty });
       return;
     }
-    const jsonApi = recorded.some((r) => /\bjson\b/i.test(r.exchange.responseHeaders?.['content-type'] ?? ''));
     const notJudged = cut ? `; ${cut} cut at maxResponseBytes, not judged` : '';
     // Answers to broken HTTP come from the framework's parser, not the app's handlers: judged apart.
     const framework = errors.filter((error) => isBrokenHttp(error.record.exchange));

@@ -1,6 +1,9 @@
 import { defineCheck, fillPath, type CheckContext } from './api.js';
-import { JWT_WEAK_SECRETS } from './data/jwt-weak-secrets.js';
-import { configuredJwts, entryHint, findSigningSecret, forgeFor, isHmacJwt, scrubToken, type ConfiguredJwt } from './lib/jwt.js';
+import type { ConfiguredJwt } from './lib/jwt.js';
+
+// The 3,613-entry secret list and jose (through lib/jwt) are loaded when the check runs, not when the
+// tool starts: `preflight checks` and `--version` must not pay for them.
+const loadJwtLib = () => import('./lib/jwt.js');
 
 const VERDICTS = {
   weakSecret: {
@@ -53,6 +56,7 @@ export default defineCheck({
   scope: 'target',
 
   async run(ctx) {
+    const { configuredJwts, entryHint, findSigningSecret, isHmacJwt } = await loadJwtLib();
     const jwts = configuredJwts(ctx.target);
     const hmac = jwts.filter(isHmacJwt);
     if (hmac.length === 0) {
@@ -61,6 +65,7 @@ export default defineCheck({
       });
       return;
     }
+    const { JWT_WEAK_SECRETS } = await import('./data/jwt-weak-secrets.js');
     const count = JWT_WEAK_SECRETS.length;
     for (const jwt of hmac) {
       const secret = findSigningSecret(jwt, JWT_WEAK_SECRETS);
@@ -81,6 +86,7 @@ async function proveImpact(ctx: Ctx, main: ConfiguredJwt, secret: string, jwts: 
   const other = jwts.find((j) => j.identity !== undefined && typeof j.payload.sub === 'string' && j.payload.sub !== main.payload.sub);
   const endpoint = ctx.target.endpoints.find((e) => e.method === 'GET' && !e.public);
   if (!other?.identity || !endpoint) return;
+  const { forgeFor, scrubToken } = await loadJwtLib();
   const forged = await forgeFor(main, secret, String(other.payload.sub));
   const path = fillPath(endpoint);
   const carried =

@@ -41,7 +41,7 @@ export function tracedRequests(ctx: CheckContext): { traced: TracedRequest[]; re
   const traced: TracedRequest[] = [];
   const refused: Exchange[] = [];
   const idHeader = ctx.target.requestId.header;
-  for (const { exchange } of ctx.http.recorded()) {
+  for (const { exchange } of ctx.http.eachRecorded()) {
     if (exchange.status === undefined) continue;
     if (refusedByParser(exchange)) {
       refused.push(exchange);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../config/errors.js';
 
@@ -79,15 +79,37 @@ export function assertWritableTarget(file: string, flag = '--output'): void {
  * Writes a file without following a link at its path: the text goes to a new temporary file in the
  * same folder (created exclusively, so never through a link), which is then renamed over the target.
  */
-export function writeFileSafely(file: string, text: string, flag = '--output'): void {
+export function writeFileSafely(file: string, text: string | Iterable<string>, flag = '--output'): void {
   assertWritableTarget(file, flag);
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+    if (typeof text === 'string') writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+    else writeChunks(temp, text);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot write ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Writes text given in pieces (a large report as it is serialised), about 1 MiB at a time. */
+function writeChunks(path: string, chunks: Iterable<string>): void {
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const chunk of chunks) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1024 * 1024) {
+        writeSync(fd, pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (pending.length) writeSync(fd, pending.join(''));
+  } finally {
+    closeSync(fd);
   }
 }

@@ -117,7 +117,13 @@ export async function showReport(input: Report, options: ShowOptions, io: Io): P
   for (const file of options.outputs) {
     const path = resolve(io.cwd, file);
     ensureParentDir(path);
-    writeFileSafely(path, await render(report, formatForFile(file), { color: false, verbose: true, ...extra }));
+    const format = formatForFile(file);
+    // A JSON report is written as it is serialised (it can run to tens of MB): never one whole string in memory.
+    const text =
+      format === 'json'
+        ? (await import('../report/json-stream.js')).jsonReportChunks(report)
+        : await render(report, format, { color: false, verbose: true, ...extra });
+    writeFileSafely(path, text);
   }
 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;

@@ -20,6 +20,7 @@ import { mayBeAnsweredEarly, sendTolerantOfEarlyAnswers } from './raw-send.js';
 import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './fluke-retry.js';
 import { invalidHeader } from './header-rules.js';
 import { WriteGate, type WritableRoute } from './write-scope.js';
+import { RecordSpill } from './spill.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -39,6 +40,8 @@ export interface ClientOptions {
   /** The run's abort signal (the run deadline is added to it). */
   signal?: AbortSignal;
   userAgent?: string;
+  /** Recorded responses kept in memory before older ones go to the spill file (spill.ts); tests make it small. */
+  recordWindow?: number;
 }
 
 const EXCERPT_BYTES = 2048;
@@ -79,7 +82,8 @@ class Client implements HttpClient {
   private readonly deadline: AbortController = new AbortController();
   private readonly signal: AbortSignal;
   private readonly deadlineTimer: NodeJS.Timeout;
-  private readonly records: RecordedResponse[] = [];
+  /** The recorded responses: the latest in memory, older ones in a temporary file (spill.ts). */
+  private readonly records: RecordSpill;
   private recordedTextBytes = 0;
   private readonly listeners: Array<(e: Exchange) => void> = [];
   private nextId = 1;
@@ -97,6 +101,7 @@ class Client implements HttpClient {
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.secrets = options.secrets ?? [];
     this.redactor = new LeakMaskingRedactor(this.secrets);
+    this.records = new RecordSpill(options.recordWindow);
     this.limit = pLimit(Math.max(1, options.limits.concurrency));
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
@@ -114,7 +119,12 @@ class Client implements HttpClient {
   }
 
   recorded(): readonly RecordedResponse[] {
-    return this.records;
+    // Whole, in memory, only while nothing has been spilled; the analyses read eachRecorded() instead.
+    return this.records.size === this.records.recent().length ? this.records.recent() : [...this.records.all()];
+  }
+
+  eachRecorded(): Iterable<RecordedResponse> {
+    return this.records.all();
   }
 
   stats(): ClientStats {
@@ -128,12 +138,16 @@ class Client implements HttpClient {
   recentExchanges(count: number): Exchange[] {
     // Records are kept in the order exchanges finished; ids are given as they go out. Concurrent
     // exchanges finish at most `concurrency` places out of send order.
-    const tail = this.records.slice(-(count + this.options.limits.concurrency)).map((r) => r.exchange);
+    const tail = this.records
+      .recent()
+      .slice(-(count + this.options.limits.concurrency))
+      .map((r) => r.exchange);
     return tail.sort((a, b) => a.id - b.id).slice(-count);
   }
 
   async close(): Promise<void> {
     clearTimeout(this.deadlineTimer);
+    this.records.close();
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
   }
 
@@ -423,10 +437,12 @@ class Client implements HttpClient {
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
       exchange.status = status;
-      exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
       const cap = Math.min(request.maxResponseBytes ?? Infinity, this.options.limits.maxResponseBytes);
       const read = await readCapped(res.body, responseHeaders['content-encoding'], cap);
-      const durationMs = performance.now() - start;
+      // The clock stops at the last byte (readCapped's stamp, before the chunks are joined): redaction,
+      // scanning and recording below are the tool's time, not the target's (issue 27: latency truth).
+      const durationMs = read.endedAt - start;
+      exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
       // Decoded only when a check asks: most never read a megabyte body as text.
       let text: string | undefined;
       const bodyText = (): string => (text ??= read.body.toString('utf8'));
@@ -468,6 +484,8 @@ class Client implements HttpClient {
       const probeError = this.toProbeError(error, timeout, timeoutMs, method, url);
       exchange.error = { code: probeError.code, message: probeError.message };
       if (status) exchange.status = status;
+      // The answer's head came but its body failed (a timeout, a reset): its headers are evidence too.
+      if (status && !exchange.responseHeaders) exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
       this.record(exchange, Buffer.alloc(0));
       throw new ProbeError(probeError.code, probeError.message, exchange);
     } finally {

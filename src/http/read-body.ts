@@ -15,6 +15,8 @@ export function errorCode(error: unknown): string | undefined {
 interface CappedBody {
   body: Buffer;
   truncated: boolean;
+  /** performance.now() as the last byte was taken, before the chunks are joined: the end of the timed exchange. */
+  endedAt: number;
   decodeError?: string;
 }
 
@@ -50,15 +52,18 @@ export async function readCapped(
         break;
       }
     }
-    return { body: Buffer.concat(chunks, size), truncated };
+    const endedAt = performance.now();
+    return { body: Buffer.concat(chunks, size), truncated, endedAt };
   }
   let decodeError: string | undefined;
+  let endedAt = 0;
   // pipeline() carries an abort or reset of the source into the decoder, so the loop below ends.
   pipeline(source as unknown as NodeJS.ReadableStream, decoder, () => undefined);
   try {
     for await (const chunk of decoder as AsyncIterable<Buffer>) {
       if (take(chunk)) break;
     }
+    endedAt = performance.now();
   } catch (error) {
     const name = (error as Error).name;
     const code = errorCode(error);
@@ -66,11 +71,12 @@ export async function readCapped(
       throw error;
     // A body that claims an encoding it does not have: keep what decoded and say so.
     decodeError = error instanceof Error ? error.message : String(error);
+    endedAt = performance.now();
   } finally {
     decoder.destroy();
     source.destroy();
   }
-  return { body: Buffer.concat(chunks, size), truncated, ...(decodeError ? { decodeError } : {}) };
+  return { body: Buffer.concat(chunks, size), truncated, endedAt, ...(decodeError ? { decodeError } : {}) };
 }
 
 function makeDecoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {

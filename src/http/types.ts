@@ -143,8 +143,13 @@ export interface RecordedResponse {
 
 export interface HttpClient {
   send(request: ProbeRequest): Promise<ProbeResponse>;
-  /** Every response of the run so far, in order. */
+  /** Every response of the run so far, in order (read back whole into memory: prefer eachRecorded). */
   recorded(): readonly RecordedResponse[];
+  /**
+   * Every response of the run so far, in order, one at a time: the older ones are read back from the
+   * run's spill file, so a whole-run analysis holds only what it keeps (issue 27).
+   */
+  eachRecorded(): Iterable<RecordedResponse>;
   stats(): ClientStats;
   /** The configured auth headers, for checks that compare with and without them. */
   readonly authHeaders: Readonly<Record<string, string>>;

@@ -20,7 +20,7 @@ const MASKED = /\[[^[\]]{1,120}, \d+ chars/;
  * a note for the report.
  */
 export async function settleCreated(http: HttpClient, target: Target): Promise<{ created: CreatedResource[]; notes: string[] }> {
-  const created = findCreated(http.recorded(), target, http);
+  const created = findCreated(http.eachRecorded(), target, http);
   if (!created.length) return { created, notes: [] };
   if (!target.cleanup || !target.allowWrites) {
     return {
@@ -45,7 +45,7 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
 
 /** The records the run's write probes created, once each, in the order they were made. */
 export function findCreated(
-  records: readonly RecordedResponse[],
+  records: Iterable<RecordedResponse>,
   target: Target,
   http: Pick<HttpClient, 'authHeaders' | 'redact'>,
 ): CreatedResource[] {

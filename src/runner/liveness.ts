@@ -82,6 +82,7 @@ export class LivenessWatch {
       authHeaders: this.http.authHeaders,
       send: (request) => this.send(request, sender),
       recorded: () => this.http.recorded(),
+      eachRecorded: () => this.http.eachRecorded(),
       stats: () => this.http.stats(),
       redact: (text) => this.http.redact(text),
       onExchange: (listener) => this.http.onExchange(listener),

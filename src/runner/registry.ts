@@ -24,6 +24,9 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
     for (const name of checkFiles(dir)) {
       const module = (await import(pathToFileURL(join(dir, name)).href)) as { default?: Check };
       const check = module.default;
+      // The catalogue is checked at every load (cheap); reading each check's source for report() calls is
+      // not done at start-up (it cost a tenth of `preflight checks`): test/runner/catalogue.test.ts runs
+      // sourceProblems over every check instead.
       assertCheck(check, name);
       checks.push(check);
     }
@@ -38,8 +41,8 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
   return loading;
 }
 
-/** The check modules in a folder, by file name, in order: not api.ts, declarations, tests or sub-folders. */
-export function checkFiles(dir: string): string[] {
+/** The check modules' file names in `dir`, sorted: sub-folders, declarations, tests and api.ts are not checks. */
+export function checkFiles(dir = checksDir()): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter(
       (entry) =>

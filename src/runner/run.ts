@@ -160,7 +160,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     notes.push(...waived.notes);
     // Which framework/proxy the fixes are written for, and each finding's fix there (packs load only now).
     const { tailorToStack } = await import('../stack/tailor.js');
-    const stack = await tailorToStack(target, http.recorded(), waived.findings, notes);
+    const stack = await tailorToStack(target, http.eachRecorded(), waived.findings, notes);
     const items = scoreItems(waived.findings);
     const score = totalScore(items);
     return {

@@ -14,31 +14,39 @@ export interface Observation {
   body: string;
 }
 
-/** The run's answers (the ones that came back), plus where a served OpenAPI document was found. */
-export function observationsOf(recorded: readonly RecordedResponse[], discovered?: { url: string }): Observation[] {
-  const seen: Observation[] = [];
+/**
+ * The run's answers (the ones that came back), plus where a served OpenAPI document was found: made
+ * one at a time as they are read, so detection never holds the run's answers at once (issue 27).
+ */
+export function* observationsOf(recorded: Iterable<RecordedResponse>, discovered?: { url: string }): Generator<Observation> {
   for (const { exchange, bodyText } of recorded) {
     if (exchange.status === undefined) continue;
-    seen.push({
+    yield {
       method: exchange.method,
       path: pathOf(exchange.url),
       status: exchange.status,
       headers: lowerCaseKeys(exchange.responseHeaders ?? {}),
       body: bodyText,
-    });
+    };
   }
-  if (discovered) seen.push({ method: 'GET', path: pathOf(discovered.url), status: 200, headers: {}, body: '' });
-  return seen;
+  if (discovered) yield { method: 'GET', path: pathOf(discovered.url), status: 200, headers: {}, body: '' };
 }
 
 /** The stacks whose signals add up to 2 or more, with what showed each; frameworks first. */
-export function detectStacks(packs: readonly StackPack[], seen: readonly Observation[]): StackMatch[] {
+export function detectStacks(packs: readonly StackPack[], seen: Iterable<Observation>): StackMatch[] {
+  // One pass over the answers: each signal keeps the first answer that shows it.
+  const firstHit = new Map<StackSignal, Observation>();
+  const signals = packs.flatMap((pack) => pack.signals);
+  for (const observation of seen) {
+    for (const signal of signals) if (!firstHit.has(signal) && matches(signal, observation)) firstHit.set(signal, observation);
+    if (firstHit.size === signals.length) break;
+  }
   const found: Array<StackMatch & { score: number; supersedes: readonly string[] }> = [];
   for (const pack of packs) {
     let score = 0;
     const evidence: string[] = [];
     for (const signal of pack.signals) {
-      const hit = seen.find((observation) => matches(signal, observation));
+      const hit = firstHit.get(signal);
       if (!hit) continue;
       score += signal.weight ?? 2;
       evidence.push(`${signal.says} (${hit.method} ${hit.path} → ${hit.status})`);

@@ -11,7 +11,7 @@ import type { StackPack, StackReport } from './types.js';
  */
 export async function tailorToStack(
   target: Target,
-  recorded: readonly RecordedResponse[],
+  recorded: Iterable<RecordedResponse>,
   findings: Finding[],
   notes: string[] = [],
 ): Promise<StackReport> {
