@@ -1,9 +1,4 @@
-import { Redactor } from '../http/redact.js';
 import { ProbeError } from '../http/types.js';
-import { TOOL_NAME, toolVersion } from '../package-info.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
-import { scoreItems } from '../scoring/score.js';
-import type { Target } from '../types.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -41,39 +36,4 @@ export function watchInterrupts(): InterruptWatch {
       for (const [name, handler] of handlers) process.off(name, handler);
     },
   };
-}
-
-/** Marks a report as partial: it names the signal and fails the gate with a reason that says so. */
-export function markInterrupted(report: Report, signal: StopSignal): Report {
-  const reason = `interrupted (${signal}) before the audit finished: this report is partial, and what was not probed is marked error`;
-  return { ...report, interrupted: signal, gate: { ...report.gate, passed: false, reasons: [reason, ...report.gate.reasons] } };
-}
-
-/** Stopped while the target was still being checked: a report with every item undecided, so the --output files still say what happened. */
-export function reportBeforeAnyCheck(
-  target: Target,
-  signal: StopSignal,
-  startedAt: Date,
-  options: { only?: string[]; skip?: string[] },
-): Report {
-  const redact = new Redactor(target.secrets);
-  const items = scoreItems([]).map((item) => ({ ...item, status: 'error' as const }));
-  return markInterrupted(
-    {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: TOOL_NAME, version: toolVersion() },
-      target: { name: redact.text(target.name), baseUrl: redact.text(target.baseUrl) },
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      requests: 0,
-      score: null,
-      grade: 'F',
-      gate: { passed: false, failUnder: target.thresholds.failUnder, reasons: [] },
-      items,
-      checks: [],
-      notes: ['no check ran: the run was stopped while the target was being checked'],
-      options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
-    },
-    signal,
-  );
 }

@@ -1,12 +1,14 @@
 import type { Report } from '../report/types.js';
-import { runAudit, type AuditOptions } from '../runner/run.js';
+import { Redactor } from '../http/redact.js';
+import { buildReport, type ReportInputs } from '../runner/build-report.js';
+import { collectAudit, type AuditOptions } from '../runner/run.js';
 import type { Target } from '../types.js';
 import type { Logger } from '../check-api/contract.js';
 import type { Io } from './io.js';
 import { terminalText } from '../report/escape.js';
 import { showReport, type ShowOptions } from './present.js';
 import { startSpinner } from './spinner.js';
-import { type InterruptWatch, markInterrupted, reportBeforeAnyCheck, watchInterrupts } from './interrupt.js';
+import { type InterruptWatch, watchInterrupts } from './interrupt.js';
 
 export interface PresentOptions extends ShowOptions {
   progress: boolean;
@@ -29,12 +31,12 @@ export async function auditAndPresent(
     info: (message) => options.verbose && io.stderr.write(`[info] ${message}\n`),
     warn: (message) => io.stderr.write(`[warn] ${message}\n`),
   };
-  let report: Report;
   // Ctrl-C or SIGTERM stops the probing; the partial report is still printed and written below.
   const { interrupts = watchInterrupts(), ...auditOptions } = extra;
   const startedAt = new Date();
+  let collected: ReportInputs;
   try {
-    report = await runAudit(target, {
+    collected = await collectAudit(target, {
       ...(options.only ? { only: options.only } : {}),
       ...(options.skip ? { skip: options.skip } : {}),
       log,
@@ -47,28 +49,16 @@ export async function auditAndPresent(
       ...auditOptions,
     });
   } catch (error) {
-    const signal = interrupts.stoppedBy();
-    if (!signal) throw error;
-    report = reportBeforeAnyCheck(target, signal, startedAt, options);
+    if (!interrupts.stoppedBy()) throw error;
+    // Stopped while the target was still being checked: no run to report, every item undecided.
+    const redactor = new Redactor(target.secrets);
+    collected = { target, redact: (text) => redactor.text(text), options, startedAt, durationMs: Date.now() - startedAt.getTime() };
   } finally {
     spinner?.stop();
     interrupts.dispose();
   }
   const stoppedBy = interrupts.stoppedBy();
-  if (stoppedBy) {
-    if (!report.interrupted) report = markInterrupted(report, stoppedBy);
-    io.stderr.write(`preflight: interrupted (${stoppedBy}): writing the partial report\n`);
-  }
-  if (target.spec?.convertedFrom)
-    report.notes.push(
-      `the OpenAPI document ${target.spec.source} was converted from ${target.spec.convertedFrom} (swagger2openapi) before use`,
-    );
-  if (target.discovered) {
-    const { url, public: open } = target.discovered;
-    report.discovered = { url, public: open };
-    report.notes.push(
-      `used the OpenAPI document the target serves at ${url} (found without --openapi; ${open ? 'public: it answered without credentials' : 'it needed the configured credentials'}); its operations the config does not list were probed too (--no-discover turns this off)`,
-    );
-  }
+  if (stoppedBy) io.stderr.write(`preflight: interrupted (${stoppedBy}): writing the partial report\n`);
+  const report = buildReport({ ...collected, ...(stoppedBy ? { interrupted: stoppedBy } : {}) });
   return showReport(report, options, io);
 }

@@ -6,8 +6,8 @@ import { requestLine } from '../http/attempt.js';
 import { endpointRequest } from '../http/endpoint-request.js';
 import { ProbeError, type HttpClient, type ProbeRequest } from '../http/types.js';
 import { TOOL_NAME, toolVersion } from '../package-info.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
-import { applyWaivers, gateOf, gradeOf, scoreItems, totalScore } from '../scoring/score.js';
+import type { Report } from '../report/types.js';
+import { applyWaivers } from '../scoring/score.js';
 import type { EngineVerdictId } from '../check-api/engine-verdicts.js';
 import { makeFinding, uniqueKeys } from '../check-api/finding.js';
 import { isWriteMethod } from '../http/methods.js';
@@ -22,7 +22,7 @@ import { planAudit } from './budget-plan.js';
 import { checkReachability } from './reachability.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
-import { sourcesOf } from '../report/sources.js';
+import { type AuditRun, buildReport, type ReportInputs } from './build-report.js';
 import type { Telemetry } from '../telemetry/types.js';
 
 export interface AuditOptions {
@@ -49,6 +49,11 @@ export interface Task {
 
 /** Runs every selected check against the target and returns the report. Throws TargetUnreachable (exit 3). */
 export async function runAudit(target: Target, options: AuditOptions = {}): Promise<Report> {
+  return buildReport(await collectAudit(target, options));
+}
+
+/** Runs every selected check and collects what the report is built from (buildReport). Throws TargetUnreachable (exit 3). */
+export async function collectAudit(target: Target, options: AuditOptions = {}): Promise<ReportInputs & { run: AuditRun }> {
   const started = new Date();
   const startMs = performance.now();
   const log = options.log ?? silent;
@@ -161,40 +166,36 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
     // Which framework/proxy the fixes are written for, and each finding's fix there (packs load only now).
     const { tailorToStack } = await import('../stack/tailor.js');
     const stack = await tailorToStack(target, http.eachRecorded(), waived.findings, notes);
-    const items = scoreItems(waived.findings);
-    const score = totalScore(items);
     return {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: TOOL_NAME, version: toolVersion() },
-      target: { name: http.redact(target.name), baseUrl: http.redact(target.baseUrl) },
-      startedAt: started.toISOString(),
+      target,
+      redact,
+      options: { only: options.only ?? [], skip: options.skip ?? [] },
+      startedAt: started,
       durationMs: Math.round(performance.now() - startMs),
-      requests: stats.requests,
-      score,
-      grade: gradeOf(score),
-      gate: gateOf(score, items, target.thresholds.failUnder, {
-        probed: judged.endpoints.length,
-        ...(watch.ended ? { targetDown: crashNote(watch.crashes.at(-1)!, target.limits.recoveryMs) } : {}),
-      }),
-      items,
-      checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS] : [])],
-      coverage: {
-        endpoints: target.endpoints.length,
-        answered: coverage.present.length,
-        absent: coverage.absent.length,
-        notProbed: coverage.unknown.length + unfilled.length,
+      run: {
+        requests: stats.requests,
+        findings: waived.findings,
+        checks: [...checks.map((check) => check.meta), ...(coverage.absent.length ? [ENDPOINT_EXISTS] : [])],
+        notes,
+        facts: {
+          probed: judged.endpoints.length,
+          ...(watch.ended ? { targetDown: crashNote(watch.crashes.at(-1)!, target.limits.recoveryMs) } : {}),
+        },
+        coverage: {
+          endpoints: target.endpoints.length,
+          answered: coverage.present.length,
+          absent: coverage.absent.length,
+          notProbed: coverage.unknown.length + unfilled.length,
+        },
+        writeScope: {
+          configured: writeScope.configured,
+          specOnly: writeScope.specOnly,
+          specWritable: writeScope.specWritable,
+          specWrites: writeScope.specWrites,
+        },
+        created: settled.created,
+        stack,
       },
-      notes: notes.map((note) => http.redact(note)),
-      options: { allowWrites: target.allowWrites, only: options.only ?? [], skip: options.skip ?? [] },
-      writeScope: {
-        configured: writeScope.configured,
-        specOnly: writeScope.specOnly,
-        specWritable: writeScope.specWritable,
-        specWrites: writeScope.specWrites,
-      },
-      ...(settled.created.length ? { created: settled.created } : {}),
-      stack,
-      ...withSources(sourcesOf(target, (text) => http.redact(text))),
     };
   } finally {
     await http.close();
@@ -296,5 +297,3 @@ function orderFindings(findings: Finding[], checks: readonly Check[]): Finding[]
     )
     .map(({ finding }) => finding);
 }
-
-const withSources = (sources: Report['sources']): { sources?: NonNullable<Report['sources']> } => (sources ? { sources } : {});
