@@ -152,10 +152,11 @@ checkTester.run(check, {
         },
       ],
       assert: (findings) => {
-        expect(findings[0]!.severity).toBe('critical');
-        expect(findings[0]!.reproduce).toMatch(/^curl -sS -i '.*\/actuator\/env'$/);
+        const exposed = byVerdict(findings, 'exposed');
+        expect(exposed.severity).toBe('critical');
+        expect(exposed.reproduce).toMatch(/^curl -sS -i '.*\/actuator\/env'$/);
         // Bounded: the wordlist once; no calibration was needed, since every other answer was a 404.
-        expect(findings[0]!.evidence).toHaveLength(1);
+        expect(exposed.evidence).toHaveLength(1);
       },
     },
     {

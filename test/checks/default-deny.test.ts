@@ -42,7 +42,7 @@ checkTester.run(check, {
         }),
       verdicts: ['refused', { verdict: 'shortList', data: { publicPaths: '/health and /api/login', count: 2 } }],
       assert: (findings) => {
-        const refused = findings.find((f) => f.id === 'default-deny/refused')!;
+        const refused = byVerdict(findings, 'refused');
         expect(refused.data!.paths).toEqual([
           expect.stringMatching(/^\/preflight-\w+$/),
           expect.stringMatching(/^\/api\/preflight-\w+$/),
@@ -60,7 +60,7 @@ checkTester.run(check, {
         return { url, close: () => app.close() };
       },
       verdicts: ['notServed', 'shortList'],
-      assert: (findings) => expect(findings[0]!.evidence.map((e) => e.status)).toEqual([404, 404, 404]),
+      assert: (findings) => expect(byVerdict(findings, 'notServed').evidence.map((e) => e.status)).toEqual([404, 404, 404]),
     },
     {
       // Issue 13.3: /user/preflight-x matched the API's own /user/{username} and was called "public".
@@ -68,7 +68,8 @@ checkTester.run(check, {
       config: config('[/health]', '  - { path: "/user/{username}", params: { username: alice } }\n'),
       server: petstore,
       verdicts: ['notServed', 'shortList'],
-      assert: (findings) => expect(findings[0]!.data!.paths).toContainEqual(expect.stringMatching(/^\/user\/(preflight-\w+)\/\1$/)),
+      assert: (findings) =>
+        expect(byVerdict(findings, 'notServed').data!.paths).toContainEqual(expect.stringMatching(/^\/user\/(preflight-\w+)\/\1$/)),
     },
   ],
   invalid: [
@@ -83,7 +84,7 @@ checkTester.run(check, {
         }),
       verdicts: ['served'],
       assert: (findings) => {
-        const served = findings.find((f) => f.id === 'default-deny/served')!;
+        const served = byVerdict(findings, 'served');
         expect(served.severity).toBe('high');
         expect(served.data!.answers).toEqual([expect.stringMatching(/^GET \/api\/preflight-\w+ → 200$/)]);
         expect(served.reproduce).toMatch(/\/api\/preflight-\w+'$/);

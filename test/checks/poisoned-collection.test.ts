@@ -4,6 +4,7 @@
 // when it fails too the endpoint is reported broken once, naming the write that did it.
 import { describe, expect, it } from 'vitest';
 import malformedBody from '../../checks/malformed-body.js';
+import { byVerdict } from '../helpers/check-tester.js';
 import { sameEveryRun, verdictIds } from '../helpers/repeat.js';
 import { json, startServer } from '../helpers/servers.js';
 
@@ -46,14 +47,15 @@ describe('a collection poisoned by one malformed write', () => {
   it('is one brokeEndpoint finding naming the write, not a list of inputs blamed for it, the same in three audits', async () => {
     const findings = await sameEveryRun(malformedBody, poisonable, config);
     expect(verdictIds(findings)).toEqual(['brokeEndpoint']);
-    expect(findings[0]!.status).toBe('fail');
-    expect(findings[0]!.data).toMatchObject({ requests: ['POST /api/notes'], endpoint: 'POST /api/notes', status: '500', before: '201' });
-    expect(findings[0]!.evidence[1]!.requestBodyExcerpt).toBe('{"title":null,"pages":3}');
+    const broke = byVerdict(findings, 'brokeEndpoint');
+    expect(broke.status).toBe('fail');
+    expect(broke.data).toMatchObject({ requests: ['POST /api/notes'], endpoint: 'POST /api/notes', status: '500', before: '201' });
+    expect(broke.evidence[1]!.requestBodyExcerpt).toBe('{"title":null,"pages":3}');
   });
 
   it('a 5xx that leaves the valid body working is still judged as the input failing', async () => {
     const findings = await sameEveryRun(malformedBody, unpoisonable, config);
     expect(verdictIds(findings)).toEqual(['inputsFailed']);
-    expect(findings[0]!.data?.list).toMatch(/pages: 1e400 → 500/);
+    expect(byVerdict(findings, 'inputsFailed').data?.list).toMatch(/pages: 1e400 → 500/);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import { expect } from 'vitest';
 import check from '../../checks/request-id.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { startMswServer } from '../helpers/msw.js';
 import { json, startServer } from '../helpers/servers.js';
 
@@ -38,7 +38,7 @@ endpoints:
       name: 'never sets one',
       server: () => startServer((req, res) => json(res, req.url === '/api/items' ? 200 : 404, {})),
       verdicts: ['notEchoed', 'notGenerated', 'missingOnErrors'],
-      assert: (findings) => expect(findings[0]!.reproduce).toMatch(/^curl .*\/api\/items/),
+      assert: (findings) => expect(byVerdict(findings, 'notEchoed').reproduce).toMatch(/^curl .*\/api\/items/),
     },
     {
       name: 'echoes only on 2xx',
@@ -50,10 +50,7 @@ endpoints:
         }),
       verdicts: ['missingOnErrors'],
       assert: (findings) =>
-        expect(findings.find((f) => f.id === 'request-id/missingOnErrors')!.data!.answers).toEqual([
-          expect.stringMatching(/→ 404$/),
-          'GET /api/items → 401',
-        ]),
+        expect(byVerdict(findings, 'missingOnErrors').data!.answers).toEqual([expect.stringMatching(/→ 404$/), 'GET /api/items → 401']),
     },
     {
       name: 'generates the same id on every request',

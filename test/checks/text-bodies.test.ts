@@ -8,6 +8,7 @@ import bodySizeCaps from '../../checks/body-size-caps.js';
 import { grownTextBody, bodyFormat } from '../../checks/lib/body-format.js';
 import malformedBody from '../../checks/malformed-body.js';
 import type { Endpoint } from '../../src/types.js';
+import { byVerdict } from '../helpers/check-tester.js';
 import { sameEveryRun, verdictIds } from '../helpers/repeat.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
 
@@ -64,8 +65,10 @@ describe('text-bodied write endpoints (a Prometheus-text push endpoint)', () => 
   it('without a cap, 10 MiB of metrics lines are accepted: a fail, the same in three audits, and no JSON is ever sent', async () => {
     const findings = await sameEveryRun(bodySizeCaps, uncapped, config);
     expect(verdictIds(findings)).toEqual(['accepted']);
-    expect(findings[0]!.key).toBe('body-size-caps/cap@POST /metrics/job/preflight#size');
-    expect(findings[0]!.data?.sent).toMatch(/^a 10 MiB text\/plain body \(the configured text\/plain body repeated [\d,]+ times\)$/);
+    expect(byVerdict(findings, 'accepted').key).toBe('body-size-caps/cap@POST /metrics/job/preflight#size');
+    expect(byVerdict(findings, 'accepted').data?.sent).toMatch(
+      /^a 10 MiB text\/plain body \(the configured text\/plain body repeated [\d,]+ times\)$/,
+    );
     expect(Math.max(...stored)).toBeGreaterThanOrEqual(10 * 1024 * 1024);
     expect(firstBytes.filter((byte) => byte === '{' || byte === '[')).toEqual([]);
   });
@@ -87,7 +90,7 @@ describe('text-bodied write endpoints (a Prometheus-text push endpoint)', () => 
     try {
       const findings = await sameEveryRun(bodySizeCaps, refusesAll, config);
       expect(verdictIds(findings)).toEqual(['validBodyRefusedToo']);
-      expect(findings[0]!.status).toBe('error');
+      expect(byVerdict(findings, 'validBodyRefusedToo').status).toBe('error');
     } finally {
       await refusesAll.close();
     }
@@ -97,7 +100,7 @@ describe('text-bodied write endpoints (a Prometheus-text push endpoint)', () => 
     firstBytes.length = 0;
     const findings = await sameEveryRun(malformedBody, uncapped, config);
     expect(verdictIds(findings)).toEqual(['inputsHandled']);
-    expect(findings[0]!.data?.answers).toMatch(/400×\d/);
+    expect(byVerdict(findings, 'inputsHandled').data?.answers).toMatch(/400×\d/);
     expect(firstBytes.filter((byte) => byte === '{' || byte === '[')).toEqual([]);
   });
 });
