@@ -67,7 +67,11 @@ describe('interrupting an audit', () => {
     expect(report.gate.passed).toBe(false);
     expect(report.gate.reasons[0]).toMatch(/^interrupted \(SIGINT\) before the audit finished/);
     const findings = report.items.flatMap((item) => item.findings);
-    expect(findings.filter((f) => f.status === 'error' && /interrupted \(SIGINT\)/.test(f.message)).length).toBeGreaterThan(0);
+    const unprobed = findings.filter(
+      (f) => f.id.endsWith('/undecided') && f.data?.code === 'aborted' && /^interrupted \(SIGINT\)/.test(String(f.data?.reason)),
+    );
+    expect(unprobed.every((f) => f.status === 'error')).toBe(true);
+    expect(unprobed.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'out.md'))).toBe(true);
     expect(readFileSync(join(dir, 'out.md'), 'utf8')).toMatch(/interrupted \(SIGINT\)/);
   }, 60_000);

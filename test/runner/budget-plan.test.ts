@@ -36,7 +36,9 @@ describe('the budget plan', () => {
     const undecided = report.items.filter((item) => item.score === null).map((item) => `${item.id}: ${item.status}`);
     expect(undecided).toEqual(['observability: skip']);
     const findings = report.items.flatMap((item) => item.findings);
-    expect(findings.filter((f) => /request budget|budget/.test(f.message)).map((f) => `${f.checkId} ${f.endpoint}`)).toEqual([]);
+    // No finding ran out of budget: no undecided with code budget, and no verdict's data mentions one.
+    const outOfBudget = findings.filter((f) => f.data?.code === 'budget' || /budget/.test(JSON.stringify(f.data ?? {})));
+    expect(outOfBudget.map((f) => `${f.checkId} ${f.endpoint}`)).toEqual([]);
     expect(report.notes.join('\n')).toMatch(/auth-anonymous: \d+ of 1,000 endpoints, sampled across \d+ of 40 path prefixes/);
     expect(report.notes[0]).toMatch(/^budget plan: every check on every endpoint would take about [\d,]+ requests/);
     // What the plan said is what the run sent, within 10 %.
