@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/runner/run.js';
 import check from '../../checks/request-metrics.js';
 import type { Target } from '../../src/types.js';
-import { checkTester } from '../helpers/check-tester.js';
+import { byVerdict, checkTester } from '../helpers/check-tester.js';
 import { targetFor } from '../helpers/target.js';
 import { auditTraffic, parserRefusals, startObservedApp, type ObservedAppOptions } from '../helpers/observability-apps.js';
 
@@ -120,7 +120,7 @@ describe('the metrics source', () => {
     const report = await audit('wrong-token-0000');
     const findings = report.items.flatMap((item) => item.findings).filter((f) => f.checkId === 'request-metrics');
     expect(findings.map((f) => f.id)).toEqual(['request-metrics/undecided']);
-    expect(findings[0]!.message).toMatch(/answered 401/);
+    expect(byVerdict(findings, 'undecided').data).toMatchObject({ code: 'network', reason: expect.stringMatching(/answered 401;/) });
     expect(JSON.stringify(report)).not.toContain('wrong-token-0000');
   });
 });
