@@ -79,7 +79,9 @@ describe('default-deny on the demo APIs', () => {
       expect(new Set(seen.map((r) => r.method))).toEqual(new Set(['GET', 'HEAD', 'OPTIONS']));
       // The write endpoints are skipped with the reason, not silently dropped.
       expect(
-        item.findings.filter((f) => f.endpoint.startsWith('POST ')).every((f) => f.status === 'skip' && /allowWrites/.test(f.message)),
+        item.findings
+          .filter((f) => f.endpoint.startsWith('POST '))
+          .every((f) => f.id.endsWith('/notOptedIn') && f.status === 'skip' && /allowWrites/.test(String(f.data?.reason))),
       ).toBe(true);
     }
   });
