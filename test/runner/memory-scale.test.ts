@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, sendJson, type RunningServer } from '../../src/demo/common.js';
+import type { RunningServer } from '../../src/demo/common.js';
 import { bigApiConfig, startBigApi } from '../helpers/big-api.js';
 import { runMeasured } from '../helpers/spawn-cli.js';
 
