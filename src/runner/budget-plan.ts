@@ -40,16 +40,17 @@ const CHECK_COSTS: Record<string, (target: Target, endpoint: Endpoint | undefine
     requestsPerEndpoint: running.has('latency-percentiles') ? 0 : timed(target, endpoint, false),
   }),
   'body-size-caps': () => ({ requestsPerEndpoint: 4 }),
-  // Nothing without a second identity; with some: the main identity's lists, then per identity each
-  // list and each item endpoint (the configured id and two from the lists, both identities), and
-  // with writes one create, read, 4 attempts and a read back.
+  // Nothing without a second identity; with some: the main identity's lists (read twice, a stable
+  // baseline), then per identity each list once and each item endpoint at three paths (the configured id
+  // and two from the lists), each read twice as the main identity and once as the other; with writes
+  // one create, two reads, 4 attempts and a read back.
   'cross-user': (target) => {
     const identities = Math.min(3, Object.keys(target.auth.identities ?? {}).length);
     if (!identities) return { requestsPerRun: 0 };
     const guarded = target.endpoints.filter((e) => e.method === 'GET' && !e.public);
     const lists = guarded.filter((e) => e.kind === 'list').length;
     const items = guarded.filter((e) => e.path.includes('{')).length;
-    return { requestsPerRun: lists + identities * (lists + items * 6) + (target.allowWrites ? 7 : 0) };
+    return { requestsPerRun: 2 * lists + identities * (lists + items * 9) + (target.allowWrites ? 8 : 0) };
   },
   // An unknown path under the root and under up to 5 path prefixes.
   'default-deny': () => ({ requestsPerRun: 6 }),
