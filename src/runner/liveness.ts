@@ -12,6 +12,8 @@ const FRESH_MS = 1000;
 const POLL_MS = 500;
 /** A reset this close before the first refusal was in flight when the server died. */
 const CRASH_WINDOW_MS = 2000;
+/** Senders remembered for the latest exchanges: far more than the 64 recent ones a crash's suspects come from. */
+const SENDERS_KEPT = 1024;
 
 export interface Sender {
   /** The check and endpoint a request was sent for, to attribute a crash. */
@@ -42,7 +44,9 @@ type Ping = 'up' | 'down' | 'unknown' | 'stop';
 
 export class LivenessWatch {
   private readonly recent: Array<{ exchange: Exchange; endedAt: number }> = [];
+  /** Which check sent each exchange: the latest SENDERS_KEPT, and always those a crash names as suspects. */
   private readonly senders = new Map<number, Sender>();
+  private readonly suspectSenders = new Map<number, Sender | undefined>();
   private readonly pings = new Set<number>();
   /**
    * The request behind each recent exchange, so a suspect can be replayed exactly as it was sent.
@@ -73,7 +77,16 @@ export class LivenessWatch {
 
   /** Which check sent an exchange (known once its answer, or failure, came back). */
   senderOf(exchange: Exchange): Sender | undefined {
-    return this.senders.get(exchange.id);
+    return this.senders.get(exchange.id) ?? this.suspectSenders.get(exchange.id);
+  }
+
+  private noteSender(id: number, sender: Sender): void {
+    this.senders.set(id, sender);
+    if (this.senders.size <= SENDERS_KEPT) return;
+    // Only a crash's suspects are asked for after the fact; the rest need not outlive the window.
+    const [oldest] = this.senders.keys() as Iterable<number>;
+    if (this.suspectSenders.has(oldest!)) this.suspectSenders.set(oldest!, this.senders.get(oldest!));
+    this.senders.delete(oldest!);
   }
 
   /** The client a check gets: the same client, except that answers while the target is down are never judged. */
@@ -95,13 +108,13 @@ export class LivenessWatch {
     if (this.down && !(await this.down)) throw this.targetDown();
     try {
       const response = await this.http.send(request);
-      this.senders.set(response.exchange.id, sender);
+      this.noteSender(response.exchange.id, sender);
       this.remember(response.exchange, request);
       return response;
     } catch (error) {
       if (!(error instanceof ProbeError) || !SUSPICIOUS.has(error.code)) throw error;
       if (error.exchange) {
-        this.senders.set(error.exchange.id, sender);
+        this.noteSender(error.exchange.id, sender);
         this.remember(error.exchange, request);
       }
       // Up (or not provably down): the hang or reset is this probe's own answer, for its check to judge.
@@ -133,6 +146,7 @@ export class LivenessWatch {
     if ((await this.checking) !== 'down') return true;
     if (!this.down) {
       const crash: Crash = { suspects: this.suspects(failure), replays: new Map(), downAt: Date.now(), recovered: false, downMs: 0 };
+      for (const suspect of crash.suspects) this.suspectSenders.set(suspect.id, this.senders.get(suspect.id));
       this.crashes.push(crash);
       this.down = this.waitForRecovery(crash);
     }

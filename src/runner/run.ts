@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../http/client.js';
 import { requestLine } from '../http/attempt.js';
@@ -19,6 +18,7 @@ import { ENDPOINT_EXISTS, probeCoverage, unfilledEndpoints, unfilledNote, type E
 import { LivenessWatch, type Crash } from './liveness.js';
 import { settleCreated } from './created.js';
 import { planAudit } from './budget-plan.js';
+import { FindingSpill } from './finding-spill.js';
 import { checkReachability } from './reachability.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -38,6 +38,8 @@ export interface AuditOptions {
   /** Load checks from another folder (tests of the engine). */
   checksDir?: string;
   signal?: AbortSignal;
+  /** How many findings keep their bulk in memory before the rest go to a temporary file (tests make it small). */
+  findingWindow?: number;
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
@@ -120,13 +122,15 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
       options.onProgress?.({ done, total, requests: http.stats().requests, ...(current ? { current } : {}) });
     http.onExchange(() => progress());
     const heavyWrites: Array<{ check: Check; exchange: Exchange }> = [];
+    // Findings beyond a window keep their message, evidence and data on disk (finding-spill.ts).
+    const spill = new FindingSpill(options.findingWindow);
     const runTask = async (task: Task): Promise<void> => {
       progress(`${task.check.meta.id}${task.endpoint ? ` ${task.endpoint.label}` : ''}`);
       const label = task.endpoint?.label ?? '*';
       const watched = watch.clientFor({ checkId: task.check.meta.id, endpoint: label });
       const client =
         phase(task) === 'disruptive' ? recordingWrites(watched, (exchange) => heavyWrites.push({ check: task.check, exchange })) : watched;
-      findings.push(...(await runOne(task, judged, client, log, telemetry)));
+      for (const finding of await runOne(task, judged, client, log, telemetry)) findings.push(spill.keep(finding));
       done++;
       progress();
     };
@@ -136,11 +140,15 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
     // bodies) run after every read-based check, so what they may break cannot mislead those;
     // analysis reads everything the run collected.
     const phase = (task: Task): string => task.check.meta.phase ?? 'probe';
-    const probeLimit = pLimit(Math.max(2, target.limits.concurrency));
-    await Promise.all(tasks.filter((t) => phase(t) === 'probe').map((t) => probeLimit(() => runTask(t))));
+    const workers = Math.max(2, target.limits.concurrency);
+    await runPooled(
+      tasks.filter((t) => phase(t) === 'probe'),
+      workers,
+      runTask,
+    );
     for (const task of tasks.filter((t) => phase(t) === 'measure')) await runTask(task);
     const heavy = tasks.filter((t) => phase(t) === 'disruptive');
-    await Promise.all(heavy.map((t) => probeLimit(() => runTask(t))));
+    await runPooled(heavy, workers, runTask);
     if (heavyWrites.length && !watch.ended) {
       const after = await brokenByWrites(coverage.present, heavyWrites, http, redact);
       findings.push(...after.findings);
@@ -200,6 +208,18 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
   } finally {
     await http.close();
   }
+}
+
+/**
+ * Runs `work` over `items`, `workers` at a time, in order of start. A fixed number of loops take the
+ * next item each: nothing is queued per item (a 1,000-endpoint audit has ~20,000 tasks).
+ */
+async function runPooled<T>(items: readonly T[], workers: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, loop));
 }
 
 /** The same client, telling `record` about every write it sent (answered or not). */
