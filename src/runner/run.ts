@@ -75,7 +75,7 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
   const log = redactedLog(options.log ?? silent, redact);
   try {
     // The "before" reading of the service's own telemetry is taken before the audit's first request.
-    const telemetry = await openTelemetry(target, redact);
+    const telemetry = await openTelemetry(target);
     const notes = await checkReachability(target, http, log);
     const writeScope = writeScopeOf(target);
     const findings: Finding[] = [];
@@ -299,10 +299,10 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
 }
 
 /** The telemetry reader when observability: is configured; its modules load only then. */
-export async function openTelemetry(target: Target, redact: (text: string) => string): Promise<Telemetry | undefined> {
+export async function openTelemetry(target: Target): Promise<Telemetry | undefined> {
   if (!target.observability) return undefined;
   const { startTelemetry } = await import('../telemetry/index.js');
-  return startTelemetry(target.observability, redact, target.configFile);
+  return startTelemetry(target.observability, target.configFile);
 }
 
 /** Stable order whatever finished first: by check (registry order), then endpoint. */
