@@ -39,12 +39,14 @@ export function makeFinding(
   const kept = evidence.slice(0, MAX_EVIDENCE);
   const reproduce = (options.reproduce ?? kept[0])?.curl;
   const where = redact(options.endpoint ?? endpoint);
+  // A check's own key may name what it read (a path with a listed id): it passes the door like the data.
+  const key = typeof options.key === 'string' ? redact(options.key) : options.key;
   // Checks put request bodies, ids and paths in data; the redactor sees every string in it.
   const clean = redactStrings(data, redact);
   const oneLine = (text: string): string => redact(text.replace(/\s*[\r\n]+\s*/g, ' '));
   return {
     id: `${meta.id}/${verdict}`,
-    key: findingKey(meta.id, spec.probe ?? verdict, where, options.key),
+    key: findingKey(meta.id, spec.probe ?? verdict, where, key),
     checkId: meta.id,
     item: meta.item,
     severity: spec.severity ?? meta.severity,
