@@ -291,7 +291,7 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
       if (error.code === 'write-not-allowed') return engine('notOptedIn', error.message);
       return engine('undecided', error.message, evidence, { code: error.code });
     }
-    // A bug in a check must not sink the run; say which check and carry on.
+    // A bug in a check must not sink the run; say which check and carry on (the run's log redacts the stack).
     const message = error instanceof Error ? error.message : String(error);
     log.debug(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`);
     return engine('crashed', message);
