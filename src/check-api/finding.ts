@@ -1,6 +1,8 @@
 // How the engine turns ctx.report(verdict, data, evidence) into a Finding: the verdict's template
 // rendered with the data, severity and remediation from the verdict or the check, a stable key,
-// and every string passed through the run's redactor before anything can print it.
+// and every string passed through the run's redactor before anything can print it. This is the door
+// for what checks report (docs/architecture.md, "Redaction"): checks read raw bodies and never redact.
+import { redactStrings } from '../http/redact.js';
 import type { Exchange, Finding } from '../types.js';
 import type { CheckMeta, ReportOptions, VerdictSpec } from './contract.js';
 import { ENGINE_VERDICTS, isEngineVerdict } from './engine-verdicts.js';
@@ -37,11 +39,14 @@ export function makeFinding(
   const kept = evidence.slice(0, MAX_EVIDENCE);
   const reproduce = (options.reproduce ?? kept[0])?.curl;
   const where = redact(options.endpoint ?? endpoint);
-  const clean = redactData(data, redact);
+  // A check's own key may name what it read (a path with a listed id): it passes the door like the data.
+  const key = typeof options.key === 'string' ? redact(options.key) : options.key;
+  // Checks put request bodies, ids and paths in data; the redactor sees every string in it.
+  const clean = redactStrings(data, redact);
   const oneLine = (text: string): string => redact(text.replace(/\s*[\r\n]+\s*/g, ' '));
   return {
     id: `${meta.id}/${verdict}`,
-    key: findingKey(meta.id, spec.probe ?? verdict, where, options.key),
+    key: findingKey(meta.id, spec.probe ?? verdict, where, key),
     checkId: meta.id,
     item: meta.item,
     severity: spec.severity ?? meta.severity,
@@ -54,14 +59,6 @@ export function makeFinding(
     ...(reproduce ? { reproduce } : {}),
     ...(Object.keys(clean).length ? { data: clean } : {}),
   };
-}
-
-/** Checks put request bodies, ids and paths in data; the redactor sees every string in it. */
-function redactData(data: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))) as Record<
-    string,
-    unknown
-  >;
 }
 
 /**

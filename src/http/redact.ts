@@ -86,3 +86,8 @@ export class Redactor {
     return out;
   }
 }
+
+/** A copy of a JSON value with every string in it passed through `redact` (keys, numbers and order kept). */
+export function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? redact(item) : item))) as T;
+}

@@ -153,7 +153,10 @@ export interface HttpClient {
   stats(): ClientStats;
   /** The configured auth headers, for checks that compare with and without them. */
   readonly authHeaders: Readonly<Record<string, string>>;
-  /** Replaces every configured secret in text with ***. */
+  /**
+   * The run's redactor: configured secrets become ***, credentials the target leaked are masked. Used at
+   * the doors only (docs/architecture.md, "Redaction"); code that writes a note or data does not call it.
+   */
   redact(text: string): string;
   onExchange(listener: (exchange: Exchange) => void): void;
   /**

@@ -1,6 +1,9 @@
 // The one place a Report is made. The audit, the interrupt path (stopped before any check ran) and
-// discovery all hand over what they know; nothing edits a report after it is built.
+// discovery all hand over what they know; nothing edits a report after it is built. It is also the
+// redaction door for run-level text (docs/architecture.md, "Redaction"): whoever wrote a note, a gate
+// fact or a created record handed it over raw, and it passes the run's redactor here, once.
 import type { CheckMeta } from '../check-api/contract.js';
+import { redactStrings } from '../http/redact.js';
 import { TOOL_NAME, toolVersion } from '../package-info.js';
 import { sourcesOf } from '../report/sources.js';
 import { type CreatedResource, REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
@@ -14,12 +17,13 @@ export interface AuditRun {
   findings: Finding[];
   /** The checks that ran (and the engine's existence probe when it found absent endpoints). */
   checks: CheckMeta[];
-  /** Run-level notes, in the order they were met; redacted by buildReport. */
+  /** Run-level notes, in the order they were met; raw here, redacted by buildReport. */
   notes: string[];
   /** What the gate needs to know beyond the findings: how many endpoints were judged, whether the target went down. */
   facts: RunFacts;
   coverage: NonNullable<Report['coverage']>;
   writeScope: NonNullable<Report['writeScope']>;
+  /** What the run created on the target, raw (cleanup needs the real ids and URLs); redacted by buildReport. */
   created: CreatedResource[];
   stack: StackReport;
 }
@@ -27,7 +31,10 @@ export interface AuditRun {
 export interface ReportInputs {
   /** The audited target (name, base URL, thresholds, and the spec it was given or discovered). */
   target: Target;
-  /** The run's redactor: the target's name and base URL, every note and the discovered URL pass through it here, once. */
+  /**
+   * The run's redactor: the target's name and base URL, every note, gate reason and created record, the
+   * sources and the discovered URL pass through it here, once.
+   */
   redact: (text: string) => string;
   options: { only?: string[]; skip?: string[] };
   startedAt: Date;
@@ -66,19 +73,20 @@ function auditedReport(inputs: ReportInputs, run: AuditRun): Report {
   const items = scoreItems(run.findings);
   const score = totalScore(items);
   const sources = sourcesOf(target, redact);
+  const gate = gateOf(score, items, target.thresholds.failUnder, run.facts);
   return {
     ...head(inputs),
     requests: run.requests,
     score,
     grade: gradeOf(score),
-    gate: gateOf(score, items, target.thresholds.failUnder, run.facts),
+    gate: { ...gate, reasons: gate.reasons.map(redact) },
     items,
     checks: run.checks,
     coverage: run.coverage,
     notes: run.notes,
     options: optionsOf(inputs),
     writeScope: run.writeScope,
-    ...(run.created.length ? { created: run.created } : {}),
+    ...(run.created.length ? { created: redactStrings(run.created, redact) } : {}),
     stack: run.stack,
     ...(sources ? { sources } : {}),
   };

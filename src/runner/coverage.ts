@@ -143,14 +143,14 @@ async function refuseWrongBase(target: Target, http: HttpClient, absent: Endpoin
   const sample = absent.find((a) => a.endpoint.method === 'GET')?.endpoint;
   const basePath = base.pathname.replace(/\/+$/, '');
   let hint = basePath
-    ? `does target.baseUrl (${http.redact(target.baseUrl)}) carry a path prefix too many (${http.redact(basePath)}) or miss one such as /v1, or are the paths wrong?`
-    : `is target.baseUrl (${http.redact(target.baseUrl)}) missing a path prefix such as /v1, or are the paths wrong?`;
+    ? `does target.baseUrl (${target.baseUrl}) carry a path prefix too many (${basePath}) or miss one such as /v1, or are the paths wrong?`
+    : `is target.baseUrl (${target.baseUrl}) missing a path prefix such as /v1, or are the paths wrong?`;
   if (sample) {
     for (const candidate of baseCandidates(basePath)) {
       const found = await answersUnder(http, base.origin, sample, candidate);
       if (!found) continue;
       const fixed = `${base.origin}${candidate.path}`;
-      hint = `GET ${found.path} answers ${found.status}: ${candidate.change}, set target.baseUrl to ${http.redact(fixed)}`;
+      hint = `GET ${found.path} answers ${found.status}: ${candidate.change}, set target.baseUrl to ${fixed}`;
       break;
     }
   }

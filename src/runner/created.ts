@@ -1,6 +1,7 @@
 // Nothing left behind: what the audit's write probes created on the target, found in the run's
 // recorded exchanges (201/202 with a Location, or an id in a 2xx JSON answer to POST), listed in every
-// report with a DELETE curl line where the API has one, and deleted at the end with cleanup.
+// report with a DELETE curl line where the API has one, and deleted at the end with cleanup. What is
+// written here is raw (the DELETE needs the real id); buildReport redacts every string of it, once.
 import { getProperty } from 'dot-prop';
 import { toCurl } from '../http/curl.js';
 import { ProbeError, type HttpClient, type RecordedResponse } from '../http/types.js';
@@ -44,11 +45,7 @@ export async function settleCreated(http: HttpClient, target: Target): Promise<{
 }
 
 /** The records the run's write probes created, once each, in the order they were made. */
-export function findCreated(
-  records: Iterable<RecordedResponse>,
-  target: Target,
-  http: Pick<HttpClient, 'authHeaders' | 'redact'>,
-): CreatedResource[] {
+export function findCreated(records: Iterable<RecordedResponse>, target: Target, http: Pick<HttpClient, 'authHeaders'>): CreatedResource[] {
   const origin = new URL(target.baseUrl).origin;
   const seen = new Set<string>();
   const out: CreatedResource[] = [];
@@ -77,7 +74,7 @@ export function findCreated(
       ...(id !== undefined ? { id } : {}),
       ...(location ? { location } : {}),
       ...(deleteUrl ? { delete: { ...deleteUrl, curl: deleteCurl(deleteUrl.url, target, http) } } : {}),
-      ...(outside ? { notDeletable: http.redact(`not deleted: Location outside the collection (${outside})`) } : {}),
+      ...(outside ? { notDeletable: `not deleted: Location outside the collection (${outside})` } : {}),
     });
   }
   return out;
@@ -101,7 +98,7 @@ async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<N
     const { status } = response;
     if (status >= 200 && status < 300) return { deleted: true, message: `deleted (${status})`, status };
     if (status === 404 || status === 410) return { deleted: true, message: `already gone (${status})`, status };
-    const reason = reasonOf(response.text(), http);
+    const reason = reasonOf(response.text());
     return {
       deleted: false,
       message: `not deleted: DELETE answered ${status}${reason ? ` (${reason})` : ''}`,
@@ -110,7 +107,7 @@ async function deleteOne(resource: CreatedResource, http: HttpClient): Promise<N
     };
   } catch (error) {
     const message = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
-    return { deleted: false, message: `not deleted: ${http.redact(message)}` };
+    return { deleted: false, message: `not deleted: ${message}` };
   }
 }
 
@@ -182,11 +179,11 @@ function parentOf(path: string): string {
   return path.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
 }
 
-/** The DELETE as a curl line, with the configured credentials as $VAR references or masked. */
-function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHeaders' | 'redact'>): string {
+/** The DELETE as a curl line, with the configured credentials as $VAR references (the rest is masked by buildReport). */
+function deleteCurl(url: string, target: Target, http: Pick<HttpClient, 'authHeaders'>): string {
   const withQuery = new URL(url);
   for (const [key, value] of Object.entries(target.auth.query)) withQuery.searchParams.append(key, value);
-  return http.redact(toCurl({ method: 'DELETE', url: withQuery.href, headers: { ...http.authHeaders }, rawPath: false }, target.secrets));
+  return toCurl({ method: 'DELETE', url: withQuery.href, headers: { ...http.authHeaders }, rawPath: false }, target.secrets);
 }
 
 function count(n: number): string {
@@ -207,8 +204,8 @@ function notDeleted(created: readonly CreatedResource[]): string[] {
   return notes;
 }
 
-/** The API's own words for a refused DELETE: a JSON error message, else the start of the text; one line, redacted. */
-function reasonOf(body: string, http: Pick<HttpClient, 'redact'>): string | undefined {
+/** The API's own words for a refused DELETE: a JSON error message, else the start of the text; one line (raw: see buildReport). */
+function reasonOf(body: string): string | undefined {
   let text = body;
   try {
     const json: unknown = JSON.parse(body);
@@ -224,5 +221,5 @@ function reasonOf(body: string, http: Pick<HttpClient, 'redact'>): string | unde
   }
   const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   if (!line) return undefined;
-  return http.redact(line.length > 120 ? `${line.slice(0, 119)}…` : line);
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }

@@ -3,7 +3,7 @@ import { ProbeError, type HttpClient, type ProbeResponse } from '../http/types.j
 import type { Target } from '../types.js';
 import type { Logger } from '../check-api/contract.js';
 
-/** The target cannot be audited at all: exit 3 with this one-line message. */
+/** The target cannot be audited at all: exit 3 with this one-line message (written raw; collectAudit redacts it). */
 export class TargetUnreachable extends Error {
   constructor(message: string) {
     super(message);
@@ -25,7 +25,7 @@ export async function checkReachability(target: Target, http: HttpClient, log: L
     log.debug(`reachability: GET ${first} answered ${response.status}`);
   } catch (error) {
     if (error instanceof ProbeError && FATAL_CODES.has(error.code)) {
-      throw new TargetUnreachable(`could not reach ${http.redact(target.baseUrl)}: ${error.message}`);
+      throw new TargetUnreachable(`could not reach ${target.baseUrl}: ${error.message}`);
     }
     throw error;
   }

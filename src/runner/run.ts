@@ -58,7 +58,6 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
 export async function collectAudit(target: Target, options: AuditOptions = {}): Promise<ReportInputs & { run: AuditRun }> {
   const started = new Date();
   const startMs = performance.now();
-  const log = options.log ?? silent;
   const checks = selectChecks(await loadChecks(options.checksDir), options.only ?? [], options.skip ?? []);
   const http = await createHttpClient({
     baseUrl: target.baseUrl,
@@ -73,12 +72,14 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  // The run's redactor, for the doors: makeFinding, buildReport, and the run's log lines and errors below.
+  const redact = (text: string): string => http.redact(text);
+  const log = redactedLog(options.log ?? silent, redact);
   try {
     // The "before" reading of the service's own telemetry is taken before the audit's first request.
-    const telemetry = await openTelemetry(target, (text) => http.redact(text));
+    const telemetry = await openTelemetry(target);
     const notes = await checkReachability(target, http, log);
     const writeScope = writeScopeOf(target);
-    const redact = (text: string): string => http.redact(text);
     const findings: Finding[] = [];
     // Only endpoints that answered with valid credentials are judged; the others are reported once.
     const unfilled = unfilledEndpoints(target.endpoints);
@@ -205,6 +206,9 @@ export async function collectAudit(target: Target, options: AuditOptions = {}): 
         stack,
       },
     };
+  } catch (error) {
+    // What the run throws is printed on stderr with no report to carry it (exit 3): its one door.
+    throw redactedError(error, redact);
   } finally {
     await http.close();
   }
@@ -220,6 +224,23 @@ async function runPooled<T>(items: readonly T[], workers: number, work: (item: T
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(workers, items.length) }, loop));
+}
+
+/** The same error, its message redacted (defined, not assigned: a DOMException's message is a getter). */
+function redactedError(error: unknown, redact: (text: string) => string): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = redact(error.message);
+  if (message !== error.message) Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
+  return error;
+}
+
+/** The run's logger: every line (the engine's and the checks' ctx.log) passes the redactor here, once. */
+function redactedLog(log: Logger, redact: (text: string) => string): Logger {
+  return {
+    debug: (message) => log.debug(redact(message)),
+    info: (message) => log.info(redact(message)),
+    warn: (message) => log.warn(redact(message)),
+  };
 }
 
 /** The same client, telling `record` about every write it sent (answered or not). */
@@ -290,18 +311,18 @@ export async function runOne(task: Task, target: Target, http: HttpClient, log: 
       if (error.code === 'write-not-allowed') return engine('notOptedIn', error.message);
       return engine('undecided', error.message, evidence, { code: error.code });
     }
-    // A bug in a check must not sink the run; say which check and carry on.
+    // A bug in a check must not sink the run; say which check and carry on (the run's log redacts the stack).
     const message = error instanceof Error ? error.message : String(error);
-    log.debug(http.redact(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`));
+    log.debug(`${check.meta.id} ${label} crashed: ${error instanceof Error ? (error.stack ?? message) : message}`);
     return engine('crashed', message);
   }
 }
 
 /** The telemetry reader when observability: is configured; its modules load only then. */
-export async function openTelemetry(target: Target, redact: (text: string) => string): Promise<Telemetry | undefined> {
+export async function openTelemetry(target: Target): Promise<Telemetry | undefined> {
   if (!target.observability) return undefined;
   const { startTelemetry } = await import('../telemetry/index.js');
-  return startTelemetry(target.observability, redact, target.configFile);
+  return startTelemetry(target.observability, target.configFile);
 }
 
 /** Stable order whatever finished first: by check (registry order), then endpoint. */

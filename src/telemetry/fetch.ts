@@ -10,8 +10,7 @@ const TELEMETRY_TIMEOUT_MS = 15_000;
  * the only traffic that may leave the target's origin, so it is only ever a GET, follows no redirect,
  * is bounded in time and bytes, and goes around the target's client (not a target request).
  */
-export async function telemetryGet(url: string, headers: Record<string, string> = {}, redact: (text: string) => string): Promise<string> {
-  const where = redact(url);
+export async function telemetryGet(url: string, headers: Record<string, string> = {}): Promise<string> {
   try {
     const response = await request(url, {
       method: 'GET',
@@ -26,20 +25,17 @@ export async function telemetryGet(url: string, headers: Record<string, string> 
       bytes += chunk.length;
       if (bytes > MAX_TELEMETRY_BYTES) {
         response.body.destroy();
-        throw new ProbeError(
-          'network',
-          `GET ${where} sent more than ${MAX_TELEMETRY_BYTES} bytes; narrow the selector or the metrics page`,
-        );
+        throw new ProbeError('network', `GET ${url} sent more than ${MAX_TELEMETRY_BYTES} bytes; narrow the selector or the metrics page`);
       }
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
     if (response.statusCode !== 200)
-      throw new ProbeError('network', `GET ${where} answered ${response.statusCode}; check the URL and observability.metrics.headers`);
+      throw new ProbeError('network', `GET ${url} answered ${response.statusCode}; check the URL and observability.metrics.headers`);
     return text;
   } catch (error) {
     if (error instanceof ProbeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new ProbeError('network', `could not read ${where}: ${redact(message)}`);
+    throw new ProbeError('network', `could not read ${url}: ${message}`);
   }
 }

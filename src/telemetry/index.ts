@@ -11,18 +11,16 @@ import type { AlertRule, LogRead, MetricsSnapshot, ObservabilityConfig, Telemetr
 /**
  * Opens the telemetry sources of observability: and takes the "before" reading (the metrics, the log
  * file's size). Called before the audit's first request, so everything after is the audit's traffic.
+ * What it returns and throws is raw (URLs, log lines, error messages): it reaches output only through
+ * a check's findings, which makeFinding redacts.
  */
-export async function startTelemetry(
-  config: ObservabilityConfig,
-  redact: (text: string) => string,
-  configFile?: string,
-): Promise<Telemetry> {
+export async function startTelemetry(config: ObservabilityConfig, configFile?: string): Promise<Telemetry> {
   const metrics = config.metrics;
   const scrape = async (): Promise<MetricsSnapshot> => {
     if (!metrics) throw new ProbeError('network', 'observability.metrics is not configured');
-    if (metrics.prometheus) return prometheusSnapshot(metrics.prometheus, metrics.selector ?? '{}', metrics.headers, redact);
+    if (metrics.prometheus) return prometheusSnapshot(metrics.prometheus, metrics.selector ?? '{}', metrics.headers);
     const url = metrics.url ?? '';
-    return { ...parseExposition(await telemetryGet(url, metrics.headers, redact)), source: redact(url) };
+    return { ...parseExposition(await telemetryGet(url, metrics.headers)), source: url };
   };
   // A failed "before" reading is kept and thrown when a check asks, so it becomes that check's undecided finding.
   const before: Promise<MetricsSnapshot> | undefined = metrics ? scrape() : undefined;
@@ -35,7 +33,7 @@ export async function startTelemetry(
     const coversUntil = new Date().toISOString();
     if (metrics?.prometheus) {
       // The audit's last requests are seen only after the next scrape; two intervals make sure of one.
-      const interval = await scrapeIntervalMs(metrics.prometheus, metrics.headers, redact);
+      const interval = await scrapeIntervalMs(metrics.prometheus, metrics.headers);
       await sleep(Math.min(2 * interval + 250, metrics.maxWaitMs));
     }
     return { ...(await scrape()), coversUntil };
@@ -56,7 +54,7 @@ export async function startTelemetry(
       if (!server) throw new ProbeError('network', 'observability.alertRules names no rule files and no Prometheus');
       // The metrics headers go only to the server they were configured for.
       const sameServer = server === metrics?.prometheus;
-      return prometheusAlertRules(server, sameServer ? (metrics?.headers ?? {}) : {}, redact);
+      return prometheusAlertRules(server, sameServer ? (metrics?.headers ?? {}) : {});
     },
     async logs(): Promise<LogRead> {
       const logs = config.logs;

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import check from '../../checks/cross-user.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { json, startServer } from '../helpers/servers.js';
+import { LEAKED } from '../fixtures/leaked-secrets.js';
 
 const USERS: Record<string, string> = { 'Bearer alice-token-1234': 'alice', 'Bearer bob-token-5678': 'bob' };
 
@@ -133,21 +134,16 @@ checkTester.run(check, {
 });
 
 /** Lists are scoped but a read by id is not: ids from the main identity's list are read as the other too. */
-function scopedListsOnly() {
-  return startServer((req, res) => {
-    const user = USERS[req.headers.authorization ?? ''];
-    if (!user) return json(res, 401, { error: 'unauthorized' });
-    const mine =
-      user === 'alice'
-        ? [
-            { id: 'o1', sku: 'A1' },
-            { id: 'o2', sku: 'B2' },
-          ]
-        : [{ id: 'o3', sku: 'C3' }];
-    if (req.url === '/api/orders') return json(res, 200, { data: mine });
-    const id = /^\/api\/orders\/(o\d)$/.exec(req.url ?? '')?.[1];
-    return id ? json(res, 200, { id, sku: 'any' }) : json(res, 404, {});
-  });
+function scopedListsOnly(aliceIds = ['o1', 'o2']) {
+  return () =>
+    startServer((req, res) => {
+      const user = USERS[req.headers.authorization ?? ''];
+      if (!user) return json(res, 401, { error: 'unauthorized' });
+      const mine = user === 'alice' ? aliceIds.map((id) => ({ id, sku: 'A1' })) : [{ id: 'o3', sku: 'C3' }];
+      if (req.url === '/api/orders') return json(res, 200, { data: mine });
+      const id = /^\/api\/orders\/([^/]+)$/.exec(req.url ?? '')?.[1];
+      return id && [...aliceIds, 'o3'].includes(id) ? json(res, 200, { id, sku: 'any' }) : json(res, 404, {});
+    });
 }
 
 checkTester.run(check, {
@@ -156,11 +152,21 @@ checkTester.run(check, {
   invalid: [
     {
       name: 'scoped lists, unscoped reads by id: ids seen in lists are tried',
-      server: scopedListsOnly,
+      server: scopedListsOnly(),
       verdicts: [
         { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o1' } },
         { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o2' } },
       ],
+    },
+    {
+      // The finding's key is built from the path read: it passes makeFinding's redactor like its data (issue 22).
+      name: 'a listed id that is a credential is masked in the finding, its key included',
+      server: scopedListsOnly(['o1', LEAKED.github]),
+      verdicts: [
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/o1' } },
+        { verdict: 'readLeaked', data: { endpoint: 'GET /api/orders/[GitHub token, 40 chars, ghp_…]' } },
+      ],
+      assert: (findings) => expect(JSON.stringify(findings)).not.toContain(LEAKED.github),
     },
   ],
 });

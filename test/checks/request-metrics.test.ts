@@ -92,12 +92,14 @@ checkTester.run(check, {
 
 describe('the metrics source', () => {
   const TOKEN = 'metrics-token-5b2e';
+  // A configured secret in the metrics URL: telemetry's errors are raw, so only makeFinding can mask it.
+  const KEY = 'metrics-key-9c1d7e3a';
   const audit = async (token: string) => {
     const app = await startObservedApp({ metrics: 'correct', metricsToken: TOKEN });
     try {
       const target = await targetFor(
         app.url,
-        `${config}observability:\n  metrics: { url: "${app.url}/metrics", headers: { Authorization: "Bearer \${METRICS_TOKEN}" } }\n`,
+        `${config}secrets: { values: ["${KEY}"] }\nobservability:\n  metrics: { url: "${app.url}/metrics?key=${KEY}", headers: { Authorization: "Bearer \${METRICS_TOKEN}" } }\n`,
         { METRICS_TOKEN: token },
       );
       return await runAudit(target, { only: ['request-metrics'] });
@@ -114,13 +116,18 @@ describe('the metrics source', () => {
     expect(findings.find((f) => f.id === 'request-metrics/counted')?.data).toMatchObject({ sent: report.requests });
     const text = JSON.stringify(report);
     expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(KEY);
   });
 
   it('refusing the headers is undecided, with the token masked', async () => {
     const report = await audit('wrong-token-0000');
     const findings = report.items.flatMap((item) => item.findings).filter((f) => f.checkId === 'request-metrics');
     expect(findings.map((f) => f.id)).toEqual(['request-metrics/undecided']);
-    expect(byVerdict(findings, 'undecided').data).toMatchObject({ code: 'network', reason: expect.stringMatching(/answered 401;/) });
+    expect(byVerdict(findings, 'undecided').data).toMatchObject({
+      code: 'network',
+      reason: expect.stringMatching(/key=\*\*\* answered 401;/),
+    });
     expect(JSON.stringify(report)).not.toContain('wrong-token-0000');
+    expect(JSON.stringify(report)).not.toContain(KEY);
   });
 });

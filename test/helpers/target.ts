@@ -33,7 +33,7 @@ export async function runCheck(check: Check, target: Target): Promise<{ findings
     const scope = check.endpoints(target);
     const tasks = scope === 'not-applicable' ? [] : scope === 'target' ? [{ check }] : scope.map((endpoint) => ({ check, endpoint }));
     const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-    const telemetry = await openTelemetry(target, (text) => http.redact(text));
+    const telemetry = await openTelemetry(target);
     const findings: Finding[] = [];
     for (const task of tasks) findings.push(...(await runOne(task, target, http, log, telemetry)));
     return { findings, http };

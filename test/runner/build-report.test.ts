@@ -91,6 +91,61 @@ describe('buildReport', () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it('the door for run-level text: notes, gate reasons and every string of a created record pass the redactor once', async () => {
+    const inputs = await inputsFor();
+    // Marks each pass, so a string redacted twice (or not at all) shows.
+    const once = { ...inputs, redact: (text: string) => `<${inputs.redact(text)}>` };
+    const record = {
+      request: `POST http://127.0.0.1:9/api/keys?k=${SECRET}`,
+      status: 201,
+      exchangeId: 3,
+      curl: `curl -X 'POST' -H 'Authorization: Bearer ${SECRET}'`,
+      id: SECRET,
+      delete: {
+        url: `http://127.0.0.1:9/api/keys/${SECRET}`,
+        curl: `curl -X 'DELETE' 'http://127.0.0.1:9/api/keys/${SECRET}'`,
+        from: 'endpoint' as const,
+      },
+      cleanup: {
+        deleted: false,
+        message: `not deleted: DELETE answered 403 (${SECRET} is not yours)`,
+        status: 403,
+        reason: `${SECRET} is not yours`,
+      },
+    };
+    const run: AuditRun = {
+      ...emptyRun(),
+      facts: { probed: 2, targetDown: `the target stopped answering after GET /${SECRET}` },
+      created: [record],
+    };
+    const report = buildReport({ ...once, run });
+    expect(JSON.stringify(report)).not.toContain(SECRET);
+    expect(report.notes).toEqual(['<rate limited while sending ***>']);
+    expect(report.gate.reasons).toContain('<the target stopped answering after GET /***>');
+    expect(report.created).toEqual([
+      {
+        request: '<POST http://127.0.0.1:9/api/keys?k=***>',
+        status: 201,
+        exchangeId: 3,
+        curl: "<curl -X 'POST' -H 'Authorization: ***'>",
+        id: '<***>',
+        delete: {
+          url: '<http://127.0.0.1:9/api/keys/***>',
+          curl: "<curl -X 'DELETE' 'http://127.0.0.1:9/api/keys/***'>",
+          from: '<endpoint>',
+        },
+        cleanup: {
+          deleted: false,
+          message: '<not deleted: DELETE answered 403 (*** is not yours)>',
+          status: 403,
+          reason: '<*** is not yours>',
+        },
+      },
+    ]);
+    // The run's own record is not edited: cleanup used (and a later report may use) the real id.
+    expect(run.created[0]!.id).toBe(SECRET);
+  });
+
   it('stopped before any check with a discovered spec: the discovery is still reported', async () => {
     const discovered = { url: 'http://127.0.0.1:9/openapi.json', public: false };
     const report = buildReport({ ...(await inputsFor({ discovered })), interrupted: 'SIGINT' });

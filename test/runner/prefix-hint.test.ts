@@ -9,13 +9,16 @@ import { baseCandidates } from '../../src/runner/coverage.js';
 import { runCli } from '../helpers/cli.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
+/** A tenant id from the environment in an endpoint's path: a secret of the run. */
+const TENANT = 'tenant-4c8e2a6f1d9b';
+
 /** One server, three APIs: /root/… is mounted at /, /under-v1/… under /v1, /catch-all/… answers any deeper path. */
 function handler(req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0]!;
   const [, app, ...rest] = path.split('/');
   const inner = `/${rest.join('/')}`;
   const found =
-    (app === 'root' && inner === '/api/items') ||
+    (app === 'root' && (inner === '/api/items' || inner === `/api/${TENANT}/items`)) ||
     (app === 'under-v1' && inner === '/v1/api/items') ||
     // Answers any path of four or more segments that ends in /items: /v2/v1/api/items, /x/y/api/items…
     (app === 'catch-all' && rest.length >= 4 && inner.endsWith('/items'));
@@ -33,13 +36,15 @@ describe('the wrong-prefix hint', () => {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const audit = async (base: string, auth = ''): Promise<string> => {
+  const audit = async (base: string, auth = '', path = '/api/items'): Promise<string> => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(
       file,
-      `target: { baseUrl: "${server.url}${base}" }\nlimits: { requestsPerSecond: 200 }\n${auth}endpoints:\n  - { path: /api/items, kind: list }\n`,
+      `target: { baseUrl: "${server.url}${base}" }\nlimits: { requestsPerSecond: 200 }\n${auth}endpoints:\n  - { path: "${path}", kind: list }\n`,
     );
-    const result = await runCli(['audit', '--config', file, '--no-progress', '--only', 'request-id'], { env: { API_TOKEN: 'tok-12345' } });
+    const result = await runCli(['audit', '--config', file, '--no-progress', '--only', 'request-id'], {
+      env: { API_TOKEN: 'tok-12345', TENANT },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     return result.stderr;
@@ -49,6 +54,12 @@ describe('the wrong-prefix hint', () => {
     const stderr = await audit('/root/v2');
     expect(stderr).toContain(`GET /root/api/items answers 200: drop /v2, set target.baseUrl to ${server.url}/root\n`);
     expect(stderr).not.toContain('/v2/v1');
+  });
+
+  it('a secret in the endpoint path is masked in the hint, which no report carries (issue 22)', async () => {
+    const stderr = await audit('/root/v2', '', '/api/${TENANT}/items');
+    expect(stderr).toContain(`GET /root/api/***/items answers 200: drop /v2, set target.baseUrl to ${server.url}/root\n`);
+    expect(stderr).not.toContain(TENANT.slice(0, 10));
   });
 
   it('a base URL missing a prefix says to add it', async () => {
