@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { builtInChecks } from '../built-in.js';
 import { catalogueProblems } from '../check-api/validate.js';
+import { pluginModules } from '../plugins.js';
 import { CHECKLIST, SEVERITIES } from '../types.js';
 import type { Check } from '../check-api/contract.js';
 
@@ -15,15 +17,14 @@ let cache: Promise<Check[]> | undefined;
 /**
  * Every check in checks/, one module each, in file-name order. The engine knows no check by name:
  * adding a check is adding a file. Sub-folders (data beside the checks) and api.ts (the check API
- * the checks import) are not checks.
+ * the checks import) are not checks. The bundled CLI (npm run build) has the same files compiled in
+ * (src/built-in.ts), listed when it was built; a `dir` given here is always read at run time.
  */
-export function loadChecks(dir = checksDir()): Promise<Check[]> {
-  if (dir === checksDir() && cache) return cache;
+export function loadChecks(dir?: string): Promise<Check[]> {
+  if (dir === undefined && cache) return cache;
   const loading = (async () => {
     const checks: Check[] = [];
-    for (const name of checkFiles(dir)) {
-      const module = (await import(pathToFileURL(join(dir, name)).href)) as { default?: Check };
-      const check = module.default;
+    for (const [name, check] of await pluginModules(builtInChecks, dir, checksDir, checkFiles)) {
       // The catalogue is checked at every load (cheap); reading each check's source for report() calls is
       // not done at start-up (it cost a tenth of `preflight checks`): test/runner/catalogue.test.ts runs
       // sourceProblems over every check instead.
@@ -37,7 +38,7 @@ export function loadChecks(dir = checksDir()): Promise<Check[]> {
     }
     return checks;
   })();
-  if (dir === checksDir()) cache = loading;
+  if (dir === undefined) cache = loading;
   return loading;
 }
 

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { builtInStacks } from '../built-in.js';
+import { pluginModules } from '../plugins.js';
 import type { StackPack } from './types.js';
 
 /** stacks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
@@ -8,43 +10,47 @@ export function stacksDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'stacks');
 }
 
-function packFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
+/** The pack modules' file names in `dir`, sorted, one per id: sub-folders, declarations and api.ts are not packs. */
+export function packFiles(dir = stacksDir()): string[] {
+  const names = readdirSync(dir, { withFileTypes: true })
     .filter(
       (entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
     )
     .map((entry) => entry.name)
     .sort();
+  // x.js and x.ts side by side are one pack: the first in order stands.
+  return names.filter((name, index) => index === 0 || packId(name) !== packId(names[index - 1]!));
+}
+
+function packId(file: string): string {
+  return file.replace(/\.(js|ts)$/, '');
 }
 
 /** The ids `stack:` in the config may name: the pack files' names, read without loading them. */
-export function stackIds(dir = stacksDir()): string[] {
-  return [...new Set(packFiles(dir).map((name) => name.replace(/\.(js|ts)$/, '')))];
+export function stackIds(dir?: string): string[] {
+  const files = (dir === undefined ? builtInStacks?.files : undefined) ?? packFiles(dir);
+  return files.map(packId);
 }
 
 let cache: Promise<StackPack[]> | undefined;
 
 /**
  * Every pack in stacks/, one module each, in file-name order. Loaded only once an audit has run (to
- * detect the stack and tailor its findings), never at start-up. Adding a stack is adding a file.
+ * detect the stack and tailor its findings), never at start-up. Adding a stack is adding a file. The
+ * bundled CLI has the same files compiled in (src/built-in.ts); a `dir` given here is read at run time.
  */
-export function loadStacks(dir = stacksDir()): Promise<StackPack[]> {
-  if (dir === stacksDir() && cache) return cache;
+export function loadStacks(dir?: string): Promise<StackPack[]> {
+  if (dir === undefined && cache) return cache;
   const loading = (async () => {
-    const seen = new Set<string>();
     const packs: StackPack[] = [];
-    for (const name of packFiles(dir)) {
-      const id = name.replace(/\.(js|ts)$/, '');
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const pack = ((await import(pathToFileURL(join(dir, name)).href)) as { default?: StackPack }).default;
-      const problems = packProblems(pack, id);
+    for (const [name, pack] of await pluginModules(builtInStacks, dir, stacksDir, packFiles)) {
+      const problems = packProblems(pack, packId(name));
       if (problems.length) throw new Error(`stacks/${name}: ${problems.join('; ')}`);
       packs.push(pack as StackPack);
     }
     return packs;
   })();
-  if (dir === stacksDir()) cache = loading;
+  if (dir === undefined) cache = loading;
   return loading;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toolVersion } from '../../src/package-info.js';
+import { checkFiles } from '../../src/runner/registry.js';
 import { ensureBuilt } from '../helpers/spawn-cli.js';
 
 const ROOT = process.cwd();
@@ -48,6 +49,13 @@ describe('installing the packed tarball', () => {
     expect(execFileSync(preflight, ['--version'], { encoding: 'utf8', cwd: dir }).trim()).toBe(toolVersion());
   });
 
+  it('lists every check from the installed package (the bundle, when npm run build made one)', () => {
+    const listed = JSON.parse(execFileSync(preflight, ['checks', '--json'], { encoding: 'utf8', cwd: dir })) as {
+      items: Array<{ checks: unknown[] }>;
+    };
+    expect(listed.items.flatMap((item) => item.checks).length).toBe(checkFiles(join(ROOT, 'dist', 'checks')).length);
+  });
+
   it('preflight demo --help runs from the installed package', () => {
     const help = execFileSync(preflight, ['demo', '--help'], { encoding: 'utf8', cwd: dir });
     expect(help).toMatch(/^Usage: preflight demo/);
@@ -59,6 +67,7 @@ describe('installing the packed tarball', () => {
       encoding: 'utf8',
     }).split('\n');
     expect(files).toContain('package/dist/src/cli/main.js');
+    expect(files).toContain('package/dist/bundle/preflight.js');
     expect(files).toContain('package/schema/report.schema.json');
     expect(files.filter((file) => file.startsWith('package/test/') || file.startsWith('package/dist/test/'))).toEqual([]);
   });

@@ -52,6 +52,10 @@ describe('verdict catalogue validation', () => {
     for (const check of checks) expect(check.meta.verdicts, `${check.meta.id} declares verdicts`).toBeDefined();
   });
 
+  it('refuses, at load, a check folder given at run time whose catalogue is wrong', async () => {
+    await expect(loadChecks(join(fixtures, 'bad-catalogue'))).rejects.toThrow(/^checks\/bad-status\.ts: .*seen.*passed/);
+  });
+
   it('names bad ids, statuses and placeholders in the catalogue', () => {
     const problems = catalogueProblems(
       meta({
