@@ -60,16 +60,13 @@ export function detectStacks(packs: readonly StackPack[], seen: Iterable<Observa
     .map(({ id, name, kind, evidence }) => ({ id, name, kind, evidence }));
 }
 
+// Run for every signal of every pack on every recorded answer: it allocates nothing on the way.
 function matches(signal: StackSignal, seen: Observation): boolean {
   if (signal.status !== undefined) {
-    const statuses = typeof signal.status === 'number' ? [signal.status] : signal.status;
-    if (!statuses.includes(seen.status)) return false;
+    if (typeof signal.status === 'number' ? signal.status !== seen.status : !signal.status.includes(seen.status)) return false;
   }
   if (signal.path && !signal.path.test(seen.path)) return false;
-  for (const [name, pattern] of [signal.header, signal.alsoHeader].filter((h) => h !== undefined)) {
-    const value = seen.headers[name];
-    if (value === undefined || !pattern.test(value)) return false;
-  }
+  if (!headerMatches(signal.header, seen) || !headerMatches(signal.alsoHeader, seen)) return false;
   if (signal.without?.some((name) => seen.headers[name] !== undefined)) return false;
   if (signal.body && !signal.body.test(seen.body)) return false;
   if (signal.cookie) {
@@ -77,6 +74,12 @@ function matches(signal: StackSignal, seen: Observation): boolean {
     if (!cookieNames(seen.headers['set-cookie']).some((name) => pattern.test(name))) return false;
   }
   return true;
+}
+
+function headerMatches(rule: StackSignal['header'], seen: Observation): boolean {
+  if (rule === undefined) return true;
+  const value = seen.headers[rule[0]];
+  return value !== undefined && rule[1].test(value);
 }
 
 /** The names of the cookies a response sets (repeated Set-Cookie headers are joined with line breaks). */
