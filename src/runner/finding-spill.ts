@@ -3,11 +3,25 @@ import type { Finding } from '../types.js';
 
 /** What goes to disk: the text and evidence only the report writers read, once each. */
 const SPILLED = new Set(['message', 'evidence', 'remediation', 'reproduce', 'data']);
-const REF = Symbol('spilled finding');
+const AT = Symbol('offset in the spill file');
+const SIZE = Symbol('bytes in the spill file');
+const KEYS = Symbol("the finding's keys, in order");
 
-interface Stub {
-  [REF]: { offset: number; length: number; keys: readonly string[] };
+/**
+ * What a spilled finding keeps in memory. A class, so every field (the kept ones assigned first, in the
+ * finding's order) sits inside the object itself: ~11,000 of these at 1,000 endpoints.
+ */
+class Stub {
   [key: string]: unknown;
+  [AT]: number;
+  [SIZE]: number;
+  [KEYS]: readonly string[];
+  constructor(kept: ReadonlyArray<readonly [string, unknown]>, where: { offset: number; length: number }, keys: readonly string[]) {
+    for (const [key, value] of kept) this[key] = value;
+    this[AT] = where.offset;
+    this[SIZE] = where.length;
+    this[KEYS] = keys;
+  }
 }
 
 /** The file goes when the last finding that refers to it does (a long-lived process auditing many times). */
@@ -35,7 +49,7 @@ export class FindingSpill {
 
   constructor(private readonly window = 250) {
     const spilled = (stub: Stub, key: string | symbol): boolean =>
-      typeof key === 'string' && SPILLED.has(key) && !Object.hasOwn(stub, key) && stub[REF].keys.includes(key);
+      typeof key === 'string' && SPILLED.has(key) && !Object.hasOwn(stub, key) && stub[KEYS].includes(key);
     this.handler = {
       get: (stub, key, receiver) => (spilled(stub, key) ? this.fields(stub)[key as string] : Reflect.get(stub, key, receiver)),
       // A field set later (the stack's fix, a changed message) is an ordinary property of the finding from then on.
@@ -44,7 +58,7 @@ export class FindingSpill {
         return true;
       },
       has: (stub, key) => spilled(stub, key) || Reflect.has(stub, key),
-      ownKeys: (stub) => [...stub[REF].keys, ...Object.keys(stub).filter((key) => !stub[REF].keys.includes(key))],
+      ownKeys: (stub) => [...stub[KEYS], ...Object.keys(stub).filter((key) => !stub[KEYS].includes(key))],
       getOwnPropertyDescriptor: (stub, key) =>
         spilled(stub, key)
           ? { value: this.fields(stub)[key as string], writable: true, enumerable: true, configurable: true }
@@ -63,13 +77,13 @@ export class FindingSpill {
     const shared = this.keyOrders.get(order) ?? keys;
     this.keyOrders.set(order, shared);
     const bulk: Record<string, unknown> = {};
-    const stub = {} as Stub;
+    const kept: Array<readonly [string, unknown]> = [];
     for (const key of keys) {
       const value = (finding as unknown as Record<string, unknown>)[key];
       if (SPILLED.has(key)) bulk[key] = value;
-      else stub[key] = typeof value === 'string' ? this.compact(key, value) : value;
+      else kept.push([key, typeof value === 'string' ? this.compact(key, value) : value]);
     }
-    stub[REF] = { ...this.file.append(JSON.stringify(bulk)), keys: shared };
+    const stub = new Stub(kept, this.file.append(JSON.stringify(bulk)), shared);
     if (this.spilled++ === 0) closeWhenUnreachable.register(this, this.file);
     return new Proxy(stub, this.handler) as unknown as Finding;
   }
@@ -93,8 +107,7 @@ export class FindingSpill {
 
   private fields(stub: Stub): Record<string, unknown> {
     if (this.last?.stub !== stub) {
-      const { offset, length } = stub[REF];
-      this.last = { stub, fields: JSON.parse(this.file.read(offset, length)) as Record<string, unknown> };
+      this.last = { stub, fields: JSON.parse(this.file.read(stub[AT], stub[SIZE])) as Record<string, unknown> };
     }
     return this.last.fields;
   }
