@@ -51,13 +51,8 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
       'during an audit preflight talks only to the target: download the spec and pass the file',
     );
   }
-  const text = fromUrl
-    ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES, ...(options.tls ? { tls: options.tls } : {}) }).catch((error: unknown) => {
-        throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
-      })
-    : readSpecFile(source, options.cwd);
-
-  let raw = parseText(text, source);
+  const read = await readSpec(source, fromUrl, options);
+  let raw = read.raw;
   const warnings: string[] = [];
   let convertedFrom: string | undefined;
   if (raw.swagger === '2.0') {
@@ -123,8 +118,26 @@ export async function loadSpec(source: string, options: LoadSpecOptions): Promis
     version: String(document.info?.version ?? ''),
     warnings,
     ...(convertedFrom ? { convertedFrom } : {}),
-    ...(fromUrl ? {} : { file: { uri: artifactUri(resolve(options.cwd, source), options.cwd), lines: operationLines(text) } }),
+    ...(read.lines ? { file: { uri: artifactUri(resolve(options.cwd, source), options.cwd), lines: read.lines } } : {}),
   };
+}
+
+/**
+ * The document, parsed, and (for a file) each operation's line. The text itself is not returned: a
+ * 13 MB spec's text would otherwise stay alive through validation and dereferencing.
+ */
+async function readSpec(
+  source: string,
+  fromUrl: boolean,
+  options: LoadSpecOptions,
+): Promise<{ raw: Record<string, unknown>; lines?: Map<string, number> }> {
+  const text = fromUrl
+    ? await fetchSpecText(source, { maxBytes: MAX_SPEC_BYTES, ...(options.tls ? { tls: options.tls } : {}) }).catch((error: unknown) => {
+        throw new SpecError(source, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+      })
+    : readSpecFile(source, options.cwd);
+  const raw = parseText(text, source);
+  return fromUrl ? { raw } : { raw, lines: operationLines(text) };
 }
 
 /** Rules real specs often break without harm to the import: reported, not fatal. */
