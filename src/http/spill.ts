@@ -15,7 +15,7 @@ export class RecordSpill {
 
   private readonly batch: number;
 
-  constructor(private readonly windowSize = 100) {
+  constructor(private readonly windowSize = 500) {
     // Spilled in batches (a quarter of the window), so a write to the file is rare and large.
     this.batch = Math.max(1, Math.floor(windowSize / 4));
   }
