@@ -1,19 +1,15 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** Folders not yet removed: removed at exit too, should a run end without closing what it spilled. */
-const live = new Set<string>();
-let exitHook = false;
 
 /**
  * A private temporary file for what a run keeps out of memory (issue 27): recorded responses beyond
  * their window, the evidence of findings beyond theirs. Made on first write, 0600 in a 0700 folder of
- * its own, appended to and read back by offset, removed on close() or at process exit. What goes in
- * has passed the run's redactor already: it is the text a report would print.
+ * its own, and unlinked (the folder removed) as soon as it is open: the run reads and writes it through
+ * its descriptor only, so nothing is left on disk however the process ends, a kill included. What goes
+ * in has passed the run's redactor already: it is the text a report would print.
  */
 export class PrivateFile {
-  private path: string | undefined;
   private fd: number | undefined;
   private size = 0;
 
@@ -22,7 +18,7 @@ export class PrivateFile {
   /** Appends `text`; returns where it starts and how many bytes it took, for read(). */
   append(text: string): { offset: number; length: number } {
     const bytes = Buffer.from(text, 'utf8');
-    const fd = this.open();
+    const fd = this.descriptor();
     writeSync(fd, bytes, 0, bytes.length, this.size);
     const at = { offset: this.size, length: bytes.length };
     this.size += bytes.length;
@@ -43,9 +39,14 @@ export class PrivateFile {
     return readSync(this.fd, buffer, 0, buffer.length, position);
   }
 
-  /** The file's path while it exists (tests look that it is private and gone after close). */
-  get location(): string | undefined {
-    return this.path;
+  /** Whether the file is open (it has had a write and was not closed since). */
+  get open(): boolean {
+    return this.fd !== undefined;
+  }
+
+  /** Its permission bits, read from the descriptor (tests look that only this user can read it). */
+  get mode(): number | undefined {
+    return this.fd === undefined ? undefined : fstatSync(this.fd).mode & 0o777;
   }
 
   get bytes(): number {
@@ -54,28 +55,31 @@ export class PrivateFile {
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
-    if (this.path) {
-      const dir = join(this.path, '..');
-      rmSync(dir, { recursive: true, force: true });
-      live.delete(dir);
-    }
     this.fd = undefined;
-    this.path = undefined;
     this.size = 0;
   }
 
-  private open(): number {
+  private descriptor(): number {
     if (this.fd !== undefined) return this.fd;
     const dir = mkdtempSync(join(tmpdir(), `${this.prefix}-`));
-    live.add(dir);
-    if (!exitHook) {
-      exitHook = true;
-      process.once('exit', () => {
-        for (const folder of live) rmSync(folder, { recursive: true, force: true });
-      });
+    try {
+      this.fd = openSync(join(dir, 'spill.jsonl'), 'w+', 0o600);
+    } finally {
+      // Gone from the file system at once; the descriptor keeps the data until it is closed.
+      removeNow(dir);
     }
-    this.path = join(dir, 'spill.jsonl');
-    this.fd = openSync(this.path, 'w+', 0o600);
     return this.fd;
+  }
+}
+
+/** Folders the file system would not let go of while their file was open (Windows): removed at exit. */
+const atExit = new Set<string>();
+
+function removeNow(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    if (atExit.size === 0) process.once('exit', () => atExit.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+    atExit.add(dir);
   }
 }

@@ -4,8 +4,8 @@ import type { RecordedResponse } from './types.js';
 /**
  * The run's recorded responses beyond a bounded in-memory window (issue 27: memory does not grow with
  * the requests sent). The most recent `window` records stay in memory; older ones are appended, as one
- * JSON line each, to a private temporary file (private-file.ts) that is read back one record at a time
- * by the whole-run analyses and removed when the client closes. The records are already redacted of
+ * JSON line each, to a private temporary file (private-file.ts, unlinked as soon as it is open) that is
+ * read back one record at a time by the whole-run analyses and closed with the client. The records are already redacted of
  * configured secrets; a credential the target itself leaked is in them as in memory.
  */
 export class RecordSpill {
@@ -42,9 +42,9 @@ export class RecordSpill {
     yield* inMemory;
   }
 
-  /** The spill file, while there is one (tests look that it is private and gone after close). */
-  get path(): string | undefined {
-    return this.file.location;
+  /** The spill file's permission bits while it is open (it has no path: see private-file.ts). */
+  get fileMode(): number | undefined {
+    return this.file.mode;
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 // Issue 27: the run's recorded responses beyond a bounded window live in a temporary file, and every
 // whole-run analysis reads them back, in order, exactly as recorded; the file is private and removed on close.
-import { existsSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/client.js';
 import type { Limits } from '../../src/types.js';
@@ -28,6 +29,7 @@ describe('recorded responses beyond the in-memory window', () => {
   });
 
   it('reads every record back in order, the same as recorded, and removes the file on close', async () => {
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('preflight-records-'));
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false, recordWindow: 4 });
     for (let i = 0; i < 30; i++) await http.send({ method: 'GET', path: `/r${i}` });
     const all = [...http.eachRecorded()];
@@ -37,20 +39,19 @@ describe('recorded responses beyond the in-memory window', () => {
     expect(JSON.parse(all[0]!.bodyText).note).toBe('line one\nline "two" — ünïcode');
     expect(http.recorded()).toEqual(all);
     expect(http.recentExchanges(3).map((e) => e.id)).toEqual([28, 29, 30]);
-    // Most records are on disk, in a file only this user can read.
-    const spill = (http as unknown as { records: { path?: string; recent(): unknown[] } }).records;
+    // Most records are in a file only this user can read, which no path leads to.
+    const spill = (http as unknown as { records: { fileMode?: number; recent(): unknown[] } }).records;
     expect(spill.recent().length).toBeLessThan(8);
-    expect(spill.path && existsSync(spill.path)).toBe(true);
-    expect(statSync(spill.path!).mode & 0o777).toBe(0o600);
-    const path = spill.path!;
+    expect(spill.fileMode).toBe(0o600);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('preflight-records-'))).toEqual(before);
     await http.close();
-    expect(existsSync(path)).toBe(false);
+    expect(spill.fileMode).toBeUndefined();
   });
 
   it('keeps every record in memory while the run stays within the window', async () => {
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false, recordWindow: 50 });
     for (let i = 0; i < 10; i++) await http.send({ method: 'GET', path: `/r${i}` });
-    expect((http as unknown as { records: { path?: string } }).records.path).toBeUndefined();
+    expect((http as unknown as { records: { fileMode?: number } }).records.fileMode).toBeUndefined();
     expect([...http.eachRecorded()]).toHaveLength(10);
     await http.close();
   });

@@ -1,7 +1,10 @@
 // Issue 27: findings beyond a bounded window keep their message, evidence, remediation and data in a
 // temporary file. Every reader must see the same finding: each report format renders the same bytes.
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { types } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/demo/common.js';
@@ -11,6 +14,8 @@ import { runAudit } from '../../src/runner/run.js';
 import { demoTarget } from '../helpers/demo.js';
 import { jsonReportChunks } from '../../src/report/json-stream.js';
 import { FORMATS, render } from '../../src/report/render.js';
+import type { PrivateFile } from '../../src/http/private-file.js';
+import { packageRoot } from '../../src/package-info.js';
 import { FindingSpill } from '../../src/runner/finding-spill.js';
 import { applyWaivers } from '../../src/scoring/score.js';
 import type { Finding } from '../../src/types.js';
@@ -63,12 +68,27 @@ describe('a finding with its bulk on disk', () => {
     expect(copy.message).toBe(FINDINGS[failing]!.message);
   });
 
-  it('writes them to a file only this user can read', () => {
+  it('writes them to a file only this user can read, which no path leads to', () => {
     const spill = new FindingSpill(0);
     spill.keep(FINDINGS[0]!);
-    const file = (spill as unknown as { file: { location?: string } }).file.location!;
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    expect((spill as unknown as { file: PrivateFile }).file.mode).toBe(0o600);
+  });
+
+  it('leaves nothing on disk when the process is killed', () => {
+    const prefix = `preflight-kill-test-${process.pid}`;
+    const module = pathToFileURL(join(packageRoot(), 'dist', 'src', 'http', 'private-file.js')).href;
+    // The child writes to a spill file and kills itself, so no exit handler and no close() runs.
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { PrivateFile } = await import(${JSON.stringify(module)}); const f = new PrivateFile(${JSON.stringify(prefix)}); f.append('x'.repeat(4096)); process.kill(process.pid, 'SIGKILL');`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(prefix))).toEqual([]);
   });
 });
 
