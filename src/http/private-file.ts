@@ -79,7 +79,10 @@ function removeNow(dir: string): void {
   try {
     rmSync(dir, { recursive: true, force: true });
   } catch {
-    if (atExit.size === 0) process.once('exit', () => atExit.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+    if (atExit.size === 0)
+      process.once('exit', () => {
+        for (const folder of atExit) rmSync(folder, { recursive: true, force: true });
+      });
     atExit.add(dir);
   }
 }
