@@ -39,11 +39,6 @@ export class PrivateFile {
     return readSync(this.fd, buffer, 0, buffer.length, position);
   }
 
-  /** Whether the file is open (it has had a write and was not closed since). */
-  get open(): boolean {
-    return this.fd !== undefined;
-  }
-
   /** Its permission bits, read from the descriptor (tests look that only this user can read it). */
   get mode(): number | undefined {
     return this.fd === undefined ? undefined : fstatSync(this.fd).mode & 0o777;

@@ -4,9 +4,10 @@ import type { RecordedResponse } from './types.js';
 /**
  * The run's recorded responses beyond a bounded in-memory window (issue 27: memory does not grow with
  * the requests sent). The most recent `window` records stay in memory; older ones are appended, as one
- * JSON line each, to a private temporary file (private-file.ts, unlinked as soon as it is open) that is
- * read back one record at a time by the whole-run analyses and closed with the client. The records are already redacted of
- * configured secrets; a credential the target itself leaked is in them as in memory.
+ * JSON line each, to a private temporary file (private-file.ts, unlinked as soon as it is open) that
+ * is read back one record at a time by the whole-run analyses and closed with the client. The records
+ * are already redacted of configured secrets; a credential the target itself leaked is in them as in
+ * memory.
  */
 export class RecordSpill {
   private readonly window: RecordedResponse[] = [];

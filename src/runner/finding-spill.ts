@@ -34,7 +34,7 @@ const closeWhenUnreachable = new FinalizationRegistry<PrivateFile>((file) => fil
  * reproduce line and data go to a private temporary file, read back whenever something reads them.
  * The finding stays a Finding to every reader (a Proxy): JSON.stringify, spreads and renderers see the
  * same properties in the same order, and the report is byte for byte the one an all-in-memory run writes.
- * The file lives as long as a finding refers to it, and is removed at exit in any case.
+ * The file has no path (private-file.ts); it is closed when no finding refers to it any more.
  */
 export class FindingSpill {
   private readonly file = new PrivateFile('preflight-findings');
