@@ -3,7 +3,7 @@
 // `npm run bench -- --smoke` runs every section once at a small size (CI runs it after the tests): the
 // figures of a smoke run mean nothing, it only proves the bench still runs, and exits 1 when a section breaks.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../src/config/load.js';
@@ -248,6 +248,10 @@ function loadNow(): string {
 }
 const loadAtStart = loadNow();
 
+// One temporary folder for the whole run (its configs, reports and the CLI processes' spill), removed at its end.
+const runTmp = mkdtempSync(join(tmpdir(), 'preflight-bench-run-'));
+process.env.TMPDIR = runTmp;
+
 const sections: Array<[string, () => Promise<void>]> = [
   ['cold start', coldStart],
   // Scale first: its peak-RSS figures are this process's, before any other section adds to them.
@@ -273,6 +277,7 @@ for (const [name, run] of sections) {
   }
 }
 print();
+rmSync(runTmp, { recursive: true, force: true });
 // A missed goal is a figure to read; a section that threw is a broken bench (the smoke in CI fails on it).
 if (broken.length > 0) {
   console.error(`bench: ${broken.length} section(s) failed to run: ${broken.join(', ')}`);
