@@ -7,8 +7,8 @@
 // Sticky: each is tried exactly at a line's first non-blank character.
 const PATH_KEY = /(["']?)(\/[^"'\n]*?)\1\s*:/y;
 const METHOD_KEY = /(["']?)(get|put|post|delete|patch|head|options|trace)\1\s*:/iy;
-/** What String.prototype.trimStart() skips, for the indentation of a line. */
-const BLANK = /[\s\uFEFF\xA0]*/y;
+/** What String.prototype.trimStart() skips (\s is that same set), for the indentation of a line. */
+const BLANK = /\s*/y;
 
 /** "GET /orders" → its 1-based line in the document text (minified JSON: everything is on line 1). */
 export function operationLines(text: string): Map<string, number> {

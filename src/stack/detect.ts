@@ -60,7 +60,7 @@ export function detectStacks(packs: readonly StackPack[], seen: Iterable<Observa
     .map(({ id, name, kind, evidence }) => ({ id, name, kind, evidence }));
 }
 
-// Run for every signal of every pack on every recorded answer: it allocates nothing on the way.
+// Run for every signal of every pack on every recorded answer: no array is built per signal and answer.
 function matches(signal: StackSignal, seen: Observation): boolean {
   if (signal.status !== undefined) {
     if (typeof signal.status === 'number' ? signal.status !== seen.status : !signal.status.includes(seen.status)) return false;
