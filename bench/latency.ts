@@ -1,11 +1,10 @@
 // Latency fidelity and sampling throughput: the tool's sampler against what a loopback server
 // measured of itself, and against autocannon on the same server in the same run.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createHttpClient } from '../src/http/client.js';
 import { summarize } from '../src/measure/percentiles.js';
 import { sample } from '../src/measure/sampler.js';
 import type { Limits } from '../src/types.js';
+import { startServerProcess } from './server-process.js';
 
 export interface BenchRow {
   figure: string;
@@ -23,29 +22,6 @@ const LIMITS: Limits = {
   maxDurationMs: 600_000,
   recoveryMs: 0,
 };
-
-interface ServerProcess {
-  url: string;
-  times(): Promise<number[]>;
-  stop(): void;
-}
-
-/** Starts bench/server-process.mjs: the measured server runs in its own process and event loop. */
-async function startServerProcess(): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('../../bench/server-process.mjs', import.meta.url)), [], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
-  return {
-    url,
-    times: () =>
-      new Promise((resolve) => {
-        child.once('message', (m: { times: number[] }) => resolve(m.times));
-        child.send('times');
-      }),
-    stop: () => child.kill(),
-  };
-}
 
 /**
  * p50/p95/p99 of the tool's clock vs the server's own service times (delays uniform in 5–50 ms), and

@@ -9,6 +9,7 @@ import type { AuditFlags } from './audit.js';
 import type { DemoFlags } from './demo.js';
 import { registerFleetCommands } from './register-fleet.js';
 import { subcommandHelp } from './help.js';
+import { preferSmallHeap } from '../runner/heap-policy.js';
 
 /**
  * The command line. Only commander is loaded up front: the engine (undici, ajv, ora) is imported
@@ -23,6 +24,9 @@ export async function main(argv: string[], rawIo: Io = processIo()): Promise<num
     .version(toolVersion(), '-V, --version')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
+    // Before any command loads its input: V8 grows the young generation early and does not shrink it
+    // while busy (src/runner/heap-policy.ts). --version and --help run no action and skip it.
+    .hook('preAction', () => preferSmallHeap())
     .showHelpAfterError('(run preflight --help for usage)')
     .addHelpText(
       'after',

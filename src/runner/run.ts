@@ -23,6 +23,7 @@ import { checkReachability } from './reachability.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { type AuditRun, buildReport, type ReportInputs } from './build-report.js';
+import { preferSmallHeap } from './heap-policy.js';
 import type { Telemetry } from '../telemetry/types.js';
 
 export interface AuditOptions {
@@ -56,6 +57,7 @@ export async function runAudit(target: Target, options: AuditOptions = {}): Prom
 
 /** Runs every selected check and collects what the report is built from (buildReport). Throws TargetUnreachable (exit 3). */
 export async function collectAudit(target: Target, options: AuditOptions = {}): Promise<ReportInputs & { run: AuditRun }> {
+  await preferSmallHeap();
   const started = new Date();
   const startMs = performance.now();
   const checks = selectChecks(await loadChecks(options.checksDir), options.only ?? [], options.skip ?? []);

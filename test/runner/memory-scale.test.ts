@@ -1,8 +1,8 @@
 // Issue 27: memory stays flat in endpoints. An audit of 1,000 endpoints of a loopback API with an
 // unlimited budget (about 33,000 requests), measured from outside in a child process (its peak RSS):
-// findings beyond a window and recorded answers beyond theirs live in temporary files. The goal is
-// 220 MB (bench: `npm run bench`, flat-memory rows); this bound leaves room for the garbage
-// collector's timing on a loaded CI machine, where the same run peaks 210–235 MB. Not timed.
+// findings beyond a window and recorded answers beyond theirs live in temporary files, and the audit
+// asks V8 for a small heap (src/runner/heap-policy.ts). Issue 27's bound is 220 MB; the same run peaks
+// 130–160 MB here (bench: `npm run bench`, flat-memory rows), 205–240 MB without the heap policy. Not timed.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ describe('an audit of 1,000 endpoints with an unlimited budget', () => {
     await server.close();
   });
 
-  it('peaks under 250 MB RSS and writes a bounded report', async () => {
+  it('peaks under 220 MB RSS and writes a bounded report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-memory-'));
     const config = join(dir, 'big.yaml');
     writeFileSync(
@@ -43,6 +43,6 @@ describe('an audit of 1,000 endpoints with an unlimited budget', () => {
     expect(findings.length).toBeGreaterThan(5000);
     expect(findings.filter((finding) => finding.evidence.length > 0).length).toBeGreaterThan(4000);
     expect(run.maxRssMb, `peak RSS of the audit process (${saved.requests} requests)`).toBeGreaterThan(0);
-    expect(run.maxRssMb).toBeLessThan(250);
+    expect(run.maxRssMb).toBeLessThan(220);
   }, 300_000);
 });
