@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -27,4 +28,25 @@ export async function pluginModules<T>(
   for (const file of list(folder))
     plugins.push([file, ((await import(pathToFileURL(join(folder, file)).href)) as { default?: T }).default]);
   return plugins;
+}
+
+/**
+ * The plugin modules in a folder (checks/, stacks/), by file name, sorted: sub-folders (data beside
+ * them), declarations, tests and api.ts (the API they import) are not plugins. x.js and x.ts side by side
+ * are one plugin: the first in order stands.
+ */
+export function pluginFiles(dir: string): string[] {
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
+    )
+    .map((entry) => entry.name)
+    .sort();
+  return names.filter((name, index) => index === 0 || pluginId(name) !== pluginId(names[index - 1]!));
+}
+
+/** A plugin's id: its file name without the extension. */
+export function pluginId(file: string): string {
+  return file.replace(/\.(js|ts)$/, '');
 }

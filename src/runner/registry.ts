@@ -1,9 +1,8 @@
-import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtInChecks } from '../built-in.js';
 import { catalogueProblems } from '../check-api/validate.js';
-import { pluginModules } from '../plugins.js';
+import { pluginFiles, pluginModules } from '../plugins.js';
 import { CHECKLIST, SEVERITIES } from '../types.js';
 import type { Check } from '../check-api/contract.js';
 
@@ -42,15 +41,9 @@ export function loadChecks(dir?: string): Promise<Check[]> {
   return loading;
 }
 
-/** The check modules' file names in `dir`, sorted: sub-folders, declarations, tests and api.ts are not checks. */
+/** The check modules' file names in `dir`, sorted, one per id (src/plugins.ts: which files are plugins). */
 export function checkFiles(dir = checksDir()): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter(
-      (entry) =>
-        entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
-    )
-    .map((entry) => entry.name)
-    .sort();
+  return pluginFiles(dir);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtInStacks } from '../built-in.js';
-import { pluginModules } from '../plugins.js';
+import { pluginFiles, pluginId, pluginModules } from '../plugins.js';
 import type { StackPack } from './types.js';
 
 /** stacks/ beside src/, in the source tree (tests) or in dist/ (the built tool). */
@@ -10,26 +9,15 @@ export function stacksDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'stacks');
 }
 
-/** The pack modules' file names in `dir`, sorted, one per id: sub-folders, declarations and api.ts are not packs. */
+/** The pack modules' file names in `dir`, sorted, one per id (src/plugins.ts: which files are plugins). */
 export function packFiles(dir = stacksDir()): string[] {
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter(
-      (entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) && !/^api\.(js|ts)$/.test(entry.name),
-    )
-    .map((entry) => entry.name)
-    .sort();
-  // x.js and x.ts side by side are one pack: the first in order stands.
-  return names.filter((name, index) => index === 0 || packId(name) !== packId(names[index - 1]!));
-}
-
-function packId(file: string): string {
-  return file.replace(/\.(js|ts)$/, '');
+  return pluginFiles(dir);
 }
 
 /** The ids `stack:` in the config may name: the pack files' names, read without loading them. */
 export function stackIds(dir?: string): string[] {
   const files = (dir === undefined ? builtInStacks?.files : undefined) ?? packFiles(dir);
-  return files.map(packId);
+  return files.map(pluginId);
 }
 
 let cache: Promise<StackPack[]> | undefined;
@@ -44,7 +32,7 @@ export function loadStacks(dir?: string): Promise<StackPack[]> {
   const loading = (async () => {
     const packs: StackPack[] = [];
     for (const [name, pack] of await pluginModules(builtInStacks, dir, stacksDir, packFiles)) {
-      const problems = packProblems(pack, packId(name));
+      const problems = packProblems(pack, pluginId(name));
       if (problems.length) throw new Error(`stacks/${name}: ${problems.join('; ')}`);
       packs.push(pack as StackPack);
     }
