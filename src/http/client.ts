@@ -21,6 +21,7 @@ import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './flu
 import { invalidHeader } from './header-rules.js';
 import { WriteGate, type WritableRoute } from './write-scope.js';
 import { RecordSpill } from './spill.js';
+import { wireClocked, withWireTimes, type WireTimes } from './wire-clock.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -89,6 +90,8 @@ class Client implements HttpClient {
   private nextId = 1;
   private readonly counters: ClientStats = { requests: 0, retries: 0, backoffMs: 0, rateLimited: 0 };
   private readonly writeGate: WriteGate | undefined;
+  /** The dispatcher, with requests timed by undici's own moments (wire-clock.ts). */
+  private readonly timed: Dispatcher;
   readonly authHeaders: Readonly<Record<string, string>>;
 
   constructor(
@@ -106,6 +109,7 @@ class Client implements HttpClient {
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
     this.writeGate = options.writable ? new WriteGate(options.writable) : undefined;
+    this.timed = wireClocked(dispatcher);
     this.deadlineTimer = setTimeout(
       () => this.deadline.abort(new ProbeError('deadline', `the run's time limit (${options.limits.maxDurationMs} ms) was reached`)),
       options.limits.maxDurationMs,
@@ -405,43 +409,31 @@ class Client implements HttpClient {
     let status = 0;
     let responseHeaders: Record<string, string> = {};
     let ttfbMs = 0;
+    const wire: WireTimes = {};
     try {
-      // The clock starts as the request goes out: building the record above is the tool's time, not the target's.
+      // The fallback clock starts here, after the record above is built; the wire clock (undici's own
+      // moments, wire-clock.ts) is used wherever undici reached them.
       start = performance.now();
       // dispatcher.request takes origin and path apart, so a raw path ("/admin/.", "//admin") goes out
       // exactly as written; undici.request(url) would parse and normalise it first.
       const target = `${url.path}${url.search}`;
+      const message = { origin: url.origin, path: target, method, headers, body: wireBody, signal };
       // An injected dispatcher (tests' MockAgent) sees every request.
       const res =
         this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
-          ? await sendTolerantOfEarlyAnswers({
-              origin: url.origin,
-              path: target,
-              method,
-              headers,
-              body: wireBody,
-              signal,
-              ...(this.options.tls ? { tls: this.options.tls } : {}),
-            })
-          : await this.dispatcher.request({
-              origin: url.origin,
-              path: target,
-              method,
-              headers,
-              body: wireBody,
-              signal,
-              headersTimeout: timeoutMs,
-              bodyTimeout: timeoutMs,
-            });
-      ttfbMs = performance.now() - start;
+          ? await sendTolerantOfEarlyAnswers({ ...message, ...(this.options.tls ? { tls: this.options.tls } : {}) })
+          : await this.timed.request(withWireTimes({ ...message, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, wire));
+      const headAt = performance.now();
+      start = wire.sentAt ?? start;
+      ttfbMs = (wire.headAt ?? headAt) - start;
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
       exchange.status = status;
       const cap = Math.min(request.maxResponseBytes ?? Infinity, this.options.limits.maxResponseBytes);
       const read = await readCapped(res.body, responseHeaders['content-encoding'], cap);
-      // The clock stops at the last byte (readCapped's stamp, before the chunks are joined): redaction,
-      // scanning and recording below are the tool's time, not the target's (issue 27: latency truth).
-      const durationMs = read.endedAt - start;
+      // The clock stops at the last byte: undici's parser taking it, or else readCapped's stamp before the
+      // chunks are joined. Decompression, redaction, scanning and recording are the tool's time, not the target's.
+      const durationMs = (wire.lastByteAt ?? read.endedAt) - start;
       exchange.responseHeaders = clipValues(this.redactor.responseHeaders(responseHeaders));
       // Decoded only when a check asks: most never read a megabyte body as text.
       let text: string | undefined;

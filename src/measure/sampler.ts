@@ -59,8 +59,9 @@ const SAMPLES_TO_CALL_SLOW = 3;
 /**
  * A warm-up (or `warmedUpBy`, a request the caller already sent), then `samples` requests one after another, then `samples` more at `concurrency`,
  * all within `budgetMs`: a round stops before a request that would overrun the budget, and the
- * sequential round stops once its first samples are all over `slowMs`. Timing is the client's own
- * monotonic clock around each exchange (time to last byte).
+ * sequential round stops once its first samples are all over `slowMs`. Timing is the client's
+ * monotonic clock from the request going onto the socket to its last byte, as undici sees them
+ * (src/http/wire-clock.ts): the tool's own work on either side is not in a sample.
  */
 export async function sample(http: HttpClient, request: ProbeRequest, plan: SamplePlan, warmedUpBy?: ProbeResponse): Promise<Samples> {
   const deadline = performance.now() + plan.budgetMs;
