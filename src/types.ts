@@ -213,6 +213,7 @@ export interface Exchange {
   responseBytes?: number;
   /** True when the body was cut at maxResponseBytes (the rest was discarded unread). */
   truncated?: boolean;
+  /** The request's time on the wire clock (src/http/wire-clock.ts); for a failed exchange, until it failed. */
   durationMs: number;
   startedAt: string;
   /** Why no (complete) response came back: timeout, reset, budget, ... */

@@ -21,7 +21,7 @@ import { isTransportFluke, retriedNote, retrySafe, waitBeforeRetry } from './flu
 import { invalidHeader } from './header-rules.js';
 import { WriteGate, type WritableRoute } from './write-scope.js';
 import { RecordSpill } from './spill.js';
-import { wireClocked, withWireTimes, type WireTimes } from './wire-clock.js';
+import { wireClocked, wireTimesFor } from './wire-clock.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -70,7 +70,7 @@ export async function createHttpClient(options: ClientOptions): Promise<HttpClie
         ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
       },
     });
-  return new Client(options, dispatcher, !options.dispatcher);
+  return new Client(options, dispatcher, wireClocked(undici, dispatcher), !options.dispatcher);
 }
 
 class Client implements HttpClient {
@@ -90,13 +90,13 @@ class Client implements HttpClient {
   private nextId = 1;
   private readonly counters: ClientStats = { requests: 0, retries: 0, backoffMs: 0, rateLimited: 0 };
   private readonly writeGate: WriteGate | undefined;
-  /** The dispatcher, with requests timed by undici's own moments (wire-clock.ts). */
-  private readonly timed: Dispatcher;
   readonly authHeaders: Readonly<Record<string, string>>;
 
   constructor(
     private readonly options: ClientOptions,
     private readonly dispatcher: Dispatcher,
+    /** The same dispatcher, with requests timed by undici's own moments (wire-clock.ts). */
+    private readonly timed: Dispatcher,
     private readonly ownsDispatcher: boolean,
   ) {
     const base = new URL(options.baseUrl);
@@ -109,7 +109,6 @@ class Client implements HttpClient {
     this.pacer = new Pacer(options.limits.requestsPerSecond);
     this.authHeaders = { ...(options.auth?.headers ?? {}) };
     this.writeGate = options.writable ? new WriteGate(options.writable) : undefined;
-    this.timed = wireClocked(dispatcher);
     this.deadlineTimer = setTimeout(
       () => this.deadline.abort(new ProbeError('deadline', `the run's time limit (${options.limits.maxDurationMs} ms) was reached`)),
       options.limits.maxDurationMs,
@@ -409,7 +408,7 @@ class Client implements HttpClient {
     let status = 0;
     let responseHeaders: Record<string, string> = {};
     let ttfbMs = 0;
-    const wire: WireTimes = {};
+    const wire = wireTimesFor(signal);
     try {
       // The fallback clock starts here, after the record above is built; the wire clock (undici's own
       // moments, wire-clock.ts) is used wherever undici reached them.
@@ -422,7 +421,7 @@ class Client implements HttpClient {
       const res =
         this.ownsDispatcher && mayBeAnsweredEarly(method, target, headers, requestBodyBytes)
           ? await sendTolerantOfEarlyAnswers({ ...message, ...(this.options.tls ? { tls: this.options.tls } : {}) })
-          : await this.timed.request(withWireTimes({ ...message, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, wire));
+          : await this.timed.request({ ...message, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       const headAt = performance.now();
       start = wire.sentAt ?? start;
       ttfbMs = (wire.headAt ?? headAt) - start;

@@ -71,8 +71,9 @@ export interface ProbeResponse {
   /** The decoded body, at most maxResponseBytes. */
   body: Buffer;
   truncated: boolean;
+  /** From the request going onto the socket to the answer's last byte, as undici saw them (wire-clock.ts). */
   durationMs: number;
-  /** Time to the response headers. */
+  /** From the request going onto the socket to the answer's head. */
   ttfbMs: number;
   exchange: Exchange;
   /** Set when a redirect pointed to another origin and was not followed. */
