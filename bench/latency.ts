@@ -59,23 +59,20 @@ export async function latencyFidelity(count = 300): Promise<BenchRow[]> {
       a: { ms: [], wireMs: [] },
       b: { ms: [], wireMs: [] },
     };
+    const sends: Array<[keyof typeof clients, (i: number) => Promise<number>]> = [
+      ['tool', async (i) => (await http.send({ method: 'GET', path: '/delay', purpose: `latency sample ${i}` })).durationMs],
+      ['a', () => bare(agents[0]!)],
+      ['b', () => bare(agents[1]!)],
+    ];
     // i = 0 warms all three up (connections, JIT) and is not counted.
     for (let i = 0; i <= count; i++) {
-      const taken = {
-        tool: (await http.send({ method: 'GET', path: '/delay', purpose: `latency sample ${i}` })).durationMs,
-        toolWire: wire.take(),
-        a: await bare(agents[0]!),
-        aWire: wire.take(),
-        b: await bare(agents[1]!),
-        bWire: wire.take(),
-      };
-      if (i === 0) continue;
-      clients.tool.ms.push(taken.tool);
-      clients.tool.wireMs.push(taken.toolWire);
-      clients.a.ms.push(taken.a);
-      clients.a.wireMs.push(taken.aWire);
-      clients.b.ms.push(taken.b);
-      clients.b.wireMs.push(taken.bWire);
+      for (const [name, send] of sends) {
+        const ms = await send(i);
+        const wireMs = wire.take();
+        if (i === 0) continue;
+        clients[name].ms.push(ms);
+        clients[name].wireMs.push(wireMs);
+      }
     }
     await http.close();
     for (const agent of agents) await agent.close();
