@@ -2,10 +2,10 @@
 // undici sees them (src/http/wire-clock.ts). The tool's own work after the last byte is not the target's.
 import { gzipSync } from 'node:zlib';
 import { MockAgent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/client.js';
 import type { Limits } from '../../src/types.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { useServers } from '../helpers/server-pool.js';
 
 const limits: Limits = {
   concurrency: 2,
@@ -17,19 +17,15 @@ const limits: Limits = {
 };
 
 describe('the wire clock', () => {
-  const servers: TestServer[] = [];
-  afterEach(async () => {
-    while (servers.length) await servers.pop()!.close();
-  });
+  const serve = useServers();
 
   it('stops at the last byte on the wire, before the tool inflates a compressed body', async () => {
     // 48 MiB of zeros gzip to ~48 KiB: one quick answer on the wire, then tens of ms of inflating here.
     const gzipped = gzipSync(Buffer.alloc(48 * 1024 * 1024));
-    const server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': gzipped.length });
       res.end(gzipped);
     });
-    servers.push(server);
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false });
     await http.send({ method: 'GET', path: '/warm-up' });
     const started = performance.now();
@@ -43,12 +39,11 @@ describe('the wire clock', () => {
   });
 
   it("counts the target's time up to its last byte, not only to the head", async () => {
-    const server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': 11 });
       res.write('{"ok":');
       setTimeout(() => res.end('true}'), 150);
     });
-    servers.push(server);
     const http = await createHttpClient({ baseUrl: server.url, limits, allowWrites: false });
     const response = await http.send({ method: 'GET', path: '/slow-tail' });
     await http.close();
